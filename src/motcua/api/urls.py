@@ -1,0 +1,403 @@
+"""REST API (OpenAPI 3 at /api/openapi.json, committed as docs/openapi.json)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+
+from motcua.api import errors
+from motcua.api.auth import ActorAuth
+from motcua.calendar import default_calendar
+from motcua.catalog import divisions
+from motcua.catalog.forms import FieldError
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import fold_text
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import RULES, Actor, Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.presenters import dossier_detail, dossier_summary
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1.0",
+    description="One-stop online public services: procedure catalog and dossiers. Errors carry a bilingual "
+                "`detail` and field-level `errors` (`field`, `code`, `vi`, `en`).",
+    urls_namespace="api",
+)
+errors.install(api)
+
+
+class Bilingual(Schema):
+    vi: str
+    en: str
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    code: str
+    vi: str
+    en: str
+
+
+class ErrorOut(Schema):
+    detail: Bilingual
+    errors: list[FieldErrorOut]
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# --- catalog ------------------------------------------------------------------------------------
+
+class ProcedureListItem(Schema):
+    code: str
+    name_vi: str
+    name_en: str
+    sector_code: str
+    sector_vi: str
+    sector_en: str
+    level: str
+    online_level: str
+    statutory_days: int
+    eid_level: int
+    counter_fee: int
+    online_fee: int
+
+
+class ProcedurePage(Schema):
+    count: int
+    items: list[ProcedureListItem]
+
+
+class ProcedureDetail(ProcedureListItem):
+    version: int
+    definition: dict[str, Any]
+
+
+@api.get("/procedures", response=ProcedurePage, tags=["catalog"], summary="Search the procedure catalog")
+def search_procedures(
+    request: HttpRequest,
+    q: str = Query("", max_length=200, description="words of the name, code or sector; accents optional"),
+    level: Literal["ministry", "province", "commune"] | None = None,
+    sector: str | None = Query(None, max_length=40),
+    online_level: Literal["full", "partial"] | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
+    qs = Procedure.objects.all()
+    for word in fold_text(q).split():
+        qs = qs.filter(search_text__contains=word)
+    if level:
+        qs = qs.filter(level=level)
+    if sector:
+        qs = qs.filter(sector_code=sector)
+    if online_level:
+        qs = qs.filter(online_level=online_level)
+    return {"count": qs.count(), "items": list(qs.order_by("name_vi")[offset: offset + limit])}
+
+
+@api.get("/procedures/{code}", response={200: ProcedureDetail, 404: ErrorOut}, tags=["catalog"],
+         summary="Read a procedure's current definition")
+def read_procedure(request: HttpRequest, code: str):
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
+    if procedure is None:
+        raise services.NotFound(code)
+    procedure.version = procedure.current_version.number
+    procedure.definition = procedure.current_version.definition
+    return procedure
+
+
+class DivisionOut(Schema):
+    code: str
+    name: str
+    province_code: str
+
+
+@api.get("/divisions/provinces", response=list[DivisionOut], tags=["catalog"], summary="The 34 provinces")
+def list_provinces(request: HttpRequest):
+    return sorted(divisions.provinces().values(), key=lambda d: d.code)
+
+
+@api.get("/divisions/provinces/{province_code}/communes", response={200: list[DivisionOut], 404: ErrorOut},
+         tags=["catalog"], summary="Communes of a province")
+def list_communes(request: HttpRequest, province_code: str):
+    if province_code not in divisions.provinces():
+        raise services.NotFound(province_code)
+    return sorted(divisions.communes_of(province_code), key=lambda d: d.name)
+
+
+# --- dossiers -----------------------------------------------------------------------------------
+
+class ApplicantIn(Schema):
+    id_number: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=255)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=255)
+
+
+class SubmitIn(Schema):
+    procedure_code: str = Field(..., max_length=40)
+    channel: str = Field("online", max_length=10, description="online | counter | post")
+    applicant: ApplicantIn
+    commune_code: str = Field("", max_length=5, description="commune chosen or registered (commune-level procedures)")
+    province_code: str = Field("", max_length=2, description="province chosen (province-level procedures)")
+    form: dict[str, Any] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list, description="codes of the documents attached")
+
+
+class Named(Schema):
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class ProcedureRef(Named):
+    version: int
+    statutory_days: int
+
+
+class StatusOut(Schema):
+    code: int
+    vi: str
+    en: str
+
+
+class StepOut(Schema):
+    code: str
+    vi: str
+    en: str
+    role: str
+    due_date: date | None
+
+
+class DossierOut(Schema):
+    code: str
+    status: StatusOut
+    procedure: ProcedureRef
+    agency: Named
+    competent_agency: Named
+    channel: str
+    submitted_at: datetime
+    received_at: datetime | None
+    appointment_date: date | None
+    due_date: date | None
+    finished_at: datetime | None
+    outcome: str | None
+    on_time: bool | None
+    paused: bool
+    supplement_used: bool
+    apology_used: bool
+    flag: str | None = Field(None, description="overdue | nearing | null")
+    step: StepOut
+    allowed_actions: list[str]
+
+
+class ActorOut(Schema):
+    kind: str
+    id: str
+    name: str
+    agency: str | None
+    role: str | None
+
+
+class JournalEntry(Schema):
+    seq: int
+    action: str
+    vi: str
+    en: str
+    at: datetime
+    actor: ActorOut
+    reason: str
+    data: dict[str, Any]
+
+
+class HandoffOut(Schema):
+    at: datetime
+    actor: str
+    from_agency: str
+    from_step: str
+    to_agency: str
+    to_step: str
+    step_due: date | None
+    on_time: bool | None
+
+
+class ApplicantOut(Schema):
+    id_number: str
+    name: str
+    phone: str
+    email: str
+
+
+class DossierDetailOut(DossierOut):
+    applicant: ApplicantOut
+    commune_code: str
+    province_code: str
+    form: dict[str, Any]
+    evidence: list[str]
+    journal: list[JournalEntry]
+    handoffs: list[HandoffOut]
+
+
+class PublicStatusOut(Schema):
+    code: str
+    status: StatusOut
+    procedure: ProcedureRef
+    agency: Named
+    submitted_at: datetime
+    appointment_date: date | None
+    finished_at: datetime | None
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request.auth
+    if not isinstance(actor, Actor):
+        raise AuthenticationError()
+    return actor
+
+
+@api.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS}, auth=ActorAuth(),
+          tags=["dossiers"], summary="Submit a dossier",
+          description="Online by the applicant, or at the counter/post by a reception officer. Send an "
+                      "`Idempotency-Key` header to make retries safe: the same key and content return the "
+                      "first dossier (200); the same key with other content is refused (409).")
+def submit_dossier(request: HttpRequest, payload: SubmitIn):
+    key = request.headers.get("Idempotency-Key") or None
+    if key and len(key) > 100:
+        raise services.SubmissionError([FieldError("Idempotency-Key", "too_long", "Tối đa 100 ký tự.",
+                                                            "At most 100 characters.")], 400)
+    sub = services.Submission(
+        procedure_code=payload.procedure_code, channel=payload.channel,
+        applicant_id_number=payload.applicant.id_number, applicant_name=payload.applicant.name,
+        applicant_phone=payload.applicant.phone, applicant_email=payload.applicant.email,
+        commune_code=payload.commune_code, province_code=payload.province_code,
+        form=payload.form, evidence=payload.evidence, idempotency_key=key,
+    )
+    actor = _actor(request)
+    dossier, created = services.submit(sub, actor)
+    state = services.state_of(dossier)
+    return (201 if created else 200), dossier_summary(dossier, state, actor)
+
+
+@api.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut}, tags=["dossiers"],
+         summary="Public status lookup by dossier code (no personal data)")
+def public_status(request: HttpRequest, code: str):
+    dossier = (Dossier.objects.select_related("procedure_version__procedure", "agency")
+               .filter(code=code).first())
+    if dossier is None:
+        raise services.NotFound(code)
+    p = dossier.procedure_version.procedure
+    return {
+        "code": dossier.code,
+        "status": {"code": dossier.status, "vi": dossier.get_status_display(),
+                   "en": Status(dossier.status).label_en},
+        "procedure": {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en,
+                      "version": dossier.procedure_version.number, "statutory_days": p.statutory_days},
+        "agency": dossier.agency,
+        "submitted_at": dossier.submitted_at,
+        "appointment_date": dossier.appointment_date,
+        "finished_at": dossier.finished_at,
+    }
+
+
+def _readable(request: HttpRequest, code: str):
+    actor = _actor(request)
+    dossier = services.get_dossier(code)
+    state = services.state_of(dossier)
+    if not services.can_read(actor, dossier, state):
+        raise HttpError(403, "Bạn không có quyền xem hồ sơ này. / You may not read this dossier.")
+    return actor, dossier, state
+
+
+@api.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, auth=ActorAuth(), tags=["dossiers"],
+         summary="Read a dossier with its journal and tracking sheet")
+def read_dossier(request: HttpRequest, code: str):
+    actor, dossier, state = _readable(request, code)
+    return dossier_detail(dossier, state, actor)
+
+
+@api.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(),
+         tags=["dossiers"], summary="The dossier's journal of actions, oldest first")
+def read_journal(request: HttpRequest, code: str):
+    actor, dossier, state = _readable(request, code)
+    return dossier_detail(dossier, state, actor)["journal"]
+
+
+class QueueItem(DossierOut):
+    applicant_name: str
+
+
+class QueuePage(Schema):
+    count: int
+    items: list[QueueItem]
+
+
+@api.get("/queue", response={200: QueuePage, **ERRORS}, auth=ActorAuth(), tags=["back office"],
+         summary="The calling official's agency queue, earliest due first")
+def agency_queue(
+    request: HttpRequest,
+    status: list[int] = Query(None, description="status codes; default: all unfinished"),
+    flag: Literal["overdue", "nearing"] | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+):
+    actor = _actor(request)
+    if actor.kind != "official":
+        raise HttpError(403, "Chỉ dành cho cán bộ. / Officials only.")
+    qs = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
+          .filter(agency__code=actor.agency_code))
+    qs = qs.filter(status__in=status) if status else qs.filter(finished_at__isnull=True)
+    today = timezone.localdate()
+    if flag == "overdue":
+        qs = qs.filter(due_date__lt=today, paused=False)
+    elif flag == "nearing":
+        horizon = default_calendar().add_working_days(today, 1)
+        qs = qs.filter(Q(due_date__gte=today) & Q(due_date__lte=horizon), paused=False)
+    qs = qs.order_by("due_date", "submitted_at")
+    items = []
+    for dossier in qs[offset: offset + limit]:
+        item = dossier_summary(dossier, services.state_of(dossier), actor)
+        item["applicant_name"] = dossier.applicant_name
+        items.append(item)
+    return {"count": qs.count(), "items": items}
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=2000)
+    to_agency: str | None = Field(None, max_length=35, description="transfer: receiving agency code")
+    new_date: date | None = Field(None, description="apologize: new appointment date")
+    outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
+    note: str = Field("", max_length=2000)
+
+
+def _action_endpoint(kind: str):
+    rule = RULES[kind]
+
+    def take_action(request: HttpRequest, code: str, payload: ActionIn):
+        actor = _actor(request)
+        data = {k: v for k, v in payload.dict().items() if k not in ("reason",) and v not in (None, "")}
+        dossier, state = services.act(code, kind, actor, payload.reason, data)
+        return 200, dossier_summary(dossier, state, actor)
+
+    take_action.__name__ = f"action_{kind}"
+    api.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS},
+             auth=ActorAuth(), tags=["dossier actions"], operation_id=f"dossier_{kind}",
+             summary=f"{rule.en} ({rule.vi})")(take_action)
+
+
+for _kind in RULES:
+    if _kind != "submit":
+        _action_endpoint(_kind)
+
+
+@api.get("/health", tags=["operations"], summary="Liveness and database check")
+def health(request: HttpRequest):
+    Procedure.objects.exists()
+    return {"ok": True, "time": timezone.now()}
+

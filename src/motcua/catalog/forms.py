@@ -1,0 +1,99 @@
+"""Validation of a dossier's form data against a procedure's declared fields (pure Python)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from motcua.catalog.spec import FormField
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
+ID_NUMBER_RE = re.compile(r"^[0-9]{12}$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    vi: str
+    en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "vi": self.vi, "en": self.en}
+
+
+def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, str, str] | None]:
+    """Return (clean value, None) or (None, (code, vi, en))."""
+    if f.type in ("text", "textarea", "email", "phone", "id_number", "commune", "choice"):
+        value = str(value).strip()
+        if f.max_length and len(value) > f.max_length:
+            return None, ("too_long", f"Tối đa {f.max_length} ký tự.", f"At most {f.max_length} characters.")
+    if f.type == "email" and not EMAIL_RE.match(value):
+        return None, ("invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Not a valid e-mail address.")
+    if f.type == "phone" and not PHONE_RE.match(value.replace(" ", "")):
+        return None, ("invalid_phone", "Số điện thoại không hợp lệ.", "Not a valid Vietnamese phone number.")
+    if f.type == "id_number" and not ID_NUMBER_RE.match(value):
+        return None, ("invalid_id_number", "Số định danh cá nhân phải gồm 12 chữ số.",
+                      "A personal ID number has exactly 12 digits.")
+    if f.type == "commune" and (known_communes is not None and value not in known_communes):
+        return None, ("unknown_commune", "Không tìm thấy xã/phường này.", "Unknown commune code.")
+    if f.type == "choice" and value not in {c[0] for c in f.choices}:
+        allowed = ", ".join(c[0] for c in f.choices)
+        return None, ("invalid_choice", f"Chọn một trong: {allowed}.", f"Choose one of: {allowed}.")
+    if f.type == "date":
+        try:
+            value = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            return None, ("invalid_date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD).")
+        return value.isoformat(), None
+    if f.type == "number":
+        try:
+            value = float(value) if not isinstance(value, bool) else None
+        except (TypeError, ValueError):
+            value = None
+        if value is None:
+            return None, ("invalid_number", "Phải là một số.", "Must be a number.")
+        if f.min_value is not None and value < f.min_value:
+            return None, ("too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}.")
+        if f.max_value is not None and value > f.max_value:
+            return None, ("too_large", f"Tối đa {f.max_value:g}.", f"At most {f.max_value:g}.")
+        return (int(value) if value.is_integer() else value), None
+    if f.type == "boolean":
+        if isinstance(value, bool):
+            return value, None
+        if str(value).lower() in ("true", "1", "on", "yes"):
+            return True, None
+        if str(value).lower() in ("false", "0", "off", "no"):
+            return False, None
+        return None, ("invalid_boolean", "Phải là có hoặc không.", "Must be yes or no.")
+    return value, None
+
+
+def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form",
+                  known_communes=None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped)."""
+    if not isinstance(data, dict):
+        return {}, [FieldError(prefix, "invalid", "Dữ liệu biểu mẫu phải là một đối tượng.",
+                               "Form data must be an object.")]
+    clean, errors = {}, []
+    declared = {f.name for f in fields}
+    for key in data:
+        if key not in declared:
+            errors.append(FieldError(f"{prefix}.{key}", "unknown_field", "Trường không có trong biểu mẫu.",
+                                     "This field is not part of the form."))
+    for f in fields:
+        value = data.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if f.required:
+                errors.append(FieldError(f"{prefix}.{f.name}", "required",
+                                         f"Vui lòng nhập '{f.label_vi}'.", f"'{f.label_en}' is required."))
+            continue
+        cleaned, problem = _clean(f, value, known_communes)
+        if problem:
+            errors.append(FieldError(f"{prefix}.{f.name}", *problem))
+        else:
+            clean[f.name] = cleaned
+    return clean, errors

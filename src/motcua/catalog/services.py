@@ -1,0 +1,222 @@
+"""Catalog import/export, agency seeding and routing to the competent agency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from motcua.catalog import divisions
+from motcua.catalog.models import Agency, Procedure, ProcedureVersion
+from motcua.catalog.spec import ProcedureSpec, SpecError, SpecIssue, parse_procedure
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PROCEDURES_DIR = DATA_DIR / "procedures"
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and strip Vietnamese accents, so 'khai sinh' finds 'Khai Sinh' and 'khai sính'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def _load_file(path: Path):
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+
+
+@cache
+def shared_workflows() -> dict[str, list]:
+    return _load_file(DATA_DIR / "workflows.yaml")
+
+
+@cache
+def agency_types() -> dict[str, dict]:
+    return _load_file(DATA_DIR / "agency_types.yaml")
+
+
+@dataclass
+class ImportReport:
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    errors: list[tuple[str, SpecIssue]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _definition_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        else:
+            files.append(path)
+    return files
+
+
+def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict]], list[tuple[str, SpecIssue]]]:
+    """Parse every file; return the good ones and every problem of the bad ones."""
+    parsed, errors, seen = [], [], {}
+    known_types = {t for level in agency_types().values() for t in level}
+    for path in _definition_files(paths):
+        try:
+            data = _load_file(path)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            errors.append((str(path), SpecIssue("", f"cannot be read: {exc}")))
+            continue
+        try:
+            spec = parse_procedure(data, shared_workflows())
+        except SpecError as exc:
+            errors += [(str(path), issue) for issue in exc.issues]
+            continue
+        if spec.agency_type not in agency_types().get(spec.level, {}):
+            hint = "" if spec.agency_type in known_types else " (unknown agency type)"
+            errors.append((str(path), SpecIssue("agency_type", f"'{spec.agency_type}' is not a {spec.level}-level agency type{hint}")))
+            continue
+        if spec.code in seen:
+            errors.append((str(path), SpecIssue("code", f"'{spec.code}' is also defined in {seen[spec.code]}")))
+            continue
+        seen[spec.code] = path
+        resolved = dict(data)
+        resolved["workflow"] = data["workflow"] if isinstance(data["workflow"], list) else shared_workflows()[data["workflow"]]
+        parsed.append((path, spec, resolved))
+    return parsed, errors
+
+
+def _digest(definition: dict) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def import_procedures(paths: list[Path]) -> ImportReport:
+    """All or nothing: if any file has a problem, nothing is written."""
+    parsed, errors = parse_files(paths)
+    report = ImportReport([], [], [], errors)
+    if errors:
+        return report
+    with transaction.atomic():
+        for _path, spec, definition in parsed:
+            _publish(spec, definition, report)
+    return report
+
+
+def _publish(spec: ProcedureSpec, definition: dict, report: ImportReport) -> None:
+    digest = _digest(definition)
+    fields = dict(
+        name_vi=spec.name_vi, name_en=spec.name_en, sector_code=spec.sector_code,
+        sector_vi=spec.sector_vi, sector_en=spec.sector_en, level=spec.level,
+        online_level=spec.online_level, statutory_days=spec.statutory_days, eid_level=spec.eid_level,
+        counter_fee=spec.fees.counter, online_fee=spec.fees.online,
+        search_text=fold_text(f"{spec.code} {spec.name_vi} {spec.name_en} {spec.sector_vi} {spec.sector_en}"),
+    )
+    procedure, created = Procedure.objects.select_for_update().get_or_create(code=spec.code, defaults=fields)
+    current = procedure.current_version
+    if current is not None and current.digest == digest:
+        report.unchanged.append(spec.code)
+        return
+    number = 1 if current is None else current.number + 1
+    version = ProcedureVersion.objects.create(procedure=procedure, number=number, definition=definition, digest=digest)
+    for key, value in fields.items():
+        setattr(procedure, key, value)
+    procedure.current_version = version
+    procedure.save()
+    (report.created if created else report.updated).append(spec.code)
+
+
+def export_procedures(target: Path, fmt: str = "yaml") -> list[Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for procedure in Procedure.objects.select_related("current_version").order_by("code"):
+        definition = procedure.current_version.definition
+        path = target / f"{procedure.code}.{fmt}"
+        if fmt == "json":
+            path.write_text(json.dumps(definition, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(definition, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+_parsed_versions: dict[tuple[int, str], ProcedureSpec] = {}
+
+
+def spec_of(version: ProcedureVersion) -> ProcedureSpec:
+    """The parsed definition of a version (cached: published versions never change)."""
+    key = (version.pk, version.digest)
+    spec = _parsed_versions.get(key)
+    if spec is None:
+        spec = _parsed_versions[key] = parse_procedure(version.definition)
+    return spec
+
+
+# --- agencies -------------------------------------------------------------------------------------
+
+def province_agency_code(suffix: str, province_code: str) -> str:
+    return f"H{province_code}.{suffix}"
+
+
+def commune_agency_code(suffix: str, commune: divisions.Division) -> str:
+    return f"H{commune.province_code}.X{commune.code}.{suffix}"
+
+
+def seed_agencies() -> int:
+    """Create every agency of every type for the 34 provinces and 3,321 communes (idempotent)."""
+    types = agency_types()
+    rows = []
+    for key, t in types.get("ministry", {}).items():
+        rows.append(Agency(code=t["code"], name_vi=t["vi"], name_en=t["en"], level="ministry", agency_type=key))
+    for p in divisions.provinces().values():
+        for key, t in types.get("province", {}).items():
+            rows.append(Agency(code=province_agency_code(t["suffix"], p.code), name_vi=t["vi"].format(name=p.name),
+                               name_en=t["en"].format(name=p.name), level="province", agency_type=key,
+                               province_code=p.code))
+    for c in divisions.communes().values():
+        for key, t in types.get("commune", {}).items():
+            rows.append(Agency(code=commune_agency_code(t["suffix"], c), name_vi=t["vi"].format(name=c.name),
+                               name_en=t["en"].format(name=c.name), level="commune", agency_type=key,
+                               province_code=c.province_code, commune_code=c.code))
+    existing = set(Agency.objects.values_list("code", flat=True))
+    new = [a for a in rows if a.code not in existing]
+    Agency.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+class RoutingError(Exception):
+    def __init__(self, field: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.field, self.vi, self.en = field, vi, en
+
+
+def competent_agency(spec: ProcedureSpec, commune_code: str = "", province_code: str = "") -> Agency:
+    """The agency competent for ``spec`` for an applicant of the given commune/province.
+
+    Submission has no administrative boundary: any commune or province may be chosen."""
+    if spec.level == "ministry":
+        filters = {}
+    elif spec.level == "province":
+        if commune_code and not province_code:
+            commune = divisions.communes().get(commune_code)
+            province_code = commune.province_code if commune else ""
+        if province_code not in divisions.provinces():
+            raise RoutingError("province_code", "Chọn tỉnh/thành phố giải quyết hồ sơ.",
+                               "Choose the province that will handle the dossier.")
+        filters = {"province_code": province_code}
+    else:
+        if commune_code not in divisions.communes():
+            raise RoutingError("commune_code", "Chọn xã/phường giải quyết hồ sơ.",
+                               "Choose the commune that will handle the dossier.")
+        filters = {"commune_code": commune_code}
+    agency = Agency.objects.filter(level=spec.level, agency_type=spec.agency_type, **filters).first()
+    if agency is None:
+        raise RoutingError("procedure_code", "Chưa có cơ quan giải quyết thủ tục này tại địa bàn đã chọn.",
+                           "No agency handles this procedure in the chosen area yet.")
+    return agency

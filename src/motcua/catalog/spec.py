@@ -1,0 +1,262 @@
+"""Procedure definitions as declarative data, validated without Django.
+
+A definition file (YAML or JSON) describes one procedure; :func:`parse_procedure`
+turns it into a :class:`ProcedureSpec` or reports *every* problem with its field path,
+so an import can list all errors of all files at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from motcua.dossiers.lifecycle import Role, Step, Workflow
+
+LEVELS = ("ministry", "province", "commune")
+ONLINE_LEVELS = ("full", "partial")
+FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "email", "phone", "commune", "boolean")
+REGISTRIES = ("population", "residence", "civil_status", "enterprise", "documents")
+CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class SpecIssue:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class SpecError(Exception):
+    def __init__(self, issues: list[SpecIssue]) -> None:
+        super().__init__("; ".join(map(str, issues)))
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    type: str
+    label_vi: str
+    label_en: str
+    required: bool = False
+    choices: tuple[tuple[str, str, str], ...] = ()  # (value, label_vi, label_en)
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    source: str | None = None  # registry that can supply the value (once-only)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    code: str
+    label_vi: str
+    label_en: str
+    required: bool = True
+    source: str | None = None  # registry holding it: never asked of the citizen
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class Fees:
+    counter: int = 0
+    online: int = 0
+    currency: str = "VND"
+    exemptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    code: str
+    name_vi: str
+    name_en: str
+    sector_code: str
+    sector_vi: str
+    sector_en: str
+    level: str
+    agency_type: str
+    statutory_days: int
+    online_level: str
+    eid_level: int
+    fees: Fees
+    evidence: tuple[Evidence, ...]
+    fields: tuple[FormField, ...]
+    result_type: str
+    result_vi: str
+    result_en: str
+    workflow: Workflow
+    legal_basis: tuple[str, ...] = ()
+    description_vi: str = ""
+    description_en: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+class _Reader:
+    """Reads typed values from nested dicts, remembering every problem with its path."""
+
+    def __init__(self) -> None:
+        self.issues: list[SpecIssue] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.issues.append(SpecIssue(path, message))
+
+    def get(self, data: Any, key: str, path: str, kind: type | tuple, required: bool = True, default=None):
+        if not isinstance(data, dict):
+            self.fail(path, "must be a mapping")
+            return default
+        where = f"{path}.{key}" if path else key
+        if key not in data or data[key] is None:
+            if required:
+                self.fail(where, "is required")
+            return default
+        value = data[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.fail(where, f"must be {names}, got {type(value).__name__}")
+            return default
+        return value
+
+    def text(self, data, key, path, required=True) -> str:
+        value = self.get(data, key, path, str, required, "")
+        if required and isinstance(value, str) and not value.strip():
+            self.fail(f"{path}.{key}" if path else key, "must not be empty")
+        return value
+
+    def label(self, data, key, path, required=True) -> tuple[str, str]:
+        where = f"{path}.{key}" if path else key
+        value = self.get(data, key, path, dict, required, {})
+        return self.text(value, "vi", where, required), self.text(value, "en", where, required)
+
+    def one_of(self, data, key, path, allowed, required=True, default=None):
+        value = self.get(data, key, path, (str, int), required, default)
+        if value is not None and value not in allowed:
+            self.fail(f"{path}.{key}" if path else key, f"must be one of {', '.join(map(str, allowed))}")
+        return value
+
+
+def _fields(r: _Reader, items: list) -> tuple[FormField, ...]:
+    out, seen = [], set()
+    for i, item in enumerate(items):
+        p = f"fields[{i}]"
+        name = r.text(item, "name", p)
+        if name and not NAME_RE.match(name):
+            r.fail(f"{p}.name", "must be lower_snake_case")
+        if name in seen:
+            r.fail(f"{p}.name", f"duplicate field '{name}'")
+        seen.add(name)
+        ftype = r.one_of(item, "type", p, FIELD_TYPES)
+        vi, en = r.label(item, "label", p)
+        choices = ()
+        if ftype == "choice":
+            raw = r.get(item, "choices", p, list, True, [])
+            choices = tuple(
+                (str(r.get(c, "value", f"{p}.choices[{j}]", (str, int), True, "")),
+                 *r.label(c, "label", f"{p}.choices[{j}]"))
+                for j, c in enumerate(raw)
+            )
+            if raw == []:
+                r.fail(f"{p}.choices", "a choice field needs at least one choice")
+        out.append(FormField(
+            name=name, type=ftype, label_vi=vi, label_en=en,
+            required=r.get(item, "required", p, bool, False, False),
+            choices=choices,
+            max_length=r.get(item, "max_length", p, int, False),
+            min_value=r.get(item, "min", p, (int, float), False),
+            max_value=r.get(item, "max", p, (int, float), False),
+            source=r.one_of(item, "source", p, REGISTRIES, False),
+        ))
+    return tuple(out)
+
+
+def _evidence(r: _Reader, items: list) -> tuple[Evidence, ...]:
+    out = []
+    for i, item in enumerate(items):
+        p = f"evidence[{i}]"
+        vi, en = r.label(item, "label", p)
+        out.append(Evidence(
+            code=r.text(item, "code", p), label_vi=vi, label_en=en,
+            required=r.get(item, "required", p, bool, False, True),
+            source=r.one_of(item, "source", p, REGISTRIES, False),
+            copies=r.get(item, "copies", p, int, False, 1),
+        ))
+    return tuple(out)
+
+
+def _workflow(r: _Reader, items: list, statutory_days: int) -> Workflow | None:
+    steps = []
+    for i, item in enumerate(items):
+        p = f"workflow[{i}]"
+        vi, en = r.label(item, "label", p)
+        share = r.get(item, "share", p, (int, float), True, 0)
+        if isinstance(share, int | float) and not 0 <= share <= 1:
+            r.fail(f"{p}.share", "must be between 0 and 1")
+        role = r.one_of(item, "role", p, tuple(Role))
+        steps.append(Step(code=r.text(item, "step", p), role=Role(role) if role in tuple(Role) else Role.RECEIVER,
+                          share=float(share or 0), label_vi=vi, label_en=en,
+                          decides=r.get(item, "decides", p, bool, False, False)))
+    try:
+        return Workflow(tuple(steps), statutory_days)
+    except ValueError as exc:
+        r.fail("workflow", str(exc))
+        return None
+
+
+def parse_procedure(data: Any, workflows: dict[str, list] | None = None) -> ProcedureSpec:
+    """Validate one definition; ``workflows`` holds named shared workflows it may refer to."""
+    r = _Reader()
+    if not isinstance(data, dict):
+        raise SpecError([SpecIssue("", "a procedure definition must be a mapping")])
+    code = r.text(data, "code", "")
+    if code and not CODE_RE.match(code):
+        r.fail("code", "may hold only letters, digits and . - _ (3–40 characters)")
+    name_vi, name_en = r.label(data, "name", "")
+    sector = r.get(data, "sector", "", dict, True, {})
+    days = r.get(data, "statutory_days", "", int, True, 0)
+    if isinstance(days, int) and days < 0:
+        r.fail("statutory_days", "must be >= 0")
+    fees_raw = r.get(data, "fees", "", dict, True, {})
+    fees = Fees(
+        counter=r.get(fees_raw, "counter", "fees", int, True, 0),
+        online=r.get(fees_raw, "online", "fees", int, True, 0),
+        currency=r.get(fees_raw, "currency", "fees", str, False, "VND"),
+        exemptions=tuple(r.get(fees_raw, "exemptions", "fees", list, False, [])),
+    )
+    if fees.counter < 0 or fees.online < 0:
+        r.fail("fees", "amounts must be >= 0")
+    result = r.get(data, "result", "", dict, True, {})
+    wf_raw = r.get(data, "workflow", "", (list, str), True, [])
+    if isinstance(wf_raw, str):
+        if wf_raw not in (workflows or {}):
+            r.fail("workflow", f"unknown shared workflow '{wf_raw}'")
+            wf_raw = []
+        else:
+            wf_raw = workflows[wf_raw]
+    spec_fields = _fields(r, r.get(data, "fields", "", list, True, []))
+    evidence = _evidence(r, r.get(data, "evidence", "", list, True, []))
+    workflow = _workflow(r, wf_raw, days if isinstance(days, int) else 0)
+    sector_vi, sector_en = r.label(sector, "name", "sector")
+    result_vi, result_en = r.label(result, "name", "result")
+    spec = ProcedureSpec(
+        code=code, name_vi=name_vi, name_en=name_en,
+        sector_code=r.text(sector, "code", "sector"),
+        sector_vi=sector_vi, sector_en=sector_en,
+        level=r.one_of(data, "level", "", LEVELS),
+        agency_type=r.text(data, "agency_type", ""),
+        statutory_days=days,
+        online_level=r.one_of(data, "online_level", "", ONLINE_LEVELS),
+        eid_level=r.one_of(data, "eid_level", "", (1, 2)),
+        fees=fees, evidence=evidence, fields=spec_fields,
+        result_type=r.text(result, "type", "result"),
+        result_vi=result_vi, result_en=result_en,
+        workflow=workflow,
+        legal_basis=tuple(r.get(data, "legal_basis", "", list, False, [])),
+        description_vi=r.get(data.get("description") or {}, "vi", "description", str, False, ""),
+        description_en=r.get(data.get("description") or {}, "en", "description", str, False, ""),
+        raw=data,
+    )
+    if r.issues:
+        raise SpecError(r.issues)
+    return spec

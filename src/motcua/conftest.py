@@ -1,0 +1,24 @@
+"""Shared fixtures: a test database holding every agency, the bundled catalog and demo officials."""
+
+import pytest
+
+from motcua.catalog.models import Agency
+
+
+def _seed() -> None:
+    from motcua.core.demo import seed_all
+
+    seed_all(with_dossiers=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _seed()
+
+
+@pytest.fixture
+def seeded(db):
+    """Agencies, catalog and officials; re-created if a transactional test flushed them."""
+    if not Agency.objects.exists():
+        _seed()

@@ -1,0 +1,113 @@
+"""Demo data: every agency, the bundled catalog, officials for two agencies, citizens and dossiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.models import Agency
+from motcua.catalog.services import PROCEDURES_DIR, import_procedures, seed_agencies
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Role
+from motcua.dossiers.models import Dossier
+from motcua.identity.models import Official
+
+DEMO_PASSWORD = "motcua-demo"
+DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
+DEMO_AGENCIES = {"hoankiem": "H01.X00070.UB", "hanoi.stp": "H01.STP", "hanoi.sxd": "H01.SXD"}
+ROLE_NAMES = {Role.RECEIVER: "motcua", Role.SPECIALIST: "chuyenvien", Role.LEADER: "lanhdao"}
+OFFICIAL_NAMES = {
+    Role.RECEIVER: "Trần Thị Thu", Role.SPECIALIST: "Lê Văn Minh", Role.LEADER: "Phạm Quốc Hùng",
+}
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    id_number: str
+    name: str
+    phone: str
+
+
+# Synthetic people with well-formed ID numbers (province 001 Hà Nội; century/sex digit; birth year).
+DEMO_CITIZENS = (
+    DemoCitizen("001090012345", "Nguyễn Văn An", "0912345678"),
+    DemoCitizen("001185004321", "Trần Thị Bình", "0987654321"),
+    DemoCitizen("079078001122", "Lê Hoàng Cường", "0901122334"),
+)
+
+
+def seed_officials(password: str = DEMO_PASSWORD) -> list[str]:
+    """Three officials (one per role) for each demo agency; usernames like hoankiem.motcua."""
+    user_model = get_user_model()
+    created = []
+    for prefix, agency_code in DEMO_AGENCIES.items():
+        agency = Agency.objects.get(code=agency_code)
+        for role, suffix in ROLE_NAMES.items():
+            username = f"{prefix}.{suffix}"
+            user, made = user_model.objects.get_or_create(username=username)
+            if made:
+                user.set_password(password)
+                user.save()
+                created.append(username)
+            Official.objects.update_or_create(
+                user=user, defaults={"agency": agency, "role": role.value, "full_name": OFFICIAL_NAMES[role]})
+    return created
+
+
+def _official_actor(username: str):
+    return services.actor_for_official(Official.objects.select_related("user", "agency").get(user__username=username))
+
+
+BIRTH_FORM = {
+    "child_full_name": "Nguyễn Minh Khang", "child_birth_date": "2026-11-18", "child_sex": "M",
+    "birth_place": "Bệnh viện Phụ sản Hà Nội", "mother_id_number": "001185004321", "relationship": "Cha",
+}
+
+
+def seed_dossiers() -> int:
+    """A few birth registrations in different statuses, dated over the last days."""
+    if Dossier.objects.exists():
+        return 0
+    citizen = DEMO_CITIZENS[0]
+    actor = services.citizen_actor(citizen.id_number, citizen.name)
+    receiver, specialist, leader = (_official_actor(f"hoankiem.{s}") for s in ROLE_NAMES.values())
+    now = timezone.now()
+    plans = [
+        (6, ["receive", "forward", "forward", "complete", "return_result"]),
+        (4, ["receive", "forward", "forward", "complete"]),
+        (3, ["receive", "forward"]),
+        (2, ["receive"]),
+        (1, ["request_supplement"]),
+        (0, []),
+    ]
+    actors = {"receive": receiver, "forward": None, "complete": leader, "return_result": receiver,
+              "request_supplement": receiver}
+    for days_ago, steps in plans:
+        at = now - timedelta(days=days_ago, hours=1)
+        sub = services.Submission(
+            procedure_code="1.001193", channel="online", applicant_id_number=citizen.id_number,
+            applicant_name=citizen.name, applicant_phone=citizen.phone, commune_code=DEMO_COMMUNE,
+            form=BIRTH_FORM, evidence=["to_khai"],
+        )
+        dossier, _ = services.submit(sub, actor, now=at)
+        for i, kind in enumerate(steps):
+            who = actors[kind] or (receiver if dossier.step == 0 else specialist)
+            reason = "Thiếu bản sao giấy tờ tùy thân của người đi khai sinh." if kind == "request_supplement" else ""
+            dossier, _ = services.act(dossier.code, kind, who, reason, {}, now=at + timedelta(minutes=10 * (i + 1)))
+    return len(plans)
+
+
+@transaction.atomic
+def seed_all(with_dossiers: bool = True) -> dict[str, int]:
+    agencies = seed_agencies()
+    report = import_procedures([PROCEDURES_DIR])
+    if not report.ok:
+        raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
+    officials = seed_officials()
+    dossiers = seed_dossiers() if with_dossiers else 0
+    return {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
+            "officials": len(officials), "dossiers": dossiers}

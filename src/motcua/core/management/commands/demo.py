@@ -1,0 +1,26 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from motcua.core.demo import DEMO_AGENCIES, DEMO_CITIZENS, DEMO_PASSWORD, ROLE_NAMES
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed and serve the demo on SQLite (citizen picker instead of e-ID login)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            os.environ["MOTCUA_DEMO"] = "1"
+            settings.DEMO_MODE = True
+        call_command("migrate", verbosity=0)
+        call_command("seed")
+        self.stdout.write(self.style.SUCCESS(f"\nmotcua demo on http://{options['addr']}/"))
+        self.stdout.write(f"  citizens (pick one on the portal): {', '.join(c.name for c in DEMO_CITIZENS)}")
+        users = [f"{p}.{s}" for p in DEMO_AGENCIES for s in ROLE_NAMES.values()]
+        self.stdout.write(f"  back office /backoffice/ — users {', '.join(users)}; password {DEMO_PASSWORD}\n")
+        call_command("runserver", options["addr"], use_reloader=False, insecure_serving=True)

@@ -1,0 +1,494 @@
+"""One-stop dossier lifecycle as pure rules over an append-only journal of actions.
+
+Status and statutory clock are never stored as truth: they are folded from the
+journal with :func:`fold`. Statuses are the national portal's codes 1–10. The
+allowed actions are the declarative table :data:`RULES`; a procedure adds its own
+ordered steps (:class:`Workflow`). No Django import here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from motcua.calendar import WorkingCalendar
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Status(IntEnum):
+    NEW = 1
+    RECEIVED = 2
+    NOT_RECEIVED = 3
+    PROCESSING = 4
+    SUPPLEMENT_REQUESTED = 5
+    FINANCIAL_OBLIGATION = 6
+    WITHDRAWAL_REQUESTED = 7
+    STOPPED = 8
+    PROCESSED = 9
+    RETURNED = 10
+
+    @property
+    def label_vi(self) -> str:
+        return STATUS_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return STATUS_LABELS[self][1]
+
+
+STATUS_LABELS = {
+    Status.NEW: ("Mới đăng ký", "New"),
+    Status.RECEIVED: ("Được tiếp nhận", "Received"),
+    Status.NOT_RECEIVED: ("Không được tiếp nhận", "Not received"),
+    Status.PROCESSING: ("Đang xử lý", "Processing"),
+    Status.SUPPLEMENT_REQUESTED: ("Yêu cầu bổ sung giấy tờ", "Supplement requested"),
+    Status.FINANCIAL_OBLIGATION: ("Yêu cầu thực hiện nghĩa vụ tài chính", "Financial obligation requested"),
+    Status.WITHDRAWAL_REQUESTED: ("Công dân yêu cầu rút hồ sơ", "Withdrawal requested by citizen"),
+    Status.STOPPED: ("Dừng xử lý", "Processing stopped"),
+    Status.PROCESSED: ("Đã xử lý xong", "Processed"),
+    Status.RETURNED: ("Đã trả kết quả", "Result returned"),
+}
+
+FINAL_STATUSES = frozenset({Status.NOT_RECEIVED, Status.STOPPED, Status.PROCESSED, Status.RETURNED})
+
+
+class Role(StrEnum):
+    RECEIVER = "receiver"  # one-stop reception officer (cán bộ một cửa)
+    SPECIALIST = "specialist"  # chuyên viên
+    LEADER = "leader"  # lãnh đạo
+
+
+ROLE_LABELS = {
+    Role.RECEIVER: ("Cán bộ một cửa", "One-stop officer"),
+    Role.SPECIALIST: ("Chuyên viên", "Specialist"),
+    Role.LEADER: ("Lãnh đạo", "Leader"),
+}
+
+
+class LifecycleError(Exception):
+    """A refused action, with a message in Vietnamese and English."""
+
+    def __init__(self, code: str, vi: str, en: str, field: str | None = None) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en, self.field = code, vi, en, field
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    role: Role
+    share: float
+    label_vi: str = ""
+    label_en: str = ""
+    decides: bool = False
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A procedure's ordered steps; exactly one step ``decides`` and it is not the last."""
+
+    steps: tuple[Step, ...]
+    statutory_days: int
+
+    def __post_init__(self) -> None:
+        deciding = [i for i, s in enumerate(self.steps) if s.decides]
+        if len(deciding) != 1 or deciding[0] == 0 or deciding[0] == len(self.steps) - 1:
+            raise ValueError("a workflow needs one deciding step, neither first nor last")
+
+    @property
+    def deciding_step(self) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.decides)
+
+    def step_offset(self, index: int) -> int:
+        """Working days from the clock start by which step ``index`` is due."""
+        total = sum(s.share for s in self.steps) or 1.0
+        done = sum(s.share for s in self.steps[: index + 1]) / total
+        return min(self.statutory_days, round(done * self.statutory_days))
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # "citizen" | "official" | "system"
+    id: str  # personal ID number for citizens, username for officials
+    name: str = ""
+    agency_code: str | None = None
+    role: Role | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    at: datetime
+    actor: Actor
+    reason: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """One row of the tracking sheet (phiếu kiểm soát quá trình giải quyết hồ sơ)."""
+
+    at: datetime
+    actor: str
+    from_agency: str
+    from_step: str
+    to_agency: str
+    to_step: str
+    step_due: date | None
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class DossierState:
+    status: Status
+    applicant_id: str
+    agency_code: str  # agency holding the dossier now
+    competent_agency: str
+    submitted_at: datetime
+    step: int = 0
+    received_at: datetime | None = None
+    clock_start: date | None = None
+    due_date: date | None = None  # statutory due date, moved only by pauses
+    appointment_date: date | None = None  # date promised to the citizen (apology may move it)
+    paused_since: date | None = None
+    resume_status: Status | None = None
+    shift_days: int = 0
+    supplements: int = 0
+    apologies: int = 0
+    finished_at: datetime | None = None
+    outcome: str | None = None
+    handoffs: tuple[Handoff, ...] = ()
+    version: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def on_time(self) -> bool | None:
+        """Judged against the statutory due date; an apology admits lateness, it does not excuse it."""
+        if self.finished_at is None or self.due_date is None:
+            return None
+        return local_date(self.finished_at) <= self.due_date
+
+
+ANY_ROLE = frozenset(Role)
+STEP_ROLE = None  # the role the workflow gives the current step
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_statuses: frozenset[Status]
+    actor_kinds: frozenset[str]
+    roles: frozenset[Role] | None = ANY_ROLE
+    to_status: Status | None = None  # None: the handler decides
+    needs_reason: bool = False
+    vi: str = ""
+    en: str = ""
+
+
+S = Status
+_OPEN = frozenset({S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION})
+_CITIZEN = frozenset({"citizen"})
+_OFFICIAL = frozenset({"official"})
+
+RULES: dict[str, Rule] = {
+    "submit": Rule(frozenset(), frozenset({"citizen", "official"}), to_status=S.NEW, vi="Nộp hồ sơ", en="Submit"),
+    "receive": Rule(frozenset({S.NEW}), _OFFICIAL, frozenset({Role.RECEIVER}), S.RECEIVED,
+                    vi="Tiếp nhận hồ sơ", en="Receive"),
+    "refuse": Rule(frozenset({S.NEW}), _OFFICIAL, frozenset({Role.RECEIVER}), S.NOT_RECEIVED, True,
+                   vi="Từ chối tiếp nhận", en="Refuse to receive"),
+    "request_supplement": Rule(frozenset({S.NEW, S.RECEIVED, S.PROCESSING}), _OFFICIAL,
+                               frozenset({Role.RECEIVER, Role.SPECIALIST}), S.SUPPLEMENT_REQUESTED, True,
+                               vi="Yêu cầu bổ sung", en="Request supplement"),
+    "supplement": Rule(frozenset({S.SUPPLEMENT_REQUESTED}), _CITIZEN, None, None,
+                       vi="Bổ sung hồ sơ", en="Supplement"),
+    "forward": Rule(frozenset({S.RECEIVED, S.PROCESSING}), _OFFICIAL, STEP_ROLE, S.PROCESSING,
+                    vi="Chuyển bước xử lý", en="Forward to next step"),
+    "transfer": Rule(frozenset({S.RECEIVED, S.PROCESSING}), _OFFICIAL, STEP_ROLE, S.PROCESSING, True,
+                     vi="Chuyển cơ quan", en="Transfer to another agency"),
+    "request_payment": Rule(frozenset({S.RECEIVED, S.PROCESSING}), _OFFICIAL,
+                            frozenset({Role.RECEIVER, Role.SPECIALIST}), S.FINANCIAL_OBLIGATION,
+                            vi="Yêu cầu nghĩa vụ tài chính", en="Request payment"),
+    "pay": Rule(frozenset({S.FINANCIAL_OBLIGATION}), frozenset({"citizen", "system"}), None, None,
+                vi="Thực hiện nghĩa vụ tài chính", en="Pay"),
+    "apologize": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION}),
+                      _OFFICIAL, ANY_ROLE, None, True, vi="Xin lỗi và hẹn lại", en="Apologize with new date"),
+    "withdraw": Rule(_OPEN, _CITIZEN, None, S.WITHDRAWAL_REQUESTED, True, vi="Rút hồ sơ", en="Withdraw"),
+    "stop": Rule(frozenset({S.WITHDRAWAL_REQUESTED}), _OFFICIAL, frozenset({Role.RECEIVER, Role.LEADER}),
+                 S.STOPPED, vi="Dừng xử lý", en="Stop processing"),
+    "complete": Rule(frozenset({S.PROCESSING}), _OFFICIAL, STEP_ROLE, S.PROCESSED,
+                     vi="Hoàn thành xử lý", en="Complete processing"),
+    "return_result": Rule(frozenset({S.PROCESSED}), _OFFICIAL, STEP_ROLE, S.RETURNED,
+                          vi="Trả kết quả", en="Return result"),
+}
+
+OUTCOMES = ("approved", "refused")
+
+
+def local_date(at: datetime) -> date:
+    return at.astimezone(LOCAL_TZ).date() if at.tzinfo else at.date()
+
+
+def _local(at: datetime) -> datetime:
+    return at.astimezone(LOCAL_TZ).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _fail(code: str, vi: str, en: str, field: str | None = None) -> LifecycleError:
+    return LifecycleError(code, vi, en, field)
+
+
+def step_role(state: DossierState, workflow: Workflow) -> Role:
+    return workflow.steps[state.step].role
+
+
+def _authorize(state: DossierState, action: Action, rule: Rule, workflow: Workflow) -> None:
+    actor = action.actor
+    if actor.kind not in rule.actor_kinds:
+        raise _fail("actor_not_allowed", "Bạn không được thực hiện thao tác này.",
+                    "You are not allowed to take this action.")
+    if actor.kind == "citizen" and actor.id != state.applicant_id:
+        raise _fail("not_applicant", "Chỉ người nộp hồ sơ được thực hiện thao tác này.",
+                    "Only the applicant may take this action.")
+    if actor.kind == "official":
+        if actor.agency_code != state.agency_code:
+            raise _fail("not_your_agency", "Hồ sơ không thuộc cơ quan của bạn.",
+                        "This dossier is not held by your agency.")
+        allowed = rule.roles if rule.roles is not STEP_ROLE else frozenset({step_role(state, workflow)})
+        if actor.role not in allowed:
+            raise _fail("role_not_allowed", "Vai trò của bạn không được thực hiện thao tác này ở bước hiện tại.",
+                        "Your role may not take this action at the current step.")
+
+
+def can(state: DossierState, action_kind: str, actor: Actor, workflow: Workflow) -> bool:
+    """Whether ``actor`` may attempt ``action_kind`` now (used to offer buttons)."""
+    rule = RULES[action_kind]
+    if state.status not in rule.from_statuses:
+        return False
+    try:
+        _authorize(state, Action(action_kind, state.submitted_at, actor), rule, workflow)
+        _precheck(state, action_kind, workflow)
+    except LifecycleError:
+        return False
+    return True
+
+
+def _precheck(state: DossierState, kind: str, workflow: Workflow) -> None:
+    """Rules that do not depend on the action's own data."""
+    last = len(workflow.steps) - 1
+    if kind == "request_supplement" and state.supplements:
+        raise _fail("supplement_once", "Chỉ được yêu cầu bổ sung hồ sơ một lần.",
+                    "A supplement may be requested only once.")
+    if kind == "apologize" and state.apologies:
+        raise _fail("apology_once", "Chỉ được hẹn lại ngày trả kết quả một lần.",
+                    "The return date may be reset only once.")
+    if kind == "forward" and state.step >= workflow.deciding_step:
+        raise _fail("no_next_step", "Bước hiện tại phải hoàn thành xử lý, không chuyển tiếp.",
+                    "The current step must complete the dossier, not forward it.")
+    if kind == "complete" and state.step != workflow.deciding_step:
+        raise _fail("not_deciding_step", "Chỉ bước phê duyệt được hoàn thành xử lý.",
+                    "Only the deciding step may complete processing.")
+    if kind == "return_result" and state.step != last:
+        raise _fail("not_return_step", "Chưa đến bước trả kết quả.", "The dossier is not at the return step.")
+
+
+def _pause(state: DossierState, action: Action, status: Status) -> DossierState:
+    running = state.clock_start is not None
+    return dataclasses.replace(
+        state, status=status, resume_status=state.status,
+        paused_since=local_date(action.at) if running else None,
+    )
+
+
+def _resume(state: DossierState, action: Action, cal: WorkingCalendar) -> DossierState:
+    if state.paused_since is None:
+        return dataclasses.replace(state, status=state.resume_status, resume_status=None)
+    shift = cal.working_days_between(state.paused_since, cal.counting_start(_local(action.at)))
+    return dataclasses.replace(
+        state, status=state.resume_status, resume_status=None, paused_since=None,
+        shift_days=state.shift_days + shift,
+        due_date=cal.add_working_days(state.due_date, shift),
+        appointment_date=cal.add_working_days(state.appointment_date, shift),
+    )
+
+
+def step_due(state: DossierState, index: int, workflow: Workflow, cal: WorkingCalendar) -> date | None:
+    if state.clock_start is None:
+        return None
+    return cal.add_working_days(state.clock_start, workflow.step_offset(index) + state.shift_days)
+
+
+def _handoff(state: DossierState, action: Action, to_agency: str, to_step: int,
+             workflow: Workflow, cal: WorkingCalendar) -> tuple[Handoff, ...]:
+    due = step_due(state, state.step, workflow, cal)
+    row = Handoff(
+        at=action.at, actor=action.actor.name or action.actor.id,
+        from_agency=state.agency_code, from_step=workflow.steps[state.step].code,
+        to_agency=to_agency, to_step=workflow.steps[to_step].code,
+        step_due=due, on_time=None if due is None else local_date(action.at) <= due,
+    )
+    return (*state.handoffs, row)
+
+
+def _require(data: Mapping[str, Any], key: str, vi: str, en: str) -> Any:
+    value = data.get(key)
+    if value in (None, ""):
+        raise _fail("required", vi, en, field=key)
+    return value
+
+
+def start(action: Action, workflow: Workflow) -> DossierState:
+    if action.kind != "submit":
+        raise _fail("not_submitted", "Hồ sơ chưa được nộp.", "The dossier has not been submitted.")
+    if action.actor.kind not in RULES["submit"].actor_kinds:
+        raise _fail("actor_not_allowed", "Bạn không được nộp hồ sơ.", "You may not submit a dossier.")
+    data = action.data
+    holder = _require(data, "agency_code", "Thiếu cơ quan tiếp nhận.", "Receiving agency is missing.")
+    return DossierState(
+        status=Status.NEW,
+        applicant_id=_require(data, "applicant_id", "Thiếu số định danh người nộp.", "Applicant ID is missing."),
+        agency_code=holder,
+        competent_agency=data.get("competent_agency") or holder,
+        submitted_at=action.at,
+        version=1,
+    )
+
+
+def apply(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
+    """The state after ``action``; raises :class:`LifecycleError` if the rules refuse it."""
+    rule = RULES.get(action.kind)
+    if rule is None or action.kind == "submit":
+        raise _fail("unknown_action", "Thao tác không hợp lệ.", f"Unknown action '{action.kind}'.", "action")
+    if state.status not in rule.from_statuses:
+        raise _fail(
+            "illegal_transition",
+            f"Không thể '{rule.vi}' khi hồ sơ ở trạng thái '{state.status.label_vi}'.",
+            f"Cannot '{rule.en}' while the dossier is '{state.status.label_en}'.",
+        )
+    _authorize(state, action, rule, workflow)
+    _precheck(state, action.kind, workflow)
+    if rule.needs_reason and not action.reason.strip():
+        raise _fail("reason_required", "Cần ghi rõ lý do.", "A reason is required.", "reason")
+    new = _HANDLERS[action.kind](state, action, workflow, cal)
+    if rule.to_status is not None:
+        new = dataclasses.replace(new, status=rule.to_status)
+    return dataclasses.replace(new, version=state.version + 1)
+
+
+def fold(actions: Iterable[Action], workflow: Workflow, cal: WorkingCalendar) -> DossierState:
+    it = iter(actions)
+    state = start(next(it), workflow)
+    for action in it:
+        state = apply(state, action, workflow, cal)
+    return state
+
+
+# --- handlers: what each action changes besides the status -------------------------------------
+
+def _receive(state, action, workflow, cal):
+    clock_start = cal.counting_start(_local(action.at))
+    due = cal.add_working_days(clock_start, workflow.statutory_days)
+    return dataclasses.replace(state, received_at=action.at, clock_start=clock_start,
+                               due_date=due, appointment_date=due)
+
+
+def _finish(state, action, workflow, cal, outcome=None):
+    return dataclasses.replace(state, finished_at=action.at, outcome=outcome)
+
+
+def _refuse(state, action, workflow, cal):
+    return _finish(state, action, workflow, cal, "not_received")
+
+
+def _request_supplement(state, action, workflow, cal):
+    return dataclasses.replace(_pause(state, action, Status.SUPPLEMENT_REQUESTED), supplements=1)
+
+
+def _supplement(state, action, workflow, cal):
+    return _resume(state, action, cal)
+
+
+def _forward(state, action, workflow, cal):
+    nxt = state.step + 1
+    return dataclasses.replace(state, step=nxt,
+                               handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
+
+
+def _transfer(state, action, workflow, cal):
+    target = _require(action.data, "to_agency", "Chọn cơ quan nhận.", "Choose the receiving agency.")
+    if target == state.agency_code:
+        raise _fail("same_agency", "Cơ quan nhận phải khác cơ quan hiện tại.",
+                    "The receiving agency must differ from the current one.", "to_agency")
+    nxt = max(state.step, 1)
+    return dataclasses.replace(state, agency_code=target, step=nxt,
+                               handoffs=_handoff(state, action, target, nxt, workflow, cal))
+
+
+def _request_payment(state, action, workflow, cal):
+    return _pause(state, action, Status.FINANCIAL_OBLIGATION)
+
+
+def _pay(state, action, workflow, cal):
+    return _resume(state, action, cal)
+
+
+def _apologize(state, action, workflow, cal):
+    raw = _require(action.data, "new_date", "Chọn ngày hẹn trả mới.", "Choose the new return date.")
+    new_date = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    if new_date <= state.appointment_date:
+        raise _fail("date_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
+                    "The new date must be after the current appointment date.", "new_date")
+    if not cal.is_working_day(new_date):
+        raise _fail("not_working_day", "Ngày hẹn mới phải là ngày làm việc.",
+                    "The new date must be a working day.", "new_date")
+    return dataclasses.replace(state, appointment_date=new_date, apologies=1)
+
+
+def _withdraw(state, action, workflow, cal):
+    return _pause(state, action, Status.WITHDRAWAL_REQUESTED)
+
+
+def _stop(state, action, workflow, cal):
+    return _finish(state, action, workflow, cal, "stopped")
+
+
+def _complete(state, action, workflow, cal):
+    outcome = action.data.get("outcome", "approved")
+    if outcome not in OUTCOMES:
+        raise _fail("bad_outcome", "Kết quả phải là 'approved' hoặc 'refused'.",
+                    "Outcome must be 'approved' or 'refused'.", "outcome")
+    if outcome == "refused" and not action.reason.strip():
+        raise _fail("reason_required", "Cần ghi rõ lý do từ chối.", "A refusal needs a reason.", "reason")
+    nxt = state.step + 1
+    done = _finish(state, action, workflow, cal, outcome)
+    return dataclasses.replace(done, step=nxt,
+                               handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
+
+
+def _return_result(state, action, workflow, cal):
+    return state
+
+
+_HANDLERS = {
+    "receive": _receive, "refuse": _refuse, "request_supplement": _request_supplement,
+    "supplement": _supplement, "forward": _forward, "transfer": _transfer,
+    "request_payment": _request_payment, "pay": _pay, "apologize": _apologize,
+    "withdraw": _withdraw, "stop": _stop, "complete": _complete, "return_result": _return_result,
+}
+
+
+def deadline_flag(state: DossierState, today: date, cal: WorkingCalendar) -> str | None:
+    """'overdue' or 'nearing' (due within one working day) for unfinished, clock-running dossiers."""
+    if state.finished or state.due_date is None or state.paused_since is not None:
+        return None
+    if today > state.due_date:
+        return "overdue"
+    if cal.working_days_between(today, state.due_date) <= 1:
+        return "nearing"
+    return None

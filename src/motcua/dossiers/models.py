@@ -1,0 +1,94 @@
+from django.db import models
+
+from motcua.dossiers.lifecycle import STATUS_LABELS
+
+
+class Dossier(models.Model):
+    """A submitted dossier. Its truth is the journal (DossierAction); the columns after
+    ``# derived`` are a projection of it, rewritten in the same transaction as each action,
+    so queues and lookups need no replay."""
+
+    CHANNELS = [("online", "Trực tuyến"), ("counter", "Trực tiếp"), ("post", "Bưu chính")]
+
+    code = models.CharField(max_length=60, unique=True)
+    procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT)
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    applicant_id_number = models.CharField(max_length=12, db_index=True)
+    applicant_name = models.CharField(max_length=255)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_email = models.CharField(max_length=255, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    form_data = models.JSONField(default=dict)
+    evidence = models.JSONField(default=list)
+    competent_agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 — NULL: no key, not unique
+    request_digest = models.CharField(max_length=64, blank=True)
+    # derived
+    status = models.PositiveSmallIntegerField(choices=[(s.value, v[0]) for s, v in STATUS_LABELS.items()])
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="dossiers")
+    step = models.PositiveSmallIntegerField(default=0)
+    due_date = models.DateField(null=True)
+    appointment_date = models.DateField(null=True)
+    received_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    paused = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "status", "due_date"]),
+            models.Index(fields=["applicant_id_number", "submitted_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant_id_number", "idempotency_key"],
+                                    name="unique_idempotency_key_per_applicant",
+                                    condition=models.Q(idempotency_key__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class DossierAction(models.Model):
+    """One entry of a dossier's append-only journal."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="actions")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30)
+    at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=10)
+    actor_id = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=255, blank=True)
+    actor_agency = models.CharField(max_length=35, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="unique_journal_seq")]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("journal entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("journal entries are never deleted")
+
+
+class DailySequence(models.Model):
+    """Per agency and day, the last number used in dossier codes."""
+
+    agency_code = models.CharField(max_length=35)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="unique_daily_sequence")]

@@ -1,0 +1,279 @@
+"""Submitting dossiers and appending actions to their journal, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from motcua.calendar import default_calendar
+from motcua.catalog import divisions
+from motcua.catalog.forms import ID_NUMBER_RE, PHONE_RE, FieldError, validate_form
+from motcua.catalog.models import Agency, Procedure
+from motcua.catalog.services import RoutingError, competent_agency, spec_of
+from motcua.dossiers.lifecycle import (
+    Action,
+    Actor,
+    DossierState,
+    LifecycleError,
+    Role,
+    apply,
+    fold,
+    local_date,
+    start,
+)
+from motcua.dossiers.models import DailySequence, Dossier, DossierAction
+
+CHANNELS = ("online", "counter", "post")
+
+
+class SubmissionError(Exception):
+    """Input problems, each tied to a field, reported all at once."""
+
+    def __init__(self, errors: list[FieldError], status: int = 422) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.en}" for e in errors))
+        self.errors, self.status = errors, status
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass
+class Submission:
+    procedure_code: str
+    channel: str
+    applicant_id_number: str
+    applicant_name: str
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    commune_code: str = ""
+    province_code: str = ""
+    form: dict[str, Any] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    idempotency_key: str | None = None
+
+    def digest(self) -> str:
+        payload = {k: v for k, v in self.__dict__.items() if k != "idempotency_key"}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def actor_for_official(official) -> Actor:
+    return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
+
+
+def citizen_actor(id_number: str, name: str = "") -> Actor:
+    return Actor("citizen", id_number, name)
+
+
+def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
+    return FieldError(field_name, code, vi, en)
+
+
+def _validate(sub: Submission, actor: Actor):
+    errors: list[FieldError] = []
+    procedure = (Procedure.objects.select_related("current_version").filter(code=sub.procedure_code).first()
+                 if sub.procedure_code else None)
+    if procedure is None:
+        errors.append(_err("procedure_code", "unknown_procedure", "Không tìm thấy thủ tục hành chính này.",
+                           "No such administrative procedure."))
+    if sub.channel not in CHANNELS:
+        errors.append(_err("channel", "invalid_choice", "Kênh nộp phải là online, counter hoặc post.",
+                           "Channel must be online, counter or post."))
+    elif sub.channel != "online" and actor.kind != "official":
+        errors.append(_err("channel", "counter_only", "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
+                           "Only a reception officer records counter or postal submissions."))
+    if not ID_NUMBER_RE.match(sub.applicant_id_number or ""):
+        errors.append(_err("applicant.id_number", "invalid_id_number", "Số định danh cá nhân phải gồm 12 chữ số.",
+                           "A personal ID number has exactly 12 digits."))
+    elif actor.kind == "citizen" and actor.id != sub.applicant_id_number:
+        errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
+                           "You may only submit dossiers in your own name."))
+    if not (sub.applicant_name or "").strip():
+        errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
+    elif len(sub.applicant_name) > 255:
+        errors.append(_err("applicant.name", "too_long", "Tối đa 255 ký tự.", "At most 255 characters."))
+    if sub.applicant_phone and not PHONE_RE.match(sub.applicant_phone.replace(" ", "")):
+        errors.append(_err("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ.",
+                           "Not a valid Vietnamese phone number."))
+    if procedure is None:
+        raise SubmissionError(errors)
+    spec = spec_of(procedure.current_version)
+    clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes())
+    errors += form_errors
+    asked = {e.code for e in spec.evidence if e.source is None}
+    given = set(sub.evidence or [])
+    for code in sorted(given - asked):
+        errors.append(_err(f"evidence.{code}", "not_asked",
+                           "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
+                           "This document is not needed (the state already holds it, or the procedure does not ask for it)."))
+    for e in spec.evidence:
+        if e.source is None and e.required and e.code not in given:
+            errors.append(_err(f"evidence.{e.code}", "required", f"Thiếu giấy tờ: {e.label_vi}.",
+                               f"Missing document: {e.label_en}."))
+    agency = None
+    try:
+        agency = competent_agency(spec, sub.commune_code, sub.province_code)
+    except RoutingError as exc:
+        errors.append(_err(exc.field, "routing", exc.vi, exc.en))
+    if errors:
+        raise SubmissionError(errors)
+    return procedure, spec, clean_form, agency
+
+
+def next_code(agency_code: str, day: date) -> str:
+    """``<agency code>-YYMMDD-<daily sequence>``; called inside the submitting transaction, so a
+    rolled-back submission leaves no gap and concurrent ones queue on the sequence row."""
+    table = DailySequence._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last"
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [agency_code, day])
+            row = cursor.fetchone()
+        if row:
+            number = row[0]
+            break
+        try:
+            with transaction.atomic():
+                DailySequence.objects.create(agency_code=agency_code, day=day, last=1)
+            number = 1
+            break
+        except IntegrityError:
+            continue  # another submission created the row first; increment it
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[Dossier, bool]:
+    """Create a dossier (status 1). Returns (dossier, created); a repeated idempotency key returns
+    the first dossier unchanged, and a reused key with different content is refused."""
+    if sub.idempotency_key:
+        existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
+                                          idempotency_key=sub.idempotency_key).first()
+        if existing:
+            return _replay(existing, sub)
+    procedure, spec, clean_form, agency = _validate(sub, actor)
+    now = now or timezone.now()
+    holder = agency
+    if sub.channel != "online":  # received at the counter of the official's own agency
+        holder = Agency.objects.get(code=actor.agency_code)
+    action = Action("submit", now, actor, data={
+        "applicant_id": sub.applicant_id_number, "agency_code": holder.code, "competent_agency": agency.code,
+        "channel": sub.channel,
+    })
+    state = start(action, spec.workflow)
+    try:
+        with transaction.atomic():
+            dossier = Dossier(
+                code=next_code(agency.code, local_date(now)), procedure_version=procedure.current_version,
+                channel=sub.channel, applicant_id_number=sub.applicant_id_number,
+                applicant_name=sub.applicant_name.strip(), applicant_phone=sub.applicant_phone,
+                applicant_email=sub.applicant_email, commune_code=sub.commune_code,
+                province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
+                                                    if sub.commune_code else ""),
+                form_data=clean_form, evidence=sorted(set(sub.evidence)), competent_agency=agency,
+                submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
+                status=state.status, agency=holder,
+            )
+            _project(dossier, state)
+            dossier.save(force_insert=True)
+            _record(dossier, action, state.version)
+    except IntegrityError:
+        if sub.idempotency_key:  # a concurrent request with the same key won the race
+            existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
+                                              idempotency_key=sub.idempotency_key).first()
+            if existing:
+                return _replay(existing, sub)
+        raise
+    return dossier, True
+
+
+def _replay(existing: Dossier, sub: Submission) -> tuple[Dossier, bool]:
+    if existing.request_digest != sub.digest():
+        raise SubmissionError([_err("idempotency_key", "key_reused",
+                                    "Khóa chống trùng đã dùng cho một hồ sơ khác nội dung.",
+                                    "This idempotency key was already used for a different submission.")], 409)
+    return existing, False
+
+
+def _json_safe(data: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
+
+
+def _record(dossier: Dossier, action: Action, seq: int) -> DossierAction:
+    a = action.actor
+    return DossierAction.objects.create(
+        dossier=dossier, seq=seq, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
+        actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
+        reason=action.reason, data=_json_safe(dict(action.data)),
+    )
+
+
+def _project(dossier: Dossier, state: DossierState) -> None:
+    dossier.status = int(state.status)
+    if dossier.agency.code != state.agency_code:
+        dossier.agency = Agency.objects.get(code=state.agency_code)
+    dossier.step = state.step
+    dossier.due_date = state.due_date
+    dossier.appointment_date = state.appointment_date
+    dossier.received_at = state.received_at
+    dossier.finished_at = state.finished_at
+    dossier.paused = state.paused_since is not None or state.resume_status is not None
+    dossier.version = state.version
+
+
+def journal(dossier: Dossier) -> list[Action]:
+    return [
+        Action(a.kind, a.at, Actor(a.actor_kind, a.actor_id, a.actor_name, a.actor_agency or None,
+                                   Role(a.actor_role) if a.actor_role else None), a.reason, a.data)
+        for a in dossier.actions.order_by("seq")
+    ]
+
+
+def state_of(dossier: Dossier) -> DossierState:
+    return fold(journal(dossier), spec_of(dossier.procedure_version).workflow, default_calendar())
+
+
+def get_dossier(code: str, for_update: bool = False) -> Dossier:
+    qs = Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(code=code)
+    except Dossier.DoesNotExist:
+        raise NotFound(code) from None
+
+
+def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None = None,
+        now: datetime | None = None) -> tuple[Dossier, DossierState]:
+    """Append one action to the journal if the rules allow it; the whole step is one transaction."""
+    data = dict(data or {})
+    with transaction.atomic():
+        dossier = get_dossier(code, for_update=True)
+        workflow = spec_of(dossier.procedure_version).workflow
+        state = fold(journal(dossier), workflow, default_calendar())
+        if kind == "transfer" and data.get("to_agency") and not Agency.objects.filter(code=data["to_agency"]).exists():
+            raise LifecycleError("unknown_agency", "Không tìm thấy cơ quan nhận.", "Unknown receiving agency.",
+                                 "to_agency")
+        action = Action(kind, now or timezone.now(), actor, (reason or "").strip(), data)
+        new_state = apply(state, action, workflow, default_calendar())
+        _record(dossier, action, new_state.version)
+        _project(dossier, new_state)
+        dossier.save()
+    return dossier, new_state
+
+
+def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) -> bool:
+    """One read rule: the applicant, or an official of an agency that holds or held the dossier."""
+    if actor.kind == "citizen":
+        return actor.id == dossier.applicant_id_number
+    if actor.kind == "official":
+        if actor.agency_code in (dossier.agency.code, dossier.competent_agency.code):
+            return True
+        state = state or state_of(dossier)
+        return any(actor.agency_code in (h.from_agency, h.to_agency) for h in state.handoffs)
+    return False
