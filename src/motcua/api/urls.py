@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Status as Respond
 from ninja.errors import AuthenticationError, HttpError
 
 from motcua.api import errors
@@ -282,7 +283,7 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
     actor = _actor(request)
     dossier, created = services.submit(sub, actor)
     state = services.state_of(dossier)
-    return (201 if created else 200), dossier_summary(dossier, state, actor)
+    return Respond(201 if created else 200, dossier_summary(dossier, state, actor))
 
 
 @api.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut}, tags=["dossiers"],
@@ -383,7 +384,7 @@ def _action_endpoint(kind: str):
         actor = _actor(request)
         data = {k: v for k, v in payload.dict().items() if k not in ("reason",) and v not in (None, "")}
         dossier, state = services.act(code, kind, actor, payload.reason, data)
-        return 200, dossier_summary(dossier, state, actor)
+        return dossier_summary(dossier, state, actor)
 
     take_action.__name__ = f"action_{kind}"
     api.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS},
