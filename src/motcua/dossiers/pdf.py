@@ -1,0 +1,223 @@
+"""Printable one-stop forms: the receipt slip with appointment date (Mẫu 01) and the tracking sheet
+(phiếu kiểm soát quá trình giải quyết hồ sơ), in the layout of the national forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from motcua.calendar import default_calendar
+from motcua.catalog.models import Agency
+from motcua.catalog.services import spec_of
+from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
+from motcua.dossiers.models import Dossier
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+CHANNELS_VI = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Qua bưu chính"}
+TRACKING_PATH = "/tra-cuu/{code}"
+
+
+def _when(at: datetime | None) -> str:
+    return at.astimezone(LOCAL_TZ).strftime("%H giờ %M phút, ngày %d/%m/%Y") if at else ""
+
+
+def _day(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+class _Form(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_margins(20, 15, 15)
+        self.set_auto_page_break(True, margin=15)
+        self.add_font("Serif", "", FONTS / "DejaVuSerif.ttf")
+        self.add_font("Serif", "B", FONTS / "DejaVuSerif-Bold.ttf")
+        self.add_font("Serif", "I", FONTS / "DejaVuSerif-Italic.ttf")
+        self.set_title("motcua")
+        self.set_creator("motcua")
+
+    def font(self, size: float = 11, style: str = "") -> None:
+        self.set_font("Serif", style, size)
+
+    def national_header(self, agency_name: str) -> None:
+        width = self.w - self.l_margin - self.r_margin
+        left, right = width * 0.42, width * 0.58
+        top = self.get_y()
+        self.font(9.5, "B")
+        self.multi_cell(left - 3, 5, agency_name.upper(), align="C")
+        left_bottom = self.get_y()
+        self.set_xy(self.l_margin + left, top)
+        self.cell(right, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT")
+        self.font(10.5, "B")
+        self.cell(right, 5, "Độc lập - Tự do - Hạnh phúc", align="C")
+        underline_y = self.get_y() + 5.5
+        centre = self.l_margin + left + right / 2
+        self.line(centre - 24, underline_y, centre + 24, underline_y)
+        self.set_y(max(left_bottom, underline_y) + 6)
+
+    def heading(self, vi: str, en: str) -> None:
+        self.font(13.5, "B")
+        self.cell(0, 7, vi, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.font(9.5, "I")
+        self.cell(0, 5, en, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+
+    def field(self, label: str, value: str, bold: bool = False) -> None:
+        self.font(11)
+        width = self.get_string_width(label + " ") + 1
+        self.cell(width, 6.5, label)
+        self.font(11, "B" if bold else "")
+        self.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+
+
+def _received_by(dossier: Dossier) -> str:
+    action = dossier.actions.filter(kind="receive").order_by("seq").first()
+    return action.actor_name or action.actor_id if action else ""
+
+
+def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả; exists only once the dossier has been received."""
+    if state.received_at is None:
+        raise ValueError("the receipt slip exists only after the dossier is received")
+    spec = spec_of(dossier.procedure_version)
+    pdf = _Form()
+    pdf.add_page()
+    pdf.national_header(dossier.agency.name_vi)
+    pdf.heading("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Receipt of dossier and appointment for the result")
+    qr_top = pdf.get_y()
+    pdf.field("Mã hồ sơ:", dossier.code, bold=True)
+    pdf.field(f"{dossier.agency.name_vi} tiếp nhận hồ sơ của:", "")
+    pdf.field("Ông/Bà:", dossier.applicant_name, bold=True)
+    pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
+    if dossier.applicant_phone:
+        pdf.field("Số điện thoại:", dossier.applicant_phone)
+    pdf.field("Nội dung yêu cầu giải quyết:", f"{spec.name_vi} (mã thủ tục {spec.code})")
+    pdf.field("Hình thức nộp:", CHANNELS_VI.get(dossier.channel, dossier.channel))
+    _qr(pdf, dossier.code, qr_top)
+
+    pdf.ln(1)
+    pdf.font(11, "B")
+    pdf.cell(0, 7, "Thành phần hồ sơ:", new_x="LMARGIN", new_y="NEXT")
+    attached = set(dossier.evidence)
+    for i, item in enumerate(spec.evidence, 1):
+        if item.source:
+            note = "do cơ quan nhà nước tự khai thác, công dân không phải nộp"
+        elif item.code in attached:
+            note = f"{item.copies} bản" if item.copies > 1 else "đã nộp"
+        elif item.required:
+            note = "chưa nộp"
+        else:
+            continue
+        pdf.font(10.5)
+        pdf.multi_cell(0, 5.8, f"{i}. {item.label_vi} — {note}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.field("Số lượng hồ sơ:", "01 (bộ)")
+    pdf.field("Thời gian giải quyết theo quy định:", f"{spec.statutory_days} ngày làm việc")
+    pdf.field("Thời gian nhận hồ sơ:", _when(state.received_at))
+    pdf.field("Thời gian trả kết quả giải quyết hồ sơ:", f"ngày {_day(state.appointment_date)}", bold=True)
+    pdf.field("Nhận kết quả tại:", f"{dossier.competent_agency.name_vi} hoặc trực tuyến trên Cổng dịch vụ công")
+    pdf.field("Vào Sổ theo dõi hồ sơ, Quyển số: 01", f"  Số thứ tự: {dossier.code.rsplit('-', 1)[-1]}")
+    _signatures(pdf, ("NGƯỜI NỘP HỒ SƠ", dossier.applicant_name),
+                ("NGƯỜI TIẾP NHẬN HỒ SƠ", _received_by(dossier)))
+    pdf.font(8.5, "I")
+    pdf.set_y(-24)
+    pdf.multi_cell(0, 4.2, "Tra cứu tiến độ: quét mã QR hoặc nhập mã hồ sơ tại trang tra cứu. Nếu hồ sơ giải "
+                           "quyết chậm, cơ quan giải quyết có văn bản xin lỗi và hẹn lại ngày trả kết quả.",
+                   new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _qr(pdf: _Form, code: str, top: float) -> None:
+    """A QR code to the public tracking page, in the top right corner of the fields just written."""
+    fields_bottom = pdf.get_y()
+    size = 26
+    x = pdf.w - pdf.r_margin - size
+    qr = segno.make(TRACKING_PATH.format(code=code), error="m")
+    pdf.image(qr.png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.font(7)
+    pdf.set_xy(x - 4, top + size)
+    pdf.cell(size + 8, 4, "Quét để tra cứu", align="C")
+    pdf.set_xy(pdf.l_margin, max(fields_bottom, top + size + 5))
+
+
+def _signatures(pdf: _Form, left: tuple[str, str], right: tuple[str, str]) -> None:
+    pdf.ln(6)
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    y = pdf.get_y()
+    for i, (role, name) in enumerate((left, right)):
+        pdf.set_xy(pdf.l_margin + i * half, y)
+        pdf.font(10.5, "B")
+        pdf.cell(half, 5.5, role, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.font(9, "I")
+        pdf.cell(half, 5, "(Ký và ghi rõ họ tên)", align="C", new_x="LEFT", new_y="NEXT")
+        pdf.ln(16)
+        pdf.set_x(pdf.l_margin + i * half)
+        pdf.font(10.5, "B")
+        pdf.cell(half, 5.5, name, align="C")
+    pdf.set_y(y + 40)
+
+
+def _judgement(at: datetime, due: date | None) -> str:
+    if due is None:
+        return ""
+    day = at.astimezone(LOCAL_TZ).date()
+    return "Trước hạn" if day < due else "Đúng hạn" if day == due else "Quá hạn"
+
+
+def tracking_sheet(dossier: Dossier, state: DossierState) -> bytes:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per hand-off, with on-time judgement."""
+    spec = spec_of(dossier.procedure_version)
+    workflow, cal = spec.workflow, default_calendar()
+    steps = {s.code: s.label_vi for s in workflow.steps}
+    codes = {h.from_agency for h in state.handoffs} | {h.to_agency for h in state.handoffs}
+    names = dict(Agency.objects.filter(code__in=codes).values_list("code", "name_vi"))
+    pdf = _Form()
+    pdf.add_page()
+    pdf.national_header(dossier.competent_agency.name_vi)
+    pdf.heading("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Dossier processing control sheet")
+    pdf.field("Mã hồ sơ:", dossier.code, bold=True)
+    pdf.field("Người nộp:", f"{dossier.applicant_name} — số định danh {dossier.applicant_id_number}")
+    pdf.field("Thủ tục:", f"{spec.name_vi} ({spec.code})")
+    pdf.field("Tiếp nhận lúc:", _when(state.received_at) or "chưa tiếp nhận")
+    pdf.field("Hạn giải quyết:", _day(state.due_date), bold=True)
+    if state.appointment_date and state.appointment_date != state.due_date:
+        pdf.field("Ngày hẹn lại (sau văn bản xin lỗi):", _day(state.appointment_date), bold=True)
+    pdf.field("Trạng thái:", f"{int(state.status)} — {state.status.label_vi}")
+    pdf.ln(3)
+
+    widths = (45, 45, 24, 21, 40)
+    headers = ("Tên cơ quan / bước giao", "Tên cơ quan / bước nhận", "Hạn của bước", "Kết quả", "Ghi chú")
+    pdf.font(9)
+    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "CENTER", "CENTER", "LEFT"),
+                   line_height=5, headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235))) as table:
+        row = table.row()
+        for h in headers:
+            row.cell(h)
+        for h in state.handoffs:
+            row = table.row()
+            row.cell(f"1. Giao: {names.get(h.from_agency, h.from_agency)} — {steps.get(h.from_step, h.from_step)}"
+                     f"\n{_when(h.at)}\n{h.actor}")
+            row.cell(f"2. Nhận: {names.get(h.to_agency, h.to_agency)} — {steps.get(h.to_step, h.to_step)}")
+            row.cell(_day(h.step_due))
+            row.cell(_judgement(h.at, h.step_due))
+            row.cell("")
+        for action in dossier.actions.filter(kind__in=("request_supplement", "supplement", "apologize",
+                                                       "request_payment", "pay", "withdraw", "stop", "refuse"))\
+                .order_by("seq"):
+            row = table.row()
+            row.cell(f"{action.actor_agency or action.actor_name or action.actor_id}\n{_when(action.at)}")
+            row.cell(RULES[action.kind].vi)
+            row.cell(action.data.get("new_date", "") and _day(date.fromisoformat(action.data["new_date"])))
+            row.cell("")
+            row.cell(action.reason)
+    if not state.finished and state.clock_start is not None:
+        current = workflow.steps[state.step]
+        pdf.ln(3)
+        pdf.field("Đang ở bước:", f"{current.label_vi} — hạn {_day(step_due(state, state.step, workflow, cal))}")
+    if state.status in (Status.PROCESSED, Status.RETURNED) and state.on_time is not None:
+        pdf.field("Kết quả giải quyết:", "Đúng hạn / trước hạn" if state.on_time else "Quá hạn", bold=True)
+    return bytes(pdf.output())
