@@ -1,4 +1,13 @@
+from django.urls import path
 
+from motcua.backoffice import views
 
 app_name = "backoffice"
-urlpatterns = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", views.logout, name="logout"),
+    path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),
+    path("ho-so/<str:code>/<str:kind>/", views.act, name="act"),
+]

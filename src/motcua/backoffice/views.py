@@ -1,1 +1,160 @@
+"""Official pages: agency queue, dossier detail with journal and tracking sheet, actions."""
 
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import logout as end_session
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.calendar import default_calendar
+from motcua.catalog.models import Agency
+from motcua.dossiers import pdf, services
+from motcua.dossiers.lifecycle import RULES, LifecycleError, Role, Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_summary, progress_stages
+from motcua.identity.models import Official
+from motcua.portal.views import pdf_response
+
+# Offered in this order: the action that moves the dossier on comes first.
+OFFICIAL_ACTIONS = ("receive", "forward", "complete", "return_result", "stop", "request_supplement",
+                    "request_payment", "transfer", "apologize", "refuse")
+assert set(OFFICIAL_ACTIONS) == set(RULES) - {"submit", *CITIZEN_ACTIONS}
+
+
+class LoginForm(auth_views.AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not Official.objects.filter(user=user).exists():
+            raise ValidationError(_("This account is not an official's account."), code="not_official")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "backoffice/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def official_required(view):
+    """Logged-in officials only; the view receives the official's Actor."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        official = Official.objects.select_related("user", "agency").filter(user=request.user).first()
+        if official is None:
+            return render(request, "backoffice/forbidden.html", status=403)
+        request.official = official
+        return view(request, services.actor_for_official(official), *args, **kwargs)
+
+    return wrapper
+
+
+@official_required
+def queue(request: HttpRequest, actor) -> HttpResponse:
+    status = request.GET.get("status", "")
+    flag = request.GET.get("flag", "")
+    qs = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
+          .filter(agency__code=actor.agency_code))
+    qs = qs.filter(status=int(status)) if status.isdigit() else qs.filter(finished_at__isnull=True)
+    rows = []
+    for dossier in qs.order_by("due_date", "submitted_at").prefetch_related("actions")[:300]:
+        view = dossier_summary(dossier, services.state_of(dossier), actor)
+        if flag and view["flag"] != flag:
+            continue
+        view["applicant_name"] = dossier.applicant_name
+        view["mine"] = _is_my_task(view, actor)
+        rows.append(view)
+    counts = {"total": len(rows), "overdue": sum(r["flag"] == "overdue" for r in rows),
+              "nearing": sum(r["flag"] == "nearing" for r in rows), "mine": sum(r["mine"] for r in rows)}
+    return render(request, "backoffice/queue.html", {
+        "rows": rows, "counts": counts, "status": status, "flag": flag, "statuses": list(Status),
+        "official": request.official,
+    })
+
+
+def _is_my_task(view: dict, actor) -> bool:
+    """The dossier waits for the official's role: the current step's, or a withdrawal to confirm."""
+    status = view["status"]["code"]
+    if status == Status.WITHDRAWAL_REQUESTED:
+        return actor.role in (Role.RECEIVER, Role.LEADER)
+    return status not in (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION) and \
+        view["step"]["role"] == actor.role
+
+
+def _readable(actor, code: str):
+    try:
+        dossier = services.get_dossier(code)
+    except services.NotFound:
+        raise Http404(code) from None
+    state = services.state_of(dossier)
+    return dossier, state, services.can_read(actor, dossier, state)
+
+
+@official_required
+def detail(request: HttpRequest, actor, code: str) -> HttpResponse:
+    dossier, state, allowed = _readable(actor, code)
+    if not allowed:
+        return render(request, "backoffice/forbidden.html", status=403)
+    view = dossier_detail(dossier, state, actor)
+    agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
+    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name_vi"))
+    transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
+        code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
+    today = timezone.localdate()
+    return render(request, "backoffice/detail.html", {
+        "d": view, "stages": progress_stages(state), "official": request.official, "agency_names": names,
+        "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
+        "transfer_targets": transfer_targets,
+        "earliest_new_date": default_calendar().next_working_day(max(today, state.appointment_date or today)),
+        "errors": request.session.pop("action_errors", {}),
+    })
+
+
+@require_POST
+@official_required
+def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
+    if kind not in OFFICIAL_ACTIONS:
+        raise Http404(kind)
+    data = {k: request.POST[k] for k in ("to_agency", "new_date", "outcome", "note") if request.POST.get(k)}
+    try:
+        services.act(code, kind, actor, request.POST.get("reason", ""), data)
+        messages.success(request, _("Done: %(action)s") % {"action": RULES[kind].en if request.LANGUAGE_CODE == "en"
+                                                            else RULES[kind].vi})
+    except services.NotFound:
+        raise Http404(code) from None
+    except (LifecycleError, ValueError) as exc:
+        if isinstance(exc, ValueError):  # e.g. a malformed date typed by hand
+            exc = LifecycleError("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
+        message = exc.en if request.LANGUAGE_CODE == "en" else exc.vi
+        messages.error(request, message)
+        request.session["action_errors"] = {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}}
+    return redirect("backoffice:detail", code=code)
+
+
+@official_required
+def document(request: HttpRequest, actor, code: str, which: str) -> HttpResponse:
+    dossier, state, allowed = _readable(actor, code)
+    if not allowed:
+        return render(request, "backoffice/forbidden.html", status=403)
+    render_pdf = {"phieu-tiep-nhan": pdf.receipt_slip, "phieu-kiem-soat": pdf.tracking_sheet}.get(which)
+    if render_pdf is None:
+        raise Http404(which)
+    try:
+        return pdf_response(render_pdf(dossier, state), f"{which}-{code}.pdf")
+    except ValueError:
+        raise Http404("not received yet") from None
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    end_session(request)
+    return redirect("backoffice:login")

@@ -285,6 +285,9 @@ def _precheck(state: DossierState, kind: str, workflow: Workflow) -> None:
     if kind == "request_supplement" and state.supplements:
         raise _fail("supplement_once", "Chỉ được yêu cầu bổ sung hồ sơ một lần.",
                     "A supplement may be requested only once.")
+    if kind == "apologize" and state.appointment_date is None:
+        raise _fail("not_received", "Hồ sơ chưa được tiếp nhận nên chưa có ngày hẹn trả.",
+                    "The dossier has not been received, so it has no appointment date yet.")
     if kind == "apologize" and state.apologies:
         raise _fail("apology_once", "Chỉ được hẹn lại ngày trả kết quả một lần.",
                     "The return date may be reset only once.")

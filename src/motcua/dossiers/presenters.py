@@ -51,12 +51,19 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
 
 def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = None) -> dict:
     out = dossier_summary(dossier, state, actor)
+    spec = spec_of(dossier.procedure_version)
+    step_labels = {s.code: (s.label_vi, s.label_en) for s in spec.workflow.steps}
     out.update({
         "applicant": {"id_number": dossier.applicant_id_number, "name": dossier.applicant_name,
                       "phone": dossier.applicant_phone, "email": dossier.applicant_email},
         "commune_code": dossier.commune_code,
         "province_code": dossier.province_code,
         "form": dossier.form_data,
+        "form_fields": [{"label_vi": f.label_vi, "label_en": f.label_en, "value": dossier.form_data[f.name]}
+                        for f in spec.fields if f.name in dossier.form_data],
+        "evidence_items": [{"label_vi": e.label_vi, "label_en": e.label_en, "code": e.code,
+                            "from_state": e.source is not None}
+                           for e in spec.evidence if e.source or e.code in dossier.evidence],
         "evidence": dossier.evidence,
         "journal": [
             {"seq": a.seq, "action": a.kind, "vi": RULES[a.kind].vi, "en": RULES[a.kind].en, "at": a.at,
@@ -67,8 +74,38 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         ],
         "handoffs": [
             {"at": h.at, "actor": h.actor, "from_agency": h.from_agency, "from_step": h.from_step,
-             "to_agency": h.to_agency, "to_step": h.to_step, "step_due": h.step_due, "on_time": h.on_time}
+             "to_agency": h.to_agency, "to_step": h.to_step, "step_due": h.step_due, "on_time": h.on_time,
+             "from_step_vi": step_labels[h.from_step][0], "from_step_en": step_labels[h.from_step][1],
+             "to_step_vi": step_labels[h.to_step][0], "to_step_en": step_labels[h.to_step][1]}
             for h in state.handoffs
         ],
     })
     return out
+
+
+STAGES = (
+    ("Nộp hồ sơ", "Submitted"),
+    ("Tiếp nhận", "Received"),
+    ("Đang xử lý", "Processing"),
+    ("Có kết quả", "Decided"),
+    ("Trả kết quả", "Returned"),
+)
+# The stage each status is waiting on (5 = all done); pauses and refusals stay on the stage they hit.
+_CURRENT_STAGE = {1: 1, 2: 2, 4: 2, 9: 4, 10: 5}
+
+
+def progress_stages(state: DossierState) -> list[dict]:
+    """Five stages for a picture of progress, with a note where the dossier is paused or halted."""
+    status = int(state.status)
+    current = _CURRENT_STAGE.get(status)
+    note, halted = None, False
+    if current is None:  # 3, 5, 6, 7, 8
+        before = int(state.resume_status) if state.resume_status else (2 if state.received_at else 1)
+        current = _CURRENT_STAGE.get(before, 2)
+        note = {"vi": state.status.label_vi, "en": state.status.label_en}
+        halted = status in (3, 8)
+    stages = []
+    for i, (vi, en) in enumerate(STAGES):
+        kind = "done" if i < current else ("halted" if halted else "current") if i == current else "todo"
+        stages.append({"label_vi": vi, "label_en": en, "state": kind, "note": note if i == current else None})
+    return stages

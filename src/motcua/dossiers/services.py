@@ -230,7 +230,7 @@ def journal(dossier: Dossier) -> list[Action]:
     return [
         Action(a.kind, a.at, Actor(a.actor_kind, a.actor_id, a.actor_name, a.actor_agency or None,
                                    Role(a.actor_role) if a.actor_role else None), a.reason, a.data)
-        for a in dossier.actions.order_by("seq")
+        for a in dossier.actions.all()  # model ordering is by seq; works with prefetch_related
     ]
 
 

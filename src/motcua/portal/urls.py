@@ -1,4 +1,19 @@
+from django.urls import path
 
+from motcua.portal import views
 
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("thu-tuc/", views.catalog, name="catalog"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path("thu-tuc/<str:code>/nop/", views.submit, name="submit"),
+    path("dang-nhap/", views.login, name="login"),
+    path("dang-xuat/", views.logout, name="logout"),
+    path("ho-so/", views.my_dossiers, name="my_dossiers"),
+    path("ho-so/<str:code>/", views.dossier, name="dossier"),
+    path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),
+    path("tra-cuu/", views.track, name="track"),
+    path("tra-cuu/<str:code>", views.track, name="track_code"),
+]

@@ -1,1 +1,244 @@
+"""Citizen pages: catalog, procedure detail, submission, my dossiers, public tracking."""
 
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.api.auth import CITIZEN_SESSION_KEY
+from motcua.catalog import divisions
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import fold_text, spec_of
+from motcua.core.demo import DEMO_CITIZENS
+from motcua.dossiers import pdf, services
+from motcua.dossiers.lifecycle import LifecycleError, Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
+
+LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
+                "commune": ("Cấp xã", "Commune")}
+
+
+def current_citizen(request: HttpRequest) -> dict | None:
+    return request.session.get(CITIZEN_SESSION_KEY)
+
+
+def _citizen_actor(request: HttpRequest):
+    citizen = current_citizen(request)
+    return services.citizen_actor(citizen["id_number"], citizen.get("name", "")) if citizen else None
+
+
+def _require_citizen(request: HttpRequest):
+    if current_citizen(request) is None:
+        messages.info(request, _("Please log in to continue."))
+        return redirect(f"{reverse('portal:login')}?next={quote(request.get_full_path())}")
+    return None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return catalog(request)
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    level = request.GET.get("level", "")
+    online = request.GET.get("online_level", "")
+    sector = request.GET.get("sector", "")
+    qs = Procedure.objects.all()
+    for word in fold_text(q).split():
+        qs = qs.filter(search_text__contains=word)
+    if level in LEVEL_LABELS:
+        qs = qs.filter(level=level)
+    if online in ("full", "partial"):
+        qs = qs.filter(online_level=online)
+    if sector:
+        qs = qs.filter(sector_code=sector)
+    sectors = Procedure.objects.values("sector_code", "sector_vi", "sector_en").distinct().order_by("sector_vi")
+    return render(request, "portal/catalog.html", {
+        "procedures": qs.order_by("name_vi")[:200], "q": q, "level": level, "online": online, "sector": sector,
+        "levels": LEVEL_LABELS, "sectors": sectors, "citizen": current_citizen(request),
+    })
+
+
+def _procedure_or_404(code: str) -> Procedure:
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
+    if procedure is None:
+        raise Http404(code)
+    return procedure
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure_or_404(code)
+    return render(request, "portal/procedure.html", {
+        "procedure": procedure, "spec": spec_of(procedure.current_version),
+        "level": LEVEL_LABELS[procedure.level], "citizen": current_citizen(request),
+    })
+
+
+def _form_values(request: HttpRequest, spec) -> dict:
+    values = {}
+    for f in spec.fields:
+        if f.type == "boolean":
+            values[f.name] = f"form.{f.name}" in request.POST
+        else:
+            raw = request.POST.get(f"form.{f.name}", "")
+            if raw != "":
+                values[f.name] = raw
+    return values
+
+
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    procedure = _procedure_or_404(code)
+    spec = spec_of(procedure.current_version)
+    citizen = current_citizen(request)
+    context = {
+        "procedure": procedure, "spec": spec, "citizen": citizen, "errors": {},
+        "values": {}, "evidence": [], "provinces": sorted(divisions.provinces().values(), key=lambda d: d.name),
+        "idempotency_key": str(uuid.uuid4()), "applicant": {"phone": "", "email": ""},
+        "place": {"commune_code": "", "province_code": ""},
+    }
+    if request.method == "POST":
+        values = _form_values(request, spec)
+        sub = services.Submission(
+            procedure_code=code, channel="online",
+            applicant_id_number=citizen["id_number"], applicant_name=citizen.get("name", ""),
+            applicant_phone=request.POST.get("applicant.phone", "").strip(),
+            applicant_email=request.POST.get("applicant.email", "").strip(),
+            commune_code=request.POST.get("commune_code", ""), province_code=request.POST.get("province_code", ""),
+            form=values, evidence=request.POST.getlist("evidence"),
+            idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+        try:
+            dossier, _created = services.submit(sub, _citizen_actor(request))
+        except services.SubmissionError as exc:
+            errors: dict[str, list] = {}
+            for e in exc.errors:
+                errors.setdefault(e.field, []).append({"vi": e.vi, "en": e.en})
+            context.update(errors=errors, values=values, evidence=sub.evidence,
+                           idempotency_key=request.POST.get("idempotency_key") or context["idempotency_key"],
+                           applicant={"phone": sub.applicant_phone, "email": sub.applicant_email},
+                           place={"commune_code": sub.commune_code, "province_code": sub.province_code})
+            if sub.commune_code in divisions.communes():
+                context["place"]["province_code"] = divisions.communes()[sub.commune_code].province_code
+            context["communes"] = sorted(divisions.communes_of(context["place"]["province_code"]),
+                                         key=lambda d: d.name)
+            return render(request, "portal/submit.html", context, status=422)
+        messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
+        return redirect("portal:dossier", code=dossier.code)
+    return render(request, "portal/submit.html", context)
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    """Demo citizen picker: stands in for e-ID login when the demo mode is on."""
+    if not settings.DEMO_MODE:
+        raise Http404("demo login is disabled")
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    if request.method == "POST":
+        chosen = next((c for c in DEMO_CITIZENS if c.id_number == request.POST.get("id_number")), None)
+        if chosen is None:
+            messages.error(request, _("Choose one of the listed people."))
+        else:
+            request.session.cycle_key()
+            request.session[CITIZEN_SESSION_KEY] = {"id_number": chosen.id_number, "name": chosen.name}
+            return redirect(next_url)
+    return render(request, "portal/login.html", {"citizens": DEMO_CITIZENS, "next": next_url})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(CITIZEN_SESSION_KEY, None)
+    return redirect("portal:home")
+
+
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    citizen = current_citizen(request)
+    dossiers = (Dossier.objects.select_related("procedure_version__procedure", "agency")
+                .filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")[:100])
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen})
+
+
+def _own_dossier(request: HttpRequest, code: str):
+    try:
+        dossier = services.get_dossier(code)
+    except services.NotFound:
+        raise Http404(code) from None
+    actor = _citizen_actor(request)
+    state = services.state_of(dossier)
+    if not services.can_read(actor, dossier, state):
+        return None, None, None
+    return actor, dossier, state
+
+
+def dossier(request: HttpRequest, code: str) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    actor, found, state = _own_dossier(request, code)
+    if found is None:
+        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+    view = dossier_detail(found, state, actor)
+    return render(request, "portal/dossier.html", {
+        "d": view, "stages": progress_stages(state), "citizen": current_citizen(request),
+        "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
+    })
+
+
+@require_POST
+def citizen_action(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    if kind not in CITIZEN_ACTIONS:
+        raise Http404(kind)
+    try:
+        services.act(code, kind, _citizen_actor(request), request.POST.get("reason", ""))
+        messages.success(request, _("Done."))
+    except services.NotFound:
+        raise Http404(code) from None
+    except LifecycleError as exc:
+        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+    return redirect("portal:dossier", code=code)
+
+
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    _actor, found, state = _own_dossier(request, code)
+    if found is None:
+        return HttpResponseForbidden()
+    try:
+        data = pdf.receipt_slip(found, state)
+    except ValueError:
+        raise Http404("not received yet") from None
+    return pdf_response(data, f"phieu-tiep-nhan-{code}.pdf")
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    code = (code or request.GET.get("code", "")).strip()[:60]
+    found = None
+    if code:
+        found = (Dossier.objects.select_related("procedure_version__procedure", "agency")
+                 .filter(code=code).first())
+    stages = progress_stages(services.state_of(found)) if found else None
+    return render(request, "portal/track.html", {
+        "code": code, "dossier": found, "stages": stages, "citizen": current_citizen(request),
+        "status_en": Status(found.status).label_en if found else "",
+    })

@@ -1,0 +1,67 @@
+"""Official pages through Django's test client."""
+
+import pytest
+
+from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
+from motcua.dossiers import services
+
+CITIZEN = DEMO_CITIZENS[0]
+
+
+@pytest.fixture
+def dossier(seeded):
+    sub = services.Submission(
+        procedure_code="1.001193", channel="online", applicant_id_number=CITIZEN.id_number,
+        applicant_name=CITIZEN.name, commune_code=DEMO_COMMUNE, form=dict(BIRTH_FORM), evidence=["to_khai"])
+    return services.submit(sub, services.citizen_actor(CITIZEN.id_number))[0]
+
+
+def login(client, username):
+    response = client.post("/backoffice/dang-nhap/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    return client
+
+
+def test_login_required_and_wrong_password(client, seeded):
+    assert client.get("/backoffice/").status_code == 302
+    response = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua", "password": "wrong"})
+    assert response.status_code == 200 and "field-error" in response.content.decode()
+
+
+def test_queue_shows_own_agency_dossiers(client, dossier):
+    page = login(client, "hoankiem.motcua").get("/backoffice/").content.decode()
+    assert dossier.code in page and "việc của tôi" in page
+
+
+def test_other_agency_sees_nothing_and_gets_403(client, dossier):
+    login(client, "hanoi.stp.motcua")
+    assert dossier.code not in client.get("/backoffice/").content.decode()
+    assert client.get(f"/backoffice/ho-so/{dossier.code}/").status_code == 403
+    client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
+    dossier.refresh_from_db()
+    assert dossier.status == 1
+
+
+def test_buttons_only_for_allowed_actions(client, dossier):
+    receiver_page = login(client, "hoankiem.motcua").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    assert 'data-action="receive"' in receiver_page and 'data-action="complete"' not in receiver_page
+    client.logout()
+    leader_page = login(client, "hoankiem.lanhdao").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    assert 'data-action="receive"' not in leader_page
+
+
+def test_action_errors_are_shown(client, dossier):
+    login(client, "hoankiem.motcua")
+    client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
+    client.post(f"/backoffice/ho-so/{dossier.code}/apologize/", {"reason": "Cần xác minh", "new_date": "2020-01-01"})
+    page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    assert "Ngày hẹn mới phải sau ngày hẹn hiện tại" in page
+
+
+def test_pdfs(client, dossier):
+    login(client, "hoankiem.motcua")
+    assert client.get(f"/backoffice/ho-so/{dossier.code}/phieu-tiep-nhan.pdf").status_code == 404  # not received
+    client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
+    for which in ("phieu-tiep-nhan", "phieu-kiem-soat"):
+        response = client.get(f"/backoffice/ho-so/{dossier.code}/{which}.pdf")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -1,0 +1,36 @@
+"""Template helpers for bilingual data (fields ending in _vi/_en, or {"vi", "en"} dicts)."""
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+@register.filter
+def tr(obj, name: str = ""):
+    """``{{ procedure|tr:"name" }}`` → name_vi or name_en; ``{{ status|tr }}`` → status["vi"|"en"]."""
+    lang = _lang()
+    if obj is None:
+        return ""
+    if not name:
+        return obj.get(lang, "") if isinstance(obj, dict) else getattr(obj, lang, "")
+    key = f"{name}_{lang}"
+    return obj.get(key, "") if isinstance(obj, dict) else getattr(obj, key, "")
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def vnd(amount) -> str:
+    """12345 → '12.345 ₫' (Vietnamese thousands separator)."""
+    try:
+        return f"{int(amount):,} ₫".replace(",", ".")
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,107 @@
+"""Citizen pages through Django's test client."""
+
+import pytest
+
+from motcua.api.auth import CITIZEN_SESSION_KEY
+from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.dossiers.models import Dossier
+
+CITIZEN = DEMO_CITIZENS[0]
+
+
+@pytest.fixture
+def citizen(client, seeded):
+    session = client.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": CITIZEN.id_number, "name": CITIZEN.name}
+    session.save()
+    return client
+
+
+def form_post(**overrides):
+    data = {f"form.{k}": v for k, v in BIRTH_FORM.items()}
+    data.update({"province_code": "01", "commune_code": DEMO_COMMUNE, "evidence": ["to_khai"],
+                 "idempotency_key": "key-1", "applicant.phone": CITIZEN.phone})
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("url", ["/", "/thu-tuc/?q=khai+sinh&level=commune", "/thu-tuc/1.001193/", "/tra-cuu/",
+                                 "/tra-cuu/NOPE-1"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_public_pages_render_in_both_languages(client, seeded, url, language):
+    client.cookies["django_language"] = language
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_says(client, seeded):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page and "Tìm thủ tục hành chính" in page
+
+
+def test_search_ignores_accents(client, seeded):
+    page = client.get("/thu-tuc/", {"q": "dang ky khai sinh"}).content.decode()
+    assert "Đăng ký khai sinh" in page
+
+
+def test_submit_requires_login(client, seeded):
+    response = client.get("/thu-tuc/1.001193/nop/")
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_demo_picker_only_in_demo_mode(client, seeded, settings):
+    settings.DEMO_MODE = False
+    assert client.get("/dang-nhap/").status_code == 404
+    settings.DEMO_MODE = True
+    response = client.post("/dang-nhap/", {"id_number": CITIZEN.id_number, "next": "//evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.session[CITIZEN_SESSION_KEY]["id_number"] == CITIZEN.id_number
+
+
+def test_bad_submission_shows_errors_next_to_fields_and_keeps_input(citizen):
+    response = citizen.post("/thu-tuc/1.001193/nop/", form_post(**{
+        "form.child_birth_date": "31/02/2026", "form.child_full_name": "Bé Na", "evidence": []}))
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Ngày không hợp lệ" in page and "Thiếu giấy tờ" in page
+    assert 'value="Bé Na"' in page  # nothing the citizen typed is lost
+    assert Dossier.objects.count() == 0
+
+
+def test_submission_and_double_click_make_one_dossier(citizen):
+    first = citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    second = citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Dossier.objects.count() == 1
+    dossier = Dossier.objects.get()
+    page = citizen.get(first["Location"]).content.decode()
+    assert dossier.code in page and "Mới đăng ký" in page
+
+
+def test_another_citizen_cannot_open_the_dossier(citizen, client):
+    citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    code = Dossier.objects.get().code
+    session = client.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": DEMO_CITIZENS[1].id_number, "name": DEMO_CITIZENS[1].name}
+    session.save()
+    assert client.get(f"/ho-so/{code}/").status_code == 403
+    assert client.get(f"/ho-so/{code}/phieu-tiep-nhan.pdf").status_code == 403
+
+
+def test_citizen_withdraws_with_reason(citizen):
+    citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    code = Dossier.objects.get().code
+    citizen.post(f"/ho-so/{code}/withdraw/", {"reason": ""})
+    assert Dossier.objects.get().status == 1  # refused: a reason is required
+    citizen.post(f"/ho-so/{code}/withdraw/", {"reason": "Nộp nhầm thủ tục"})
+    assert Dossier.objects.get().status == 7
+
+
+def test_public_tracking_shows_no_personal_data(citizen, client):
+    citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    code = Dossier.objects.get().code
+    client.logout()
+    page = client.get(f"/tra-cuu/{code}").content.decode()
+    assert "Mới đăng ký" in page and CITIZEN.id_number not in page and CITIZEN.name not in page
