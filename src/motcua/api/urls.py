@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
@@ -360,7 +360,7 @@ def agency_queue(
     elif flag == "nearing":
         horizon = default_calendar().add_working_days(today, 1)
         qs = qs.filter(Q(due_date__gte=today) & Q(due_date__lte=horizon), paused=False)
-    qs = qs.order_by("due_date", "submitted_at")
+    qs = qs.order_by(F("due_date").asc(nulls_first=True), "submitted_at")
     items = []
     for dossier in qs[offset: offset + limit]:
         item = dossier_summary(dossier, services.state_of(dossier), actor)

@@ -9,6 +9,7 @@ from django.contrib.auth import logout as end_session
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_
 from motcua.identity.models import Official
 from motcua.portal.views import pdf_response
 
+QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
 OFFICIAL_ACTIONS = ("receive", "forward", "complete", "return_result", "stop", "request_supplement",
                     "request_payment", "transfer", "apologize", "refuse")
@@ -65,16 +67,22 @@ def queue(request: HttpRequest, actor) -> HttpResponse:
     qs = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
           .filter(agency__code=actor.agency_code))
     qs = qs.filter(status=int(status)) if status.isdigit() else qs.filter(finished_at__isnull=True)
+    today = timezone.localdate()
+    horizon = default_calendar().add_working_days(today, 1)
+    running = qs.filter(paused=False, finished_at__isnull=True)
+    overdue = running.filter(due_date__lt=today)
+    nearing = running.filter(due_date__gte=today, due_date__lte=horizon)
+    counts = {"total": qs.count(), "overdue": overdue.count(), "nearing": nearing.count()}
+    shown = {"overdue": overdue, "nearing": nearing}.get(flag, qs)
     rows = []
-    for dossier in qs.order_by("due_date", "submitted_at").prefetch_related("actions")[:300]:
+    # New dossiers (no due date until received) first: they wait for reception.
+    ordering = (F("due_date").asc(nulls_first=True), "submitted_at")
+    for dossier in shown.order_by(*ordering).prefetch_related("actions")[:QUEUE_PAGE]:
         view = dossier_summary(dossier, services.state_of(dossier), actor)
-        if flag and view["flag"] != flag:
-            continue
         view["applicant_name"] = dossier.applicant_name
         view["mine"] = _is_my_task(view, actor)
         rows.append(view)
-    counts = {"total": len(rows), "overdue": sum(r["flag"] == "overdue" for r in rows),
-              "nearing": sum(r["flag"] == "nearing" for r in rows), "mine": sum(r["mine"] for r in rows)}
+    counts["mine"] = sum(r["mine"] for r in rows)
     return render(request, "backoffice/queue.html", {
         "rows": rows, "counts": counts, "status": status, "flag": flag, "statuses": list(Status),
         "official": request.official,

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog.services import spec_of
-from motcua.dossiers.lifecycle import RULES, Actor, DossierState, can, deadline_flag, local_date, step_due
+from motcua.dossiers.lifecycle import (
+    ROLE_LABELS,
+    RULES,
+    Actor,
+    DossierState,
+    Role,
+    can,
+    deadline_flag,
+    local_date,
+    step_due,
+)
 from motcua.dossiers.models import Dossier
 
 CITIZEN_ACTIONS = ("supplement", "pay", "withdraw")
+CHANNEL_LABELS = {"online": ("Trực tuyến", "Online"), "counter": ("Trực tiếp", "At the counter"),
+                  "post": ("Bưu chính", "By post")}
 
 
 def allowed_actions(state: DossierState, actor: Actor | None, workflow) -> list[str]:
@@ -32,6 +46,7 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
         "competent_agency": {"code": dossier.competent_agency.code, "name_vi": dossier.competent_agency.name_vi,
                              "name_en": dossier.competent_agency.name_en},
         "channel": dossier.channel,
+        "channel_vi": CHANNEL_LABELS[dossier.channel][0], "channel_en": CHANNEL_LABELS[dossier.channel][1],
         "submitted_at": dossier.submitted_at,
         "received_at": state.received_at,
         "appointment_date": state.appointment_date,
@@ -44,9 +59,23 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
         "apology_used": bool(state.apologies),
         "flag": deadline_flag(state, local_date(timezone.now()), cal),
         "step": {"code": step.code, "vi": step.label_vi, "en": step.label_en, "role": step.role.value,
+                 "role_vi": ROLE_LABELS[step.role][0], "role_en": ROLE_LABELS[step.role][1],
                  "due_date": step_due(state, state.step, workflow, cal)},
         "allowed_actions": allowed_actions(state, actor, workflow),
     }
+
+
+def _display(field, value) -> dict:
+    """A form value as people read it: choice labels, dd/mm/yyyy dates, yes/no."""
+    if field.type == "choice":
+        label = next((c for c in field.choices if c[0] == value), (value, value, value))
+        return {"value_vi": label[1], "value_en": label[2]}
+    if field.type == "date":
+        text = date.fromisoformat(value).strftime("%d/%m/%Y")
+        return {"value_vi": text, "value_en": text}
+    if field.type == "boolean":
+        return {"value_vi": "Có" if value else "Không", "value_en": "Yes" if value else "No"}
+    return {"value_vi": str(value), "value_en": str(value)}
 
 
 def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = None) -> dict:
@@ -59,7 +88,8 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         "commune_code": dossier.commune_code,
         "province_code": dossier.province_code,
         "form": dossier.form_data,
-        "form_fields": [{"label_vi": f.label_vi, "label_en": f.label_en, "value": dossier.form_data[f.name]}
+        "form_fields": [{"label_vi": f.label_vi, "label_en": f.label_en,
+                         **_display(f, dossier.form_data[f.name])}
                         for f in spec.fields if f.name in dossier.form_data],
         "evidence_items": [{"label_vi": e.label_vi, "label_en": e.label_en, "code": e.code,
                             "from_state": e.source is not None}
@@ -68,7 +98,9 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         "journal": [
             {"seq": a.seq, "action": a.kind, "vi": RULES[a.kind].vi, "en": RULES[a.kind].en, "at": a.at,
              "actor": {"kind": a.actor_kind, "id": a.actor_id, "name": a.actor_name,
-                       "agency": a.actor_agency or None, "role": a.actor_role or None},
+                       "agency": a.actor_agency or None, "role": a.actor_role or None,
+                       "role_vi": ROLE_LABELS[Role(a.actor_role)][0] if a.actor_role else "",
+                       "role_en": ROLE_LABELS[Role(a.actor_role)][1] if a.actor_role else ""},
              "reason": a.reason, "data": a.data}
             for a in dossier.actions.order_by("seq")
         ],

@@ -35,7 +35,7 @@ def shot(page, name):
 
 
 def official_page(browser, base, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     page.goto(f"{base}/backoffice/")
     page.fill("#id_username", username)
     page.fill("#id_password", "motcua-demo")
@@ -52,10 +52,10 @@ def act(page, base, code, action):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submit_receive_process_return(live_server, seeded, settings, browser):
+def test_submit_receive_process_return(seeded, live_server, settings, browser):  # db before server: torn down after it
     settings.DEMO_MODE = True
     base = live_server.url
-    citizen = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
 
     citizen.goto(f"{base}/")
     citizen.fill("input[name=q]", "khai sinh")
