@@ -22,3 +22,4 @@ def seeded(db):
     """Agencies, catalog and officials; re-created if a transactional test flushed them."""
     if not Agency.objects.exists():
         _seed()
+

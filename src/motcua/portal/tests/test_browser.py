@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from motcua.dossiers.models import Dossier
 
@@ -28,6 +29,9 @@ def browser():
             "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"])
         yield chromium
         chromium.close()
+        # ORM calls made while Playwright runs use their own context's connection: close it too,
+        # or the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 def shot(page, name):
@@ -52,7 +56,7 @@ def act(page, base, code, action):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submit_receive_process_return(seeded, live_server, settings, browser):  # db before server: torn down after it
+def test_submit_receive_process_return(live_server, seeded, settings, browser):
     settings.DEMO_MODE = True
     base = live_server.url
     citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
