@@ -289,21 +289,27 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
 @api.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut}, tags=["dossiers"],
          summary="Public status lookup by dossier code (no personal data)")
 def public_status(request: HttpRequest, code: str):
-    dossier = (Dossier.objects.select_related("procedure_version__procedure", "agency")
-               .filter(code=code).first())
-    if dossier is None:
+    # A hot path (citizens polling, QR scans): one narrow query, no model instances.
+    row = (Dossier.objects.filter(code=code).values(
+        "code", "status", "submitted_at", "appointment_date", "finished_at", "procedure_version__number",
+        "procedure_version__procedure__code", "procedure_version__procedure__name_vi",
+        "procedure_version__procedure__name_en", "procedure_version__procedure__statutory_days",
+        "agency__code", "agency__name_vi", "agency__name_en").first())
+    if row is None:
         raise services.NotFound(code)
-    p = dossier.procedure_version.procedure
+    status = Status(row["status"])
     return {
-        "code": dossier.code,
-        "status": {"code": dossier.status, "vi": dossier.get_status_display(),
-                   "en": Status(dossier.status).label_en},
-        "procedure": {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en,
-                      "version": dossier.procedure_version.number, "statutory_days": p.statutory_days},
-        "agency": dossier.agency,
-        "submitted_at": dossier.submitted_at,
-        "appointment_date": dossier.appointment_date,
-        "finished_at": dossier.finished_at,
+        "code": row["code"],
+        "status": {"code": status.value, "vi": status.label_vi, "en": status.label_en},
+        "procedure": {"code": row["procedure_version__procedure__code"],
+                      "name_vi": row["procedure_version__procedure__name_vi"],
+                      "name_en": row["procedure_version__procedure__name_en"],
+                      "version": row["procedure_version__number"],
+                      "statutory_days": row["procedure_version__procedure__statutory_days"]},
+        "agency": {"code": row["agency__code"], "name_vi": row["agency__name_vi"], "name_en": row["agency__name_en"]},
+        "submitted_at": row["submitted_at"],
+        "appointment_date": row["appointment_date"],
+        "finished_at": row["finished_at"],
     }
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -186,8 +186,18 @@ def seed_agencies() -> int:
                                province_code=c.province_code, commune_code=c.code))
     existing = set(Agency.objects.values_list("code", flat=True))
     new = [a for a in rows if a.code not in existing]
-    Agency.objects.bulk_create(new, batch_size=2000)
+    Agency.objects.bulk_create(new, batch_size=2000)  # sends no post_save: forget cached lookups here
+    agency_of.cache_clear()
     return len(new)
+
+
+@lru_cache(maxsize=32768)
+def agency_of(level: str, agency_type: str, province_code: str = "", commune_code: str = "") -> Agency | None:
+    """Agencies are reference data: looked up once per process (cleared when agencies change)."""
+    filters = {"province_code": province_code} if province_code else {}
+    if commune_code:
+        filters["commune_code"] = commune_code
+    return Agency.objects.filter(level=level, agency_type=agency_type, **filters).first()
 
 
 class RoutingError(Exception):
@@ -215,7 +225,8 @@ def competent_agency(spec: ProcedureSpec, commune_code: str = "", province_code:
             raise RoutingError("commune_code", "Chọn xã/phường giải quyết hồ sơ.",
                                "Choose the commune that will handle the dossier.")
         filters = {"commune_code": commune_code}
-    agency = Agency.objects.filter(level=spec.level, agency_type=spec.agency_type, **filters).first()
+    agency = agency_of(spec.level, spec.agency_type, filters.get("province_code", ""),
+                       filters.get("commune_code", ""))
     if agency is None:
         raise RoutingError("procedure_code", "Chưa có cơ quan giải quyết thủ tục này tại địa bàn đã chọn.",
                            "No agency handles this procedure in the chosen area yet.")

@@ -77,8 +77,9 @@ def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
 
 def _validate(sub: Submission, actor: Actor):
     errors: list[FieldError] = []
-    procedure = (Procedure.objects.select_related("current_version").filter(code=sub.procedure_code).first()
-                 if sub.procedure_code else None)
+    # The definition (large JSON) is loaded only when this process has not parsed that version yet.
+    procedure = (Procedure.objects.select_related("current_version").defer("current_version__definition")
+                 .filter(code=sub.procedure_code).first() if sub.procedure_code else None)
     if procedure is None:
         errors.append(_err("procedure_code", "unknown_procedure", "Không tìm thấy thủ tục hành chính này.",
                            "No such administrative procedure."))
@@ -224,6 +225,7 @@ def _project(dossier: Dossier, state: DossierState) -> None:
     dossier.finished_at = state.finished_at
     dossier.paused = state.paused_since is not None or state.resume_status is not None
     dossier.version = state.version
+    dossier.folded_state = state  # what state_of() would rebuild from the journal just written
 
 
 def journal(dossier: Dossier) -> list[Action]:
@@ -235,6 +237,9 @@ def journal(dossier: Dossier) -> list[Action]:
 
 
 def state_of(dossier: Dossier) -> DossierState:
+    known = getattr(dossier, "folded_state", None)
+    if known is not None and known.version == dossier.version:
+        return known
     return fold(journal(dossier), spec_of(dossier.procedure_version).workflow, default_calendar())
 
 
