@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import F, Q
 from django.http import HttpRequest
@@ -89,7 +89,7 @@ def search_procedures(
     sector: str | None = Query(None, max_length=40),
     online_level: Literal["full", "partial"] | None = None,
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     qs = Procedure.objects.all()
     for word in fold_text(q).split():
@@ -349,10 +349,10 @@ class QueuePage(Schema):
          summary="The calling official's agency queue, earliest due first")
 def agency_queue(
     request: HttpRequest,
-    status: list[int] = Query(None, description="status codes; default: all unfinished"),
+    status: list[Annotated[int, Field(ge=1, le=10)]] = Query(None, description="status codes; default: all unfinished"),
     flag: Literal["overdue", "nearing"] | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     actor = _actor(request)
     if actor.kind != "official":
