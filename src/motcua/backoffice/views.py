@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.calendar import default_calendar
-from motcua.catalog.models import Agency
+from motcua.catalog.models import Agency, Procedure
+from motcua.catalog.services import fold_text, spec_of
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import RULES, LifecycleError, Role, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_summary, progress_stages
 from motcua.identity.models import Official
+from motcua.portal import intake as portal_intake
 from motcua.portal.views import pdf_response
 
 QUEUE_PAGE = 300
@@ -160,6 +162,44 @@ def document(request: HttpRequest, actor, code: str, which: str) -> HttpResponse
         return pdf_response(render_pdf(dossier, state), f"{which}-{code}.pdf")
     except ValueError:
         raise Http404("not received yet") from None
+
+
+@official_required
+def intake_choose(request: HttpRequest, actor) -> HttpResponse:
+    """Counter or postal intake, step 1: which procedure."""
+    q = request.GET.get("q", "")[:200]
+    procedures = Procedure.objects.all()
+    for word in fold_text(q).split():
+        procedures = procedures.filter(search_text__contains=word)
+    return render(request, "backoffice/intake_choose.html", {
+        "official": request.official, "q": q, "procedures": procedures.order_by("name_vi")[:100]})
+
+
+@official_required
+def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
+    """Counter or postal intake: the officer types the dossier in and receives it on the spot."""
+    if actor.role != Role.RECEIVER:
+        return render(request, "backoffice/forbidden.html", status=403)
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
+    if procedure is None:
+        raise Http404(code)
+    spec = spec_of(procedure.current_version)
+    context = {**portal_intake.blank_context(procedure, spec), "official": request.official}
+    if request.method == "POST":
+        channel = request.POST.get("channel", "counter")
+        sub = portal_intake.submission_from_post(request, spec, code, channel,
+                                                 request.POST.get("applicant.id_number", ""),
+                                                 request.POST.get("applicant.name", ""))
+        try:
+            dossier, created = services.submit(sub, actor)
+        except services.SubmissionError as exc:
+            return render(request, "backoffice/intake.html", portal_intake.with_errors(context, sub, exc),
+                          status=422)
+        if created and dossier.agency.code == actor.agency_code:
+            services.act(dossier.code, "receive", actor)
+        messages.success(request, _("Dossier %(code)s recorded and received.") % {"code": dossier.code})
+        return redirect("backoffice:detail", code=dossier.code)
+    return render(request, "backoffice/intake.html", context)
 
 
 @require_POST

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.api.auth import CITIZEN_SESSION_KEY
-from motcua.catalog import divisions
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text, spec_of
 from motcua.core.demo import DEMO_CITIZENS
@@ -22,6 +20,7 @@ from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
+from motcua.portal import intake
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
                 "commune": ("Cấp xã", "Commune")}
@@ -83,56 +82,20 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-def _form_values(request: HttpRequest, spec) -> dict:
-    values = {}
-    for f in spec.fields:
-        if f.type == "boolean":
-            values[f.name] = f"form.{f.name}" in request.POST
-        else:
-            raw = request.POST.get(f"form.{f.name}", "")
-            if raw != "":
-                values[f.name] = raw
-    return values
-
-
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     if (redirect_to_login := _require_citizen(request)) is not None:
         return redirect_to_login
     procedure = _procedure_or_404(code)
     spec = spec_of(procedure.current_version)
     citizen = current_citizen(request)
-    context = {
-        "procedure": procedure, "spec": spec, "citizen": citizen, "errors": {},
-        "values": {}, "evidence": [], "provinces": sorted(divisions.provinces().values(), key=lambda d: d.name),
-        "idempotency_key": str(uuid.uuid4()), "applicant": {"phone": "", "email": ""},
-        "place": {"commune_code": "", "province_code": ""},
-    }
+    context = {**intake.blank_context(procedure, spec), "citizen": citizen}
     if request.method == "POST":
-        values = _form_values(request, spec)
-        sub = services.Submission(
-            procedure_code=code, channel="online",
-            applicant_id_number=citizen["id_number"], applicant_name=citizen.get("name", ""),
-            applicant_phone=request.POST.get("applicant.phone", "").strip(),
-            applicant_email=request.POST.get("applicant.email", "").strip(),
-            commune_code=request.POST.get("commune_code", ""), province_code=request.POST.get("province_code", ""),
-            form=values, evidence=request.POST.getlist("evidence"),
-            idempotency_key=request.POST.get("idempotency_key") or None,
-        )
+        sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
+                                          citizen.get("name", ""))
         try:
             dossier, _created = services.submit(sub, _citizen_actor(request))
         except services.SubmissionError as exc:
-            errors: dict[str, list] = {}
-            for e in exc.errors:
-                errors.setdefault(e.field, []).append({"vi": e.vi, "en": e.en})
-            context.update(errors=errors, values=values, evidence=sub.evidence,
-                           idempotency_key=request.POST.get("idempotency_key") or context["idempotency_key"],
-                           applicant={"phone": sub.applicant_phone, "email": sub.applicant_email},
-                           place={"commune_code": sub.commune_code, "province_code": sub.province_code})
-            if sub.commune_code in divisions.communes():
-                context["place"]["province_code"] = divisions.communes()[sub.commune_code].province_code
-            context["communes"] = sorted(divisions.communes_of(context["place"]["province_code"]),
-                                         key=lambda d: d.name)
-            return render(request, "portal/submit.html", context, status=422)
+            return render(request, "portal/submit.html", intake.with_errors(context, sub, exc), status=422)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
     return render(request, "portal/submit.html", context)

@@ -65,3 +65,32 @@ def test_pdfs(client, dossier):
     for which in ("phieu-tiep-nhan", "phieu-kiem-soat"):
         response = client.get(f"/backoffice/ho-so/{dossier.code}/{which}.pdf")
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def intake_post(**overrides):
+    data = {f"form.{k}": v for k, v in BIRTH_FORM.items()}
+    data.update({"province_code": "01", "commune_code": DEMO_COMMUNE, "evidence": ["to_khai"], "channel": "counter",
+                 "idempotency_key": "counter-1", "applicant.id_number": DEMO_CITIZENS[2].id_number,
+                 "applicant.name": DEMO_CITIZENS[2].name})
+    data.update(overrides)
+    return data
+
+
+def test_counter_intake_records_and_receives(client, seeded):
+    from motcua.dossiers.models import Dossier
+
+    login(client, "hoankiem.motcua")
+    assert "Đăng ký khai sinh" in client.get("/backoffice/tiep-nhan/", {"q": "khai sinh"}).content.decode()
+    bad = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.id_number": "12"}))
+    assert bad.status_code == 422 and "12 chữ số" in bad.content.decode()
+    assert Dossier.objects.count() == 0
+    response = client.post("/backoffice/tiep-nhan/1.001193/", intake_post())
+    dossier = Dossier.objects.get()
+    assert response["Location"] == f"/backoffice/ho-so/{dossier.code}/"
+    assert (dossier.channel, dossier.status, dossier.applicant_name) == ("counter", 2, DEMO_CITIZENS[2].name)
+    assert client.get(f"/backoffice/ho-so/{dossier.code}/phieu-tiep-nhan.pdf").status_code == 200
+
+
+def test_only_reception_officers_take_in_dossiers(client, seeded):
+    login(client, "hoankiem.chuyenvien")
+    assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post()).status_code == 403

@@ -1,0 +1,62 @@
+"""The dossier form shared by the citizen portal (online) and the back office (counter, post)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+
+from motcua.catalog import divisions
+from motcua.dossiers import services
+
+
+def blank_context(procedure, spec) -> dict:
+    return {
+        "procedure": procedure, "spec": spec, "errors": {}, "values": {}, "evidence": [],
+        "provinces": sorted(divisions.provinces().values(), key=lambda d: d.name),
+        "idempotency_key": str(uuid.uuid4()), "applicant": {"phone": "", "email": "", "id_number": "", "name": ""},
+        "place": {"commune_code": "", "province_code": ""}, "channel": "counter",
+    }
+
+
+def _form_values(request: HttpRequest, spec) -> dict:
+    values = {}
+    for f in spec.fields:
+        if f.type == "boolean":
+            values[f.name] = f"form.{f.name}" in request.POST
+        else:
+            raw = request.POST.get(f"form.{f.name}", "")
+            if raw != "":
+                values[f.name] = raw
+    return values
+
+
+def submission_from_post(request: HttpRequest, spec, code: str, channel: str, applicant_id: str,
+                         applicant_name: str) -> services.Submission:
+    post = request.POST
+    return services.Submission(
+        procedure_code=code, channel=channel, applicant_id_number=applicant_id.strip(),
+        applicant_name=applicant_name.strip(), applicant_phone=post.get("applicant.phone", "").strip(),
+        applicant_email=post.get("applicant.email", "").strip(), commune_code=post.get("commune_code", ""),
+        province_code=post.get("province_code", ""), form=_form_values(request, spec),
+        evidence=post.getlist("evidence"), idempotency_key=post.get("idempotency_key") or None,
+    )
+
+
+def with_errors(context: dict, sub: services.Submission, error: services.SubmissionError) -> dict:
+    """The context to show the form again: each error by its field, and everything as typed."""
+    errors: dict[str, list] = {}
+    for e in error.errors:
+        errors.setdefault(e.field, []).append({"vi": e.vi, "en": e.en})
+    province = sub.province_code
+    if sub.commune_code in divisions.communes():
+        province = divisions.communes()[sub.commune_code].province_code
+    context.update(
+        errors=errors, values=sub.form, evidence=sub.evidence, channel=sub.channel,
+        idempotency_key=sub.idempotency_key or context["idempotency_key"],
+        applicant={"phone": sub.applicant_phone, "email": sub.applicant_email,
+                   "id_number": sub.applicant_id_number, "name": sub.applicant_name},
+        place={"commune_code": sub.commune_code, "province_code": province},
+        communes=sorted(divisions.communes_of(province), key=lambda d: d.name),
+    )
+    return context
