@@ -104,7 +104,7 @@ communes = {communes!r}
 for i in range({count}):
     id_number = "0010{{:02d}}{{:06d}}".format(90 - i % 50, i)
     s = SessionStore()
-    s["citizen"] = {{"id_number": id_number, "name": "Người nộp"}}
+    s["citizen"] = {{"id_number": id_number, "name": "Người nộp", "eid_level": 2}}
     s.create()
     out.append((s.session_key, id_number, communes[i % len(communes)]))
 print(json.dumps(out))

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.catalog",
     "motcua.identity",
+    "oauth2_provider",
+    "motcua.eid",
     "motcua.dossiers",
     "motcua.api",
     "motcua.portal",
@@ -96,6 +98,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:queue"
+
+def eid_signing_key() -> str:
+    """The bundled e-ID provider's RSA key (PEM); generated on first use for demo and tests."""
+    path = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+        path.chmod(0o600)
+    return path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": eid_signing_key(),
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
+    "ALLOW_LOCALHOST_LOOPBACK": True,  # RFC 8252: loopback redirect URIs may use any port (demo, tests)
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
+}
+
+# The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
+# provider served by this same site at /eid/.
+OIDC = {
+    "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
+    "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
+    "CLIENT_SECRET": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

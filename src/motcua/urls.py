@@ -1,10 +1,13 @@
 from django.urls import include, path
 
 from motcua.api.urls import api
+from motcua.eid.urls import provider_endpoints
 
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", include("motcua.backoffice.urls")),
+    path("eid/", include("motcua.eid.urls")),
+    path("eid/", include(provider_endpoints)),
     path("", include("motcua.portal.urls")),
 ]

@@ -39,7 +39,7 @@ def actor_from_request(request: HttpRequest) -> Actor | None:
             return actor_for_official(official)
     citizen = request.session.get(CITIZEN_SESSION_KEY) if hasattr(request, "session") else None
     if citizen:
-        return citizen_actor(citizen["id_number"], citizen.get("name", ""))
+        return citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level"))
     return None
 
 

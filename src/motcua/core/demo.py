@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -30,14 +30,18 @@ class DemoCitizen:
     id_number: str
     name: str
     phone: str
+    birth_date: date
+    sex: str
+    eid_level: int
 
 
-# Synthetic people with well-formed ID numbers (province 001 Hà Nội; century/sex digit; birth year).
+# Synthetic people with well-formed ID numbers (birth province, century/sex digit, birth year).
 DEMO_CITIZENS = (
-    DemoCitizen("001090012345", "Nguyễn Văn An", "0912345678"),
-    DemoCitizen("001185004321", "Trần Thị Bình", "0987654321"),
-    DemoCitizen("079078001122", "Lê Hoàng Cường", "0901122334"),
+    DemoCitizen("001090012345", "Nguyễn Văn An", "0912345678", date(1990, 5, 17), "M", 2),
+    DemoCitizen("001185004321", "Trần Thị Bình", "0987654321", date(1985, 9, 2), "F", 2),
+    DemoCitizen("079078001122", "Lê Hoàng Cường", "0901122334", date(1978, 3, 8), "M", 1),
 )
+PORTAL_REDIRECT_URIS = "http://127.0.0.1/dang-nhap/xong/ http://localhost/dang-nhap/xong/"
 
 
 def seed_officials(password: str = DEMO_PASSWORD) -> list[str]:
@@ -58,6 +62,32 @@ def seed_officials(password: str = DEMO_PASSWORD) -> list[str]:
     return created
 
 
+def seed_eid(password: str = DEMO_PASSWORD) -> int:
+    """Accounts at the bundled e-ID provider for the demo citizens, and the portal's OIDC client."""
+    from django.conf import settings
+    from oauth2_provider.models import Application
+
+    from motcua.eid.models import EidAccount
+
+    user_model = get_user_model()
+    created = 0
+    for c in DEMO_CITIZENS:
+        user, made = user_model.objects.get_or_create(username=c.id_number)
+        if made:
+            user.set_password(password)
+            user.save()
+            created += 1
+        EidAccount.objects.update_or_create(user=user, defaults={
+            "id_number": c.id_number, "full_name": c.name, "birth_date": c.birth_date, "sex": c.sex,
+            "level": c.eid_level})
+    if not Application.objects.filter(client_id=settings.OIDC["CLIENT_ID"]).exists():
+        Application.objects.create(
+            name="motcua portal", client_id=settings.OIDC["CLIENT_ID"], client_secret=settings.OIDC["CLIENT_SECRET"],
+            client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=PORTAL_REDIRECT_URIS, algorithm=Application.RS256_ALGORITHM, skip_authorization=True)
+    return created
+
+
 def _official_actor(username: str):
     return services.actor_for_official(Official.objects.select_related("user", "agency").get(user__username=username))
 
@@ -73,7 +103,7 @@ def seed_dossiers() -> int:
     if Dossier.objects.exists():
         return 0
     citizen = DEMO_CITIZENS[0]
-    actor = services.citizen_actor(citizen.id_number, citizen.name)
+    actor = services.citizen_actor(citizen.id_number, citizen.name, citizen.eid_level)
     receiver, specialist, leader = (_official_actor(f"hoankiem.{s}") for s in ROLE_NAMES.values())
     now = timezone.now()
     plans = [
@@ -108,6 +138,7 @@ def seed_all(with_dossiers: bool = True) -> dict[str, int]:
     if not report.ok:
         raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
     officials = seed_officials()
+    seed_eid()
     dossiers = seed_dossiers() if with_dossiers else 0
     return {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
             "officials": len(officials), "dossiers": dossiers}

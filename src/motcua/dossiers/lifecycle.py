@@ -119,6 +119,7 @@ class Actor:
     name: str = ""
     agency_code: str | None = None
     role: Role | None = None
+    eid_level: int | None = None  # citizens: assurance level of the e-ID login
 
 
 @dataclass(frozen=True)

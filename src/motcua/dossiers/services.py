@@ -67,8 +67,8 @@ def actor_for_official(official) -> Actor:
     return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
 
 
-def citizen_actor(id_number: str, name: str = "") -> Actor:
-    return Actor("citizen", id_number, name)
+def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None) -> Actor:
+    return Actor("citizen", id_number, name, eid_level=eid_level)
 
 
 def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
@@ -105,6 +105,13 @@ def _validate(sub: Submission, actor: Actor):
     if procedure is None:
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
+    if actor.kind == "citizen" and (actor.eid_level or 0) < spec.eid_level:
+        raise SubmissionError([_err(
+            "eid_level", "eid_level_too_low",
+            f"Thủ tục này yêu cầu tài khoản định danh điện tử mức {spec.eid_level}; tài khoản của bạn ở mức "
+            f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
+            f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
+            f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
     clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes())
     errors += form_errors
     asked = {e.code for e in spec.evidence if e.source is None}

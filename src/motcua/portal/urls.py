@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/nop/", views.submit, name="submit"),
     path("dang-nhap/", views.login, name="login"),
+    path("dang-nhap/xong/", views.login_complete, name="login_complete"),
     path("dang-xuat/", views.logout, name="logout"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),

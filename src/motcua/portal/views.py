@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -15,11 +14,11 @@ from django.views.decorators.http import require_POST
 from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text, spec_of
-from motcua.core.demo import DEMO_CITIZENS
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
+from motcua.identity import oidc
 from motcua.portal import intake
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
@@ -32,7 +31,8 @@ def current_citizen(request: HttpRequest) -> dict | None:
 
 def _citizen_actor(request: HttpRequest):
     citizen = current_citizen(request)
-    return services.citizen_actor(citizen["id_number"], citizen.get("name", "")) if citizen else None
+    return services.citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level")) \
+        if citizen else None
 
 
 def _require_citizen(request: HttpRequest):
@@ -101,22 +101,29 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit.html", context)
 
 
+def _safe_next(url: str) -> str:
+    return url if url.startswith("/") and not url.startswith("//") else "/"
+
+
 def login(request: HttpRequest) -> HttpResponse:
-    """Demo citizen picker: stands in for e-ID login when the demo mode is on."""
-    if not settings.DEMO_MODE:
-        raise Http404("demo login is disabled")
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = "/"
-    if request.method == "POST":
-        chosen = next((c for c in DEMO_CITIZENS if c.id_number == request.POST.get("id_number")), None)
-        if chosen is None:
-            messages.error(request, _("Choose one of the listed people."))
-        else:
-            request.session.cycle_key()
-            request.session[CITIZEN_SESSION_KEY] = {"id_number": chosen.id_number, "name": chosen.name}
-            return redirect(next_url)
-    return render(request, "portal/login.html", {"citizens": DEMO_CITIZENS, "next": next_url})
+    """Citizens log in with their e-ID (OpenID Connect): off to the provider."""
+    try:
+        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/"))))
+    except oidc.LoginFailed as exc:
+        return render(request, "portal/login_failed.html", {"error": exc}, status=503)
+
+
+def login_complete(request: HttpRequest) -> HttpResponse:
+    try:
+        claims, next_url = oidc.complete(request)
+    except oidc.LoginFailed as exc:
+        return render(request, "portal/login_failed.html", {"error": exc}, status=400)
+    request.session.cycle_key()
+    request.session[CITIZEN_SESSION_KEY] = {
+        "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": int(claims["eid_level"]),
+        "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
+    }
+    return redirect(_safe_next(next_url))
 
 
 @require_POST

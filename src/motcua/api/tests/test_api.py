@@ -30,7 +30,8 @@ def submission(**overrides):
 
 def login_citizen(client, citizen=CITIZEN):
     session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name}
+    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name,
+                                    "eid_level": citizen.eid_level}
     session.save()
     return client
 
@@ -147,6 +148,15 @@ def test_submit_requires_login(client, seeded):
     response = post(client, "/api/dossiers", submission())
     assert response.status_code == 401
     assert response.json()["detail"]["vi"]
+
+
+def test_procedure_demands_e_id_level(client, seeded):
+    level_one = login_citizen(client, DEMO_CITIZENS[2])
+    body = submission(applicant={"id_number": DEMO_CITIZENS[2].id_number, "name": DEMO_CITIZENS[2].name})
+    response = post(level_one, "/api/dossiers", body)
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "eid_level_too_low"
+    assert Dossier.objects.count() == 0
 
 
 def test_citizen_cannot_submit_for_someone_else(citizen):
@@ -280,7 +290,7 @@ def test_codes_unique_under_concurrent_submissions(seeded):
             sub = services.Submission(
                 procedure_code="1.001193", channel="online", applicant_id_number=f"0010900{i:05d}",
                 applicant_name="Người nộp", commune_code=DEMO_COMMUNE, form=dict(BIRTH_FORM), evidence=["to_khai"])
-            dossier, _ = services.submit(sub, services.citizen_actor(sub.applicant_id_number))
+            dossier, _ = services.submit(sub, services.citizen_actor(sub.applicant_id_number, eid_level=2))
             codes.append(dossier.code)
         except Exception as exc:  # noqa: BLE001 — collected and asserted below
             failures.append(exc)

@@ -13,7 +13,7 @@ def dossier(seeded):
     sub = services.Submission(
         procedure_code="1.001193", channel="online", applicant_id_number=CITIZEN.id_number,
         applicant_name=CITIZEN.name, commune_code=DEMO_COMMUNE, form=dict(BIRTH_FORM), evidence=["to_khai"])
-    return services.submit(sub, services.citizen_actor(CITIZEN.id_number))[0]
+    return services.submit(sub, services.citizen_actor(CITIZEN.id_number, eid_level=2))[0]
 
 
 def login(client, username):

@@ -30,7 +30,7 @@ def dossier(seeded):
         procedure_code="1.001193", channel="online", applicant_id_number=CITIZEN.id_number,
         applicant_name=CITIZEN.name, applicant_phone=CITIZEN.phone, commune_code=DEMO_COMMUNE,
         form=dict(BIRTH_FORM), evidence=["to_khai"])
-    dossier, _ = services.submit(sub, services.citizen_actor(CITIZEN.id_number))
+    dossier, _ = services.submit(sub, services.citizen_actor(CITIZEN.id_number, eid_level=2))
     return dossier
 
 

@@ -69,7 +69,14 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     assert "1.001193" in citizen.content()
     shot(citizen, "02-procedure")
     citizen.click("text=Nộp hồ sơ trực tuyến")
-    citizen.click("text=Nguyễn Văn An")  # demo e-ID picker, then back to the form
+    # Real OpenID Connect login at the bundled e-ID provider, then back to the form.
+    citizen.wait_for_selector("#id_username")
+    shot(citizen, "02b-eid-login")
+    citizen.fill("#id_username", "001090012345")
+    citizen.fill("#id_password", "motcua-demo")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_url(f"{base}/thu-tuc/1.001193/nop/")
+    assert "Nguyễn Văn An" in citizen.content()
 
     citizen.click("button[data-once]")  # empty form first: every error shows next to its field
     assert citizen.locator(".field-error").count() >= 5

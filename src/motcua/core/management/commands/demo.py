@@ -20,7 +20,9 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("seed")
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo on http://{options['addr']}/"))
-        self.stdout.write(f"  citizens (pick one on the portal): {', '.join(c.name for c in DEMO_CITIZENS)}")
+        self.stdout.write("  citizens log in with the bundled e-ID provider: "
+                          + ", ".join(f"{c.id_number} ({c.name}, level {c.eid_level})" for c in DEMO_CITIZENS)
+                          + f"; password {DEMO_PASSWORD}")
         users = [f"{p}.{s}" for p in DEMO_AGENCIES for s in ROLE_NAMES.values()]
         self.stdout.write(f"  back office /backoffice/ — users {', '.join(users)}; password {DEMO_PASSWORD}\n")
         call_command("runserver", options["addr"], use_reloader=False, insecure_serving=True)
