@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.catalog",
     "motcua.identity",
+    "motcua.registries",
     "oauth2_provider",
     "motcua.eid",
     "motcua.dossiers",

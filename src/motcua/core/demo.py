@@ -88,6 +88,39 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
     return created
 
 
+def seed_demo_registry(extra_people: int = 300) -> int:
+    """The demo citizens in the base registries (An and Bình married, with a newborn, in Hoàn Kiếm; Cường
+    with a household business in Hồ Chí Minh City), plus generated households. Idempotent."""
+    from motcua.registries.models import CivilEvent, Enterprise, HeldDocument, Person
+    from motcua.registries.synthetic import generate
+
+    if Person.objects.exists():
+        return 0
+    an, binh, cuong = DEMO_CITIZENS
+    home = {"household_code": "HK-DEMO-1", "permanent_commune": DEMO_COMMUNE,
+            "permanent_address": "Số 12 Hàng Bài, Phường Hoàn Kiếm"}
+    for c, place in ((an, home), (binh, home), (cuong, {"household_code": "HK-DEMO-2", "permanent_commune": "26506",
+                                                         "permanent_address": "Số 5 Lê Lợi, Phường Vũng Tàu"})):
+        Person.objects.create(id_number=c.id_number, full_name=c.name, birth_date=c.birth_date,
+                              birth_province=c.id_number[:3], sex=c.sex, **place)
+    child = Person.objects.create(id_number="001226000101", full_name="Nguyễn Minh Khang", birth_date=date(2026, 11, 18),
+                                  birth_province="001", sex="M", father_id_number=an.id_number,
+                                  mother_id_number=binh.id_number, **home)
+    CivilEvent.objects.create(kind="marriage", register_number="KH-2020-000000001", date=date(2020, 10, 10),
+                              commune_code=DEMO_COMMUNE, subject_id_number=an.id_number, other_id_number=binh.id_number)
+    for spouse in (an, binh):
+        HeldDocument.objects.create(owner_id_number=spouse.id_number, doc_type="giay_chung_nhan_ket_hon",
+                                    number="KH-2020-000000001", issued_on=date(2020, 10, 10),
+                                    issuer_agency="H01.X00070.UB")
+    HeldDocument.objects.create(owner_id_number=child.id_number, doc_type="giay_chung_sinh", number="CS-2026-0042",
+                                issued_on=date(2026, 11, 18), issuer_agency="H01.SYT",
+                                data={"hospital": "Bệnh viện Phụ sản Hà Nội"})
+    Enterprise.objects.create(registration_number="79A8001234", tax_code="8001234567", name="Tạp hóa Cường Lê",
+                              kind="household", owner_id_number=cuong.id_number, commune_code="26506",
+                              registered_on=date(2019, 3, 1))
+    return 4 + generate(extra_people, seed=2026)
+
+
 def _official_actor(username: str):
     return services.actor_for_official(Official.objects.select_related("user", "agency").get(user__username=username))
 
@@ -139,6 +172,7 @@ def seed_all(with_dossiers: bool = True) -> dict[str, int]:
         raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
     officials = seed_officials()
     seed_eid()
+    people = seed_demo_registry()
     dossiers = seed_dossiers() if with_dossiers else 0
     return {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
-            "officials": len(officials), "dossiers": dossiers}
+            "officials": len(officials), "registry people": people, "dossiers": dossiers}

@@ -20,6 +20,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.identity import oidc
 from motcua.portal import intake
+from motcua.registries.access import access_log_for
+from motcua.registries.sources import SOURCES, source
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
                 "commune": ("Cấp xã", "Commune")}
@@ -139,6 +141,16 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = (Dossier.objects.select_related("procedure_version__procedure", "agency")
                 .filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")[:100])
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen})
+
+
+def my_data_reads(request: HttpRequest) -> HttpResponse:
+    """Who read my data: every read of the citizen's registry data, newest first."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    citizen = current_citizen(request)
+    return render(request, "portal/data_reads.html", {
+        "citizen": citizen, "reads": access_log_for(citizen["id_number"]),
+        "registries": {key: source(key) for key in SOURCES}})
 
 
 def _own_dossier(request: HttpRequest, code: str):

@@ -96,3 +96,15 @@ def test_public_tracking_shows_no_personal_data(citizen, client):
     client.logout()
     page = client.get(f"/tra-cuu/{code}").content.decode()
     assert "Mới đăng ký" in page and CITIZEN.id_number not in page and CITIZEN.name not in page
+
+
+def test_who_read_my_data(citizen):
+    from motcua.dossiers.lifecycle import Actor, Role
+    from motcua.registries.access import Purpose, read_person
+
+    official = Actor("official", "hoankiem.chuyenvien", "Lê Văn Minh", "H01.X00070.UB", Role.SPECIALIST)
+    read_person("residence", CITIZEN.id_number, official, Purpose("Thẩm định hồ sơ", "1.001193", "H01-1"))
+    read_person("population", DEMO_CITIZENS[1].id_number, official, Purpose("Hồ sơ của người khác"))
+    page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
+    assert "Lê Văn Minh" in page and "Thẩm định hồ sơ" in page and "Cơ sở dữ liệu về cư trú" in page
+    assert "Hồ sơ của người khác" not in page

@@ -1,0 +1,108 @@
+"""Base registries: one interface per registry, every read logged, reproducible synthetic data."""
+
+from datetime import date
+
+import pytest
+
+from motcua.core.demo import DEMO_CITIZENS
+from motcua.core.plugins import PluginRegistry, UnknownPlugin
+from motcua.dossiers.lifecycle import Actor, Role
+from motcua.identity.id_number import validate
+from motcua.registries import sources
+from motcua.registries.access import Purpose, access_log_for, read_person
+from motcua.registries.models import AccessLog, CivilEvent, Person
+from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
+from motcua.registries.synthetic import Generator, generate
+
+AN, BINH, CUONG = DEMO_CITIZENS
+CITIZEN = Actor("citizen", AN.id_number, AN.name)
+OFFICIAL = Actor("official", "hoankiem.chuyenvien", "Lê Văn Minh", "H01.X00070.UB", Role.SPECIALIST)
+PREFILL = Purpose("Điền sẵn biểu mẫu", "1.001193")
+
+
+def test_every_local_registry_answers(seeded):
+    population = read_person("population", AN.id_number, CITIZEN, PREFILL)
+    assert population.data["full_name"] == AN.name and population.data["birth_date"] == "1990-05-17"
+    residence = read_person("residence", AN.id_number, CITIZEN, PREFILL)
+    assert residence.data["permanent_commune"] == "00070" and BINH.id_number in residence.data["household_members"]
+    civil = read_person("civil_status", BINH.id_number, CITIZEN, PREFILL)
+    assert civil.data["married"] and civil.data["events"][0]["other_id_number"] == BINH.id_number
+    business = read_person("enterprise", CUONG.id_number, CITIZEN, PREFILL)
+    assert business.data["businesses"][0]["kind"] == "household"
+    documents = read_person("documents", "001226000101", CITIZEN, PREFILL)
+    assert documents.data["types"] == ["giay_chung_sinh"]
+
+
+def test_unknown_person_is_none_but_still_logged(seeded):
+    assert read_person("population", "001099999999", OFFICIAL, PREFILL) is None
+    assert AccessLog.objects.filter(person_id_number="001099999999").count() == 1
+
+
+def test_every_read_is_logged_with_reader_and_purpose(seeded):
+    before = AccessLog.objects.count()
+    read_person("residence", AN.id_number, OFFICIAL, Purpose("Thẩm định hồ sơ", "1.001193", "H01.X00070.UB-261124-0001"))
+    assert AccessLog.objects.count() == before + 1
+    entry = access_log_for(AN.id_number)[0]
+    assert (entry.reader_kind, entry.reader_id, entry.reader_agency) == ("official", "hoankiem.chuyenvien", "H01.X00070.UB")
+    assert (entry.registry, entry.dossier_code) == ("residence", "H01.X00070.UB-261124-0001")
+
+
+def test_plugin_registry():
+    family: PluginRegistry = PluginRegistry("test plug-in")
+
+    @family.register("a")
+    class A:
+        pass
+
+    assert family["a"] is A and A.key == "a" and list(family) == ["a"]
+    with pytest.raises(UnknownPlugin, match="no test plug-in 'b'"):
+        family["b"]
+    with pytest.raises(ValueError):
+        family.register("a")(type("Other", (), {}))
+
+
+class RemotePopulation(RegistrySource):
+    def lookup(self, id_number):
+        return RegistryRecord(self.key, {"full_name": "Từ hệ thống khác"}, 7)
+
+
+def test_a_source_is_replaced_by_configuration(settings, seeded):
+    original = SOURCES["population"]
+    settings.REGISTRY_SOURCES = {"population": f"{__name__}.RemotePopulation"}
+    try:
+        sources.load()
+        record = read_person("population", AN.id_number, CITIZEN, PREFILL)
+        assert record.data["full_name"] == "Từ hệ thống khác" and record.source == "population"
+    finally:
+        SOURCES.replace("population", original)
+
+
+def _rows(people):
+    gen = Generator(seed=7)
+    return [(p.id_number, p.full_name, p.birth_date, p.household_code, p.father_id_number)
+            for batch in gen.batches(people, batch_size=50) for p in batch.people]
+
+
+def test_generator_is_reproducible_and_consistent():
+    first, second = _rows(400), _rows(400)
+    assert first == second
+    ids = [r[0] for r in first]
+    assert len(ids) == len(set(ids))
+    gen = Generator(seed=7)
+    people = [p for batch in gen.batches(400) for p in batch.people]
+    by_id = {p.id_number: p for p in people}
+    for p in people:
+        validate(p.id_number, birth_year=p.birth_date.year, sex=p.sex, today=date(2026, 11, 24))
+        if p.father_id_number:
+            father, mother = by_id[p.father_id_number], by_id[p.mother_id_number]
+            assert father.sex == "M" and mother.sex == "F"
+            assert p.household_code == father.household_code == mother.household_code
+            assert p.permanent_commune == father.permanent_commune
+            assert p.birth_date > father.birth_date and p.birth_date > mother.birth_date
+
+
+def test_generate_writes_households_events_and_documents(seeded):
+    before = Person.objects.count()
+    written = generate(200, seed=99, batch_size=60)
+    assert written >= 200 and Person.objects.count() == before + written
+    assert CivilEvent.objects.filter(kind="birth").exists()
