@@ -241,6 +241,7 @@ class DossierDetailOut(DossierOut):
     commune_code: str
     province_code: str
     form: dict[str, Any]
+    provenance: dict[str, Any] = Field(description="per field: registry, record version and time, or citizen")
     evidence: list[str]
     journal: list[JournalEntry]
     handoffs: list[HandoffOut]

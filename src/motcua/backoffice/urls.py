@@ -11,5 +11,6 @@ urlpatterns = [
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),
+    path("ho-so/<str:code>/kiem-tra-lai/", views.recheck, name="recheck"),
     path("ho-so/<str:code>/<str:kind>/", views.act, name="act"),
 ]

@@ -26,6 +26,7 @@ from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_
 from motcua.identity.models import Official
 from motcua.portal import intake as portal_intake
 from motcua.portal.views import pdf_response
+from motcua.registries.access import read_for_dossier
 
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
@@ -147,6 +148,33 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
         message = exc.en if request.LANGUAGE_CODE == "en" else exc.vi
         messages.error(request, message)
         request.session["action_errors"] = {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}}
+    return redirect("backoffice:detail", code=code)
+
+
+@require_POST
+@official_required
+def recheck(request: HttpRequest, actor, code: str) -> HttpResponse:
+    """Re-read the registries the pre-filled values came from and say what changed since submission."""
+    dossier, state, allowed = _readable(actor, code)
+    if not allowed:
+        return render(request, "backoffice/forbidden.html", status=403)
+    spec = spec_of(dossier.procedure_version)
+    registries = sorted({p["registry"] for p in dossier.provenance.values() if p.get("registry")})
+    current = {registry: read_for_dossier(registry, actor, dossier) for registry in registries}
+    changed = []
+    for f in spec.fields:
+        origin = dossier.provenance.get(f.name, {})
+        record = current.get(origin.get("registry"))
+        if origin.get("source") == "registry" and record is not None:
+            now = record.data.get(f.registry_key)
+            if str(now) != str(dossier.form_data.get(f.name)):
+                changed.append(f"{f.label_vi}: {dossier.form_data.get(f.name)} → {now}")
+    if changed:
+        messages.warning(request, _("The registries changed since submission: %(changes)s") % {
+            "changes": "; ".join(changed)})
+    else:
+        messages.success(request, _("Checked again against %(n)d registries: no change since submission.") % {
+            "n": len(registries)})
     return redirect("backoffice:detail", code=code)
 
 

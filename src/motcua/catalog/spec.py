@@ -47,7 +47,16 @@ class FormField:
     max_length: int | None = None
     min_value: float | None = None
     max_value: float | None = None
-    source: str | None = None  # registry that can supply the value (once-only)
+    source: str | None = None  # "registry" or "registry.key": where the value is pre-filled from (once-only)
+
+    @property
+    def registry(self) -> str | None:
+        return self.source.split(".", 1)[0] if self.source else None
+
+    @property
+    def registry_key(self) -> str:
+        """The key in the registry's data; by default the field's own name."""
+        return self.source.split(".", 1)[1] if self.source and "." in self.source else self.name
 
 
 @dataclass(frozen=True)
@@ -166,9 +175,16 @@ def _fields(r: _Reader, items: list) -> tuple[FormField, ...]:
             max_length=r.get(item, "max_length", p, int, False),
             min_value=r.get(item, "min", p, (int, float), False),
             max_value=r.get(item, "max", p, (int, float), False),
-            source=r.one_of(item, "source", p, REGISTRIES, False),
+            source=_source(r, item, p),
         ))
     return tuple(out)
+
+
+def _source(r: _Reader, item, path: str) -> str | None:
+    value = r.get(item, "source", path, str, False)
+    if value and value.split(".", 1)[0] not in REGISTRIES:
+        r.fail(f"{path}.source", f"must be one of {', '.join(REGISTRIES)}, optionally followed by .key")
+    return value
 
 
 def _evidence(r: _Reader, items: list) -> tuple[Evidence, ...]:

@@ -21,6 +21,8 @@ class Dossier(models.Model):
     province_code = models.CharField(max_length=2, blank=True)
     form_data = models.JSONField(default=dict)
     evidence = models.JSONField(default=list)
+    # Per field: taken from a registry (which, record version, when) or declared by the citizen.
+    provenance = models.JSONField(default=dict)
     competent_agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 — NULL: no key, not unique

@@ -88,9 +88,11 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         "commune_code": dossier.commune_code,
         "province_code": dossier.province_code,
         "form": dossier.form_data,
-        "form_fields": [{"label_vi": f.label_vi, "label_en": f.label_en,
-                         **_display(f, dossier.form_data[f.name])}
+        "form_fields": [{"name": f.name, "label_vi": f.label_vi, "label_en": f.label_en,
+                         **_display(f, dossier.form_data[f.name]),
+                         "provenance": dossier.provenance.get(f.name, {"source": "citizen"})}
                         for f in spec.fields if f.name in dossier.form_data],
+        "provenance": dossier.provenance,
         "evidence_items": [{"label_vi": e.label_vi, "label_en": e.label_en, "code": e.code,
                             "from_state": e.source is not None}
                            for e in spec.evidence if e.source or e.code in dossier.evidence],

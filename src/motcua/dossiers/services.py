@@ -57,9 +57,10 @@ class Submission:
     form: dict[str, Any] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     idempotency_key: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def digest(self) -> str:
-        payload = {k: v for k, v in self.__dict__.items() if k != "idempotency_key"}
+        payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance")}
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -184,6 +185,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
                 form_data=clean_form, evidence=sorted(set(sub.evidence)), competent_agency=agency,
+                provenance=sub.provenance,
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
             )

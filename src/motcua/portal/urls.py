@@ -13,6 +13,7 @@ urlpatterns = [
     path("dang-xuat/", views.logout, name="logout"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ai-da-xem-du-lieu/", views.my_data_reads, name="data_reads"),
+    path("bao-sai-du-lieu/", views.report_wrong_data, name="report_wrong_data"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),

@@ -20,7 +20,9 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.identity import oidc
 from motcua.portal import intake
-from motcua.registries.access import access_log_for
+from motcua.registries.access import Purpose, access_log_for
+from motcua.registries.models import CorrectionReport
+from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
@@ -84,23 +86,71 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+PREFILL_SESSION_PREFIX = "prefill:"
+
+
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     if (redirect_to_login := _require_citizen(request)) is not None:
         return redirect_to_login
     procedure = _procedure_or_404(code)
     spec = spec_of(procedure.current_version)
     citizen = current_citizen(request)
-    context = {**intake.blank_context(procedure, spec), "citizen": citizen}
+    actor = _citizen_actor(request)
+    context = {**intake.blank_context(procedure, spec), "citizen": citizen,
+               "registries": {key: source(key) for key in SOURCES}}
     if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        filled = Prefill.from_dict(request.session.get(PREFILL_SESSION_PREFIX + key))
         sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
                                           citizen.get("name", ""))
+        sub.provenance = filled.provenance(sub.form)
         try:
-            dossier, _created = services.submit(sub, _citizen_actor(request))
+            dossier, _created = services.submit(sub, actor)
         except services.SubmissionError as exc:
-            return render(request, "portal/submit.html", intake.with_errors(context, sub, exc), status=422)
+            context = intake.with_errors(context, sub, exc)
+            context.update(prefill=filled, prefill_rows=_prefill_rows(spec, filled))
+            return render(request, "portal/submit.html", context, status=422)
+        request.session.pop(PREFILL_SESSION_PREFIX + key, None)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
+    # Once-only: what the state already holds is filled in, shown, and never asked again.
+    filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
+    request.session[PREFILL_SESSION_PREFIX + context["idempotency_key"]] = filled.as_dict()
+    context.update(values={k: v.value for k, v in filled.values.items()}, prefill=filled,
+                   prefill_rows=_prefill_rows(spec, filled))
     return render(request, "portal/submit.html", context)
+
+
+def _prefill_rows(spec, filled: Prefill) -> list[dict]:
+    """What the preview shows: each value used, and from which registry."""
+    labels = {key: source(key) for key in SOURCES}
+    rows = []
+    for f in spec.fields:
+        known = filled.values.get(f.name)
+        if known:
+            registry = labels[known.registry]
+            rows.append({"field": f.name, "label_vi": f.label_vi, "label_en": f.label_en, "value": known.value,
+                         "registry": known.registry, "registry_vi": registry.label_vi,
+                         "registry_en": registry.label_en})
+    return rows
+
+
+@require_POST
+def report_wrong_data(request: HttpRequest) -> HttpResponse:
+    """'This data is wrong': recorded and routed to the registry's owner."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    registry = request.POST.get("registry", "")
+    if registry not in SOURCES:
+        raise Http404(registry)
+    CorrectionReport.objects.create(
+        person_id_number=current_citizen(request)["id_number"], registry=registry,
+        field=request.POST.get("field", "")[:63], recorded_value=request.POST.get("value", "")[:255],
+        note=request.POST.get("note", "")[:2000])
+    owner = source(registry)
+    messages.success(request, _("Thank you. Your report was sent to the keeper of %(registry)s.") % {
+        "registry": owner.label_en if request.LANGUAGE_CODE == "en" else owner.label_vi})
+    return redirect(_safe_next(request.POST.get("next", "/")))
 
 
 def _safe_next(url: str) -> str:

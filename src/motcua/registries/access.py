@@ -16,13 +16,42 @@ class Purpose:
     dossier_code: str = ""
 
 
-def read_person(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
+class ReadRefused(PermissionError):
+    vi = "Cán bộ chỉ được khai thác dữ liệu cá nhân cho hồ sơ mình đang giải quyết."
+    en = "Officials may read personal data only for a dossier they are handling."
+
+
+def _log(registry: str, id_number: str, reader: Actor, purpose: Purpose, allowed: bool = True) -> None:
     AccessLog.objects.create(
         person_id_number=id_number, registry=registry, reader_kind=reader.kind, reader_id=reader.id,
         reader_name=reader.name, reader_agency=reader.agency_code or "", purpose=purpose.text[:255],
-        procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code,
+        procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code, allowed=allowed,
     )
+
+
+def _read(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
+    _log(registry, id_number, reader, purpose)
     return source(registry).lookup(id_number)
+
+
+def read_person(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
+    """Citizens (their own data, e.g. for pre-fill) and systems; officials go through read_for_dossier."""
+    if reader.kind == "official" or (reader.kind == "citizen" and reader.id != id_number):
+        _log(registry, id_number, reader, purpose, allowed=False)
+        raise ReadRefused(ReadRefused.en)
+    return _read(registry, id_number, reader, purpose)
+
+
+def read_for_dossier(registry: str, reader: Actor, dossier) -> RegistryRecord | None:
+    """An official re-checks an applicant's data: only for a dossier the official's agency handles."""
+    from motcua.dossiers.services import can_read
+
+    purpose = Purpose("Kiểm tra lại dữ liệu khi giải quyết hồ sơ", dossier.procedure_version.procedure.code,
+                      dossier.code)
+    if not can_read(reader, dossier):
+        _log(registry, dossier.applicant_id_number, reader, purpose, allowed=False)
+        raise ReadRefused(ReadRefused.en)
+    return _read(registry, dossier.applicant_id_number, reader, purpose)
 
 
 def access_log_for(id_number: str, limit: int = 200):

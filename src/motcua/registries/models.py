@@ -62,6 +62,18 @@ class HeldDocument(models.Model):
     data = models.JSONField(default=dict)
 
 
+class CorrectionReport(models.Model):
+    """A person says a registry holds wrong data about them; routed to the registry's owner."""
+
+    person_id_number = models.CharField(max_length=12, db_index=True)
+    registry = models.CharField(max_length=20)
+    field = models.CharField(max_length=63)
+    recorded_value = models.CharField(max_length=255, blank=True)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class AccessLog(models.Model):
     """Every read of a person's registry data: who, for which agency, why, when."""
 
@@ -74,6 +86,7 @@ class AccessLog(models.Model):
     purpose = models.CharField(max_length=255)
     procedure_code = models.CharField(max_length=40, blank=True)
     dossier_code = models.CharField(max_length=60, blank=True)
+    allowed = models.BooleanField(default=True)  # refused reads are logged too
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -94,3 +94,21 @@ def test_counter_intake_records_and_receives(client, seeded):
 def test_only_reception_officers_take_in_dossiers(client, seeded):
     login(client, "hoankiem.chuyenvien")
     assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post()).status_code == 403
+
+
+def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, dossier):
+    from motcua.registries.models import AccessLog
+
+    dossier.provenance = {"mother_id_number": {"source": "registry", "registry": "civil_status", "version": 1,
+                                               "fetched_at": "2026-11-24T09:00:00+07:00"}}
+    dossier.save(update_fields=["provenance"])
+    login(client, "hoankiem.chuyenvien")
+    page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    assert 'data-testid="provenance"' in page and "civil_status" in page
+    response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
+    assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
+    entry = AccessLog.objects.filter(dossier_code=dossier.code).get()
+    assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
+    client.logout()
+    login(client, "hanoi.stp.chuyenvien")
+    assert client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/").status_code == 403

@@ -78,8 +78,13 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.wait_for_url(f"{base}/thu-tuc/1.001193/nop/")
     assert "Nguyễn Văn An" in citizen.content()
 
-    citizen.click("button[data-once]")  # empty form first: every error shows next to its field
-    assert citizen.locator(".field-error").count() >= 5
+    preview = citizen.inner_text("[data-testid=prefill-preview]")
+    assert "001185004321" in preview and "hộ tịch" in preview  # once-only: the mother's ID comes from the register
+    assert citizen.input_value("#i-mother_id_number") == "001185004321"
+    shot(citizen, "02c-prefilled-preview")
+    citizen.fill("#i-relationship", "")
+    citizen.click("button[data-once]")  # incomplete form first: every error shows next to its field
+    assert citizen.locator(".field-error").count() >= 4
     shot(citizen, "03-submit-errors")
     citizen.select_option("#place-province", "01")
     citizen.wait_for_function("document.querySelector('#place-commune').options.length > 10")
@@ -88,7 +93,6 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.fill("#i-child_birth_date", "2026-11-18")
     citizen.select_option("#i-child_sex", "M")
     citizen.fill("#i-birth_place", "Bệnh viện Phụ sản Hà Nội")
-    citizen.fill("#i-mother_id_number", "001185004321")
     citizen.fill("#i-relationship", "Cha")
     citizen.check("input[name=evidence][value=to_khai]")
     shot(citizen, "04-submit-filled")
@@ -108,6 +112,11 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     act(receiver, base, code, "forward")
 
     specialist = official_page(browser, base, "hoankiem.chuyenvien")
+    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
+    assert "civil_status" in specialist.inner_text("[data-testid=provenance]")
+    specialist.click("text=Kiểm tra lại với cơ sở dữ liệu")
+    specialist.wait_for_load_state()
+    shot(specialist, "07b-provenance-rechecked")
     act(specialist, base, code, "forward")
     leader = official_page(browser, base, "hoankiem.lanhdao")
     act(leader, base, code, "complete")
@@ -120,6 +129,10 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.goto(f"{base}/ho-so/{code}/")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
     shot(citizen, "10-citizen-sees-result")
+    citizen.goto(f"{base}/ai-da-xem-du-lieu/")
+    reads = citizen.inner_text("table")
+    assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose
+    shot(citizen, "10b-who-read-my-data")
     citizen.goto(f"{base}/tra-cuu/{code}")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
     with citizen.expect_navigation():

@@ -99,12 +99,56 @@ def test_public_tracking_shows_no_personal_data(citizen, client):
 
 
 def test_who_read_my_data(citizen):
+    from motcua.dossiers import services
     from motcua.dossiers.lifecycle import Actor, Role
-    from motcua.registries.access import Purpose, read_person
+    from motcua.registries.access import read_for_dossier
 
+    citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    dossier = services.get_dossier(Dossier.objects.get().code)
     official = Actor("official", "hoankiem.chuyenvien", "Lê Văn Minh", "H01.X00070.UB", Role.SPECIALIST)
-    read_person("residence", CITIZEN.id_number, official, Purpose("Thẩm định hồ sơ", "1.001193", "H01-1"))
-    read_person("population", DEMO_CITIZENS[1].id_number, official, Purpose("Hồ sơ của người khác"))
+    read_for_dossier("residence", official, dossier)
     page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
-    assert "Lê Văn Minh" in page and "Thẩm định hồ sơ" in page and "Cơ sở dữ liệu về cư trú" in page
-    assert "Hồ sơ của người khác" not in page
+    assert "Lê Văn Minh" in page and dossier.code in page and "Cơ sở dữ liệu về cư trú" in page
+
+
+def test_form_is_prefilled_from_registries_with_a_preview(citizen):
+    from motcua.registries.models import AccessLog
+
+    page = citizen.get("/thu-tuc/1.001193/nop/").content.decode()
+    assert 'data-testid="prefill-preview"' in page
+    assert 'value="001185004321"' in page  # the mother: the applicant's spouse in the civil-status register
+    assert "Cơ sở dữ liệu hộ tịch điện tử" in page
+    reads = AccessLog.objects.filter(person_id_number=CITIZEN.id_number, procedure_code="1.001193")
+    assert set(reads.values_list("registry", flat=True)) == {"civil_status", "documents", "population"}
+
+
+def test_provenance_is_kept_per_field(citizen):
+    page = citizen.get("/thu-tuc/1.001193/nop/").content.decode()
+    key = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    data = form_post(idempotency_key=key, **{"form.father_id_number": CITIZEN.id_number,
+                                             "form.mother_id_number": "001185004321"})
+    citizen.post("/thu-tuc/1.001193/nop/", data)
+    provenance = Dossier.objects.get().provenance
+    assert provenance["mother_id_number"]["source"] == "registry"
+    assert provenance["mother_id_number"]["registry"] == "civil_status" and provenance["mother_id_number"]["version"]
+    assert provenance["child_full_name"] == {"source": "citizen"}
+    assert provenance["evidence.giay_chung_sinh"]["registry"] == "documents"
+
+
+def test_a_changed_registry_value_is_marked_as_declared(citizen):
+    page = citizen.get("/thu-tuc/1.001193/nop/").content.decode()
+    key = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    citizen.post("/thu-tuc/1.001193/nop/", form_post(idempotency_key=key, **{"form.mother_id_number": "001185009999"}))
+    origin = Dossier.objects.get().provenance["mother_id_number"]
+    assert origin == {"source": "citizen", "registry": "civil_status", "registry_value": "001185004321"}
+
+
+def test_report_wrong_data(citizen):
+    from motcua.registries.models import CorrectionReport
+
+    response = citizen.post("/bao-sai-du-lieu/", {"registry": "population", "field": "full_name",
+                                                  "value": "Nguyễn Văn An", "next": "/thu-tuc/1.001193/nop/"})
+    assert response.status_code == 302 and response["Location"] == "/thu-tuc/1.001193/nop/"
+    report = CorrectionReport.objects.get()
+    assert (report.person_id_number, report.registry, report.status) == (CITIZEN.id_number, "population", "open")
+    assert citizen.post("/bao-sai-du-lieu/", {"registry": "nope"}).status_code == 404

@@ -15,5 +15,9 @@ class LocalCivilStatus(RegistrySource):
                  "other_id_number": e.other_id_number} for e in events.order_by("date")]
         if not rows:
             return None
-        married = any(r["kind"] == "marriage" for r in rows)
-        return self.record({"events": rows, "married": married})
+        marriages = [r for r in rows if r["kind"] == "marriage"]
+        spouse = ""
+        if marriages:
+            last = marriages[-1]
+            spouse = last["other_id_number"] if last["subject_id_number"] == id_number else last["subject_id_number"]
+        return self.record({"events": rows, "married": bool(marriages), "spouse_id_number": spouse})

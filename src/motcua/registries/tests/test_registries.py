@@ -9,7 +9,7 @@ from motcua.core.plugins import PluginRegistry, UnknownPlugin
 from motcua.dossiers.lifecycle import Actor, Role
 from motcua.identity.id_number import validate
 from motcua.registries import sources
-from motcua.registries.access import Purpose, access_log_for, read_person
+from motcua.registries.access import Purpose, ReadRefused, access_log_for, read_person
 from motcua.registries.models import AccessLog, CivilEvent, Person
 from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
 from motcua.registries.synthetic import Generator, generate
@@ -25,26 +25,36 @@ def test_every_local_registry_answers(seeded):
     assert population.data["full_name"] == AN.name and population.data["birth_date"] == "1990-05-17"
     residence = read_person("residence", AN.id_number, CITIZEN, PREFILL)
     assert residence.data["permanent_commune"] == "00070" and BINH.id_number in residence.data["household_members"]
-    civil = read_person("civil_status", BINH.id_number, CITIZEN, PREFILL)
-    assert civil.data["married"] and civil.data["events"][0]["other_id_number"] == BINH.id_number
-    business = read_person("enterprise", CUONG.id_number, CITIZEN, PREFILL)
+    civil = read_person("civil_status", AN.id_number, CITIZEN, PREFILL)
+    assert civil.data["married"] and civil.data["spouse_id_number"] == BINH.id_number
+    business = read_person("enterprise", CUONG.id_number, Actor("citizen", CUONG.id_number), PREFILL)
     assert business.data["businesses"][0]["kind"] == "household"
-    documents = read_person("documents", "001226000101", CITIZEN, PREFILL)
+    child = Actor("citizen", "001226000101", "Nguyễn Minh Khang")
+    documents = read_person("documents", "001226000101", child, PREFILL)
     assert documents.data["types"] == ["giay_chung_sinh"]
 
 
 def test_unknown_person_is_none_but_still_logged(seeded):
-    assert read_person("population", "001099999999", OFFICIAL, PREFILL) is None
+    nobody = Actor("citizen", "001099999999")
+    assert read_person("population", "001099999999", nobody, PREFILL) is None
     assert AccessLog.objects.filter(person_id_number="001099999999").count() == 1
 
 
 def test_every_read_is_logged_with_reader_and_purpose(seeded):
     before = AccessLog.objects.count()
-    read_person("residence", AN.id_number, OFFICIAL, Purpose("Thẩm định hồ sơ", "1.001193", "H01.X00070.UB-261124-0001"))
+    read_person("residence", AN.id_number, CITIZEN, PREFILL)
     assert AccessLog.objects.count() == before + 1
     entry = access_log_for(AN.id_number)[0]
-    assert (entry.reader_kind, entry.reader_id, entry.reader_agency) == ("official", "hoankiem.chuyenvien", "H01.X00070.UB")
-    assert (entry.registry, entry.dossier_code) == ("residence", "H01.X00070.UB-261124-0001")
+    assert (entry.reader_kind, entry.reader_id, entry.registry, entry.procedure_code, entry.allowed) == (
+        "citizen", AN.id_number, "residence", "1.001193", True)
+
+
+@pytest.mark.parametrize("reader", [OFFICIAL, Actor("citizen", BINH.id_number, BINH.name)])
+def test_reads_outside_a_dossier_or_of_someone_else_are_refused_and_logged(seeded, reader):
+    with pytest.raises(ReadRefused):
+        read_person("population", AN.id_number, reader, Purpose("Tò mò"))
+    entry = access_log_for(AN.id_number)[0]
+    assert (entry.reader_id, entry.allowed) == (reader.id, False)
 
 
 def test_plugin_registry():

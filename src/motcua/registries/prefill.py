@@ -1,0 +1,84 @@
+"""Once-only: fill a procedure's form and documents from the base registries, and remember where
+each value came from (registry, record version, time) so the official can re-check it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from motcua.catalog.spec import ProcedureSpec
+from motcua.dossiers.lifecycle import Actor
+from motcua.registries.access import Purpose, read_person
+
+
+@dataclass(frozen=True)
+class PrefilledValue:
+    value: str
+    registry: str
+    version: int
+    fetched_at: str
+
+
+@dataclass(frozen=True)
+class HeldEvidence:
+    registry: str
+    found: bool
+    reference: str = ""
+
+
+@dataclass
+class Prefill:
+    values: dict[str, PrefilledValue] = field(default_factory=dict)
+    evidence: dict[str, HeldEvidence] = field(default_factory=dict)
+    registries: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"values": {k: asdict(v) for k, v in self.values.items()},
+                "evidence": {k: asdict(v) for k, v in self.evidence.items()}, "registries": self.registries}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Prefill:
+        data = data or {}
+        return cls({k: PrefilledValue(**v) for k, v in data.get("values", {}).items()},
+                   {k: HeldEvidence(**v) for k, v in data.get("evidence", {}).items()},
+                   list(data.get("registries", [])))
+
+    def provenance(self, form: dict) -> dict:
+        """Per submitted field: taken from a registry as shown, or declared by the citizen (noting any
+        registry value the citizen chose to change)."""
+        out = {}
+        for name, value in form.items():
+            known = self.values.get(name)
+            if known and str(value) == known.value:
+                out[name] = {"source": "registry", "registry": known.registry, "version": known.version,
+                             "fetched_at": known.fetched_at}
+            elif known:
+                out[name] = {"source": "citizen", "registry": known.registry, "registry_value": known.value}
+            else:
+                out[name] = {"source": "citizen"}
+        for code, held in self.evidence.items():
+            out[f"evidence.{code}"] = {"source": "registry", "registry": held.registry, "found": held.found,
+                                       "reference": held.reference}
+        return out
+
+
+def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose) -> Prefill:
+    """Read each registry the procedure needs once (each read is logged) and fill what they hold."""
+    needed = sorted({f.registry for f in spec.fields if f.source} | {e.source for e in spec.evidence if e.source})
+    records = {registry: read_person(registry, person_id, reader, purpose) for registry in needed}
+    result = Prefill(registries=needed)
+    for f in spec.fields:
+        record = records.get(f.registry) if f.source else None
+        value = record.data.get(f.registry_key) if record else None
+        if value not in (None, "", []):
+            result.values[f.name] = PrefilledValue(str(value), record.source, record.version,
+                                                   record.fetched_at.isoformat())
+    for e in spec.evidence:
+        if not e.source:
+            continue
+        record = records.get(e.source)
+        if e.source == "documents":
+            held = [d for d in (record.data["documents"] if record else []) if d["doc_type"] == e.code]
+            result.evidence[e.code] = HeldEvidence("documents", bool(held), held[-1]["number"] if held else "")
+        else:
+            result.evidence[e.code] = HeldEvidence(e.source, record is not None)
+    return result
