@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout as end_session
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
@@ -36,16 +39,40 @@ assert set(OFFICIAL_ACTIONS) == set(RULES) - {"submit", *CITIZEN_ACTIONS}
 
 
 class LoginForm(auth_views.AuthenticationForm):
+    """Password, and for administrators a one-time code from their authenticator app (TOTP)."""
+
+    otp_token = forms.CharField(required=False, max_length=8)
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not Official.objects.filter(user=user).exists():
             raise ValidationError(_("This account is not an official's account."), code="not_official")
+        if user.is_staff:
+            self.otp_device = self._verified_device(user)
+
+    def _verified_device(self, user):
+        devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+        if not devices:
+            raise ValidationError(_("Administrators must enrol an authenticator app before logging in."),
+                                  code="otp_not_enrolled")
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        device = next((d for d in devices if token and d.verify_token(token)), None)
+        if device is None:
+            raise ValidationError(_("Enter the 6-digit code from your authenticator app."), code="otp_invalid")
+        return device
 
 
 class LoginView(auth_views.LoginView):
     template_name = "backoffice/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        device = getattr(form, "otp_device", None)
+        if device is not None:
+            otp_login(self.request, device)  # marks the session as verified with a second factor
+        return response
 
 
 def official_required(view):
@@ -55,7 +82,7 @@ def official_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         official = Official.objects.select_related("user", "agency").filter(user=request.user).first()
-        if official is None:
+        if official is None or (request.user.is_staff and not request.user.is_verified()):
             return render(request, "backoffice/forbidden.html", status=403)
         request.official = official
         return view(request, services.actor_for_official(official), *args, **kwargs)

@@ -312,3 +312,16 @@ def test_database_refuses_to_rewrite_the_journal(submitted):
 
     with pytest.raises(DatabaseError), transaction.atomic():
         DossierAction.objects.filter(dossier__code=submitted).update(reason="rewritten")
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/dossiers", {"procedure_code": "\x00", "applicant": {"id_number": "1", "name": "a\x00"}}),
+    ("/api/procedures/1.001193%00", None),
+    ("/api/procedures?q=a%00b", None),
+])
+def test_nul_characters_are_refused_not_crashing(citizen, path, body):
+    response = post(citizen, path, body) if body else citizen.get(path)
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert response.json()["errors"][0]["code"] == "nul_character"
+    assert Dossier.objects.count() == 0

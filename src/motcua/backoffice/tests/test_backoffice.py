@@ -112,3 +112,34 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     client.logout()
     login(client, "hanoi.stp.chuyenvien")
     assert client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/").status_code == 403
+
+
+def test_lockout_after_repeated_failures(client, seeded, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua", "password": "wrong"})
+    locked = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua", "password": DEMO_PASSWORD})
+    assert locked.status_code == 429 and "tạm khóa" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_administrators_need_a_second_factor(client, seeded):
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = get_user_model().objects.get(username="hoankiem.lanhdao")
+    admin.is_staff = True
+    admin.save()
+    no_device = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD})
+    assert no_device.status_code == 200 and "_auth_user_id" not in client.session
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    wrong = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD,
+                                                   "otp_token": "000000"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    device.throttle_reset()  # a failed code throttles the device for a moment
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    ok = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD,
+                                                "otp_token": code})
+    assert ok.status_code == 302
+    assert client.get("/backoffice/").status_code == 200
