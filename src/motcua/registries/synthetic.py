@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, JSONField
 from django.db.models.functions import Substr
+from django.utils import timezone
 from faker.providers.person.vi_VN import Provider as VietnameseNames
+from psycopg.types.json import Jsonb
 
 from motcua.catalog import divisions
 from motcua.identity.id_number import compose
@@ -36,10 +38,11 @@ TRADES = ("Tạp hóa", "Quán cơm", "Cà phê", "Sửa xe máy", "May đo", "B
 
 @dataclass
 class Batch:
-    people: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    businesses: list = field(default_factory=list)
-    documents: list = field(default_factory=list)
+    # Plain dicts of field values: building model instances would cost more than everything else.
+    people: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    businesses: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
 
 
 class Generator:
@@ -78,15 +81,15 @@ class Generator:
         return f"{family} {self.rng.choice(VietnameseNames.middle_names)} {self.rng.choice(given)}"
 
     def _person(self, batch: Batch, sex: str, birth: date, family: str, commune, household: str, address: str,
-                father: str = "", mother: str = "") -> Person:
+                father: str = "", mother: str = "") -> dict:
         # Most people were born in the province where they live; some moved.
         province = f"0{commune.province_code}" if self.rng.random() < 0.85 else self.rng.choice(
             [f"0{c}" for c in divisions.provinces()])
-        person = Person(
+        person = dict(
             id_number=self._id_number(province, sex, birth), full_name=self._name(family, sex), birth_date=birth,
             birth_province=province, sex=sex, father_id_number=father, mother_id_number=mother,
             household_code=household, permanent_commune=commune.code, permanent_address=address,
-            temporary_commune=self.rng.choice(self.communes).code if self.rng.random() < 0.05 else "",
+            temporary_commune=self.rng.choice(self.communes).code if self.rng.random() < 0.05 else "", version=1,
         )
         batch.people.append(person)
         return person
@@ -94,8 +97,8 @@ class Generator:
     def _event(self, batch: Batch, kind: str, on: date, commune, subject: str, other: str = "") -> str:
         self.register_number += 1
         number = f"{kind[:2].upper()}-{on.year}-{self.register_number:09d}"
-        batch.events.append(CivilEvent(kind=kind, register_number=number, date=on, commune_code=commune.code,
-                                       subject_id_number=subject, other_id_number=other))
+        batch.events.append(dict(kind=kind, register_number=number, date=on, commune_code=commune.code,
+                                 subject_id_number=subject, other_id_number=other, data={}))
         return number
 
     def household(self, batch: Batch, index: int) -> None:
@@ -107,33 +110,33 @@ class Generator:
         father = self._person(batch, "M", self._birth(25, 60), family, commune, code, address)
         mother = self._person(batch, "F", self._birth(22, 55), rng.choice(VietnameseNames.last_names), commune,
                               code, address)
-        wedding = max(father.birth_date, mother.birth_date) + timedelta(days=rng.randint(20 * 365, 30 * 365))
+        wedding = max(father["birth_date"], mother["birth_date"]) + timedelta(days=rng.randint(20 * 365, 30 * 365))
         wedding = min(wedding, TODAY - timedelta(days=30))
-        number = self._event(batch, "marriage", wedding, commune, father.id_number, mother.id_number)
+        number = self._event(batch, "marriage", wedding, commune, father["id_number"], mother["id_number"])
         for spouse in (father, mother):
-            batch.documents.append(HeldDocument(owner_id_number=spouse.id_number, doc_type="giay_chung_nhan_ket_hon",
+            batch.documents.append(dict(owner_id_number=spouse["id_number"], doc_type="giay_chung_nhan_ket_hon",
                                                 number=number, issued_on=wedding,
-                                                issuer_agency=f"H{commune.province_code}.X{commune.code}.UB"))
+                                                issuer_agency=f"H{commune.province_code}.X{commune.code}.UB", data={}))
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             born = wedding + timedelta(days=rng.randint(300, 20 * 365))
             if born >= TODAY:
                 continue
             child = self._person(batch, rng.choice("MF"), born, family, commune, code, address,
-                                 father.id_number, mother.id_number)
-            birth_number = self._event(batch, "birth", born, commune, child.id_number, mother.id_number)
-            batch.documents.append(HeldDocument(owner_id_number=child.id_number, doc_type="giay_khai_sinh",
+                                 father["id_number"], mother["id_number"])
+            birth_number = self._event(batch, "birth", born, commune, child["id_number"], mother["id_number"])
+            batch.documents.append(dict(owner_id_number=child["id_number"], doc_type="giay_khai_sinh",
                                                 number=birth_number, issued_on=born,
-                                                issuer_agency=f"H{commune.province_code}.X{commune.code}.UB"))
+                                                issuer_agency=f"H{commune.province_code}.X{commune.code}.UB", data={}))
         if rng.random() < 0.15:
             elder = self._person(batch, rng.choice("MF"), self._birth(70, 95), family, commune, code, address)
             if rng.random() < 0.1:
-                self._event(batch, "death", TODAY - timedelta(days=rng.randint(1, 300)), commune, elder.id_number)
+                self._event(batch, "death", TODAY - timedelta(days=rng.randint(1, 300)), commune, elder["id_number"])
         if rng.random() < 0.06:
             self.business_number += 1
-            batch.businesses.append(Enterprise(
+            batch.businesses.append(dict(
                 registration_number=f"{commune.province_code}{self.business_number:011d}",
-                tax_code=f"8{self.business_number:09d}", name=f"{rng.choice(TRADES)} {father.full_name}",
-                kind="household", owner_id_number=father.id_number, commune_code=commune.code,
+                tax_code=f"8{self.business_number:09d}", name=f"{rng.choice(TRADES)} {father['full_name']}",
+                kind="household", owner_id_number=father["id_number"], commune_code=commune.code, status="active",
                 registered_on=TODAY - timedelta(days=rng.randint(30, 3650))))
 
     def batches(self, people: int, batch_size: int = 20_000) -> Iterator[Batch]:
@@ -150,14 +153,17 @@ class Generator:
             yield batch
 
 
-def _copy(model, rows: list) -> None:
-    """PostgreSQL COPY of model instances (all concrete fields but the id)."""
+def _copy(model, rows: list[dict]) -> None:
+    """PostgreSQL COPY of rows given as dicts of field values (timestamps filled here)."""
     fields = [f for f in model._meta.concrete_fields if f.column != "id"]
     columns = ", ".join(f.column for f in fields)
+    now = timezone.now()
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     with connection.cursor() as cursor, cursor.connection.cursor().copy(
             f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields])
+            copy.write_row([now if f.attname in stamped else Jsonb(row[f.attname]) if isinstance(f, JSONField)
+                            else row[f.attname] for f in fields])
 
 
 def write(batch: Batch) -> None:
@@ -169,7 +175,7 @@ def write(batch: Batch) -> None:
             if connection.vendor == "postgresql":
                 _copy(model, rows)
             else:
-                model.objects.bulk_create(rows, batch_size=2000)
+                model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
 
 
 def generate(people: int, seed: int = 2026, batch_size: int = 20_000,

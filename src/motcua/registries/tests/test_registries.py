@@ -89,7 +89,7 @@ def test_a_source_is_replaced_by_configuration(settings, seeded):
 
 def _rows(people):
     gen = Generator(seed=7)
-    return [(p.id_number, p.full_name, p.birth_date, p.household_code, p.father_id_number)
+    return [(p["id_number"], p["full_name"], p["birth_date"], p["household_code"], p["father_id_number"])
             for batch in gen.batches(people, batch_size=50) for p in batch.people]
 
 
@@ -100,15 +100,15 @@ def test_generator_is_reproducible_and_consistent():
     assert len(ids) == len(set(ids))
     gen = Generator(seed=7)
     people = [p for batch in gen.batches(400) for p in batch.people]
-    by_id = {p.id_number: p for p in people}
+    by_id = {p["id_number"]: p for p in people}
     for p in people:
-        validate(p.id_number, birth_year=p.birth_date.year, sex=p.sex, today=date(2026, 11, 24))
-        if p.father_id_number:
-            father, mother = by_id[p.father_id_number], by_id[p.mother_id_number]
-            assert father.sex == "M" and mother.sex == "F"
-            assert p.household_code == father.household_code == mother.household_code
-            assert p.permanent_commune == father.permanent_commune
-            assert p.birth_date > father.birth_date and p.birth_date > mother.birth_date
+        validate(p["id_number"], birth_year=p["birth_date"].year, sex=p["sex"], today=date(2026, 11, 24))
+        if p["father_id_number"]:
+            father, mother = by_id[p["father_id_number"]], by_id[p["mother_id_number"]]
+            assert father["sex"] == "M" and mother["sex"] == "F"
+            assert p["household_code"] == father["household_code"] == mother["household_code"]
+            assert p["permanent_commune"] == father["permanent_commune"]
+            assert p["birth_date"] > father["birth_date"] and p["birth_date"] > mother["birth_date"]
 
 
 def test_generate_writes_households_events_and_documents(seeded):
