@@ -49,7 +49,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "motcua.urls"
+# motcua.eid.standalone_urls serves only the bundled e-ID provider, as a process of its own.
+ROOT_URLCONF = os.environ.get("MOTCUA_ROOT_URLCONF", "motcua.urls")
 WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [

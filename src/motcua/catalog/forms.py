@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 from motcua.catalog.spec import FormField
+from motcua.identity import id_number
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
-ID_NUMBER_RE = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,11 @@ def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, st
         return None, ("invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Not a valid e-mail address.")
     if f.type == "phone" and not PHONE_RE.match(value.replace(" ", "")):
         return None, ("invalid_phone", "Số điện thoại không hợp lệ.", "Not a valid Vietnamese phone number.")
-    if f.type == "id_number" and not ID_NUMBER_RE.match(value):
-        return None, ("invalid_id_number", "Số định danh cá nhân phải gồm 12 chữ số.",
-                      "A personal ID number has exactly 12 digits.")
+    if f.type == "id_number":
+        try:
+            id_number.decode(value)
+        except id_number.InvalidIdNumber as exc:
+            return None, (exc.problem.code, exc.problem.vi, exc.problem.en)
     if f.type == "commune" and (known_communes is not None and value not in known_communes):
         return None, ("unknown_commune", "Không tìm thấy xã/phường này.", "Unknown commune code.")
     if f.type == "choice" and value not in {c[0] for c in f.choices}:

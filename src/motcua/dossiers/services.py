@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog import divisions
-from motcua.catalog.forms import ID_NUMBER_RE, PHONE_RE, FieldError, validate_form
+from motcua.catalog.forms import PHONE_RE, FieldError, validate_form
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.dossiers.lifecycle import (
@@ -28,6 +28,7 @@ from motcua.dossiers.lifecycle import (
     start,
 )
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
+from motcua.identity import id_number
 
 CHANNELS = ("online", "counter", "post")
 
@@ -90,12 +91,14 @@ def _validate(sub: Submission, actor: Actor):
     elif sub.channel != "online" and actor.kind != "official":
         errors.append(_err("channel", "counter_only", "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
                            "Only a reception officer records counter or postal submissions."))
-    if not ID_NUMBER_RE.match(sub.applicant_id_number or ""):
-        errors.append(_err("applicant.id_number", "invalid_id_number", "Số định danh cá nhân phải gồm 12 chữ số.",
-                           "A personal ID number has exactly 12 digits."))
-    elif actor.kind == "citizen" and actor.id != sub.applicant_id_number:
-        errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
-                           "You may only submit dossiers in your own name."))
+    try:
+        id_number.decode(sub.applicant_id_number or "")
+    except id_number.InvalidIdNumber as exc:
+        errors.append(_err("applicant.id_number", exc.problem.code, exc.problem.vi, exc.problem.en))
+    else:
+        if actor.kind == "citizen" and actor.id != sub.applicant_id_number:
+            errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
+                               "You may only submit dossiers in your own name."))
     if not (sub.applicant_name or "").strip():
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
     elif len(sub.applicant_name) > 255:

@@ -55,3 +55,10 @@ def test_code_flow_with_pkce_yields_e_id_claims(client, seeded):
         oidc._cache.pop(meta["jwks_uri"], None)
     assert claims["personal_id"] == "079078001122" and claims["eid_level"] == 1
     assert claims["name"] == "Lê Hoàng Cường" and claims["birthdate"] == "1978-03-08" and claims["gender"] == "male"
+
+
+def test_provider_runs_on_its_own(client, seeded, settings):
+    settings.ROOT_URLCONF = "motcua.eid.standalone_urls"
+    assert client.get("/eid/.well-known/openid-configuration").json()["issuer"] == "http://testserver/eid"
+    assert client.get("/eid/dang-nhap/").status_code == 200
+    assert client.get("/thu-tuc/").status_code == 404  # nothing of the portal is served
