@@ -30,6 +30,7 @@ from motcua.identity.models import Official
 from motcua.portal import intake as portal_intake
 from motcua.portal.views import pdf_response
 from motcua.registries.access import read_for_dossier
+from motcua.registries.models import CorrectionReport
 
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
@@ -255,6 +256,13 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
         messages.success(request, _("Dossier %(code)s recorded and received.") % {"code": dossier.code})
         return redirect("backoffice:detail", code=dossier.code)
     return render(request, "backoffice/intake.html", context)
+
+
+@official_required
+def correction_reports(request: HttpRequest, actor) -> HttpResponse:
+    """Reports of wrong registry data routed to the official's agency, as keeper of that registry."""
+    reports = CorrectionReport.objects.filter(owner_agency=actor.agency_code).order_by("-created_at")[:200]
+    return render(request, "backoffice/correction_reports.html", {"official": request.official, "reports": reports})
 
 
 @require_POST

@@ -143,11 +143,11 @@ def report_wrong_data(request: HttpRequest) -> HttpResponse:
     registry = request.POST.get("registry", "")
     if registry not in SOURCES:
         raise Http404(registry)
+    owner = source(registry)
     CorrectionReport.objects.create(
-        person_id_number=current_citizen(request)["id_number"], registry=registry,
+        person_id_number=current_citizen(request)["id_number"], registry=registry, owner_agency=owner.owner_agency,
         field=request.POST.get("field", "")[:63], recorded_value=request.POST.get("value", "")[:255],
         note=request.POST.get("note", "")[:2000])
-    owner = source(registry)
     messages.success(request, _("Thank you. Your report was sent to the keeper of %(registry)s.") % {
         "registry": owner.label_en if request.LANGUAGE_CODE == "en" else owner.label_vi})
     return redirect(_safe_next(request.POST.get("next", "/")))

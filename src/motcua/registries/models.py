@@ -67,6 +67,7 @@ class CorrectionReport(models.Model):
 
     person_id_number = models.CharField(max_length=12, db_index=True)
     registry = models.CharField(max_length=20)
+    owner_agency = models.CharField(max_length=35, db_index=True, default="")  # where the report is routed
     field = models.CharField(max_length=63)
     recorded_value = models.CharField(max_length=255, blank=True)
     note = models.TextField(blank=True)

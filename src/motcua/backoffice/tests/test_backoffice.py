@@ -143,3 +143,20 @@ def test_administrators_need_a_second_factor(client, seeded):
                                                 "otp_token": code})
     assert ok.status_code == 302
     assert client.get("/backoffice/").status_code == 200
+
+
+def test_wrong_data_reports_reach_the_registry_keeper(client, seeded):
+    from django.contrib.auth import get_user_model
+
+    from motcua.catalog.models import Agency
+    from motcua.identity.models import Official
+    from motcua.registries.models import CorrectionReport
+
+    CorrectionReport.objects.create(person_id_number=CITIZEN.id_number, registry="population", owner_agency="G01",
+                                    field="full_name", recorded_value="Nguyễn Văn Ân")
+    keeper = get_user_model().objects.create_user("bocongan.dancu", password=DEMO_PASSWORD)
+    Official.objects.create(user=keeper, agency=Agency.objects.get(code="G01"), role="specialist", full_name="Cán bộ")
+    page = login(client, "bocongan.dancu").get("/backoffice/phan-anh-du-lieu/").content.decode()
+    assert "Nguyễn Văn Ân" in page
+    client.logout()
+    assert "Nguyễn Văn Ân" not in login(client, "hoankiem.motcua").get("/backoffice/phan-anh-du-lieu/").content.decode()

@@ -28,6 +28,7 @@ class RegistrySource:
     key = ""
     label_vi = ""
     label_en = ""
+    owner_agency = ""  # agency code of the registry's keeper
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         raise NotImplementedError

@@ -5,6 +5,7 @@ from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
 @SOURCES.register("enterprise")
 class LocalEnterprise(RegistrySource):
     label_vi, label_en = "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp", "National business registration database"
+    owner_agency = "G09"  # keeper of the national registry: corrections are routed there
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         rows = [{"registration_number": e.registration_number, "tax_code": e.tax_code, "name": e.name,

@@ -5,6 +5,7 @@ from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
 @SOURCES.register("residence")
 class LocalResidence(RegistrySource):
     label_vi, label_en = "Cơ sở dữ liệu về cư trú", "Residence database"
+    owner_agency = "G01"  # keeper of the national registry: corrections are routed there
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         p = Person.objects.filter(id_number=id_number).first()
