@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from django.db import transaction
+
 from motcua.catalog.spec import ProcedureSpec
 from motcua.dossiers.lifecycle import Actor
 from motcua.registries.access import Purpose, read_person
@@ -64,7 +66,8 @@ class Prefill:
 def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose) -> Prefill:
     """Read each registry the procedure needs once (each read is logged) and fill what they hold."""
     needed = sorted({f.registry for f in spec.fields if f.source} | {e.source for e in spec.evidence if e.source})
-    records = {registry: read_person(registry, person_id, reader, purpose) for registry in needed}
+    with transaction.atomic():  # one commit for all the access-log rows of this pre-fill
+        records = {registry: read_person(registry, person_id, reader, purpose) for registry in needed}
     result = Prefill(registries=needed)
     for f in spec.fields:
         record = records.get(f.registry) if f.source else None

@@ -1,4 +1,4 @@
-"""The bundled catalog, import/export with versions, form validation, search."""
+"""Import (all or nothing, every error reported), versions, export round trip, form validation, search."""
 
 import json
 import shutil
@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 
 from motcua.catalog import divisions
 from motcua.catalog.forms import validate_form
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.services import (
     PROCEDURES_DIR,
-    competent_agency,
     export_procedures,
     fold_text,
     import_procedures,
@@ -22,35 +22,11 @@ from motcua.catalog.services import (
 from motcua.catalog.spec import FormField
 
 BIRTH = PROCEDURES_DIR / "1.001193.yaml"
+PERMIT = PROCEDURES_DIR / "1.013225.yaml"
 
 
-def test_divisions_are_the_two_tier_ones():
-    assert len(divisions.provinces()) == 34
-    assert len(divisions.communes()) == 3321
-
-
-def test_every_bundled_definition_is_valid():
-    parsed, errors = parse_files([PROCEDURES_DIR])
-    assert errors == []
-    assert len(parsed) >= 14
-    codes = [spec.code for _path, spec, _raw in parsed]
-    assert len(codes) == len(set(codes))
-    for path, spec, _raw in parsed:
-        assert path.stem == spec.code
-        assert spec.name_vi and spec.name_en and spec.sector_vi and spec.sector_en
-        assert spec.fees.online <= spec.fees.counter or spec.fees.counter == 0
-        assert spec.workflow.steps[spec.workflow.deciding_step].decides
-
-
-def test_every_bundled_procedure_routes_to_an_agency(seeded):
-    for procedure in Procedure.objects.select_related("current_version"):
-        spec = spec_of(procedure.current_version)
-        agency = competent_agency(spec, commune_code="00070", province_code="01")
-        assert agency.agency_type == spec.agency_type and agency.level == spec.level
-        if spec.level == "commune":
-            assert agency.commune_code == "00070"
-        elif spec.level == "province":
-            assert agency.province_code == "01"
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def write(folder: Path, name: str, data) -> Path:
@@ -59,53 +35,134 @@ def write(folder: Path, name: str, data) -> Path:
     return path
 
 
-def test_import_reports_every_error_and_writes_nothing(seeded, tmp_path):
-    good = yaml.safe_load(BIRTH.read_text(encoding="utf-8"))
-    write(tmp_path, "good.yaml", {**good, "code": "9.000001"})
+def counts() -> tuple[int, int]:
+    return Procedure.objects.count(), ProcedureVersion.objects.count()
+
+
+def test_divisions_are_the_two_tier_ones():
+    assert len(divisions.provinces()) == 34
+    assert len(divisions.communes()) == 3321
+
+
+# --- import: all or nothing ------------------------------------------------------------------------
+
+@pytest.fixture
+def broken_folder(tmp_path):
+    good = load(BIRTH)
+    permit = load(PERMIT)
+    write(tmp_path, "a_good.yaml", {**good, "code": "9.000001"})
     write(tmp_path, "no_name.yaml", {**good, "code": "9.000002", "name": {"vi": "Tên"}})
-    bad_fields = {**good, "code": "9.000003", "level": "district", "statutory_days": -1,
-                  "fields": [{"name": "x", "type": "colour", "label": {"vi": "a", "en": "b"}}]}
-    write(tmp_path, "bad_fields.yaml", bad_fields)
+    write(tmp_path, "bad_fields.yaml", {
+        **good, "code": "9.000003", "level": "district", "statutory_days": -1,
+        "fields": [{"name": "x", "type": "colour", "label": {"vi": "a", "en": "b"}},
+                   {"name": "Bad Name", "type": "choice", "label": {"vi": "a", "en": "b"}, "choices": []}],
+        "evidence": [{"code": "e", "label": {"vi": "a", "en": "b"}, "source": "tax_office"}],
+    })
     write(tmp_path, "broken.yaml", "code: [unclosed")
     write(tmp_path, "dup.yaml", {**good, "code": "9.000001"})
-    before = (Procedure.objects.count(), ProcedureVersion.objects.count())
-    report = import_procedures([tmp_path])
-    assert not report.ok
+    write(tmp_path, "agency.yaml", {**permit, "code": "9.000004", "agency_type": "phong_kinh_te_huyen"})
+    write(tmp_path, "workflow_name.yaml", {**good, "code": "9.000005", "workflow": "no_such_workflow"})
+    steps = [dict(step, decides=True) for step in permit["workflow"]]
+    write(tmp_path, "two_deciders.yaml", {**permit, "code": "9.000006", "workflow": steps})
+    write(tmp_path, "fees.yaml", {**good, "code": "9.000007", "fees": {"counter": "free", "online": -5}})
+    return tmp_path
+
+
+def test_import_reports_every_error_with_file_and_path_and_writes_nothing(seeded, broken_folder):
+    before = counts()
+    report = import_procedures([broken_folder])
+    assert not report.ok and not report.created and not report.updated and not report.unchanged
     where = {(Path(path).name, issue.path) for path, issue in report.errors}
-    assert ("no_name.yaml", "name.en") in where
-    assert ("bad_fields.yaml", "level") in where
-    assert ("bad_fields.yaml", "statutory_days") in where
-    assert ("bad_fields.yaml", "fields[0].type") in where
-    assert any(name == "broken.yaml" for name, _ in where)
-    assert ("dup.yaml", "code") in where or ("good.yaml", "code") in where
-    assert (Procedure.objects.count(), ProcedureVersion.objects.count()) == before
+    expected = {
+        ("no_name.yaml", "name.en"),
+        ("bad_fields.yaml", "level"), ("bad_fields.yaml", "statutory_days"),
+        ("bad_fields.yaml", "fields[0].type"), ("bad_fields.yaml", "fields[1].name"),
+        ("bad_fields.yaml", "fields[1].choices"), ("bad_fields.yaml", "evidence[0].source"),
+        ("broken.yaml", ""),
+        ("dup.yaml", "code"),
+        ("agency.yaml", "agency_type"),
+        ("workflow_name.yaml", "workflow"),
+        ("two_deciders.yaml", "workflow"),
+        ("fees.yaml", "fees.counter"), ("fees.yaml", "fees"),
+    }
+    assert expected <= where, sorted(expected - where)
+    assert {name for name, _path in where} == {p.name for p in broken_folder.iterdir()} - {"a_good.yaml"}
+    assert all(issue.message for _path, issue in report.errors)
+    assert counts() == before  # the good file was not imported either
+    assert not Procedure.objects.filter(code="9.000001").exists()
 
 
-def test_versions(seeded, tmp_path):
+def test_import_command_lists_the_errors_and_fails(seeded, broken_folder, capsys):
+    before = counts()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("catalog", "import", str(broken_folder))
+    err = capsys.readouterr().err
+    assert "no_name.yaml: name.en: is required" in err
+    assert "agency.yaml: agency_type:" in err and "broken.yaml: (file):" in err
+    assert counts() == before
+
+
+def test_check_command_accepts_the_bundled_folder(capsys):
+    call_command("catalog", "check")
+    parsed, _errors = parse_files([PROCEDURES_DIR])
+    assert f"{len(parsed)} definitions are valid" in capsys.readouterr().out
+
+
+# --- versions --------------------------------------------------------------------------------------
+
+def test_reimport_unchanged_creates_no_version_and_a_change_creates_version_2(seeded, tmp_path):
     shutil.copy(BIRTH, tmp_path / BIRTH.name)
-    assert import_procedures([tmp_path]).unchanged == ["1.001193"]
     procedure = Procedure.objects.get(code="1.001193")
     first = procedure.current_version
-    data = yaml.safe_load(BIRTH.read_text(encoding="utf-8"))
+    assert first.number == 1
+    before = counts()
+    report = import_procedures([tmp_path])
+    assert report.unchanged == ["1.001193"] and not report.created and not report.updated
+    assert counts() == before
+
+    data = load(BIRTH)
     data["statutory_days"] = 1
+    data["name"] = {**data["name"], "en": "Birth registration (changed)"}
     write(tmp_path, BIRTH.name, data)
     assert import_procedures([tmp_path]).updated == ["1.001193"]
     procedure.refresh_from_db()
-    assert procedure.current_version.number == first.number + 1 and procedure.statutory_days == 1
+    second = procedure.current_version
+    assert second.number == 2 and procedure.statutory_days == 1 and procedure.name_en.endswith("(changed)")
+    assert spec_of(second).statutory_days == 1
     first.refresh_from_db()
-    assert first.definition["statutory_days"] == 0  # the old version is untouched
+    assert first.definition["statutory_days"] == 0 and first.definition["name"]["en"] == "Birth registration"
+    assert spec_of(first).statutory_days == 0  # the old version still parses to what it was
+    assert ProcedureVersion.objects.filter(procedure=procedure).count() == 2
 
+    assert import_procedures([tmp_path]).unchanged == ["1.001193"]  # the new version is stable too
+    shutil.copy(BIRTH, tmp_path / BIRTH.name)  # going back is a new version, not a rewrite of history
+    assert import_procedures([tmp_path]).updated == ["1.001193"]
+    procedure.refresh_from_db()
+    assert procedure.current_version.number == 3
+
+
+def test_stored_definitions_hold_the_resolved_workflow(seeded):
+    version = Procedure.objects.get(code="1.001193").current_version
+    assert isinstance(version.definition["workflow"], list)  # stored resolved, so old versions keep their steps
+
+
+# --- export round trip -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_export_then_import_round_trips(seeded, tmp_path, fmt):
     written = export_procedures(tmp_path, fmt)
-    assert len(written) == Procedure.objects.count()
-    if fmt == "json":
-        json.loads(written[0].read_text(encoding="utf-8"))
+    assert len(written) == Procedure.objects.count() and all(p.suffix == f".{fmt}" for p in written)
+    for path in written:
+        data = json.loads(path.read_text(encoding="utf-8")) if fmt == "json" else load(path)
+        assert data == Procedure.objects.get(code=path.stem).current_version.definition
+    before = counts()
     report = import_procedures([tmp_path])
     assert report.ok and not report.created and not report.updated
-    assert len(report.unchanged) == len(written)
+    assert sorted(report.unchanged) == sorted(p.stem for p in written)
+    assert counts() == before
 
+
+# --- form validation -------------------------------------------------------------------------------
 
 FIELDS = (
     FormField("name", "text", "Tên", "Name", required=True, max_length=5),
@@ -115,39 +172,113 @@ FIELDS = (
     FormField("count", "number", "Số", "Count", min_value=1, max_value=3),
     FormField("ok", "boolean", "Đồng ý", "Agree"),
     FormField("mail", "email", "Thư", "Mail"),
+    FormField("phone", "phone", "Điện thoại", "Phone"),
+    FormField("place", "commune", "Xã", "Commune"),
 )
 
 
-@pytest.mark.parametrize("data, field, code", [
+@pytest.mark.parametrize(("data", "field", "code"), [
     ({}, "form.name", "required"),
+    ({"name": "   "}, "form.name", "required"),
     ({"name": "abcdef"}, "form.name", "too_long"),
     ({"name": "a", "born": "2026-02-30"}, "form.born", "invalid_date"),
+    ({"name": "a", "born": "30/01/2026"}, "form.born", "invalid_date"),
     ({"name": "a", "sex": "X"}, "form.sex", "invalid_choice"),
     ({"name": "a", "id": "12345"}, "form.id", "wrong_length"),
     ({"name": "a", "id": "003090012345"}, "form.id", "unknown_province"),
     ({"name": "a", "count": 9}, "form.count", "too_large"),
+    ({"name": "a", "count": 0}, "form.count", "too_small"),
     ({"name": "a", "count": "many"}, "form.count", "invalid_number"),
+    ({"name": "a", "count": True}, "form.count", "invalid_number"),
     ({"name": "a", "ok": "perhaps"}, "form.ok", "invalid_boolean"),
     ({"name": "a", "mail": "nobody"}, "form.mail", "invalid_email"),
+    ({"name": "a", "phone": "12345"}, "form.phone", "invalid_phone"),
     ({"name": "a", "extra": 1}, "form.extra", "unknown_field"),
 ])
 def test_form_validation_errors(data, field, code):
     _clean, errors = validate_form(FIELDS, data)
     assert (field, code) in [(e.field, e.code) for e in errors]
-    assert all(e.vi and e.en for e in errors)
+    assert all(e.vi and e.en and e.vi != e.en for e in errors)
+
+
+def test_form_validation_reports_every_error_at_once():
+    _clean, errors = validate_form(FIELDS, {"born": "x", "sex": "X", "count": 7, "extra": 1})
+    assert {e.field for e in errors} == {"form.name", "form.born", "form.sex", "form.count", "form.extra"}
 
 
 def test_form_validation_cleans_values():
-    clean, errors = validate_form(FIELDS, {"name": " An ", "born": "2026-01-02", "count": "2", "ok": "on"})
+    clean, errors = validate_form(FIELDS, {"name": " An ", "born": "2026-01-02", "count": "2", "ok": "on",
+                                           "phone": "0912 345 678", "sex": "F"})
     assert errors == []
-    assert clean == {"name": "An", "born": "2026-01-02", "count": 2, "ok": True}
+    assert clean == {"name": "An", "born": "2026-01-02", "count": 2, "ok": True, "phone": "0912 345 678",
+                     "sex": "F"}
 
 
-def test_accent_folding():
+def test_form_validation_checks_communes_when_given_the_list():
+    _clean, errors = validate_form(FIELDS, {"name": "a", "place": "99999"}, known_communes=divisions.communes())
+    assert [(e.field, e.code) for e in errors] == [("form.place", "unknown_commune")]
+
+
+def test_form_validation_of_a_bundled_procedure(seeded):
+    spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
+    _clean, errors = validate_form(spec.fields, {"storeys": 0, "height": 500, "plot_commune": "00070"})
+    by_field = {e.field: e.code for e in errors}
+    assert by_field["form.storeys"] == "too_small" and by_field["form.height"] == "too_large"
+    assert {f"form.{f.name}" for f in spec.fields if f.required} - {"form.storeys", "form.height",
+                                                                        "form.plot_commune"} <= set(by_field)
+
+
+def test_non_object_form_data_is_refused():
+    _clean, errors = validate_form(FIELDS, ["name"])
+    assert [(e.field, e.code) for e in errors] == [("form", "invalid")]
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "text"), [
+    ("dang ky khai sinh", "Đăng ký khai sinh"),
+    ("khai sinh", "ĐĂNG KÝ KHAI SINH"),
+    ("ly lich tu phap", "Cấp Phiếu lý lịch tư pháp"),
+    ("giay phep lai xe", "Đổi giấy phép lái xe"),
+])
+def test_accent_folding(query, text):
+    assert fold_text(query) in fold_text(text)
+    assert fold_text(text) == fold_text(text.lower())
+
+
+def test_fold_text_handles_d_with_stroke_and_composed_forms():
     assert fold_text("Đăng ký KHAI SINH") == "dang ky khai sinh"
+    assert fold_text("Hộ tịch") == fold_text("Ho\u0323 ti\u0323ch") == "ho tich"  # precomposed and combining marks
 
 
-def test_api_search_without_accents(client, seeded):
+def test_search_text_is_folded(seeded):
+    procedure = Procedure.objects.get(code="1.001193")
+    assert "dang ky khai sinh" in procedure.search_text and "birth registration" in procedure.search_text
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("khai sinh", "1.001193"),
+    ("dang ky khai sinh", "1.001193"),
+    ("ĐĂNG KÝ KẾT HÔN", "1.000894"),
+    ("ly lich tu phap", "3.000333"),
+    ("1.013225", "1.013225"),
+    ("driving licence", "3.000347"),
+])
+def test_api_search_without_accents(client, seeded, query, code):
+    items = client.get("/api/procedures", {"q": query}).json()["items"]
+    assert code in [p["code"] for p in items]
+
+
+def test_api_search_url_encoded_query(client, seeded):
+    body = client.get("/api/procedures?q=khai%20sinh").json()
+    assert "1.001193" in [p["code"] for p in body["items"]] and body["count"] == len(body["items"])
+
+
+def test_api_search_is_precise_and_filters(client, seeded):
     items = client.get("/api/procedures", {"q": "thuong tru"}).json()["items"]
-    assert [p["code"] for p in items] == ["1.004194"]
-    assert client.get("/api/procedures", {"level": "province"}).json()["count"] >= 3
+    assert [p["code"] for p in items] == ["1.004222"]
+    assert client.get("/api/procedures", {"q": "khai sinh zzz"}).json()["count"] == 0
+    province = client.get("/api/procedures", {"level": "province"}).json()
+    assert province["count"] >= 3 and all(p["level"] == "province" for p in province["items"])
+    commune = client.get("/api/procedures", {"level": "commune", "q": "ho tich"}).json()["items"]
+    assert "1.000656" in [p["code"] for p in commune]

@@ -1,0 +1,182 @@
+"""The bundled procedure definitions: well-formed, bilingual, routable, and filled from the registries."""
+
+import re
+
+import pytest
+from django.utils.html import escape
+
+from motcua.api.auth import CITIZEN_SESSION_KEY
+from motcua.catalog import divisions
+from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
+from motcua.catalog.spec import LEVELS, REGISTRIES
+from motcua.core.demo import DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Actor, Role
+from motcua.registries.access import Purpose
+from motcua.registries.prefill import prefill
+from motcua.registries.sources import source
+
+NATIONAL_CODE = re.compile(r"^[1-9]\.\d{6}$")  # as in the national database of administrative procedures
+VIETNAMESE = re.compile(r"[À-ỹĐđ]")
+SAMPLE_COMMUNE, SAMPLE_PROVINCE = DEMO_COMMUNE, "01"  # Phường Hoàn Kiếm, Hà Nội
+OTHER_COMMUNE = "26506"  # Phường Vũng Tàu, Thành phố Hồ Chí Minh
+REQUIRED = {
+    "1.001193": "birth", "1.000894": "marriage", "1.000656": "death", "1.004222": "permanent residence",
+    "1.004194": "temporary residence", "3.000333": "judicial record certificate",
+    "1.001612": "business household", "1.013225": "construction permit", "1.013978": "first land certificate",
+    "3.000347": "driving licence renewal", "2.000815": "certified copy", "1.014064": "identity card re-issue",
+    "1.007565": "tax registration", "2.000635": "copy of a civil-status extract",
+}
+
+
+PARSED, ERRORS = parse_files([PROCEDURES_DIR])
+BUNDLED = [(path, spec) for path, spec, _definition in PARSED]
+IDS = [spec.code for _path, spec in BUNDLED]
+
+
+def test_every_bundled_file_parses_and_there_are_enough():
+    assert [f"{path}: {issue}" for path, issue in ERRORS] == []
+    assert len(BUNDLED) >= 14
+    assert len(IDS) == len(set(IDS)), "procedure codes must be unique"
+    assert set(REQUIRED) <= set(IDS)
+    assert {path.suffix for path in PROCEDURES_DIR.iterdir()} == {".yaml"}
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_identity_and_texts(path, spec):
+    assert path.stem == spec.code and NATIONAL_CODE.match(spec.code)
+    for vi, en in ((spec.name_vi, spec.name_en), (spec.sector_vi, spec.sector_en),
+                   (spec.result_vi, spec.result_en), (spec.description_vi, spec.description_en)):
+        assert vi.strip() and en.strip() and vi != en
+    assert VIETNAMESE.search(spec.name_vi + spec.description_vi), "Vietnamese text needs its diacritics"
+    assert spec.legal_basis and all(isinstance(b, str) and b.strip() for b in spec.legal_basis)
+    assert all(isinstance(e, str) for e in spec.fees.exemptions)
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_level_agency_fees_and_time(path, spec):
+    assert spec.level in LEVELS  # two-tier government: no district level
+    assert spec.agency_type in agency_types()[spec.level]
+    assert spec.fees.currency == "VND"
+    assert 0 <= spec.fees.online <= spec.fees.counter or spec.fees.counter == 0
+    assert 0 <= spec.statutory_days <= 60
+    assert spec.eid_level in (1, 2) and not isinstance(spec.eid_level, bool)
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_workflow(path, spec):
+    steps = spec.workflow.steps
+    assert sum(s.decides for s in steps) == 1 and 0 < spec.workflow.deciding_step < len(steps) - 1
+    assert steps[spec.workflow.deciding_step].role == Role.LEADER
+    assert steps[0].role == Role.RECEIVER and steps[-1].role == Role.RECEIVER
+    assert len({s.code for s in steps}) == len(steps)
+    assert sum(s.share for s in steps) == pytest.approx(1.0)
+    offsets = [spec.workflow.step_offset(i) for i in range(len(steps))]
+    assert offsets == sorted(offsets) and offsets[-1] == spec.statutory_days
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_fields_and_evidence(path, spec):
+    assert spec.fields and spec.evidence
+    assert len({f.name for f in spec.fields}) == len(spec.fields)
+    assert len({e.code for e in spec.evidence}) == len(spec.evidence)
+    for f in spec.fields:
+        assert f.label_vi.strip() and f.label_en.strip()
+        if f.type == "choice":
+            values = [c[0] for c in f.choices]
+            assert values and len(values) == len(set(values))
+        if f.min_value is not None and f.max_value is not None:
+            assert f.min_value <= f.max_value
+        assert f.source is None or f.registry in REGISTRIES
+    assert all(e.source is None or e.source in REGISTRIES for e in spec.evidence)
+
+
+def test_once_only_every_procedure_uses_a_registry():
+    """Each procedure reuses at least one registry instead of asking the citizen again."""
+    for _path, spec in BUNDLED:
+        assert any(f.source for f in spec.fields) or any(e.source for e in spec.evidence), spec.code
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_routing_finds_an_agency(seeded, path, spec):
+    for commune in (SAMPLE_COMMUNE, OTHER_COMMUNE):
+        province = divisions.communes()[commune].province_code
+        agency = competent_agency(spec, commune_code=commune, province_code=province)
+        assert (agency.level, agency.agency_type) == (spec.level, spec.agency_type)
+        if spec.level == "commune":
+            assert agency.commune_code == commune
+        elif spec.level == "province":
+            assert agency.province_code == province
+    if spec.level == "province":  # the province follows from the commune when it is not given
+        assert competent_agency(spec, commune_code=SAMPLE_COMMUNE).province_code == SAMPLE_PROVINCE
+
+
+def registry_keys() -> dict[str, set[str]]:
+    """The keys each local registry holds, read from the demo people (no reads are logged here)."""
+    an, _binh, cuong = DEMO_CITIZENS
+    people = {"population": an.id_number, "residence": an.id_number, "civil_status": an.id_number,
+              "enterprise": cuong.id_number, "documents": "001226000101"}
+    return {name: set(source(name).lookup(person).data) for name, person in people.items()}
+
+
+def test_field_sources_name_keys_the_registry_holds(seeded):
+    keys = registry_keys()
+    for _path, spec in BUNDLED:
+        for f in spec.fields:
+            if f.source:
+                assert f.registry_key in keys[f.registry], f"{spec.code} {f.name}: {f.source}"
+
+
+@pytest.mark.parametrize(("code", "field", "expected"), [
+    ("1.004222", "current_commune", DEMO_COMMUNE),
+    ("1.004873", "currently_married", "True"),
+    ("1.004873", "residence_commune", DEMO_COMMUNE),
+    ("1.001776", "beneficiary_id_number", DEMO_CITIZENS[0].id_number),
+    ("3.000333", "father_id_number", None),  # the registry holds no father for this person: nothing is filled
+])
+def test_prefill_from_registries(seeded, code, field, expected):
+    spec = next(spec for _path, spec in BUNDLED if spec.code == code)
+    an = DEMO_CITIZENS[0]
+    filled = prefill(spec, an.id_number, Actor("citizen", an.id_number, an.name), Purpose("Điền sẵn biểu mẫu", code))
+    value = filled.values.get(field)
+    assert (value.value if value else None) == expected
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_pages_and_api_render_every_procedure(client, seeded, path, spec):
+    detail = client.get(f"/api/procedures/{spec.code}").json()
+    assert (detail["code"], detail["version"], detail["level"]) == (spec.code, 1, spec.level)
+    assert client.get(f"/thu-tuc/{spec.code}/").status_code == 200
+    an = DEMO_CITIZENS[0]
+    session = client.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": an.id_number, "name": an.name, "eid_level": 2}
+    session.save()
+    page = client.get(f"/thu-tuc/{spec.code}/nop/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert all(escape(f.label_vi) in html for f in spec.fields)
+
+
+def sample_value(f):
+    """A valid value for a declared field, to drive a submission through the dossier engine."""
+    return {
+        "text": "Nội dung thử"[: f.max_length or None], "textarea": "Nội dung thử", "date": "2026-01-05",
+        "id_number": DEMO_CITIZENS[1].id_number, "email": "an@example.vn", "phone": "0912345678",
+        "commune": SAMPLE_COMMUNE, "boolean": True,
+        "choice": f.choices[0][0] if f.choices else "",
+        "number": f.min_value if f.min_value is not None else 1,
+    }[f.type]
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_a_citizen_can_submit_every_procedure(seeded, path, spec):
+    an = DEMO_CITIZENS[0]
+    sub = services.Submission(
+        procedure_code=spec.code, channel="online", applicant_id_number=an.id_number, applicant_name=an.name,
+        applicant_phone=an.phone, commune_code=SAMPLE_COMMUNE, province_code=SAMPLE_PROVINCE,
+        form={f.name: sample_value(f) for f in spec.fields},
+        evidence=[e.code for e in spec.evidence if e.required and not e.source],
+    )
+    dossier, created = services.submit(sub, services.citizen_actor(an.id_number, an.name, an.eid_level))
+    assert created and dossier.competent_agency.agency_type == spec.agency_type
+    assert dossier.procedure_version.procedure.code == spec.code
