@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from motcua.catalog.spec import FormField
@@ -27,6 +28,9 @@ class FieldError:
 
 def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, str, str] | None]:
     """Return (clean value, None) or (None, (code, vi, en))."""
+    if isinstance(value, list | dict):  # JSON clients may send anything; a form value is a scalar
+        return None, ("not_a_value", "Phải là một giá trị đơn, không phải danh sách hay đối tượng.",
+                      "Must be a single value, not a list or an object.")
     if f.type in ("text", "textarea", "email", "phone", "id_number", "commune", "choice"):
         value = str(value).strip()
         if f.max_length and len(value) > f.max_length:
@@ -47,6 +51,8 @@ def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, st
         return None, ("invalid_choice", f"Chọn một trong: {allowed}.", f"Choose one of: {allowed}.")
     if f.type == "date":
         try:
+            if isinstance(value, datetime):
+                raise ValueError("a date, not a date and time")
             value = value if isinstance(value, date) else date.fromisoformat(str(value))
         except ValueError:
             return None, ("invalid_date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD).")
@@ -56,7 +62,7 @@ def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, st
             value = float(value) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
             value = None
-        if value is None:
+        if value is None or not math.isfinite(value):
             return None, ("invalid_number", "Phải là một số.", "Must be a number.")
         if f.min_value is not None and value < f.min_value:
             return None, ("too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}.")

@@ -74,6 +74,11 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict
         except (OSError, ValueError, yaml.YAMLError) as exc:
             errors.append((str(path), SpecIssue("", f"cannot be read: {exc}")))
             continue
+        try:  # definitions are stored as JSON: YAML-only values (an unquoted date) are refused here
+            data = json.loads(json.dumps(data))
+        except TypeError as exc:
+            errors.append((str(path), SpecIssue("", f"holds a value that is not plain data: {exc}")))
+            continue
         try:
             spec = parse_procedure(data, shared_workflows())
         except SpecError as exc:

@@ -17,6 +17,9 @@ LEVELS = ("ministry", "province", "commune")
 ONLINE_LEVELS = ("full", "partial")
 FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "email", "phone", "commune", "boolean")
 REGISTRIES = ("population", "residence", "civil_status", "enterprise", "documents")
+TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "level", "agency_type", "statutory_days", "online_level",
+                            "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
+                            "workflow"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -225,6 +228,8 @@ def parse_procedure(data: Any, workflows: dict[str, list] | None = None) -> Proc
     r = _Reader()
     if not isinstance(data, dict):
         raise SpecError([SpecIssue("", "a procedure definition must be a mapping")])
+    for key in sorted(set(data) - TOP_LEVEL_KEYS):
+        r.fail(key, "is not a known key (a typo?)")
     code = r.text(data, "code", "")
     if code and not CODE_RE.match(code):
         r.fail("code", "may hold only letters, digits and . - _ (3–40 characters)")

@@ -282,3 +282,35 @@ def test_api_search_is_precise_and_filters(client, seeded):
     assert province["count"] >= 3 and all(p["level"] == "province" for p in province["items"])
     commune = client.get("/api/procedures", {"level": "commune", "q": "ho tich"}).json()["items"]
     assert "1.000656" in [p["code"] for p in commune]
+
+
+@pytest.mark.parametrize("data, field, code", [
+    ({"name": "a", "count": "nan"}, "form.count", "invalid_number"),
+    ({"name": "a", "count": "Infinity"}, "form.count", "invalid_number"),
+    ({"name": ["a", 1]}, "form.name", "not_a_value"),
+    ({"name": "a", "sex": {"x": 1}}, "form.sex", "not_a_value"),
+])
+def test_form_values_that_json_allows_but_forms_do_not(data, field, code):
+    _clean, errors = validate_form(FIELDS, data)
+    assert (field, code) in [(e.field, e.code) for e in errors]
+
+
+def test_datetime_is_not_a_date():
+    from datetime import datetime
+
+    _clean, errors = validate_form(FIELDS, {"name": "a", "born": datetime(2026, 1, 2, 10, 30)})
+    assert ("form.born", "invalid_date") in [(e.field, e.code) for e in errors]
+
+
+def test_yaml_only_values_are_reported_not_crashing(seeded, tmp_path):
+    text = BIRTH.read_text(encoding="utf-8").replace('code: "1.001193"', 'code: "9.000009"\nadopted: 2026-01-01')
+    write(tmp_path, "dated.yaml", text)
+    report = import_procedures([tmp_path])
+    assert not report.ok and "not plain data" in report.errors[0][1].message
+
+
+def test_unknown_keys_are_reported(seeded, tmp_path):
+    good = yaml.safe_load(BIRTH.read_text(encoding="utf-8"))
+    write(tmp_path, "typo.yaml", {**good, "code": "9.000010", "legal_bases": ["x"]})
+    report = import_procedures([tmp_path])
+    assert ("typo.yaml", "legal_bases") in {(Path(p).name, i.path) for p, i in report.errors}
