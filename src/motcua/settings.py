@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "motcua.eid",
     "motcua.dossiers",
+    "motcua.documents",
+    "motcua.payments",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -163,6 +165,40 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve app static files straight from the package (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
+
+# Issued results, receipts and evidence files. A deployment points this at shared storage (or sets
+# STORAGES to an object store) so every application server sees the same files.
+MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
+MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# Address printed in QR codes (verification, tracking): what a phone that scans the paper can reach.
+PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Who holds the signing keys for results and receipts (motcua.documents.signing):
+#   dev_ca   a development CA under VAR_DIR/pki issues agency and official certificates on first use;
+#   pkcs12   one PKCS#12 file per signer, <dir>/<agency code or official username>.p12;
+#   pkcs11   a token (HSM, USB token) through its PKCS#11 module; keys labelled by the same names.
+SIGNING = {
+    "BACKEND": os.environ.get("MOTCUA_SIGNING_BACKEND", "dev_ca"),
+    "PKI_DIR": Path(os.environ.get("MOTCUA_PKI_DIR", VAR_DIR / "pki")),
+    "PKCS12_DIR": os.environ.get("MOTCUA_SIGNING_PKCS12_DIR", ""),
+    "PKCS11_MODULE": os.environ.get("MOTCUA_SIGNING_PKCS11_MODULE", ""),
+    "PKCS11_TOKEN": os.environ.get("MOTCUA_SIGNING_PKCS11_TOKEN", ""),
+    "PASSPHRASE": os.environ.get("MOTCUA_SIGNING_PASSPHRASE", ""),  # PKCS#12 passphrase or token PIN
+    # Extra trusted root certificates (PEM files, comma-separated) for verifying signatures.
+    "TRUST_ROOTS": [p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p],
+}
+
+# Online payment: the gateway plug-in (motcua.payments.gateways) and its merchant settings. Unset URLs:
+# the sandbox gateway bundled at /sandbox-gateway/, which speaks the same protocol.
+PAYMENTS = {
+    "GATEWAY": os.environ.get("MOTCUA_PAYMENT_GATEWAY", "vnpay"),
+    "TMN_CODE": os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
+    "HASH_SECRET": os.environ.get("MOTCUA_VNPAY_HASH_SECRET", "motcua-sandbox-hash-secret-change-me"),
+    "PAY_URL": os.environ.get("MOTCUA_VNPAY_PAY_URL", ""),
+    "API_URL": os.environ.get("MOTCUA_VNPAY_API_URL", ""),
+}
+SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

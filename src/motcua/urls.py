@@ -9,5 +9,6 @@ urlpatterns = [
     path("backoffice/", include("motcua.backoffice.urls")),
     path("eid/", include("motcua.eid.urls")),
     path("eid/", include(provider_endpoints)),
+    path("xac-thuc/", include("motcua.documents.urls")),
     path("", include("motcua.portal.urls")),
 ]

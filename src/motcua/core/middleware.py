@@ -46,6 +46,9 @@ class RejectNulCharacters:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return True
         if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type == "multipart/form-data":  # files are binary; check the text fields
+                return any("\x00" in key or "\x00" in value
+                           for key, values in request.POST.lists() for value in values)
             body = request.body
             return b"\x00" in body or b"\\u0000" in body or b"%00" in body
         return False

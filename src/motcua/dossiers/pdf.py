@@ -29,7 +29,7 @@ def _day(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-class _Form(FPDF):
+class OfficialForm(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(20, 15, 15)
@@ -84,7 +84,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
     if state.received_at is None:
         raise ValueError("the receipt slip exists only after the dossier is received")
     spec = spec_of(dossier.procedure_version)
-    pdf = _Form()
+    pdf = OfficialForm()
     pdf.add_page()
     pdf.national_header(dossier.agency.name_vi)
     pdf.heading("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Receipt of dossier and appointment for the result")
@@ -131,7 +131,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
     return bytes(pdf.output())
 
 
-def _qr(pdf: _Form, code: str, top: float) -> None:
+def _qr(pdf: OfficialForm, code: str, top: float) -> None:
     """A QR code to the public tracking page, in the top right corner of the fields just written."""
     fields_bottom = pdf.get_y()
     size = 26
@@ -144,7 +144,7 @@ def _qr(pdf: _Form, code: str, top: float) -> None:
     pdf.set_xy(pdf.l_margin, max(fields_bottom, top + size + 5))
 
 
-def _signatures(pdf: _Form, left: tuple[str, str], right: tuple[str, str]) -> None:
+def _signatures(pdf: OfficialForm, left: tuple[str, str], right: tuple[str, str]) -> None:
     pdf.ln(6)
     half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     y = pdf.get_y()
@@ -175,7 +175,7 @@ def tracking_sheet(dossier: Dossier, state: DossierState) -> bytes:
     steps = {s.code: s.label_vi for s in workflow.steps}
     codes = {h.from_agency for h in state.handoffs} | {h.to_agency for h in state.handoffs}
     names = dict(Agency.objects.filter(code__in=codes).values_list("code", "name_vi"))
-    pdf = _Form()
+    pdf = OfficialForm()
     pdf.add_page()
     pdf.national_header(dossier.competent_agency.name_vi)
     pdf.heading("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Dossier processing control sheet")

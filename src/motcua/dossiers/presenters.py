@@ -65,7 +65,7 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
     }
 
 
-def _display(field, value) -> dict:
+def display_value(field, value) -> dict:
     """A form value as people read it: choice labels, dd/mm/yyyy dates, yes/no."""
     if field.type == "choice":
         label = next((c for c in field.choices if c[0] == value), (value, value, value))
@@ -89,7 +89,7 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         "province_code": dossier.province_code,
         "form": dossier.form_data,
         "form_fields": [{"name": f.name, "label_vi": f.label_vi, "label_en": f.label_en,
-                         **_display(f, dossier.form_data[f.name]),
+                         **display_value(f, dossier.form_data[f.name]),
                          "provenance": dossier.provenance.get(f.name, {"source": "citizen"})}
                         for f in spec.fields if f.name in dossier.form_data],
         "provenance": dossier.provenance,

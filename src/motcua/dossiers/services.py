@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -33,6 +35,23 @@ from motcua.identity import id_number
 CHANNELS = ("online", "counter", "post")
 
 
+# Called inside the transaction that records an action, after the journal entry and the projection are
+# written: other capabilities (signed results, payments) add their records atomically with the action.
+# A hook that raises rolls the action back.
+ActionHook = Callable[[Dossier, Action, DossierState], None]
+ACTION_HOOKS: list[ActionHook] = []
+
+
+def on_action(hook: ActionHook) -> ActionHook:
+    ACTION_HOOKS.append(hook)
+    return hook
+
+
+def _after(dossier: Dossier, action: Action, state: DossierState) -> None:
+    for hook in ACTION_HOOKS:
+        hook(dossier, action, state)
+
+
 class SubmissionError(Exception):
     """Input problems, each tied to a field, reported all at once."""
 
@@ -43,6 +62,27 @@ class SubmissionError(Exception):
 
 class NotFound(Exception):
     pass
+
+
+# What evidence files may be: sniffed from their first bytes, never trusted from the name or the browser.
+FILE_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An evidence file that comes with a submission: uploaded online, or scanned at the counter."""
+
+    evidence_code: str
+    name: str
+    data: bytes = field(repr=False)
+
+    @property
+    def content_type(self) -> str | None:
+        return next((kind for magic, kind in FILE_SIGNATURES.items() if self.data.startswith(magic)), None)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass
@@ -59,9 +99,11 @@ class Submission:
     evidence: list[str] = field(default_factory=list)
     idempotency_key: str | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    files: list[IncomingFile] = field(default_factory=list)
 
     def digest(self) -> str:
-        payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance")}
+        payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance", "files")}
+        payload["files"] = sorted((f.evidence_code, f.sha256) for f in self.files)
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -118,14 +160,19 @@ def _validate(sub: Submission, actor: Actor):
             f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
     clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes())
     errors += form_errors
-    asked = {e.code for e in spec.evidence if e.source is None}
-    given = set(sub.evidence or [])
+    # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
+    # (pre-fill looked and found nothing) is asked like any other.
+    missing_from_wallet = {e.code for e in spec.evidence if e.source == "documents"
+                           and (sub.provenance.get(f"evidence.{e.code}") or {}).get("found") is False}
+    asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
+    errors += _file_errors(sub.files, asked)
+    given = set(sub.evidence or []) | {f.evidence_code for f in sub.files}
     for code in sorted(given - asked):
         errors.append(_err(f"evidence.{code}", "not_asked",
                            "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
                            "This document is not needed (the state already holds it, or the procedure does not ask for it)."))
     for e in spec.evidence:
-        if e.source is None and e.required and e.code not in given:
+        if e.code in asked and e.required and e.code not in given:
             errors.append(_err(f"evidence.{e.code}", "required", f"Thiếu giấy tờ: {e.label_vi}.",
                                f"Missing document: {e.label_en}."))
     agency = None
@@ -138,26 +185,48 @@ def _validate(sub: Submission, actor: Actor):
     return procedure, spec, clean_form, agency
 
 
-def next_code(agency_code: str, day: date) -> str:
-    """``<agency code>-YYMMDD-<daily sequence>``; called inside the submitting transaction, so a
-    rolled-back submission leaves no gap and concurrent ones queue on the sequence row."""
+def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
+    errors = []
+    for f in files:
+        where = f"evidence.{f.evidence_code}"
+        if f.evidence_code not in asked:
+            continue  # reported once, as evidence not asked for
+        if not f.data:
+            errors.append(_err(where, "empty_file", f"Tệp {f.name} rỗng.", f"The file {f.name} is empty."))
+        elif len(f.data) > settings.MAX_UPLOAD_BYTES:
+            limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            errors.append(_err(where, "file_too_large", f"Tệp {f.name} vượt quá {limit} MB.",
+                               f"The file {f.name} is larger than {limit} MB."))
+        elif f.content_type is None:
+            errors.append(_err(where, "file_type", f"Tệp {f.name} phải là PDF, JPEG hoặc PNG.",
+                               f"The file {f.name} must be a PDF, JPEG or PNG."))
+    return errors
+
+
+def next_number(series: str, day: date) -> int:
+    """The next number of a gap-free series (dossier codes per agency and day, document numbers per
+    agency and year). Called inside the caller's transaction, so a rollback leaves no gap and
+    concurrent callers queue on the sequence row."""
     table = DailySequence._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE agency_code = %s AND day = %s RETURNING last"
     for _ in range(2):
         with connection.cursor() as cursor:
-            cursor.execute(sql, [agency_code, day])
+            cursor.execute(sql, [series, day])
             row = cursor.fetchone()
         if row:
-            number = row[0]
-            break
+            return row[0]
         try:
             with transaction.atomic():
-                DailySequence.objects.create(agency_code=agency_code, day=day, last=1)
-            number = 1
-            break
+                DailySequence.objects.create(agency_code=series, day=day, last=1)
+            return 1
         except IntegrityError:
-            continue  # another submission created the row first; increment it
-    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+            continue  # another caller created the row first; increment it
+    raise RuntimeError(f"sequence {series} {day} could not be advanced")
+
+
+def next_code(agency_code: str, day: date) -> str:
+    """``<agency code>-YYMMDD-<daily sequence>``."""
+    return f"{agency_code}-{day:%y%m%d}-{next_number(agency_code, day):04d}"
 
 
 def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[Dossier, bool]:
@@ -195,6 +264,8 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             _project(dossier, state)
             dossier.save(force_insert=True)
             _record(dossier, action, state.version)
+            dossier.incoming_files = sub.files  # stored by the documents capability's hook
+            _after(dossier, action, state)
     except IntegrityError:
         if sub.idempotency_key:  # a concurrent request with the same key won the race
             existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
@@ -281,6 +352,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         _record(dossier, action, new_state.version)
         _project(dossier, new_state)
         dossier.save()
+        _after(dossier, action, new_state)
     return dossier, new_state
 
 

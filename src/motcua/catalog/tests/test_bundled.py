@@ -10,6 +10,7 @@ from motcua.catalog import divisions
 from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
 from motcua.catalog.spec import LEVELS, REGISTRIES
 from motcua.core.demo import DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.core.testing import sample_value
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Actor, Role
 from motcua.registries.access import Purpose
@@ -155,17 +156,6 @@ def test_pages_and_api_render_every_procedure(client, seeded, path, spec):
     assert page.status_code == 200
     html = page.content.decode()
     assert all(escape(f.label_vi) in html for f in spec.fields)
-
-
-def sample_value(f):
-    """A valid value for a declared field, to drive a submission through the dossier engine."""
-    return {
-        "text": "Nội dung thử"[: f.max_length or None], "textarea": "Nội dung thử", "date": "2026-01-05",
-        "id_number": DEMO_CITIZENS[1].id_number, "email": "an@example.vn", "phone": "0912345678",
-        "commune": SAMPLE_COMMUNE, "boolean": True,
-        "choice": f.choices[0][0] if f.choices else "",
-        "number": f.min_value if f.min_value is not None else 1,
-    }[f.type]
 
 
 @pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)

@@ -1,0 +1,68 @@
+"""Helpers shared by the test suites of several capabilities: valid sample input, and an official walk
+of a dossier through its workflow (each step taken by the role the procedure gives it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from motcua.catalog.services import spec_of
+from motcua.core.demo import DEMO_CITIZENS
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Actor, Status
+
+SAMPLE_COMMUNE, SAMPLE_PROVINCE = "00070", "01"  # Phường Hoàn Kiếm, Hà Nội
+
+
+def sample_value(f):
+    """A valid value for a declared field."""
+    return {
+        "text": "Nội dung thử"[: f.max_length or None], "textarea": "Nội dung thử", "date": "2026-01-05",
+        "id_number": DEMO_CITIZENS[1].id_number, "email": "an@example.vn", "phone": "0912345678",
+        "commune": SAMPLE_COMMUNE, "boolean": True,
+        "choice": f.choices[0][0] if f.choices else "",
+        "number": f.min_value if f.min_value is not None else 1,
+    }[f.type]
+
+
+def sample_submission(spec, citizen=DEMO_CITIZENS[0], **changes) -> services.Submission:
+    values = dict(
+        procedure_code=spec.code, channel="online", applicant_id_number=citizen.id_number,
+        applicant_name=citizen.name, applicant_phone=citizen.phone, commune_code=SAMPLE_COMMUNE,
+        province_code=SAMPLE_PROVINCE, form={f.name: sample_value(f) for f in spec.fields},
+        evidence=[e.code for e in spec.evidence if e.required and not e.source])
+    values.update(changes)
+    return services.Submission(**values)
+
+
+def official_actor(agency_code: str, role, name: str = "") -> Actor:
+    from motcua.identity.models import Official
+
+    official = Official.objects.select_related("user", "agency").filter(agency__code=agency_code,
+                                                                         role=role.value).first()
+    if official is not None:
+        return services.actor_for_official(official)
+    return Actor("official", name or f"{agency_code}.{role.value}", name or role.value, agency_code, role)
+
+
+def walk(code: str, until: Status = Status.RETURNED, start: datetime | None = None) -> Actor:
+    """Receive and process a dossier step by step up to ``until`` (PROCESSED or RETURNED); returns the
+    actor who took the last step."""
+    at = start or timezone.now()
+    dossier = services.get_dossier(code)
+    spec = spec_of(dossier.procedure_version)
+    actor = None
+    for minute in range(1, 40):
+        state = services.state_of(services.get_dossier(code))
+        if state.status >= until and state.status in (Status.PROCESSED, Status.RETURNED):
+            return actor
+        if state.status == Status.NEW:
+            kind, role = "receive", spec.workflow.steps[0].role
+        else:
+            role = spec.workflow.steps[state.step].role
+            kind = ("return_result" if state.status == Status.PROCESSED else
+                    "complete" if state.step == spec.workflow.deciding_step else "forward")
+        actor = official_actor(state.agency_code, role)
+        services.act(code, kind, actor, now=at + timedelta(minutes=minute))
+    raise AssertionError(f"{code} did not reach {until}")

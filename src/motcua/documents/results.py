@@ -1,0 +1,155 @@
+"""The documents capability's part of the dossier journal: evidence files at submission, and the signed
+result when the deciding official approves (signature of the official, then the agency's seal)."""
+
+from __future__ import annotations
+
+import re
+
+import segno
+from django.core.files.base import ContentFile
+
+from motcua.catalog import divisions
+from motcua.catalog.services import spec_of
+from motcua.documents.issuing import Draft, issue
+from motcua.documents.models import Attachment, IssuedDocument
+from motcua.documents.signing import Signature, SignerIdentity
+from motcua.dossiers.lifecycle import LOCAL_TZ, Action, DossierState
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.pdf import OfficialForm
+from motcua.dossiers.presenters import display_value
+from motcua.dossiers.services import on_action
+from motcua.identity.models import Official
+from motcua.registries.models import HeldDocument
+
+SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
+
+
+@on_action
+def _record_documents(dossier: Dossier, action: Action, state: DossierState) -> None:
+    if action.kind == "submit":
+        _store_evidence(dossier, action)
+    elif action.kind == "complete" and state.outcome == "approved":
+        issue_result(dossier, action)
+
+
+def _store_evidence(dossier: Dossier, action: Action) -> None:
+    origin = "scan" if action.actor.kind == "official" else "upload"
+    for incoming in getattr(dossier, "incoming_files", ()):
+        attachment = Attachment(dossier=dossier, evidence_code=incoming.evidence_code, origin=origin,
+                                sha256=incoming.sha256, content_type=incoming.content_type or "",
+                                size=len(incoming.data), original_name=incoming.name[:255],
+                                added_by=action.actor.id)
+        attachment.file.save(incoming.name, ContentFile(incoming.data), save=False)
+        attachment.save()
+    # Documents the pre-fill found in the citizen's wallet are attached by reference (once-only).
+    for key, origin_note in dossier.provenance.items():
+        if not key.startswith("evidence.") or origin_note.get("registry") != "documents" or \
+                not origin_note.get("found"):
+            continue
+        code = key.removeprefix("evidence.")
+        held = HeldDocument.objects.filter(owner_id_number=dossier.applicant_id_number, doc_type=code,
+                                           number=origin_note.get("reference", "")).first()
+        document = IssuedDocument.objects.filter(pk=(held.data or {}).get("document_id")).first() if held else None
+        Attachment.objects.create(dossier=dossier, evidence_code=code, origin="wallet", from_document=document,
+                                  sha256=document.sha256 if document else "", content_type="application/pdf",
+                                  original_name=f"{code} {origin_note.get('reference', '')}".strip(),
+                                  added_by="system")
+
+
+def _short_title(text: str) -> str:
+    """'Giấy khai sinh (bản chính, bản điện tử)' → 'Giấy khai sinh': the title printed on the document."""
+    return re.sub(r"\s*\(.*?\)\s*", " ", text).split(";")[0].strip()
+
+
+def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
+    spec = spec_of(dossier.procedure_version)
+    agency = dossier.agency
+    official = Official.objects.filter(user__username=action.actor.id).first()
+    signer_name = official.full_name if official else (action.actor.name or action.actor.id)
+    title = (_short_title(spec.result_vi), _short_title(spec.result_en))
+    signatures = [
+        Signature(SignerIdentity("official", action.actor.id, signer_name, agency.name_vi), "ChuKyNguoiKy",
+                  f"Phê duyệt hồ sơ {dossier.code}", agency.name_vi),
+        Signature(SignerIdentity("agency", agency.code, agency.name_vi, agency.name_vi), "ChuKyCoQuan",
+                  "Ký số của cơ quan ban hành", agency.name_vi),
+    ]
+    document = issue(dossier, "result", spec.result_type, title, agency, action.at, signer_name, signatures,
+                     lambda draft: render_result(dossier, draft, title, signer_name, action))
+    HeldDocument.objects.create(
+        owner_id_number=dossier.applicant_id_number, doc_type=spec.result_type, number=document.number,
+        issued_on=document.issued_at.astimezone(LOCAL_TZ).date(), issuer_agency=agency.code,
+        data={"document_id": str(document.id), "title": title[0], "dossier": dossier.code})
+    return document
+
+
+def place_and_date(dossier: Dossier, draft: Draft) -> str:
+    local = draft.issued_at.astimezone(LOCAL_TZ)
+    place = divisions.provinces().get(dossier.agency.province_code)
+    where = place.name if place else ""
+    return f"{where + ', ' if where else ''}ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
+    """QR code to the public verification page, with the address printed for people without a phone."""
+    size = 30
+    x = pdf.l_margin
+    pdf.image(segno.make(draft.verify_url, error="m").png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.set_xy(x + size + 3, top + 4)
+    pdf.font(8.5, "I")
+    pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "
+                            "chữ ký, số và ngày ban hành:", new_x="LEFT", new_y="NEXT")
+    pdf.font(8)
+    pdf.multi_cell(120, 4, draft.verify_url, new_x="LMARGIN", new_y="NEXT")
+
+
+def signature_block(pdf: OfficialForm, agency_name: str, role_title: str, signer_name: str, top: float) -> None:
+    width = 80
+    x = pdf.w - pdf.r_margin - width
+    pdf.set_xy(x, top)
+    pdf.font(10.5, "B")
+    pdf.multi_cell(width, 5.5, f"TM. {agency_name.upper()}\n{role_title}", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.font(9, "I")
+    pdf.set_text_color(160, 0, 0)
+    pdf.cell(width, 8, "(Đã ký số)", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.font(10.5, "B")
+    pdf.cell(width, 6, signer_name, align="C")
+
+
+def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer_name: str,
+                  action: Action) -> bytes:
+    spec = spec_of(dossier.procedure_version)
+    pdf = OfficialForm()
+    pdf.set_subject(f"motcua:{draft.id}")
+    pdf.set_title(f"{title[0]} số {draft.number}")
+    pdf.add_page()
+    pdf.national_header(dossier.agency.name_vi)
+    pdf.font(10.5, "I")
+    pdf.cell(0, 5, place_and_date(dossier, draft), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.heading(title[0].upper(), title[1])
+    pdf.font(11)
+    pdf.cell(0, 6, f"Số: {draft.number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    if spec.legal_basis:
+        pdf.font(9.5, "I")
+        pdf.multi_cell(0, 5, "Căn cứ " + "; ".join(spec.legal_basis[:2]) + ";", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    pdf.field("Cấp cho:", dossier.applicant_name, bold=True)
+    pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
+    for f in spec.fields:
+        if f.name in dossier.form_data and dossier.form_data[f.name] not in ("", None):
+            value = dossier.form_data[f.name]
+            shown = divisions.communes()[value].name if f.type == "commune" and value in divisions.communes() \
+                else display_value(f, value)["value_vi"]
+            pdf.field(f"{f.label_vi}:", shown)
+    pdf.ln(2)
+    pdf.font(9.5)
+    pdf.multi_cell(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    top = pdf.get_y()
+    role = SIGNER_TITLE.get(action.actor.role.value if action.actor.role else "", "NGƯỜI KÝ")
+    signature_block(pdf, dossier.agency.name_vi, role, signer_name, top)
+    qr_block(pdf, draft, top + 36)
+    return bytes(pdf.output())

@@ -1,0 +1,93 @@
+"""Public verification of issued documents (the page their QR code opens) and of uploaded files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from motcua.documents import signing
+from motcua.documents.models import IssuedDocument
+
+SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+
+
+def _masked(id_number: str) -> str:
+    return "••••••••" + id_number[-4:]
+
+
+def _context(document: IssuedDocument | None, data: bytes | None) -> dict:
+    check = signing.verify_pdf(data) if data is not None else None
+    exact = document is not None and data is not None and hashlib.sha256(data).hexdigest() == document.sha256
+    problems = []
+    if check is not None and not check.readable:
+        problems.append("unreadable")
+    elif check is not None and not check.signatures:
+        problems.append("unsigned")
+    elif check is not None:
+        if any(not s.intact or s.changed_after for s in check.signatures) or not check.signatures[-1].covers_whole_file:
+            problems.append("tampered")
+        if any(not s.trusted for s in check.signatures):
+            problems.append("untrusted")
+        if any(s.revoked_at for s in check.signatures):
+            problems.append("certificate_revoked")
+    if document is not None and document.revoked_at:
+        problems.append("document_revoked")
+    if document is not None and data is not None and not exact and "tampered" not in problems:
+        problems.append("not_the_issued_file")
+    if document is None and check is not None and check.readable and check.signatures:
+        problems.append("unknown_document")
+    return {"document": document, "check": check, "problems": problems, "valid": check is not None and check.valid
+            and not problems, "masked_id": _masked(document.owner_id_number) if document else ""}
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, document_id=None) -> HttpResponse:
+    """GET with an id (from the QR code): the issuer's record and a check of the stored file.
+    POST a file: check its signatures and whether it is exactly the document the issuer recorded."""
+    document = None
+    if document_id is not None:
+        document = (IssuedDocument.objects.select_related("issuer_agency").prefetch_related("certificates")
+                    .filter(pk=document_id).first())
+        if document is None:
+            raise Http404("no such document")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size == 0:
+            context = _context(document, None)
+            context["form_error"] = True
+            return render(request, "documents/verify.html", context, status=400)
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            context = _context(document, None)
+            context["too_large"] = True
+            return render(request, "documents/verify.html", context, status=413)
+        data = upload.read()
+        if document is None:
+            found = SUBJECT_ID.search(data)
+            document = IssuedDocument.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first() or (
+                IssuedDocument.objects.filter(pk=found.group(1).decode()).first() if found else None)
+        context = _context(document, data)
+        context["uploaded"] = upload.name
+        return render(request, "documents/verify.html", context)
+    data = document.file.read() if document else None
+    if document:
+        document.file.close()
+    return render(request, "documents/verify.html", _context(document, data))
+
+
+def revocation_list(request: HttpRequest) -> HttpResponse:
+    backend = signing.backend()
+    if not isinstance(backend, signing.DevelopmentCA):
+        raise Http404("revocation is published by the deployment's own CA")
+    return HttpResponse(signing.revocation_list(backend), content_type="application/pkix-crl")
+
+
+def trust_root(request: HttpRequest) -> HttpResponse:
+    roots = signing.backend().trust_roots()
+    pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in roots)
+    return HttpResponse(pem, content_type="application/x-pem-file")
