@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.urls import include, path
 
 from motcua.api.urls import api
 from motcua.eid.urls import provider_endpoints
+from motcua.payments.urls import sandbox_urlpatterns
 
 urlpatterns = [
     path("api/", api.urls),
@@ -10,5 +12,8 @@ urlpatterns = [
     path("eid/", include("motcua.eid.urls")),
     path("eid/", include(provider_endpoints)),
     path("xac-thuc/", include("motcua.documents.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.SANDBOX_GATEWAY:  # the bundled test gateway; a production deployment turns it off
+    urlpatterns.insert(0, path("sandbox-gateway/", include(sandbox_urlpatterns)))

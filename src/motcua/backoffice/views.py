@@ -35,7 +35,7 @@ from motcua.registries.models import CorrectionReport
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
 OFFICIAL_ACTIONS = ("receive", "forward", "complete", "return_result", "stop", "request_supplement",
-                    "request_payment", "transfer", "apologize", "refuse")
+                    "request_payment", "pay", "transfer", "apologize", "refuse")
 assert set(OFFICIAL_ACTIONS) == set(RULES) - {"submit", *CITIZEN_ACTIONS}
 
 

@@ -162,6 +162,9 @@ class DossierState:
     shift_days: int = 0
     supplements: int = 0
     apologies: int = 0
+    fee_due: int = 0  # amount of the last payment request (VND)
+    fee_paid: int = 0
+    paid_online: bool = False
     finished_at: datetime | None = None
     outcome: str | None = None
     handoffs: tuple[Handoff, ...] = ()
@@ -217,8 +220,9 @@ RULES: dict[str, Rule] = {
     "request_payment": Rule(frozenset({S.RECEIVED, S.PROCESSING}), _OFFICIAL,
                             frozenset({Role.RECEIVER, Role.SPECIALIST}), S.FINANCIAL_OBLIGATION,
                             vi="Yêu cầu nghĩa vụ tài chính", en="Request payment"),
-    "pay": Rule(frozenset({S.FINANCIAL_OBLIGATION}), frozenset({"citizen", "system"}), None, None,
-                vi="Thực hiện nghĩa vụ tài chính", en="Pay"),
+    # Paid online: confirmed by the payment gateway (system); paid in cash: recorded at the counter.
+    "pay": Rule(frozenset({S.FINANCIAL_OBLIGATION}), frozenset({"system", "official"}), frozenset({Role.RECEIVER}),
+                None, vi="Thực hiện nghĩa vụ tài chính", en="Pay"),
     "apologize": Rule(frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION}),
                       _OFFICIAL, ANY_ROLE, None, True, vi="Xin lỗi và hẹn lại", en="Apologize with new date"),
     "withdraw": Rule(_OPEN, _CITIZEN, None, S.WITHDRAWAL_REQUESTED, True, vi="Rút hồ sơ", en="Withdraw"),
@@ -434,12 +438,30 @@ def _transfer(state, action, workflow, cal):
                                handoffs=_handoff(state, action, target, nxt, workflow, cal))
 
 
+def _amount(data: Mapping[str, Any]) -> int | None:
+    value = data.get("amount")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) else None
+
+
 def _request_payment(state, action, workflow, cal):
-    return _pause(state, action, Status.FINANCIAL_OBLIGATION)
+    amount = _amount(action.data)
+    if amount is None or amount <= 0:
+        raise _fail("amount_required", "Số tiền phải nộp phải là số nguyên dương (đồng).",
+                    "The amount due must be a positive whole number of đồng.", "amount")
+    return dataclasses.replace(_pause(state, action, Status.FINANCIAL_OBLIGATION), fee_due=amount)
 
 
 def _pay(state, action, workflow, cal):
-    return _resume(state, action, cal)
+    if _amount(action.data) != state.fee_due:
+        raise _fail("amount_mismatch", f"Số tiền nộp phải đúng {state.fee_due} đồng.",
+                    f"The amount paid must be exactly {state.fee_due} đồng.", "amount")
+    online = action.actor.kind == "system"
+    return dataclasses.replace(_resume(state, action, cal), fee_paid=state.fee_paid + state.fee_due,
+                               paid_online=state.paid_online or online)
 
 
 def _apologize(state, action, workflow, cal):

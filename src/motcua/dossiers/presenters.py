@@ -21,7 +21,7 @@ from motcua.dossiers.lifecycle import (
 )
 from motcua.dossiers.models import Dossier
 
-CITIZEN_ACTIONS = ("supplement", "pay", "withdraw")
+CITIZEN_ACTIONS = ("supplement", "withdraw")
 CHANNEL_LABELS = {"online": ("Trực tuyến", "Online"), "counter": ("Trực tiếp", "At the counter"),
                   "post": ("Bưu chính", "By post")}
 

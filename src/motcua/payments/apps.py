@@ -5,3 +5,6 @@ class PaymentsConfig(AppConfig):
     name = "motcua.payments"
     label = "payments"
     verbose_name = "Fees, online payment, reconciliation and receipts"
+
+    def ready(self) -> None:
+        from motcua.payments import services  # noqa: F401 — issues receipts when a dossier is paid

@@ -1,0 +1,77 @@
+"""Payments of fees and charges, the gateway callbacks received (accepted or not), reconciliation runs,
+and the bundled sandbox gateway's own ledger."""
+
+from django.db import models
+
+
+class Payment(models.Model):
+    """One attempt to pay what a dossier owes: online through a gateway, or cash at the counter."""
+
+    STATUSES = [("pending", "Chờ thanh toán"), ("paid", "Đã thanh toán"), ("failed", "Không thành công")]
+    METHODS = [("online", "Trực tuyến"), ("cash", "Tiền mặt tại bộ phận một cửa")]
+
+    reference = models.CharField(max_length=40, unique=True)  # vnp_TxnRef
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="payments")
+    amount = models.PositiveBigIntegerField()
+    method = models.CharField(max_length=10, choices=METHODS)
+    gateway = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default="pending")
+    created_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    gateway_transaction_no = models.CharField(max_length=40, blank=True)
+    bank_code = models.CharField(max_length=20, blank=True)
+    response_code = models.CharField(max_length=4, blank=True)
+    # False when the money arrived but the dossier no longer waited for it (withdrawn meanwhile): to refund.
+    applied = models.BooleanField(default=False)
+    receipt = models.OneToOneField("documents.IssuedDocument", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="payment")
+
+    class Meta:
+        indexes = [models.Index(fields=["gateway", "created_at"]), models.Index(fields=["dossier", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} {self.status}"
+
+
+class GatewayCallback(models.Model):
+    """Every callback a gateway (or someone pretending to be one) sent: kept whatever the verdict."""
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=10)  # "ipn" | "return"
+    reference = models.CharField(max_length=100, blank=True)
+    params = models.JSONField(default=dict)
+    signature_valid = models.BooleanField()
+    answer_code = models.CharField(max_length=4)
+    answer = models.CharField(max_length=100)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+
+class ReconciliationRun(models.Model):
+    """A day's online payments checked one by one against the gateway's own records."""
+
+    day = models.DateField()
+    gateway = models.CharField(max_length=20)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    checked = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    mismatches = models.JSONField(default=list)  # [{"reference", "kind", "ours", "gateway"}]
+
+    class Meta:
+        indexes = [models.Index(fields=["-day", "gateway"])]
+
+
+class SandboxTransaction(models.Model):
+    """The bundled sandbox gateway's ledger: what "the bank" says happened (for demo and tests)."""
+
+    tmn_code = models.CharField(max_length=20)
+    txn_ref = models.CharField(max_length=100)
+    amount = models.PositiveBigIntegerField()  # in đồng
+    order_info = models.CharField(max_length=255)
+    transaction_no = models.CharField(max_length=20, unique=True)
+    response_code = models.CharField(max_length=4)
+    bank_code = models.CharField(max_length=20)
+    pay_date = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tmn_code", "txn_ref"], name="unique_sandbox_txn_ref")]

@@ -43,6 +43,7 @@ LEADER = Actor("official", "l", "Leader", AGENCY, Role.LEADER)
 OUTSIDER = Actor("official", "o", "Outsider", OTHER, Role.RECEIVER)
 OTHER_LEADER = Actor("official", "ol", "Other leader", OTHER, Role.LEADER)
 OTHER_SPECIALIST = Actor("official", "os", "Other specialist", OTHER, Role.SPECIALIST)
+GATEWAY = Actor("system", "payment-gateway", "Cổng thanh toán")
 
 MONDAY = datetime(2026, 11, 16, 9, 0)  # a working Monday
 
@@ -132,10 +133,25 @@ def test_supplement_before_receipt_does_not_touch_the_clock():
 
 def test_payment_request_pauses_too():
     state = run(received(), step("forward", RECEIVER),
-                step("request_payment", SPECIALIST, at=datetime(2026, 11, 17, 9, 0)))
-    assert state.status == Status.FINANCIAL_OBLIGATION
-    state = run(state, step("pay", CITIZEN, at=datetime(2026, 11, 19, 9, 0)))
+                step("request_payment", SPECIALIST, at=datetime(2026, 11, 17, 9, 0), amount=200000))
+    assert state.status == Status.FINANCIAL_OBLIGATION and state.fee_due == 200000
+    assert refused(state, "pay", GATEWAY, amount=100000).code == "amount_mismatch"
+    assert refused(state, "pay", CITIZEN, amount=200000).code == "actor_not_allowed"  # pays through the gateway
+    state = run(state, step("pay", GATEWAY, at=datetime(2026, 11, 19, 9, 0), amount=200000))
     assert state.status == Status.PROCESSING and state.shift_days == 2
+    assert (state.fee_paid, state.paid_online) == (200000, True)
+
+
+@pytest.mark.parametrize("amount", [None, 0, -5, "abc", 1.5, True])
+def test_payment_request_needs_a_positive_amount(amount):
+    state = run(received(), step("forward", RECEIVER))
+    assert refused(state, "request_payment", SPECIALIST, amount=amount).code == "amount_required"
+
+
+def test_cash_paid_at_the_counter():
+    state = run(received(), step("forward", RECEIVER), step("request_payment", SPECIALIST, amount=7000),
+                step("pay", RECEIVER, amount=7000, method="cash"))
+    assert state.status == Status.PROCESSING and state.fee_paid == 7000 and not state.paid_online
 
 
 def test_apology_once_later_working_date_and_still_late():
@@ -201,8 +217,7 @@ def test_deadline_flags():
 
 # --- stateful property test ---------------------------------------------------------------------
 
-ACTORS = [CITIZEN, STRANGER, RECEIVER, SPECIALIST, LEADER, OUTSIDER, OTHER_LEADER, OTHER_SPECIALIST,
-          Actor("system", "gateway")]
+ACTORS = [CITIZEN, STRANGER, RECEIVER, SPECIALIST, LEADER, OUTSIDER, OTHER_LEADER, OTHER_SPECIALIST, GATEWAY]
 KINDS = [k for k in RULES if k != "submit"]
 PROGRESS = {"receive", "forward", "complete", "return_result"}
 
@@ -225,7 +240,7 @@ class DossierMachine(RuleBasedStateMachine):
         """Anyone tries anything, often wrongly."""
         base = self.state.appointment_date or self.now.date()
         self.attempt(kind, actor, hours, reason, {
-            "outcome": outcome, "to_agency": to_agency,
+            "outcome": outcome, "to_agency": to_agency, "amount": 50000,
             "new_date": (base + timedelta(days=new_date_offset)).isoformat()})
 
     @rule(data=st.data(), hours=st.integers(0, 50), outcome=st.sampled_from(["approved", "refused"]),
@@ -240,7 +255,7 @@ class DossierMachine(RuleBasedStateMachine):
         kind, actor = data.draw(st.sampled_from(weighted))
         base = self.state.appointment_date or self.now.date()
         self.attempt(kind, actor, hours, "Lý do", {
-            "outcome": outcome, "to_agency": OTHER if self.state.agency_code == AGENCY else AGENCY,
+            "outcome": outcome, "to_agency": OTHER if self.state.agency_code == AGENCY else AGENCY, "amount": 50000,
             "new_date": CAL.add_working_days(base, later).isoformat()})
 
     def attempt(self, kind, actor, hours, reason, data):

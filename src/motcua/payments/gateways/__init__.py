@@ -1,0 +1,62 @@
+"""Payment gateway plug-ins: one module per gateway, registered in :data:`GATEWAYS`."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from motcua.core.plugins import PluginRegistry
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    """A gateway's callback (IPN or return), parsed and checked."""
+
+    signature_valid: bool
+    reference: str = ""
+    amount: int | None = None  # đồng
+    success: bool = False
+    transaction_no: str = ""
+    bank_code: str = ""
+    response_code: str = ""
+    paid_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GatewayRecord:
+    """What the gateway's own records say about one payment (for reconciliation)."""
+
+    found: bool
+    paid: bool = False
+    amount: int | None = None
+    transaction_no: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or answered something unusable."""
+
+
+class PaymentGateway:
+    key: str
+    label_vi = label_en = ""
+
+    def payment_url(self, payment, return_url: str, ip_address: str, locale: str) -> str:
+        raise NotImplementedError
+
+    def parse_callback(self, params: dict[str, str]) -> CallbackResult:
+        raise NotImplementedError
+
+    def ipn_answer(self, code: str, message: str) -> dict:
+        raise NotImplementedError
+
+    def query(self, payment, ip_address: str = "127.0.0.1") -> GatewayRecord:
+        raise NotImplementedError
+
+
+GATEWAYS: PluginRegistry[PaymentGateway] = PluginRegistry("payment gateway")
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

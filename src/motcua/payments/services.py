@@ -1,0 +1,205 @@
+"""Fees owed by dossiers, online payment through the gateway plug-in, idempotent confirmation of the
+gateway's callbacks, cash at the counter, receipts, and daily reconciliation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.services import spec_of
+from motcua.documents.issuing import issue
+from motcua.documents.signing import Signature, SignerIdentity
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.lifecycle import LOCAL_TZ, Action, Actor, DossierState, LifecycleError, Status
+from motcua.dossiers.models import Dossier
+from motcua.payments import fees
+from motcua.payments.gateways import GATEWAYS, GatewayError, PaymentGateway
+from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun
+from motcua.payments.receipt import render_receipt
+
+log = logging.getLogger(__name__)
+GATEWAY_ACTOR = Actor("system", "payment-gateway", "Cổng thanh toán trực tuyến")
+
+
+class PaymentError(Exception):
+    def __init__(self, code: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en = code, vi, en
+
+
+def gateway() -> PaymentGateway:
+    return GATEWAYS[settings.PAYMENTS["GATEWAY"]]()
+
+
+def fee_quote(dossier: Dossier, exemption: str = "") -> fees.FeeQuote:
+    return fees.quote(spec_of(dossier.procedure_version).fees, dossier.channel, exemption)
+
+
+def request_payment(code: str, actor: Actor, exemption: str = "", reason: str = "") -> tuple[Dossier, DossierState]:
+    """The official asks for the fee the catalog sets for this dossier's channel; an exemption listed in
+    the catalog means nothing is owed, so nothing is asked."""
+    dossier = dossiers.get_dossier(code)
+    try:
+        quote = fee_quote(dossier, exemption)
+    except fees.UnknownExemption:
+        raise LifecycleError("unknown_exemption", "Trường hợp miễn không có trong quy định của thủ tục.",
+                             "This exemption is not one the procedure lists.", "exemption") from None
+    if not quote.owed:
+        raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
+                             "Nothing is owed for this dossier.", "exemption")
+    return dossiers.act(code, "request_payment", actor, reason,
+                        {"amount": quote.amount, "fee_basis": quote.basis})
+
+
+def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) -> Payment:
+    """A new payment attempt for what the dossier owes now (a failed or abandoned attempt is left as is)."""
+    if citizen.kind != "citizen" or citizen.id != dossier.applicant_id_number:
+        raise PaymentError("not_applicant", "Chỉ người nộp hồ sơ được thanh toán trực tuyến.",
+                           "Only the applicant may pay online.")
+    if state.status != Status.FINANCIAL_OBLIGATION or state.fee_due <= 0:
+        raise PaymentError("nothing_due", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
+                           "The dossier is not waiting for a payment.")
+    with transaction.atomic():
+        attempts = Payment.objects.select_for_update().filter(dossier=dossier)
+        if attempts.filter(status="paid", amount=state.fee_due, applied=True).exists():
+            raise PaymentError("already_paid", "Khoản này đã được thanh toán.", "This has already been paid.")
+        number = attempts.count() + 1
+        reference = f"{dossier.code.replace('.', '').replace('-', '')}T{number:02d}"
+        return Payment.objects.create(reference=reference, dossier=dossier, amount=state.fee_due, method="online",
+                                      gateway=settings.PAYMENTS["GATEWAY"], created_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    code: str
+    message: str
+    payment: Payment | None = None
+
+
+def confirm(params: dict[str, str], channel: str, remote_addr: str | None = None) -> Confirmation:
+    """Apply a gateway callback (IPN, or the browser's return): checked signature, known order, exact amount,
+    and at most once: a repeated or late callback never credits twice. Every callback is logged."""
+    from motcua.payments import vnpay
+
+    chosen = gateway()
+    result = chosen.parse_callback(params)
+    payment = None
+    if not result.signature_valid:
+        code, message = vnpay.IPN_INVALID_SIGNATURE
+        log.warning("payment callback with an invalid signature from %s: %s", remote_addr, result.reference)
+    else:
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().select_related("dossier").filter(
+                reference=result.reference).first()
+            if payment is None:
+                code, message = vnpay.IPN_ORDER_NOT_FOUND
+            elif result.amount != payment.amount:
+                code, message = vnpay.IPN_INVALID_AMOUNT
+                log.warning("payment %s: callback amount %s differs from %s", payment.reference, result.amount,
+                            payment.amount)
+            elif payment.status != "pending":
+                code, message = vnpay.IPN_ALREADY_CONFIRMED
+            else:
+                _settle(payment, result)
+                code, message = vnpay.IPN_CONFIRMED
+    GatewayCallback.objects.create(channel=channel, reference=result.reference[:100], params=dict(params),
+                                   signature_valid=result.signature_valid, answer_code=code, answer=message,
+                                   remote_addr=remote_addr)
+    return Confirmation(code, message, payment)
+
+
+def _settle(payment: Payment, result) -> None:
+    payment.gateway_transaction_no, payment.bank_code = result.transaction_no, result.bank_code
+    payment.response_code = result.response_code
+    if not result.success:
+        payment.status = "failed"
+        payment.save()
+        return
+    payment.status, payment.paid_at = "paid", result.paid_at or timezone.now()
+    payment.save()
+    try:
+        with transaction.atomic():
+            dossiers.act(payment.dossier.code, "pay", GATEWAY_ACTOR,
+                         data={"amount": payment.amount, "method": "online", "payment": payment.reference})
+    except LifecycleError as exc:  # the dossier stopped waiting (withdrawn): the money is to be refunded
+        log.warning("payment %s received but not applied: %s", payment.reference, exc.en)
+
+
+@dossiers.on_action
+def _record_payment(dossier: Dossier, action: Action, state: DossierState) -> None:
+    """Each accepted "pay" action: the payment is applied and a signed receipt is issued."""
+    if action.kind != "pay":
+        return
+    reference = action.data.get("payment")
+    payment = Payment.objects.filter(reference=reference).first() if reference else None
+    if payment is None:  # cash taken at the counter
+        count = Payment.objects.filter(dossier=dossier).count() + 1
+        payment = Payment.objects.create(
+            reference=f"{dossier.code.replace('.', '').replace('-', '')}C{count:02d}", dossier=dossier,
+            amount=action.data["amount"], method="cash", status="paid", created_at=action.at, paid_at=action.at)
+    agency = dossier.agency
+    payment.applied = True
+    payment.receipt = issue(
+        dossier, "receipt", "bien_lai_thu_phi", ("Biên lai thu phí, lệ phí", "Receipt of fees and charges"),
+        agency, action.at, agency.name_vi,
+        [Signature(SignerIdentity("agency", agency.code, agency.name_vi, agency.name_vi), "ChuKyCoQuan",
+                   f"Biên lai thu phí, lệ phí hồ sơ {dossier.code}", agency.name_vi)],
+        lambda draft: render_receipt(dossier, payment, draft))
+    payment.save()
+
+
+# --- reconciliation ------------------------------------------------------------------------------------
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, LOCAL_TZ)
+    return start, start + timedelta(days=1)
+
+
+def reconcile(day: date, progress=None) -> ReconciliationRun:
+    """Check every online payment created on ``day`` against the gateway's record of it."""
+    chosen = gateway()
+    start, end = local_day_bounds(day)
+    run = ReconciliationRun.objects.create(day=day, gateway=chosen.key, started_at=timezone.now())
+    payments = list(Payment.objects.filter(method="online", gateway=chosen.key, created_at__gte=start,
+                                           created_at__lt=end).order_by("created_at"))
+    mismatches = []
+    for i, payment in enumerate(payments, 1):
+        try:
+            record = chosen.query(payment)
+        except GatewayError as exc:
+            mismatches.append(_mismatch(payment, "gateway_error", str(exc)))
+        else:
+            kind = _compare(payment, record)
+            if kind:
+                mismatches.append(_mismatch(payment, kind, {"found": record.found, "paid": record.paid,
+                                                            "amount": record.amount,
+                                                            "transaction_no": record.transaction_no}))
+        if progress:
+            progress(i, len(payments))
+    run.checked, run.matched, run.mismatches = len(payments), len(payments) - len(mismatches), mismatches
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _compare(payment: Payment, record) -> str:
+    if record.found and record.amount is not None and record.amount != payment.amount:
+        return "amount_mismatch"
+    if payment.status == "paid" and not (record.found and record.paid):
+        return "credited_not_paid_at_gateway"
+    if payment.status != "paid" and record.found and record.paid:
+        return "paid_at_gateway_not_credited"
+    if payment.status == "paid" and not payment.applied:
+        return "paid_not_applied"
+    return ""
+
+
+def _mismatch(payment: Payment, kind: str, gateway_side) -> dict:
+    return {"reference": payment.reference, "dossier": payment.dossier.code, "kind": kind,
+            "ours": {"status": payment.status, "amount": payment.amount,
+                     "transaction_no": payment.gateway_transaction_no}, "gateway": gateway_side}
