@@ -22,11 +22,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import fold_text, spec_of
+from motcua.documents.signing import SigningUnavailable
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import RULES, LifecycleError, Role, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_summary, progress_stages
 from motcua.identity.models import Official
+from motcua.payments import services as payments
 from motcua.portal import intake as portal_intake
 from motcua.portal.views import pdf_response
 from motcua.registries.access import read_for_dossier
@@ -149,7 +151,12 @@ def detail(request: HttpRequest, actor, code: str) -> HttpResponse:
     transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
         code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
+    quote = payments.fee_quote(dossier) if "request_payment" in view["allowed_actions"] else None
     return render(request, "backoffice/detail.html", {
+        "fee_quote": quote, "exemptions": spec_of(dossier.procedure_version).fees.exemptions,
+        "fee_due": state.fee_due, "attachments": dossier.attachments.select_related("from_document"),
+        "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
+        "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,
         "d": view, "stages": progress_stages(state), "official": request.official, "agency_names": names,
         "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
         "transfer_targets": transfer_targets,
@@ -164,14 +171,24 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
     if kind not in OFFICIAL_ACTIONS:
         raise Http404(kind)
     data = {k: request.POST[k] for k in ("to_agency", "new_date", "outcome", "note") if request.POST.get(k)}
+    reason = request.POST.get("reason", "")
     try:
-        services.act(code, kind, actor, request.POST.get("reason", ""), data)
+        if kind == "request_payment":  # the amount comes from the catalog, never typed
+            payments.request_payment(code, actor, request.POST.get("exemption", ""), reason)
+        elif kind == "pay":  # cash at the counter: exactly what is owed
+            owed = services.state_of(services.get_dossier(code)).fee_due
+            services.act(code, kind, actor, reason, {"amount": owed, "method": "cash"})
+        else:
+            services.act(code, kind, actor, reason, data)
         messages.success(request, _("Done: %(action)s") % {"action": RULES[kind].en if request.LANGUAGE_CODE == "en"
                                                             else RULES[kind].vi})
     except services.NotFound:
         raise Http404(code) from None
-    except (LifecycleError, ValueError) as exc:
-        if isinstance(exc, ValueError):  # e.g. a malformed date typed by hand
+    except (LifecycleError, ValueError, SigningUnavailable) as exc:
+        if isinstance(exc, SigningUnavailable):
+            exc = LifecycleError("signing_unavailable", "Không ký số được: chưa có chứng thư số cho người ký hoặc cơ quan.",
+                                 "Cannot sign: no signing certificate for the signer or the agency.")
+        elif isinstance(exc, ValueError):  # e.g. a malformed date typed by hand
             exc = LifecycleError("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
         message = exc.en if request.LANGUAGE_CODE == "en" else exc.vi
         messages.error(request, message)
@@ -218,6 +235,52 @@ def document(request: HttpRequest, actor, code: str, which: str) -> HttpResponse
         return pdf_response(render_pdf(dossier, state), f"{which}-{code}.pdf")
     except ValueError:
         raise Http404("not received yet") from None
+
+
+@official_required
+def attachment(request: HttpRequest, actor, code: str, attachment_id: int) -> HttpResponse:
+    """An evidence file of a dossier the official may read (a wallet document is served from the wallet)."""
+    dossier, state, allowed = _readable(actor, code)
+    if not allowed:
+        return render(request, "backoffice/forbidden.html", status=403)
+    found = dossier.attachments.select_related("from_document").filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404(attachment_id)
+    stored = found.from_document.file if found.from_document else found.file
+    if not stored:
+        raise Http404("no file")
+    with stored.open("rb") as f:
+        response = HttpResponse(f.read(), content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="{found.evidence_code}{found.EXTENSION}"'
+    return response
+
+
+@official_required
+def issued_document(request: HttpRequest, actor, code: str, document_id) -> HttpResponse:
+    dossier, state, allowed = _readable(actor, code)
+    document = dossier.issued_documents.filter(pk=document_id).first()
+    if not allowed or document is None:
+        return render(request, "backoffice/forbidden.html", status=403 if not allowed else 404)
+    with document.file.open("rb") as f:
+        return pdf_response(f.read(), f"{document.doc_type}-{document.number.replace('/', '-')}.pdf")
+
+
+@require_POST
+@official_required
+def revoke_document(request: HttpRequest, actor, code: str, document_id) -> HttpResponse:
+    """A leader of the issuing agency revokes a document issued in error; its verification page says so."""
+    dossier, state, allowed = _readable(actor, code)
+    document = dossier.issued_documents.filter(pk=document_id).first()
+    if not allowed or document is None or actor.role != Role.LEADER or actor.agency_code != document.issuer_agency.code:
+        return render(request, "backoffice/forbidden.html", status=403)
+    reason = request.POST.get("reason", "").strip()[:255]
+    if not reason:
+        messages.error(request, _("Give the reason for revoking the document."))
+    elif document.revoked_at is None:
+        document.revoked_at, document.revocation_reason = timezone.now(), f"{reason} — {actor.name}"
+        document.save(update_fields=["revoked_at", "revocation_reason"])
+        messages.success(request, _("Document %(number)s revoked.") % {"number": document.number})
+    return redirect("backoffice:detail", code=code)
 
 
 @official_required

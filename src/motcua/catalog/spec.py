@@ -70,6 +70,13 @@ class Evidence:
     required: bool = True
     source: str | None = None  # registry holding it: never asked of the citizen
     copies: int = 1
+    # For a document from the wallet ("documents"): "ask" the citizen when their wallet turns out not to hold
+    # it (a result of an earlier procedure), or let the "agency" obtain it (e.g. from a hospital's system).
+    if_missing: str = "agency"
+
+    @property
+    def asked_when_missing(self) -> bool:
+        return self.source == "documents" and self.if_missing == "ask"
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ def _evidence(r: _Reader, items: list) -> tuple[Evidence, ...]:
             required=r.get(item, "required", p, bool, False, True),
             source=r.one_of(item, "source", p, REGISTRIES, False),
             copies=r.get(item, "copies", p, int, False, 1),
+            if_missing=r.one_of(item, "if_missing", p, ("agency", "ask"), False, "agency"),
         ))
     return tuple(out)
 

@@ -162,7 +162,7 @@ def _validate(sub: Submission, actor: Actor):
     errors += form_errors
     # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
     # (pre-fill looked and found nothing) is asked like any other.
-    missing_from_wallet = {e.code for e in spec.evidence if e.source == "documents"
+    missing_from_wallet = {e.code for e in spec.evidence if e.asked_when_missing
                            and (sub.provenance.get(f"evidence.{e.code}") or {}).get("found") is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
     errors += _file_errors(sub.files, asked)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from motcua.catalog import divisions
@@ -16,6 +17,7 @@ def blank_context(procedure, spec) -> dict:
         "provinces": sorted(divisions.provinces().values(), key=lambda d: d.name),
         "idempotency_key": str(uuid.uuid4()), "applicant": {"phone": "", "email": "", "id_number": "", "name": ""},
         "place": {"commune_code": "", "province_code": ""}, "channel": "counter",
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
     }
 
 
@@ -40,7 +42,19 @@ def submission_from_post(request: HttpRequest, spec, code: str, channel: str, ap
         applicant_email=post.get("applicant.email", "").strip(), commune_code=post.get("commune_code", ""),
         province_code=post.get("province_code", ""), form=_form_values(request, spec),
         evidence=post.getlist("evidence"), idempotency_key=post.get("idempotency_key") or None,
+        files=incoming_files(request),
     )
+
+
+def incoming_files(request: HttpRequest) -> list[services.IncomingFile]:
+    """Evidence files of the form (``file.<evidence code>``); at most one byte more than the limit is read,
+    so an oversized file is reported, not loaded."""
+    files = []
+    for key, upload in request.FILES.items():
+        if key.startswith("file.") and upload.size:
+            files.append(services.IncomingFile(key.removeprefix("file."), upload.name or key,
+                                               upload.read(settings.MAX_UPLOAD_BYTES + 1)))
+    return files
 
 
 def with_errors(context: dict, sub: services.Submission, error: services.SubmissionError) -> dict:

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text, spec_of
+from motcua.documents.models import IssuedDocument
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.identity import oidc
+from motcua.payments import services as payments
 from motcua.portal import intake
 from motcua.registries.access import Purpose, access_log_for
 from motcua.registries.models import CorrectionReport
@@ -225,7 +227,50 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/dossier.html", {
         "d": view, "stages": progress_stages(state), "citizen": current_citizen(request),
         "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
+        "fee_due": state.fee_due if state.status == Status.FINANCIAL_OBLIGATION else 0,
+        "issued": found.issued_documents.order_by("issued_at"),
+        "payments": found.payments.order_by("-created_at"),
+        "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
     })
+
+
+@require_POST
+def pay_online(request: HttpRequest, code: str) -> HttpResponse:
+    """Start a payment of what the dossier owes: off to the payment gateway's page."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    actor, found, state = _own_dossier(request, code)
+    if found is None:
+        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+    try:
+        payment = payments.start_online_payment(found, state, actor)
+    except payments.PaymentError as exc:
+        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+        return redirect("portal:dossier", code=code)
+    return_url = request.build_absolute_uri(reverse("payments:return"))
+    return redirect(payments.gateway().payment_url(payment, return_url, request.META.get("REMOTE_ADDR", ""),
+                                                   request.LANGUAGE_CODE))
+
+
+def wallet(request: HttpRequest) -> HttpResponse:
+    """The citizen's document wallet: every result and receipt issued to them, signed, reusable."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    citizen = current_citizen(request)
+    documents = (IssuedDocument.objects.filter(owner_id_number=citizen["id_number"])
+                 .select_related("issuer_agency", "dossier").order_by("-issued_at"))
+    return render(request, "portal/wallet.html", {"citizen": citizen, "documents": documents})
+
+
+def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    document = IssuedDocument.objects.filter(pk=document_id,
+                                             owner_id_number=current_citizen(request)["id_number"]).first()
+    if document is None:
+        raise Http404("no such document in your wallet")
+    with document.file.open("rb") as f:
+        return pdf_response(f.read(), f"{document.doc_type}-{document.number.replace('/', '-')}.pdf")
 
 
 @require_POST

@@ -1,0 +1,109 @@
+"""Back-office pages for fees, cash, signed results, evidence files and revocation."""
+
+import pytest
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
+from motcua.core.demo import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.core.testing import sample_submission
+from motcua.documents.models import IssuedDocument
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Status
+from motcua.payments.models import Payment
+
+AN = DEMO_CITIZENS[0]
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def login(client, username):
+    assert client.post("/backoffice/dang-nhap/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
+    return client
+
+
+def submit(code, **changes):
+    spec = spec_of(Procedure.objects.get(code=code).current_version)
+    return services.submit(sample_submission(spec, **changes), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+
+
+def step(client, username, code, action, **data):
+    client.logout()
+    login(client, username)
+    response = client.post(f"/backoffice/ho-so/{code}/{action}/", data)
+    assert response.status_code == 302
+    return services.state_of(services.get_dossier(code))
+
+
+@pytest.fixture
+def judicial(seeded):
+    """A judicial-record dossier (fee 200.000 đ) at the Department of Justice of Hà Nội."""
+    return submit("3.000333")
+
+
+def test_fee_request_uses_the_catalog_amount_and_cash_issues_a_receipt(client, judicial):
+    code = judicial.code
+    step(client, "hanoi.ca.motcua", code, "receive")
+    state = step(client, "hanoi.ca.motcua", code, "forward")
+    page = login(client, "hanoi.ca.chuyenvien").get(f"/backoffice/ho-so/{code}/").content.decode()
+    assert 'data-testid="fee-quote">200.000' in page
+    state = step(client, "hanoi.ca.chuyenvien", code, "request_payment", amount="1")  # a typed amount is ignored
+    assert state.status == Status.FINANCIAL_OBLIGATION and state.fee_due == 200000
+    state = step(client, "hanoi.ca.motcua", code, "pay")
+    assert state.status == Status.PROCESSING and state.fee_paid == 200000 and not state.paid_online
+    receipt = Payment.objects.get(dossier__code=code).receipt
+    page = client.get(f"/backoffice/ho-so/{code}/").content.decode()
+    assert receipt.number in page
+    assert client.get(f"/backoffice/ho-so/{code}/van-ban/{receipt.id}.pdf").content.startswith(b"%PDF")
+
+
+def test_unknown_exemption_is_refused_with_a_message(client, judicial):
+    step(client, "hanoi.ca.motcua", judicial.code, "receive")
+    step(client, "hanoi.ca.motcua", judicial.code, "forward")
+    state = step(client, "hanoi.ca.chuyenvien", judicial.code, "request_payment", exemption="invented")
+    assert state.status == Status.PROCESSING
+    assert "miễn" in client.get(f"/backoffice/ho-so/{judicial.code}/").content.decode()
+
+
+def test_approval_signs_and_the_leader_can_revoke(client, seeded):
+    code = submit("1.001193").code
+    for username, action in (("hoankiem.motcua", "receive"), ("hoankiem.motcua", "forward"),
+                             ("hoankiem.chuyenvien", "forward")):
+        step(client, username, code, action)
+    state = step(client, "hoankiem.lanhdao", code, "complete", outcome="approved")
+    assert state.status == Status.PROCESSED
+    result = IssuedDocument.objects.get(dossier__code=code, kind="result")
+    assert "Lãnh đạo" in result.signed_by or result.signed_by
+    page = client.get(f"/backoffice/ho-so/{code}/").content.decode()
+    assert result.number in page and "/thu-hoi/" in page
+    client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": ""})
+    result.refresh_from_db()
+    assert result.revoked_at is None
+    client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": "Cấp nhầm"})
+    result.refresh_from_db()
+    assert result.revoked_at is not None and "Cấp nhầm" in result.revocation_reason
+    client.logout()
+    login(client, "hoankiem.motcua")  # not a leader
+    assert client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": "x"}).status_code == 403
+
+
+def test_counter_intake_scans_paper_evidence(client, seeded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.core.demo import BIRTH_FORM, DEMO_COMMUNE
+
+    login(client, "hoankiem.motcua")
+    data = {f"form.{k}": v for k, v in BIRTH_FORM.items()}
+    data.update({"applicant.id_number": AN.id_number, "applicant.name": AN.name, "province_code": "01",
+                 "commune_code": DEMO_COMMUNE, "channel": "counter", "evidence": ["to_khai"],
+                 "file.to_khai": SimpleUploadedFile("to-khai.pdf", PDF)})
+    response = client.post("/backoffice/tiep-nhan/1.001193/", data)
+    assert response.status_code == 302
+    code = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    dossier = services.get_dossier(code)
+    scan = dossier.attachments.get()
+    assert scan.origin == "scan" and scan.digitized
+    page = client.get(f"/backoffice/ho-so/{code}/").content.decode()
+    assert 'data-testid="attachments"' in page
+    assert client.get(f"/backoffice/ho-so/{code}/tep/{scan.id}/").content == PDF
+    client.logout()
+    login(client, "hanoi.sxd.motcua")  # another agency: no access to the file
+    assert client.get(f"/backoffice/ho-so/{code}/tep/{scan.id}/").status_code == 403
