@@ -6,12 +6,13 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua.documents.signing import SigningUnavailable
 from motcua.dossiers.lifecycle import LifecycleError
 from motcua.dossiers.services import NotFound, SubmissionError
 
 FORBIDDEN_CODES = {"actor_not_allowed", "not_applicant", "not_your_agency", "role_not_allowed"}
 FIELD_CODES = {"required", "reason_required", "date_not_later", "not_working_day", "bad_outcome",
-               "same_agency", "unknown_agency"}
+               "same_agency", "unknown_agency", "amount_required", "amount_mismatch", "unknown_exemption"}
 
 # Pydantic error types people meet most, in Vietnamese.
 PYDANTIC_VI = {
@@ -62,6 +63,12 @@ def install(api: NinjaAPI) -> None:
         status = 403 if exc.code in FORBIDDEN_CODES else 422 if exc.code in FIELD_CODES else 409
         errors = [{"field": exc.field, "code": exc.code, "vi": exc.vi, "en": exc.en}] if exc.field else []
         return api.create_response(request, {**body(exc.vi, exc.en, errors), "code": exc.code}, status=status)
+
+    @api.exception_handler(SigningUnavailable)
+    def signing_unavailable(request: HttpRequest, exc: SigningUnavailable):
+        return api.create_response(request, body("Không ký số được: chưa có chứng thư số cho người ký hoặc cơ quan.",
+                                                  "Cannot sign: no signing certificate for the signer or the "
+                                                  "agency."), status=503)
 
     @api.exception_handler(NotFound)
     def not_found(request: HttpRequest, exc: NotFound):

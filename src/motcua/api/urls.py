@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.db.models import F, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja import Status as Respond
@@ -19,10 +21,14 @@ from motcua.catalog import divisions
 from motcua.catalog.forms import FieldError
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text
+from motcua.documents.issuing import verification_url
+from motcua.documents.models import IssuedDocument
+from motcua.documents.views import verification_context
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES, Actor, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import dossier_detail, dossier_summary
+from motcua.payments import services as payments
 
 api = NinjaAPI(
     title="motcua API",
@@ -378,6 +384,7 @@ def agency_queue(
 
 class ActionIn(Schema):
     reason: str = Field("", max_length=2000)
+    exemption: str = Field("", max_length=500, description="request-payment: an exemption the procedure lists")
     to_agency: str | None = Field(None, max_length=35, description="transfer: receiving agency code")
     new_date: date | None = Field(None, description="apologize: new appointment date")
     outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
@@ -389,8 +396,15 @@ def _action_endpoint(kind: str):
 
     def take_action(request: HttpRequest, code: str, payload: ActionIn):
         actor = _actor(request)
-        data = {k: v for k, v in payload.dict().items() if k not in ("reason",) and v not in (None, "")}
-        dossier, state = services.act(code, kind, actor, payload.reason, data)
+        if kind == "request_payment":  # the amount comes from the catalog's fee rules
+            dossier, state = payments.request_payment(code, actor, payload.exemption, payload.reason)
+        elif kind == "pay":  # cash at the counter (online payments are confirmed by the gateway)
+            owed = services.state_of(services.get_dossier(code)).fee_due
+            dossier, state = services.act(code, kind, actor, payload.reason, {"amount": owed, "method": "cash"})
+        else:
+            data = {k: v for k, v in payload.dict().items()
+                    if k not in ("reason", "exemption") and v not in (None, "")}
+            dossier, state = services.act(code, kind, actor, payload.reason, data)
         return dossier_summary(dossier, state, actor)
 
     take_action.__name__ = f"action_{kind}"
@@ -402,6 +416,130 @@ def _action_endpoint(kind: str):
 for _kind in RULES:
     if _kind != "submit":
         _action_endpoint(_kind)
+
+
+# --- results, wallet, verification, payments ----------------------------------------------------
+
+class IssuedDocumentOut(Schema):
+    id: str
+    kind: Literal["result", "receipt"]
+    doc_type: str
+    number: str
+    title_vi: str
+    title_en: str
+    issuer: Named
+    issued_at: datetime
+    signed_by: str
+    sha256: str
+    revoked: bool
+    verify_url: str
+    file_url: str
+
+
+def _document_out(document) -> dict:
+    return {
+        "id": str(document.id), "kind": document.kind, "doc_type": document.doc_type, "number": document.number,
+        "title_vi": document.title_vi, "title_en": document.title_en,
+        "issuer": {"code": document.issuer_agency.code, "name_vi": document.issuer_agency.name_vi,
+                   "name_en": document.issuer_agency.name_en},
+        "issued_at": document.issued_at, "signed_by": document.signed_by, "sha256": document.sha256,
+        "revoked": document.revoked_at is not None, "verify_url": verification_url(document.id),
+        "file_url": f"/api/documents/{document.id}/file",
+    }
+
+
+@api.get("/dossiers/{code}/documents", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(),
+         tags=["documents"], summary="Signed results and receipts issued for a dossier")
+def dossier_documents(request: HttpRequest, code: str):
+    _actor_, dossier, _state = _readable(request, code)
+    return [_document_out(d) for d in dossier.issued_documents.select_related("issuer_agency").order_by("issued_at")]
+
+
+@api.get("/wallet", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(), tags=["documents"],
+         summary="The calling citizen's document wallet")
+def wallet(request: HttpRequest):
+    actor = _actor(request)
+    if actor.kind != "citizen":
+        raise HttpError(403, "Chỉ dành cho công dân. / Citizens only.")
+    documents = IssuedDocument.objects.filter(owner_id_number=actor.id).select_related("issuer_agency")
+    return [_document_out(d) for d in documents.order_by("-issued_at")]
+
+
+@api.get("/documents/{document_id}/file", response={200: None, **ERRORS}, auth=ActorAuth(), tags=["documents"],
+         summary="The signed PDF (its owner, or an official who may read its dossier)")
+def document_file(request: HttpRequest, document_id: uuid.UUID):
+    actor = _actor(request)
+    document = IssuedDocument.objects.select_related("dossier__agency", "dossier__competent_agency").filter(
+        pk=document_id).first()
+    if document is None:
+        raise services.NotFound(str(document_id))
+    if not services.can_read(actor, document.dossier):
+        raise HttpError(403, "Bạn không có quyền xem văn bản này. / You may not read this document.")
+    with document.file.open("rb") as f:
+        response = HttpResponse(f.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
+    return response
+
+
+class SignatureOut(Schema):
+    field_name: str
+    signer: str
+    serial: str
+    signed_at: datetime | None
+    intact: bool
+    trusted: bool
+    revoked_at: datetime | None
+    covers_whole_file: bool
+
+
+class VerificationOut(Schema):
+    valid: bool
+    problems: list[str] = Field(description="tampered, untrusted, certificate_revoked, document_revoked, "
+                                            "not_the_issued_file, unknown_document, unsigned, unreadable")
+    number: str
+    title_vi: str
+    title_en: str
+    issuer: Named
+    issued_at: datetime
+    revoked_at: datetime | None
+    signatures: list[SignatureOut]
+
+
+@api.get("/documents/{document_id}/verification", response={200: VerificationOut, 404: ErrorOut},
+         tags=["documents"], summary="Public verification of an issued document (what its QR code shows)")
+def verify_document(request: HttpRequest, document_id: uuid.UUID):
+    document = IssuedDocument.objects.select_related("issuer_agency").filter(pk=document_id).first()
+    if document is None:
+        raise services.NotFound(str(document_id))
+    with document.file.open("rb") as f:
+        context = verification_context(document, f.read())
+    return {
+        "valid": context["valid"], "problems": context["problems"], "number": document.number,
+        "title_vi": document.title_vi, "title_en": document.title_en,
+        "issuer": {"code": document.issuer_agency.code, "name_vi": document.issuer_agency.name_vi,
+                   "name_en": document.issuer_agency.name_en},
+        "issued_at": document.issued_at, "revoked_at": document.revoked_at,
+        "signatures": [vars(s) for s in context["check"].signatures],
+    }
+
+
+class PaymentStartOut(Schema):
+    reference: str
+    amount: int
+    payment_url: str = Field(description="send the citizen's browser here (the gateway's payment page)")
+
+
+@api.post("/dossiers/{code}/payments", response={201: PaymentStartOut, **ERRORS}, auth=ActorAuth(),
+          tags=["payments"], summary="Start paying what the dossier owes online (the applicant)")
+def start_payment(request: HttpRequest, code: str):
+    actor, dossier, state = _readable(request, code)
+    try:
+        payment = payments.start_online_payment(dossier, state, actor)
+    except payments.PaymentError as exc:
+        raise HttpError(403 if exc.code == "not_applicant" else 409, f"{exc.vi} / {exc.en}") from None
+    url = payments.gateway().payment_url(payment, request.build_absolute_uri(reverse("payments:return")),
+                                         request.META.get("REMOTE_ADDR", ""), "vi")
+    return Respond(201, {"reference": payment.reference, "amount": payment.amount, "payment_url": url})
 
 
 @api.get("/health", tags=["operations"], summary="Liveness and database check")

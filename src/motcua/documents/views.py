@@ -21,7 +21,8 @@ def _masked(id_number: str) -> str:
     return "••••••••" + id_number[-4:]
 
 
-def _context(document: IssuedDocument | None, data: bytes | None) -> dict:
+def verification_context(document: IssuedDocument | None, data: bytes | None) -> dict:
+    """What a check of ``data`` (and of the issuer's record of ``document``) found; shared by page and API."""
     check = signing.verify_pdf(data) if data is not None else None
     exact = document is not None and data is not None and hashlib.sha256(data).hexdigest() == document.sha256
     problems = []
@@ -59,11 +60,11 @@ def verify(request: HttpRequest, document_id=None) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or upload.size == 0:
-            context = _context(document, None)
+            context = verification_context(document, None)
             context["form_error"] = True
             return render(request, "documents/verify.html", context, status=400)
         if upload.size > settings.MAX_UPLOAD_BYTES:
-            context = _context(document, None)
+            context = verification_context(document, None)
             context["too_large"] = True
             return render(request, "documents/verify.html", context, status=413)
         data = upload.read()
@@ -71,13 +72,13 @@ def verify(request: HttpRequest, document_id=None) -> HttpResponse:
             found = SUBJECT_ID.search(data)
             document = IssuedDocument.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first() or (
                 IssuedDocument.objects.filter(pk=found.group(1).decode()).first() if found else None)
-        context = _context(document, data)
+        context = verification_context(document, data)
         context["uploaded"] = upload.name
         return render(request, "documents/verify.html", context)
     data = document.file.read() if document else None
     if document:
         document.file.close()
-    return render(request, "documents/verify.html", _context(document, data))
+    return render(request, "documents/verify.html", verification_context(document, data))
 
 
 def revocation_list(request: HttpRequest) -> HttpResponse:

@@ -141,3 +141,92 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     assert citizen.locator("html").get_attribute("lang") == "en"
     shot(citizen, "11-public-tracking-en")
     assert Dossier.objects.get(code=code).status == 10
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
+    """The citizen pays the fee in the sandbox gateway, the leader approves and signs, the citizen downloads
+    the signed result and checks it on the page its QR code opens; a tampered copy is shown as invalid."""
+    import re
+
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import spec_of
+    from motcua.core.demo import DEMO_CITIZENS
+    from motcua.core.testing import sample_submission
+    from motcua.dossiers import services
+
+    base = live_server.url
+    settings.PUBLIC_URL = base
+    an = DEMO_CITIZENS[0]
+    spec = spec_of(Procedure.objects.get(code="3.000333").current_version)
+    code = services.submit(sample_submission(spec), services.citizen_actor(an.id_number, an.name, 2))[0].code
+
+    receiver = official_page(browser, base, "hanoi.ca.motcua")
+    act(receiver, base, code, "receive")
+    act(receiver, base, code, "forward")
+    specialist = official_page(browser, base, "hanoi.ca.chuyenvien")
+    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
+    specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
+    assert "200.000" in specialist.inner_text("[data-testid=fee-quote]")
+    shot(specialist, "20-fee-from-catalog")
+    specialist.click("details[data-action=request_payment] button[type=submit]")
+    specialist.wait_for_load_state()
+    assert "nghĩa vụ tài chính" in specialist.inner_text("[data-testid=status]")
+
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    citizen.goto(f"{base}/ho-so/{code}/")
+    citizen.wait_for_selector("#id_username")
+    citizen.fill("#id_username", an.id_number)
+    citizen.fill("#id_password", "motcua-demo")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_selector("[data-testid=fee-due]")
+    assert "200.000" in citizen.inner_text("[data-testid=fee-due]")
+    shot(citizen, "21-fee-due")
+    citizen.click("[data-testid=fee-due] button")
+    citizen.wait_for_selector("[data-testid=sandbox-amount]")
+    assert "200.000" in citizen.inner_text("[data-testid=sandbox-amount]")
+    shot(citizen, "22-sandbox-gateway")
+    citizen.click("button[value=pay]")
+    citizen.wait_for_selector("[data-testid=issued-documents]")
+    assert "Đang xử lý" in citizen.inner_text("[data-testid=status]")
+    assert "Biên lai" in citizen.inner_text("[data-testid=issued-documents]")
+    shot(citizen, "23-paid-receipt")
+
+    for username, action in (("hanoi.ca.chuyenvien", "forward"), ("hanoi.ca.lanhdao", "complete"),
+                             ("hanoi.ca.motcua", "return_result")):
+        page = official_page(browser, base, username)
+        act(page, base, code, action)
+        if action == "complete":
+            assert "Đã xử lý xong" in page.inner_text("[data-testid=status]")
+            shot(page, "24-approved-and-signed")
+
+    citizen.goto(f"{base}/ho-so/{code}/")
+    link = citizen.get_attribute("[data-testid=download-result]", "href")
+    download = citizen.request.get(base + link)
+    assert download.ok and download.headers["content-type"] == "application/pdf"
+    data = download.body()
+    assert data.count(b"/ByteRange") == 2  # signed by the leader, then sealed by the agency
+    verify_url = re.search(r"https?://\S+/xac-thuc/[0-9a-f-]{36}", pdf_text(data)).group(0)
+    citizen.goto(verify_url)  # where the QR code leads
+    assert "verdict-ok" in citizen.get_attribute("[data-testid=verdict]", "class")
+    assert "Phiếu lý lịch tư pháp" in citizen.content()
+    shot(citizen, "25-verified-by-qr")
+
+    at = data.index(b"stream", data.index(b"/Contents")) + 20
+    forged = SHOTS / "forged.pdf"
+    forged.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+    citizen.set_input_files("#file", str(forged))
+    citizen.click("form[enctype] button[type=submit]")
+    citizen.wait_for_selector("[data-problem=tampered]")
+    shot(citizen, "26-tampered-copy-refused")
+    citizen.goto(f"{base}/kho-du-lieu/")
+    assert citizen.locator("[data-testid=wallet-doc]").count() == 2  # the result and the receipt
+    shot(citizen, "27-document-wallet")

@@ -1,0 +1,188 @@
+"""Signed results benchmark: generation + PAdES signing per second, and verifications per second.
+
+    python bench/signing.py [--documents 200] [--processes 2]
+
+Creates a throwaway PostgreSQL database, seeds the catalog and officials, and prepares birth-registration
+dossiers at the deciding step. Then it times, in one run:
+  1. render + sign: the result PDF drawn from a dossier's data and signed twice (the leader's certificate,
+     then the agency seal), no database write;
+  2. approval end to end: the leader's "complete" action, which appends to the journal, numbers, renders,
+     signs and stores the result and puts it in the wallet, in one transaction;
+  3. verification: every signature checked (integrity, chain to the trust root, revocation list);
+  4. the public verification page (GET /xac-thuc/<id>) through Django, as a QR scan does;
+and then (1) and (3) again in --processes worker processes, for the machine's throughput. It prints
+figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def line(label: str, count: int, seconds: float, samples: list[float] | None = None) -> None:
+    text = f"{label:<44} {count / seconds:>8,.1f} /s"
+    if samples and len(samples) >= 2:
+        q = statistics.quantiles(samples, n=100)
+        text += f"   p50 {q[49] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms"
+    print(text, flush=True)
+
+
+def _setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def _render_and_sign(args: tuple[list[str], int]) -> int:
+    codes, repeat = args
+    _setup_django()
+    import uuid
+
+    from django.utils import timezone
+
+    from motcua.documents import issuing
+    from motcua.documents.results import _short_title, render_result
+    from motcua.documents.signing import Signature, SignerIdentity, sign_pdf
+    from motcua.dossiers import services
+    from motcua.dossiers.lifecycle import Action, Actor, Role
+
+    done = 0
+    for _ in range(repeat):
+        for code in codes:
+            dossier = services.get_dossier(code)
+            actor = Actor("official", "hoankiem.lanhdao", "Phạm Quốc Hùng", dossier.agency.code, Role.LEADER)
+            draft = issuing.Draft(uuid.uuid4(), "000001/2026/KQ", timezone.now(), "https://example.vn/xac-thuc/x")
+            pdf = render_result(dossier, draft, (_short_title("Giấy khai sinh"), "Birth certificate"),
+                                "Phạm Quốc Hùng", Action("complete", draft.issued_at, actor))
+            sign_pdf(pdf, [Signature(SignerIdentity("official", actor.id, actor.name), "A", "Phê duyệt"),
+                           Signature(SignerIdentity("agency", dossier.agency.code, dossier.agency.name_vi), "B",
+                                     "Đóng dấu")])
+            done += 1
+    return done
+
+
+def _verify(args: tuple[list[bytes], int]) -> int:
+    datas, repeat = args
+    _setup_django()
+    from motcua.documents.signing import verify_pdf
+
+    done = 0
+    for _ in range(repeat):
+        for data in datas:
+            assert verify_pdf(data).valid
+            done += 1
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+
+    db = f"motcua_signing_bench_{os.getpid()}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db}"')
+    var = Path(f"/tmp/{db}")
+    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
+                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": str(var)})
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        for command in (["migrate"], ["seed", "--no-dossiers"]):
+            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
+        _setup_django()
+        from django.test import Client
+
+        from motcua.catalog.models import Procedure
+        from motcua.catalog.services import spec_of
+        from motcua.core.testing import official_actor, sample_submission
+        from motcua.documents.models import IssuedDocument
+        from motcua.dossiers import services
+        from motcua.dossiers.lifecycle import Role
+
+        print(f"motcua signing benchmark — {os.cpu_count()} CPUs, PostgreSQL, RSA-2048, "
+              f"{args.documents} documents, 2 signatures each")
+        spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
+        citizen = services.citizen_actor("001090012345", "Nguyễn Văn An", 2)
+        receiver = official_actor("H01.X00070.UB", Role.RECEIVER)
+        specialist = official_actor("H01.X00070.UB", Role.SPECIALIST)
+        leader = official_actor("H01.X00070.UB", Role.LEADER)
+        codes = []
+        for _ in range(args.documents):
+            code = services.submit(sample_submission(spec), citizen)[0].code
+            for actor, kind in ((receiver, "receive"), (receiver, "forward"), (specialist, "forward")):
+                services.act(code, kind, actor)
+            codes.append(code)
+
+        _render_and_sign((codes[:2], 1))  # certificates issued and keys loaded once, as in a warm server
+        samples = []
+        started = time.perf_counter()
+        for code in codes:
+            t = time.perf_counter()
+            _render_and_sign(([code], 1))
+            samples.append(time.perf_counter() - t)
+        line("render + sign (1 process)", len(codes), time.perf_counter() - started, samples)
+
+        samples = []
+        started = time.perf_counter()
+        for code in codes:
+            t = time.perf_counter()
+            services.act(code, "complete", leader, data={"outcome": "approved"})
+            samples.append(time.perf_counter() - t)
+        line("approval end to end, stored (1 process)", len(codes), time.perf_counter() - started, samples)
+
+        documents = list(IssuedDocument.objects.filter(kind="result"))
+        datas = [d.file.read() for d in documents]
+        samples = []
+        started = time.perf_counter()
+        for data in datas:
+            t = time.perf_counter()
+            _verify(([data], 1))
+            samples.append(time.perf_counter() - t)
+        line("verification (1 process)", len(datas), time.perf_counter() - started, samples)
+
+        client = Client()
+        samples = []
+        started = time.perf_counter()
+        for document in documents:
+            t = time.perf_counter()
+            assert client.get(f"/xac-thuc/{document.id}").status_code == 200
+            samples.append(time.perf_counter() - t)
+        line("verification page, GET /xac-thuc/<id>", len(documents), time.perf_counter() - started, samples)
+
+        from django.db import connections
+
+        connections.close_all()
+        n = args.processes
+        with ProcessPoolExecutor(n) as pool:
+            list(pool.map(_render_and_sign, [(codes[:1], 1)] * n))  # warm each worker
+            started = time.perf_counter()
+            done = sum(pool.map(_render_and_sign, [(codes[i::n], 1) for i in range(n)]))
+            line(f"render + sign ({n} processes)", done, time.perf_counter() - started)
+            started = time.perf_counter()
+            done = sum(pool.map(_verify, [(datas[i::n], 1) for i in range(n)]))
+            line(f"verification ({n} processes)", done, time.perf_counter() - started)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        subprocess.run(["rm", "-rf", str(var)], check=False)
+
+
+if __name__ == "__main__":
+    main()

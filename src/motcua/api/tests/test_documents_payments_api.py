@@ -1,0 +1,74 @@
+"""API for signed results, the wallet, public verification and online payment."""
+
+from django.test import Client
+
+from motcua.api.auth import CITIZEN_SESSION_KEY, issue_token
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
+from motcua.core.demo import DEMO_CITIZENS
+from motcua.core.testing import official_actor, sample_submission, walk
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Role, Status
+from motcua.identity.models import Official
+from motcua.payments import services as payments
+
+AN, BINH = DEMO_CITIZENS[0], DEMO_CITIZENS[1]
+
+
+def as_citizen(citizen) -> Client:
+    client = Client()
+    session = client.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name, "eid_level": 2}
+    session.save()
+    return client
+
+
+def submitted(code: str):
+    spec = spec_of(Procedure.objects.get(code=code).current_version)
+    return services.submit(sample_submission(spec), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+
+
+def test_results_wallet_file_and_public_verification(seeded):
+    dossier = submitted("1.001193")
+    walk(dossier.code, Status.PROCESSED)
+    an = as_citizen(AN)
+    docs = an.get(f"/api/dossiers/{dossier.code}/documents").json()
+    assert [d["kind"] for d in docs] == ["result"] and docs[0]["verify_url"].endswith(docs[0]["id"])
+    assert [d["id"] for d in an.get("/api/wallet").json()] == [docs[0]["id"]]
+    pdf = an.get(docs[0]["file_url"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert as_citizen(BINH).get(docs[0]["file_url"]).status_code == 403
+    check = Client().get(f"/api/documents/{docs[0]['id']}/verification").json()  # public, no login
+    assert check["valid"] and check["problems"] == [] and len(check["signatures"]) == 2
+    assert Client().get("/api/documents/00000000-0000-0000-0000-000000000000/verification").status_code == 404
+    assert Client().get("/api/documents/not-a-uuid/verification").status_code in (404, 422)
+
+
+def test_payment_over_the_api(seeded):
+    dossier = submitted("3.000333")
+    receiver = official_actor(dossier.agency.code, Role.RECEIVER)
+    services.act(dossier.code, "receive", receiver)
+    services.act(dossier.code, "forward", receiver)
+    an = as_citizen(AN)
+    early = an.post(f"/api/dossiers/{dossier.code}/payments")
+    assert early.status_code == 409 and "detail" in early.json()
+    payments.request_payment(dossier.code, official_actor(dossier.agency.code, Role.SPECIALIST))
+    started = an.post(f"/api/dossiers/{dossier.code}/payments")
+    assert started.status_code == 201
+    body = started.json()
+    assert body["amount"] == 200000 and "vnp_SecureHash=" in body["payment_url"]
+    assert as_citizen(BINH).post(f"/api/dossiers/{dossier.code}/payments").status_code == 403
+
+
+def test_request_payment_action_refuses_unknown_exemptions(seeded):
+    dossier = submitted("3.000333")
+    receiver = official_actor(dossier.agency.code, Role.RECEIVER)
+    services.act(dossier.code, "receive", receiver)
+    services.act(dossier.code, "forward", receiver)
+    token = issue_token(Official.objects.get(agency__code=dossier.agency.code, role="specialist"))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(f"/api/dossiers/{dossier.code}/request-payment", {"exemption": "made up"},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "exemption"
+    ok = client.post(f"/api/dossiers/{dossier.code}/request-payment", {}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"]["code"] == 6
