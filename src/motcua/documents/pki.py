@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -22,12 +23,13 @@ class Credential:
     cert_pem: bytes
     key_pem: bytes
 
-    @property
+    @cached_property
     def certificate(self) -> x509.Certificate:
         return x509.load_pem_x509_certificate(self.cert_pem)
 
-    @property
+    @cached_property
     def private_key(self):
+        # Parsing an RSA key checks it, which costs tens of milliseconds: done once per credential.
         return serialization.load_pem_private_key(self.key_pem, password=None)
 
 

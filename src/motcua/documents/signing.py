@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePri
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -180,11 +181,28 @@ def _backend(key: str, pki_dir: str) -> SignerBackend:
     return BACKENDS[key]()
 
 
+_crl_cache: dict[tuple, tuple[datetime, bytes]] = {}
+CRL_REBUILD_AFTER = timedelta(hours=1)
+
+
 def revocation_list(ca_backend: DevelopmentCA) -> bytes:
-    """The development CA's CRL, rebuilt from the certificates recorded as revoked."""
-    revoked = [(int(serial, 16), at) for serial, at in
-               Certificate.objects.filter(revoked_at__isnull=False).values_list("serial", "revoked_at")]
-    return pki.build_crl(ca_backend.ca, revoked)
+    """The development CA's CRL, from the certificates recorded as revoked; rebuilt (signed again) when a
+    revocation is recorded or after an hour, not for every verification."""
+    revoked = Certificate.objects.filter(revoked_at__isnull=False)
+    state = (ca_backend.ca.cert_pem, *revoked.aggregate(n=Count("id"), last=Max("revoked_at")).values())
+    cached = _crl_cache.get(state)
+    if cached and timezone.now() - cached[0] < CRL_REBUILD_AFTER:
+        return cached[1]
+    der = pki.build_crl(ca_backend.ca, [(int(serial, 16), at) for serial, at in
+                                        revoked.values_list("serial", "revoked_at")])
+    _crl_cache.clear()
+    _crl_cache[state] = (timezone.now(), der)
+    return der
+
+
+# Room kept in the PDF for each CMS signature. Reserving it up front spares pyHanko a dry-run signature to
+# estimate the size (a third of the signing time); 8 KiB holds an RSA-4096 signature with a 3-certificate chain.
+SIGNATURE_BYTES_RESERVED = 8192
 
 
 @dataclass(frozen=True)
@@ -205,7 +223,7 @@ def sign_pdf(pdf: bytes, signatures: list[Signature]) -> tuple[bytes, list[Certi
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(field_name=sig.field_name, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason=sig.reason, location=sig.location)
-        pdf = signers.sign_pdf(writer, meta, signer=signer).getvalue()
+        pdf = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES_RESERVED).getvalue()
         used.append(certificate)
     return pdf, used
 
