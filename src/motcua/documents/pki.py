@@ -68,13 +68,20 @@ def new_ca(name: str = "motcua Development Root CA", years: int = 20, now: datet
 
 def issue(ca: Credential, common_name: str, organisation: str = "", uid: str = "", years: int = 3,
           crl_url: str = "", now: datetime | None = None) -> Credential:
-    """A document-signing certificate (non-repudiation) for an agency seal or an official."""
-    now = now or datetime.now(UTC)
+    """A new key and its document-signing certificate, for an agency seal or an official."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    cert = certify(ca, key.public_key(), common_name, organisation, uid, years, crl_url, now)
+    return Credential(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
+
+
+def certify(ca: Credential, public_key, common_name: str, organisation: str = "", uid: str = "", years: int = 3,
+            crl_url: str = "", now: datetime | None = None) -> x509.Certificate:
+    """A document-signing certificate (non-repudiation) for a public key, e.g. one generated inside a token."""
+    now = now or datetime.now(UTC)
     ca_cert = ca.certificate
     builder = (
         x509.CertificateBuilder().subject_name(_name(common_name, organisation, uid))
-        .issuer_name(ca_cert.subject).public_key(key.public_key())
+        .issuer_name(ca_cert.subject).public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -82,15 +89,14 @@ def issue(ca: Credential, common_name: str, organisation: str = "", uid: str = "
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
                                      crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
     )
     if crl_url:
         builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
             crl_issuer=None)]), critical=False)
-    cert = builder.sign(ca.private_key, hashes.SHA256())
-    return Credential(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
+    return builder.sign(ca.private_key, hashes.SHA256())
 
 
 def build_crl(ca: Credential, revoked: list[tuple[int, datetime]], now: datetime | None = None,

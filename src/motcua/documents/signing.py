@@ -25,7 +25,7 @@ from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.general import SigningError, get_pyca_cryptography_hash
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -170,6 +170,37 @@ def _pkcs12_signer(path: str, mtime: float) -> signers.Signer:
     key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), _passphrase())
     return _InMemoryKeySigner(key, signing_cert=_asn1(cert),
                               cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in chain]))
+
+
+@BACKENDS.register("pkcs11")
+class Pkcs11Token(SignerBackend):
+    """Keys that never leave a token (HSM, USB token): the private key and its certificate carry the label
+    ``<agency code>`` or ``<official username>`` on the token named by ``PKCS11_TOKEN``."""
+
+    def signer_for(self, identity: SignerIdentity) -> tuple[signers.Signer, Certificate]:
+        from pkcs11.exceptions import PKCS11Error
+        from pyhanko.sign import pkcs11 as pyhanko_pkcs11
+
+        try:
+            signer = pyhanko_pkcs11.PKCS11Signer(_pkcs11_session(), key_label=identity.code,
+                                                 cert_label=identity.code)
+            cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
+        except (PKCS11Error, SigningError) as exc:
+            raise SigningUnavailable(f"no key labelled {identity.code} on the token: {exc}") from exc
+        return signer, register_certificate(cert, identity)
+
+
+@functools.lru_cache(maxsize=1)
+def _pkcs11_session():
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as pyhanko_pkcs11
+
+    config = settings.SIGNING
+    if not config["PKCS11_MODULE"]:
+        raise SigningUnavailable("MOTCUA_SIGNING_PKCS11_MODULE is not set")
+    return pyhanko_pkcs11.open_pkcs11_session(config["PKCS11_MODULE"],
+                                              token_criteria=TokenCriteria(label=config["PKCS11_TOKEN"] or None),
+                                              user_pin=config["PASSPHRASE"])
 
 
 def backend() -> SignerBackend:

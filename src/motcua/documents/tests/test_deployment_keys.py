@@ -1,0 +1,83 @@
+"""A deployment's own keys: PKCS#12 files, and a PKCS#11 token (SoftHSM, the software token that stands in
+for an HSM or a USB token) whose keys are generated on the token and never leave it."""
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
+
+from motcua.documents import pki, signing
+from motcua.documents.signing import Signature, SignerIdentity, SigningUnavailable
+from motcua.dossiers.pdf import OfficialForm
+
+SOFTHSM = next((p for p in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+                if Path(p).exists()), None)
+AGENCY = SignerIdentity("agency", "H01.X00070.UB", "Ủy ban nhân dân phường Hoàn Kiếm")
+
+
+def blank_pdf() -> bytes:
+    pdf = OfficialForm()
+    pdf.add_page()
+    pdf.font(11)
+    pdf.cell(0, 10, "Văn bản thử")
+    return bytes(pdf.output())
+
+
+@pytest.fixture
+def deployment_ca(tmp_path, settings):
+    ca = pki.new_ca("Deployment Root CA")
+    (tmp_path / "root.pem").write_bytes(ca.cert_pem)
+    yield ca
+    signing._backend.cache_clear()
+    signing._pkcs11_session.cache_clear()
+
+
+def use(settings, tmp_path, **changes):
+    settings.SIGNING = {**settings.SIGNING, "TRUST_ROOTS": [str(tmp_path / "root.pem")], **changes}
+    signing._backend.cache_clear()
+
+
+def test_pkcs12_files(db, tmp_path, settings, deployment_ca):
+    credential = pki.issue(deployment_ca, AGENCY.name, AGENCY.name)
+    (tmp_path / f"{AGENCY.code}.p12").write_bytes(pki.to_pkcs12(credential, deployment_ca, b"mat-khau"))
+    use(settings, tmp_path, BACKEND="pkcs12", PKCS12_DIR=str(tmp_path), PASSPHRASE="mat-khau")
+    signed, certificates = signing.sign_pdf(blank_pdf(), [Signature(AGENCY, "Seal", "Đóng dấu")])
+    check = signing.verify_pdf(signed)
+    assert check.valid and certificates[0].owner_code == AGENCY.code and certificates[0].key_pem == ""
+    with pytest.raises(SigningUnavailable):
+        signing.sign_pdf(blank_pdf(), [Signature(SignerIdentity("official", "nobody", "X"), "S", "x")])
+
+
+@pytest.mark.skipif(SOFTHSM is None or shutil.which("softhsm2-util") is None, reason="SoftHSM is not installed")
+def test_pkcs11_token(db, tmp_path, settings, deployment_ca, monkeypatch):
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
+
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "motcua", "--pin", "123456",
+                    "--so-pin", "654321"], check=True, capture_output=True)
+    token = pkcs11.lib(SOFTHSM).get_token(token_label="motcua")
+    with token.open(rw=True, user_pin="123456") as session:
+        public, _private = session.generate_keypair(KeyType.RSA, 2048, label=AGENCY.code, store=True)
+        numbers = RSAPublicNumbers(int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
+                                   int.from_bytes(public[Attribute.MODULUS], "big"))
+        cert = pki.certify(deployment_ca, numbers.public_key(), AGENCY.name, AGENCY.name)
+        session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE,
+                               Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.TOKEN: True,
+                               Attribute.LABEL: AGENCY.code, Attribute.SUBJECT: cert.subject.public_bytes(),
+                               Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
+    use(settings, tmp_path, BACKEND="pkcs11", PKCS11_MODULE=SOFTHSM, PKCS11_TOKEN="motcua", PASSPHRASE="123456")
+    signing._pkcs11_session.cache_clear()
+    signed, certificates = signing.sign_pdf(blank_pdf(), [Signature(AGENCY, "Seal", "Đóng dấu")])
+    assert signing.verify_pdf(signed).valid
+    assert certificates[0].serial == format(cert.serial_number, "x")
+    with pytest.raises(SigningUnavailable):
+        signing.sign_pdf(blank_pdf(), [Signature(SignerIdentity("official", "nobody", "X"), "S", "x")])
+    assert io.BytesIO(signed).read(5) == b"%PDF-"
