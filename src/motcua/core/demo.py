@@ -161,7 +161,26 @@ def seed_dossiers() -> int:
             who = actors[kind] or (receiver if dossier.step == 0 else specialist)
             reason = "Thiếu bản sao giấy tờ tùy thân của người đi khai sinh." if kind == "request_supplement" else ""
             dossier, _ = services.act(dossier.code, kind, who, reason, {}, now=at + timedelta(minutes=10 * (i + 1)))
-    return len(plans)
+    return len(plans) + seed_dossier_owing_a_fee(citizen, actor, now - timedelta(days=1))
+
+
+def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
+    """A judicial record certificate waiting for its 200.000 đ fee: try paying it in the sandbox gateway."""
+    from motcua.payments.services import request_payment
+
+    sub = services.Submission(
+        procedure_code="3.000333", channel="online", applicant_id_number=citizen.id_number,
+        applicant_name=citizen.name, applicant_phone=citizen.phone, province_code="01",
+        form={"certificate_type": "1", "purpose": "Bổ sung hồ sơ xin việc", "copies": 1, "result_form": "electronic",
+              "residence_history": "Từ 2004 đến nay: Phường Hoàn Kiếm, Thành phố Hà Nội"},
+        evidence=["to_khai"],
+    )
+    dossier, _ = services.submit(sub, actor, now=at)
+    receiver, specialist = (_official_actor(f"hanoi.ca.{s}") for s in ("motcua", "chuyenvien"))
+    services.act(dossier.code, "receive", receiver, now=at + timedelta(minutes=20))
+    services.act(dossier.code, "forward", receiver, now=at + timedelta(minutes=30))
+    request_payment(dossier.code, specialist)
+    return 1
 
 
 @transaction.atomic
