@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.payments",
+    "motcua.metrics",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -199,6 +200,10 @@ PAYMENTS = {
     "API_URL": os.environ.get("MOTCUA_VNPAY_API_URL", ""),
 }
 SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
+
+# Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
+# a deployment sets 0 and runs `motcua outbox run` workers.
+OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -13,6 +13,7 @@ urlpatterns = [
     path("eid/", include(provider_endpoints)),
     path("xac-thuc/", include("motcua.documents.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("chi-so/", include("motcua.metrics.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.SANDBOX_GATEWAY:  # the bundled test gateway; a production deployment turns it off

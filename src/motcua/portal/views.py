@@ -20,6 +20,8 @@ from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.identity import oidc
+from motcua.metrics import ratings
+from motcua.metrics.models import Rating
 from motcua.payments import services as payments
 from motcua.portal import intake
 from motcua.registries.access import Purpose, access_log_for
@@ -231,7 +233,31 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
         "issued": found.issued_documents.order_by("issued_at"),
         "payments": found.payments.order_by("-created_at"),
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
+        "rating": Rating.objects.filter(dossier=found).first(),
+        "can_rate": ratings.can_rate(found, state), "rating_scores": RATING_SCORES,
     })
+
+
+RATING_SCORES = ((5, "Rất hài lòng", "Very satisfied"), (4, "Hài lòng", "Satisfied"),
+                 (3, "Bình thường", "Neutral"), (2, "Không hài lòng", "Dissatisfied"),
+                 (1, "Rất không hài lòng", "Very dissatisfied"))
+
+
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """Once the result is returned, the applicant rates the service (and may complain): it feeds the index."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    actor, found, state = _own_dossier(request, code)
+    if found is None:
+        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+    try:
+        ratings.rate(found, state, actor, request.POST.get("score", ""), request.POST.get("complaint", ""))
+        messages.success(request, _("Thank you: your rating has been recorded."))
+    except ratings.RatingError as exc:
+        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+        return redirect(f"{reverse('portal:dossier', args=[code])}#rating")
+    return redirect("portal:dossier", code=code)
 
 
 @require_POST

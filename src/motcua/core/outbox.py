@@ -1,0 +1,73 @@
+"""Write events in the caller's transaction; drain them to the registered consumers in batches.
+
+Draining takes a batch with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL), so several workers can share
+the work; each consumer must be idempotent (a batch may be seen again after a crash). In the demo and tests
+(``settings.OUTBOX_INLINE``) a batch is drained right after each commit, so figures are live without a
+worker; a deployment runs ``motcua outbox run`` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from motcua.core.models import OutboxCursor, OutboxEvent
+
+log = logging.getLogger(__name__)
+Consumer = Callable[[list[OutboxEvent]], None]
+CONSUMERS: dict[str, Consumer] = {}
+
+
+def consumer(name: str) -> Callable[[Consumer], Consumer]:
+    def register(fn: Consumer) -> Consumer:
+        CONSUMERS[name] = fn
+        return fn
+
+    return register
+
+
+def publish(topic: str, key: str, payload: dict | None = None) -> None:
+    OutboxEvent.objects.create(topic=topic, key=key[:100], payload=payload or {})
+    if settings.OUTBOX_INLINE:
+        transaction.on_commit(drain, robust=True)
+
+
+def drain(limit: int = 1000) -> int:
+    """Hand one batch of pending events to every consumer; returns how many events were processed."""
+    with transaction.atomic():
+        pending = OutboxEvent.objects.filter(processed_at__isnull=True).order_by("id")
+        if connection.vendor == "postgresql":
+            pending = pending.select_for_update(skip_locked=True)
+        events = list(pending[:limit])
+        if not events:
+            return 0
+        for fn in CONSUMERS.values():
+            fn(events)
+        OutboxEvent.objects.filter(id__in=[e.id for e in events]).update(processed_at=timezone.now())
+        cursor, _ = OutboxCursor.objects.select_for_update().get_or_create(name="default")
+        cursor.last_event_id = max(cursor.last_event_id, events[-1].id)
+        cursor.save()
+    return len(events)
+
+
+def last_processed() -> int:
+    return OutboxCursor.objects.filter(name="default").values_list("last_event_id", flat=True).first() or 0
+
+
+def run(poll_seconds: float = 0.5, once: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """Drain until nothing is pending (``once``), or forever, sleeping when idle."""
+    total = 0
+    while True:
+        done = drain()
+        total += done
+        if progress and done:
+            progress(total)
+        if not done:
+            if once:
+                return total
+            time.sleep(poll_seconds)

@@ -1,0 +1,65 @@
+"""Roll-up tables of the service index, kept up to date from the outbox, and citizens' ratings."""
+
+from django.db import models
+
+# Scope levels: national; province; commune; agency; procedure; procedure within a province / commune / agency.
+LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan"), ("F", "Thủ tục"),
+          ("PF", "Thủ tục trong tỉnh"), ("CF", "Thủ tục trong xã"), ("AF", "Thủ tục của cơ quan")]
+
+
+class KpiCounter(models.Model):
+    """Sum of one counter (see ``index766.COUNTERS``) over the dossiers of a scope received in a month."""
+
+    level = models.CharField(max_length=2, choices=LEVELS)
+    scope = models.CharField(max_length=60)  # province/commune/agency/procedure code, "parent|procedure" for xF
+    parent = models.CharField(max_length=40, blank=True)  # for drill-down: the province of a commune, …
+    month = models.DateField()  # first day of the month of receipt
+    name = models.CharField(max_length=30)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "month", "name"], name="unique_kpi_counter")]
+        indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]
+
+
+class KpiOpenDue(models.Model):
+    """Unfinished dossiers of a scope and month by due date: "still within the deadline" depends on the day
+    the figures are read, so it is counted then (due date ≥ today) from this small table."""
+
+    level = models.CharField(max_length=2, choices=LEVELS)
+    scope = models.CharField(max_length=60)
+    parent = models.CharField(max_length=40, blank=True)
+    month = models.DateField()
+    due_date = models.DateField()  # 9999-12-31: no running clock (not received yet, or paused for the citizen)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "month", "due_date"],
+                                               name="unique_kpi_open_due")]
+        indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]
+
+
+class DossierFact(models.Model):
+    """What one dossier contributes to the roll-ups, as last applied: the next change is applied as a
+    difference, so replaying an event changes nothing."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="fact")
+    month = models.DateField()
+    scopes = models.JSONField(default=list)  # [[level, scope, parent], …]
+    counters = models.JSONField(default=dict)
+    open_due = models.DateField(null=True)
+
+
+class Rating(models.Model):
+    """The citizen's rating once the result is returned (1 very dissatisfied … 5 very satisfied), and an
+    optional complaint."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    complaint = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def dissatisfied(self) -> bool:
+        return self.score <= 2 or bool(self.complaint.strip())

@@ -1,0 +1,242 @@
+"""Reading the index from the roll-up tables: a few grouped queries over small tables, never the dossiers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from motcua.catalog import divisions
+from motcua.catalog.models import Agency, Procedure
+from motcua.catalog.services import spec_of
+from motcua.metrics.index766 import Counts, Index, index
+from motcua.metrics.models import KpiCounter, KpiOpenDue
+
+CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "month" | "quarter" | "year"
+    year: int
+    number: int = 1  # month or quarter number
+
+    @property
+    def first_month(self) -> date:
+        month = {"month": self.number, "quarter": 3 * self.number - 2, "year": 1}[self.kind]
+        return date(self.year, month, 1)
+
+    @property
+    def last_month(self) -> date:
+        month = {"month": self.number, "quarter": 3 * self.number, "year": 12}[self.kind]
+        return date(self.year, month, 1)
+
+    @property
+    def label(self) -> str:
+        return {"month": f"{self.number:02d}/{self.year}", "quarter": f"Q{self.number}/{self.year}",
+                "year": str(self.year)}[self.kind]
+
+    @classmethod
+    def parse(cls, kind: str | None, year: str | None, number: str | None, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        kind = kind if kind in ("month", "quarter", "year") else "year"
+        try:
+            y = int(year) if year else today.year
+        except ValueError:
+            y = today.year
+        y = min(max(y, 2000), 2100)
+        limit = {"month": 12, "quarter": 4, "year": 1}[kind]
+        default = {"month": today.month, "quarter": (today.month - 1) // 3 + 1, "year": 1}[kind]
+        try:
+            n = int(number) if number else default
+        except ValueError:
+            n = default
+        return cls(kind, y, min(max(n, 1), limit))
+
+
+@dataclass(frozen=True)
+class CatalogFacts:
+    procedures: int
+    online: int
+    with_fee: int
+    complete_info: int
+    population_data: int
+
+
+@lru_cache(maxsize=1)
+def _catalog_specs() -> tuple:
+    return tuple(spec_of(p.current_version) for p in Procedure.objects.select_related("current_version"))
+
+
+def catalog_facts(level: str, scope: str) -> CatalogFacts:
+    """Procedures that apply to a scope: all for the country and a province; the commune's for a commune;
+    the agency type's for an agency; one for a procedure."""
+    specs = _catalog_specs()
+    if level == "C":
+        specs = [s for s in specs if s.level == "commune"]
+    elif level == "A":
+        agency = _agency(scope)
+        specs = [s for s in specs if agency and s.agency_type == agency.agency_type]
+    elif level in ("F", "PF", "CF", "AF"):
+        code = scope.split("|")[-1]
+        specs = [s for s in specs if s.code == code]
+
+    def complete(s) -> bool:  # the 7 components of Decree 63/2010 Art. 8(2)
+        return all((s.name_vi, s.evidence, s.workflow.steps, s.statutory_days is not None, s.agency_type,
+                    s.legal_basis, s.result_vi)) and s.fees is not None
+
+    return CatalogFacts(
+        procedures=len(specs), online=sum(1 for s in specs if s.online_level in ("full", "partial")),
+        with_fee=sum(1 for s in specs if s.fees.counter or s.fees.online),
+        complete_info=sum(1 for s in specs if complete(s)),
+        population_data=sum(1 for s in specs if any((f.registry or "") in ("population", "residence")
+                                                    for f in s.fields) or any(e.source in ("population", "residence")
+                                                                              for e in s.evidence)))
+
+
+@lru_cache(maxsize=8192)
+def _agency(code: str) -> Agency | None:
+    return Agency.objects.filter(code=code).first()
+
+
+def clear_caches() -> None:
+    _catalog_specs.cache_clear()
+    _agency.cache_clear()
+
+
+def counts_by_scope(level: str, period: Period, parent: str | None = None, scope: str | None = None,
+                    today: date | None = None) -> dict[str, Counts]:
+    """Summed counters of every scope of ``level`` (under ``parent``, or one ``scope``) for the period."""
+    today = today or timezone.localdate()
+    filters = {"level": level, "month__gte": period.first_month, "month__lte": period.last_month}
+    if parent is not None:
+        filters["parent"] = parent
+    if scope is not None:
+        filters["scope"] = scope
+    sums: dict[str, dict] = defaultdict(dict)
+    for row in KpiCounter.objects.filter(**filters).values("scope", "name").annotate(total=Sum("value")):
+        sums[row["scope"]][row["name"]] = row["total"]
+    for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("scope").annotate(
+            total=Sum("count")):
+        sums[row["scope"]]["open_within_deadline"] = row["total"]
+    used = _children_with(level, period, parent, scope, ("online", "paid_online"))
+    out = {}
+    for code, values in sums.items():
+        facts = catalog_facts(level, code)
+        counts = Counts.from_mapping(values)
+        counts.procedures, counts.procedures_online = facts.procedures, facts.online
+        counts.procedures_with_fee, counts.procedures_complete_info = facts.with_fee, facts.complete_info
+        counts.procedures_using_population_data = facts.population_data
+        counts.procedures_online_used = used["online"].get(code, 0)
+        counts.procedures_paid_online = used["paid_online"].get(code, 0)
+        out[code] = counts
+    return out
+
+
+def _children_with(level: str, period: Period, parent: str | None, scope: str | None,
+                   names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Per scope, how many of its procedures have a positive counter (received online, paid online)."""
+    child = CHILD_LEVEL.get(level)
+    result: dict[str, dict[str, int]] = {name: defaultdict(int) for name in names}
+    if child is None:
+        return result
+    filters = {"level": child, "name__in": names, "month__gte": period.first_month, "month__lte": period.last_month}
+    if level == "N":
+        rows = KpiCounter.objects.filter(**filters).values("scope", "name").annotate(total=Sum("value"))
+        for row in rows:
+            if row["total"] > 0:
+                result[row["name"]][""] += 1
+        return result
+    if scope is not None:
+        filters["parent"] = scope
+    elif parent is not None:
+        # children of every scope under ``parent``: their parent is one of those scopes
+        filters["parent__in"] = KpiCounter.objects.filter(level=level, parent=parent).values("scope")
+    for row in KpiCounter.objects.filter(**filters).values("parent", "scope", "name").annotate(total=Sum("value")):
+        if row["total"] > 0:
+            result[row["name"]][row["parent"]] += 1
+    return result
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    counts: Counts
+    index: Index
+    rank: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        metric = self.index.group("progress").metrics[0]
+        return metric.ratio
+
+    @property
+    def online_rate(self) -> float | None:
+        return self.counts.online / self.counts.received if self.counts.received else None
+
+
+def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None,
+            only: set[str] | None = None) -> list[Row]:
+    rows = []
+    for code, counts in counts_by_scope(level, period, parent).items():
+        if only is not None and code not in only:
+            continue
+        rows.append(Row(code, (names or {}).get(code, code), counts, index(counts)))
+    rows.sort(key=lambda r: (-r.index.score, -r.counts.received, r.code))
+    for i, row in enumerate(rows, 1):
+        row.rank = i
+    return rows
+
+
+def headline(level: str = "N", scope: str = "", period: Period | None = None) -> dict:
+    """The figures national reports quote."""
+    period = period or Period.parse(None, None, None)
+    counts = counts_by_scope(level, period, scope=scope).get(scope, Counts())
+    result = index(counts)
+    return {
+        "received": counts.received, "online": counts.online,
+        "online_share": counts.online / counts.received if counts.received else None,
+        "on_time_share": result.group("progress").metrics[0].ratio,
+        "paid_online": counts.paid_online, "paid_online_amount": counts.paid_online_amount,
+        "finished": counts.finished, "score": result.score, "index": result,
+    }
+
+
+def trend(level: str, scope: str, year: int, today: date | None = None) -> list[dict]:
+    """Month by month: dossiers received, on-time share and online share (for the trend chart); two queries."""
+    today = today or timezone.localdate()
+    filters = {"level": level, "scope": scope, "month__year": year}
+    sums: dict[date, dict] = defaultdict(dict)
+    for row in KpiCounter.objects.filter(**filters, name__in=("received", "online", "finished_on_time")).values(
+            "month", "name").annotate(total=Sum("value")):
+        sums[row["month"]][row["name"]] = row["total"]
+    for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("month").annotate(total=Sum("count")):
+        sums[row["month"]]["open_within_deadline"] = row["total"]
+    points = []
+    for month in sorted(sums):
+        values = sums[month]
+        received = values.get("received", 0)
+        if received:
+            on_time = values.get("finished_on_time", 0) + values.get("open_within_deadline", 0)
+            points.append({"month": month.month, "received": received, "on_time": min(1.0, on_time / received),
+                           "online": values.get("online", 0) / received})
+    return points
+
+
+def names_for(level: str, codes) -> dict[str, str]:
+    if level == "P":
+        return {c: d.name for c, d in divisions.provinces().items()}
+    if level == "C":
+        communes = divisions.communes()
+        return {c: communes[c].name for c in codes if c in communes}
+    if level == "A":
+        return dict(Agency.objects.filter(code__in=list(codes)).values_list("code", "name_vi"))
+    if level in ("F", "PF", "CF", "AF"):
+        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        return {c: titles.get(c.split("|")[-1], c) for c in codes}
+    return {}

@@ -1,0 +1,216 @@
+"""From dossiers to the index's roll-up tables.
+
+Every recorded action publishes ``dossier.changed`` to the outbox in its own transaction. The consumer
+recomputes each changed dossier's *fact* (its counters, scopes, month and open due date), applies the
+difference from the fact it applied last time to :class:`KpiCounter` and :class:`KpiOpenDue`, and keeps the
+new fact. :func:`rebuild` recomputes every fact by folding the journals and must give identical tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from motcua.calendar import default_calendar
+from motcua.catalog.services import spec_of
+from motcua.core import outbox
+from motcua.core.models import OutboxEvent
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.lifecycle import Action, DossierState, Status, fold, local_date
+from motcua.dossiers.models import Dossier
+from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue
+
+TOPIC = "dossier.changed"
+NO_CLOCK = date(9999, 12, 31)  # not received yet, or paused for the citizen: within the deadline
+PAST = date(1, 1, 1)  # more than one supplement request: late whatever the dates say
+
+
+@dossiers.on_action
+def _publish(dossier: Dossier, action: Action, state: DossierState) -> None:
+    outbox.publish(TOPIC, dossier.code, {"action": action.kind, "version": state.version})
+
+
+def changed(dossier: Dossier) -> None:
+    """For changes outside the journal (a rating, a revoked result)."""
+    outbox.publish(TOPIC, dossier.code, {})
+
+
+@dataclass(frozen=True)
+class Fact:
+    month: date
+    scopes: tuple[tuple[str, str, str], ...]
+    counters: dict[str, int]
+    open_due: date | None
+
+    def as_row(self) -> dict:
+        return {"month": self.month, "scopes": [list(s) for s in self.scopes], "counters": self.counters,
+                "open_due": self.open_due}
+
+
+def scopes_of(dossier: Dossier) -> tuple[tuple[str, str, str], ...]:
+    procedure = dossier.procedure_version.procedure.code
+    agency = dossier.competent_agency
+    province = dossier.province_code or agency.province_code
+    scopes = [("N", "", ""), ("F", procedure, ""), ("A", agency.code, province), ("AF", f"{agency.code}|{procedure}",
+                                                                                   agency.code)]
+    if province:
+        scopes += [("P", province, ""), ("PF", f"{province}|{procedure}", province)]
+    if dossier.commune_code:
+        scopes += [("C", dossier.commune_code, province), ("CF", f"{dossier.commune_code}|{procedure}",
+                                                            dossier.commune_code)]
+    return tuple(scopes)
+
+
+def fact_of(dossier: Dossier, state: DossierState, origins: set[str], result_ids: int, rating) -> Fact:
+    """``origins``: how the dossier's evidence files came (upload, scan, wallet); ``result_ids``: signed results
+    issued; ``rating``: the citizen's rating or None."""
+    finished = state.finished_at is not None
+    late_by_supplements = state.supplements > 1
+    on_time = finished and not late_by_supplements and (
+        state.due_date is None or local_date(state.finished_at) <= state.due_date)
+    used_registry = any(p.get("source") == "registry" or p.get("found") for p in dossier.provenance.values())
+    counters = {
+        "received": 1, "online": int(dossier.channel == "online"), "finished": int(finished),
+        "finished_on_time": int(on_time), "has_fee": int(state.fee_due > 0), "paid_online": int(state.paid_online),
+        "paid_online_amount": state.fee_paid if state.paid_online else 0, "paid_amount": state.fee_paid,
+        "digitized": int(bool(origins) or used_registry), "reused": int(used_registry or "wallet" in origins),
+        "eid_verified": int(dossier.channel == "online"), "approved": int(state.outcome == "approved"),
+        "result_electronic": int(result_ids > 0), "result_in_wallet": int(result_ids > 0),
+        "rated": int(rating is not None), "dissatisfied": int(rating is not None and rating.dissatisfied),
+    }
+    if finished:
+        open_due = None
+    elif late_by_supplements:
+        open_due = PAST
+    elif state.due_date is None or state.paused_since is not None or state.status in (
+            Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION):
+        open_due = NO_CLOCK
+    else:
+        open_due = state.due_date
+    month = local_date(dossier.submitted_at).replace(day=1)
+    return Fact(month, scopes_of(dossier), {k: v for k, v in counters.items() if v}, open_due)
+
+
+def _facts(qs, from_journal: bool) -> Iterable[tuple[Dossier, Fact]]:
+    qs = qs.select_related("procedure_version__procedure", "competent_agency", "agency", "rating") \
+        .prefetch_related("attachments", "issued_documents")
+    if from_journal:
+        qs = qs.prefetch_related("actions")
+    for dossier in qs:
+        if from_journal:
+            state = fold(dossiers.journal(dossier), spec_of(dossier.procedure_version).workflow, default_calendar())
+        else:
+            state = dossiers.state_of(dossier)
+        rating = _rating(dossier)
+        origins = {a.origin for a in dossier.attachments.all()}
+        results = sum(1 for d in dossier.issued_documents.all() if d.kind == "result" and d.revoked_at is None)
+        yield dossier, fact_of(dossier, state, origins, results, rating)
+
+
+def _rating(dossier):
+    try:
+        return dossier.rating
+    except Dossier.rating.RelatedObjectDoesNotExist:
+        return None
+
+
+class Deltas:
+    """Differences to add to the roll-up tables, merged before they are written."""
+
+    def __init__(self) -> None:
+        self.counters: Counter = Counter()
+        self.open_due: Counter = Counter()
+
+    def add(self, fact: Fact | None, sign: int) -> None:
+        if fact is None:
+            return
+        for level, scope, parent in fact.scopes:
+            for name, value in fact.counters.items():
+                self.counters[(level, scope, parent, fact.month, name)] += sign * value
+            if fact.open_due is not None:
+                self.open_due[(level, scope, parent, fact.month, fact.open_due)] += sign
+
+    def write(self) -> None:
+        _upsert(KpiCounter._meta.db_table, ("level", "scope", "parent", "month", "name", "value"),
+                ("level", "scope", "month", "name"), "value",
+                [(*k, v) for k, v in self.counters.items() if v])
+        _upsert(KpiOpenDue._meta.db_table, ("level", "scope", "parent", "month", "due_date", "count"),
+                ("level", "scope", "month", "due_date"), "count",
+                [(*k, v) for k, v in self.open_due.items() if v])
+
+
+def _upsert(table: str, columns: tuple[str, ...], key: tuple[str, ...], total: str, rows: list[tuple]) -> None:
+    """Add to existing totals in one statement per chunk (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and
+    SQLite alike), so concurrent workers never lose an increment."""
+    if not rows:
+        return
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
+               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _stored(row: DossierFact | None) -> Fact | None:
+    if row is None:
+        return None
+    return Fact(row.month, tuple(tuple(s) for s in row.scopes), row.counters, row.open_due)
+
+
+@outbox.consumer("metrics")
+def apply_events(events) -> None:
+    codes = {e.key for e in events if e.topic == TOPIC}
+    if not codes:
+        return
+    stored = {f.dossier_id: f for f in DossierFact.objects.filter(dossier__code__in=codes)}
+    deltas = Deltas()
+    new_rows = []
+    for dossier, fact in _facts(Dossier.objects.filter(code__in=codes), from_journal=False):
+        old = _stored(stored.get(dossier.pk))
+        if old == fact:
+            continue  # a replayed or no-op event
+        deltas.add(old, -1)
+        deltas.add(fact, +1)
+        new_rows.append(DossierFact(dossier=dossier, **fact.as_row()))
+    deltas.write()
+    DossierFact.objects.bulk_create(new_rows, update_conflicts=True, unique_fields=["dossier"],
+                                    update_fields=["month", "scopes", "counters", "open_due"])
+
+
+def rebuild(progress=None, chunk: int = 2000) -> int:
+    """Recompute every figure from the journals (not from the projection) and replace the roll-ups."""
+    with transaction.atomic():
+        KpiCounter.objects.all().delete()
+        KpiOpenDue.objects.all().delete()
+        DossierFact.objects.all().delete()
+        ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
+        done = 0
+        for start in range(0, len(ids), chunk):
+            deltas = Deltas()
+            rows = []
+            for dossier, fact in _facts(Dossier.objects.filter(pk__in=ids[start:start + chunk]), from_journal=True):
+                deltas.add(fact, +1)
+                rows.append(DossierFact(dossier=dossier, **fact.as_row()))
+            deltas.write()
+            DossierFact.objects.bulk_create(rows)
+            done += len(rows)
+            if progress:
+                progress(done, len(ids))
+        # what was pending in the outbox is included now
+        OutboxEvent.objects.filter(processed_at__isnull=True, topic=TOPIC).update(processed_at=timezone.now())
+    return done
+
+
+def table_snapshot() -> tuple[dict, dict]:
+    """The roll-up tables as plain dicts, zero rows dropped (to compare an incremental run with a rebuild)."""
+    counters = {(r.level, r.scope, r.parent, r.month, r.name): r.value for r in KpiCounter.objects.all() if r.value}
+    open_due = {(r.level, r.scope, r.parent, r.month, r.due_date): r.count for r in KpiOpenDue.objects.all() if r.count}
+    return counters, open_due
+

@@ -1,0 +1,138 @@
+"""Roll-ups follow the journal through the outbox; a rebuild from the journals gives the same tables; the
+dashboard reads them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
+from motcua.core import outbox
+from motcua.core.demo import DEMO_CITIZENS, seed_dossiers
+from motcua.core.models import OutboxEvent
+from motcua.core.testing import official_actor, sample_submission, walk
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Role, Status
+from motcua.metrics import queries, rollup
+from motcua.metrics.models import DossierFact, KpiCounter, Rating
+from motcua.metrics.queries import Period
+
+AN = DEMO_CITIZENS[0]
+
+
+def drain_all() -> int:
+    total = 0
+    while done := outbox.drain():
+        total += done
+    return total
+
+
+def submit(code="1.001193", **changes):
+    spec = spec_of(Procedure.objects.get(code=code).current_version)
+    return services.submit(sample_submission(spec, **changes), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+
+
+def national(name: str, period: Period | None = None) -> int:
+    period = period or Period.parse(None, None, None)
+    return queries.counts_by_scope("N", period).get("", None).__getattribute__(name)
+
+
+@pytest.fixture
+def activity(seeded):
+    seed_dossiers()  # birth registrations in every stage, and a judicial record owing its fee
+    returned = services.get_dossier(next(d.code for d in services.Dossier.objects.filter(status=Status.RETURNED)))
+    Rating.objects.create(dossier=returned, score=2, complaint="Chờ lâu")
+    rollup.changed(returned)
+    spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
+    scan = services.IncomingFile("to_khai", "a.jpg", b"\xff\xd8\xff1")
+    return services.submit(sample_submission(spec, channel="counter", files=[scan]),
+                           official_actor("H01.X00070.UB", Role.RECEIVER))[0]
+
+
+def test_events_are_written_with_each_action_and_drained(activity):
+    assert OutboxEvent.objects.filter(processed_at__isnull=True).count() > 10
+    drain_all()
+    assert not OutboxEvent.objects.filter(processed_at__isnull=True).exists()
+    assert national("received") == services.Dossier.objects.count() == 8
+    assert national("online") == 7 and national("has_fee") == 1
+    assert national("rated") == 1 and national("dissatisfied") == 1
+    assert national("approved") == 2 and national("result_electronic") == 2
+    assert outbox.last_processed() == OutboxEvent.objects.order_by("-id").first().id
+
+
+def test_replaying_events_changes_nothing(activity):
+    drain_all()
+    before = rollup.table_snapshot()
+    OutboxEvent.objects.update(processed_at=None)  # as if a worker crashed before marking its batch
+    drain_all()
+    assert rollup.table_snapshot() == before
+
+
+def test_a_full_rebuild_from_the_journal_gives_identical_figures(activity):
+    drain_all()
+    incremental = rollup.table_snapshot()
+    assert incremental[0]
+    rollup.rebuild()
+    assert rollup.table_snapshot() == incremental
+    assert DossierFact.objects.count() == 8
+
+
+def test_figures_move_as_the_dossier_moves(seeded):
+    dossier = submit()
+    drain_all()
+    assert national("finished") == 0
+    walk(dossier.code, Status.RETURNED)
+    drain_all()
+    assert national("finished") == 1 and national("finished_on_time") == 1
+    rows = KpiCounter.objects.filter(level="CF", scope=f"{dossier.commune_code}|1.001193", name="received")
+    assert sum(r.value for r in rows) == 1
+
+
+def test_still_within_deadline_is_judged_on_the_day_it_is_read(seeded):
+    dossier = submit()
+    services.act(dossier.code, "receive", official_actor(dossier.agency.code, Role.RECEIVER))
+    drain_all()
+    state = services.state_of(services.get_dossier(dossier.code))
+    period = Period.parse(None, None, None)
+    on_due_day = queries.counts_by_scope("N", period, today=state.due_date)[""]
+    after = queries.counts_by_scope("N", period, today=state.due_date + timedelta(days=1))[""]
+    assert on_due_day.open_within_deadline == 1 and after.open_within_deadline == 0
+
+
+def test_periods():
+    assert Period.parse("quarter", "2026", "4").first_month.month == 10
+    assert Period.parse("month", "abc", "99").number == 12
+    assert Period.parse(None, None, None).kind == "year"
+
+
+def test_dashboard_pages_exports_and_events(client, activity):
+    drain_all()
+    year = timezone.localdate().year
+    page = client.get(f"/chi-so/?period=year&year={year}")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="received">8<' in html and "Thành phố Hà Nội" in html
+    assert "<svg" in html  # ranking chart and trend chart
+    province = client.get(f"/chi-so/tinh/01/?period=year&year={year}").content.decode()
+    assert "Phường Hoàn Kiếm" in province and "Đăng ký khai sinh" in province
+    commune = client.get(f"/chi-so/xa/00070/?period=year&year={year}").content.decode()
+    assert "Đăng ký khai sinh" in commune
+    assert client.get("/chi-so/tinh/99/").status_code == 404
+    csv = client.get(f"/chi-so/?period=year&year={year}&format=csv")
+    assert csv["Content-Type"].startswith("text/csv") and "Thành phố Hà Nội" in csv.content.decode("utf-8-sig")
+    xlsx = client.get(f"/chi-so/tinh/01/?period=year&year={year}&format=xlsx")
+    assert xlsx.content[:2] == b"PK"
+    partial = client.get(f"/chi-so/?period=year&year={year}&partial=1").content.decode()
+    assert "<html" not in partial and 'data-testid="received"' in partial
+
+
+def test_event_stream_says_when_figures_change(client, activity, settings):
+    from motcua.metrics import views
+
+    views.SSE_SECONDS = 1
+    drain_all()
+    response = client.get("/chi-so/su-kien/?since=0")
+    assert response["Content-Type"] == "text/event-stream"
+    body = b"".join(response.streaming_content).decode()
+    assert "event: changed" in body and f'"version": {outbox.last_processed()}' in body
+    views.SSE_SECONDS = 25

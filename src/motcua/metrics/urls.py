@@ -1,0 +1,12 @@
+from django.urls import path
+
+from motcua.metrics import views
+
+app_name = "metrics"
+urlpatterns = [
+    path("", views.scope_page, name="national"),
+    path("su-kien/", views.events, name="events"),
+    path("tinh/<str:code>/", views.scope_page, {"level": "P"}, name="province"),
+    path("xa/<str:code>/", views.scope_page, {"level": "C"}, name="commune"),
+    path("co-quan/<str:code>/", views.scope_page, {"level": "A"}, name="agency"),
+]

@@ -1,0 +1,166 @@
+"""Public dashboard of the service index: national ranking, drill-down province → commune → procedure,
+trend, live updates (server-sent events) and CSV/XLSX export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from motcua.catalog import divisions
+from motcua.catalog.models import Agency
+from motcua.core import outbox
+from motcua.metrics import charts, queries
+from motcua.metrics.queries import Period
+
+LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency"}
+# What a scope's page lists: (level of the rows, heading vi, heading en)
+CHILDREN = {
+    "N": [("P", "Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
+          ("A", "Xếp hạng các bộ, ngành", "Ministries ranked")],
+    "P": [("C", "Các xã, phường", "Communes"), ("PF", "Theo thủ tục", "By procedure")],
+    "C": [("CF", "Theo thủ tục", "By procedure")],
+    "A": [("AF", "Theo thủ tục", "By procedure")],
+}
+SSE_SECONDS = 25  # one stream per page view at most this long; the browser reconnects by itself
+
+
+def _period(request: HttpRequest) -> Period:
+    return Period.parse(request.GET.get("period"), request.GET.get("year"), request.GET.get("n"))
+
+
+def _query(period: Period) -> str:
+    return urlencode({"period": period.kind, "year": period.year, "n": period.number})
+
+
+def _scope_name(level: str, code: str) -> tuple[str, str]:
+    if level == "N":
+        return "Toàn quốc", "Whole country"
+    if level == "P" and code in divisions.provinces():
+        return divisions.provinces()[code].name, divisions.provinces()[code].name
+    if level == "C" and code in divisions.communes():
+        return divisions.communes()[code].name, divisions.communes()[code].name
+    if level == "A":
+        agency = Agency.objects.filter(code=code).first()
+        if agency:
+            return agency.name_vi, agency.name_en or agency.name_vi
+    raise Http404(code)
+
+
+def _tables(level: str, code: str, period: Period) -> list[dict]:
+    tables = []
+    for child, vi, en in CHILDREN[level]:
+        only = None
+        if child == "A":
+            ministries = set(Agency.objects.filter(level="ministry").values_list("code", flat=True))
+            only = ministries
+        rows = queries.ranking(child, period, parent=code if level != "N" else None, only=only)
+        names = queries.names_for(child, [r.code for r in rows])
+        for row in rows:
+            row.name = names.get(row.code, row.code)
+            url = LEVEL_URLS.get(child)
+            row.link = f"{reverse(url, args=[row.code])}?{_query(period)}" if url else ""
+        tables.append({"level": child, "heading_vi": vi, "heading_en": en, "rows": rows,
+                       "chart": charts.bar_chart([(r.name, r.index.score, r.link) for r in rows[:40]],
+                                                 f"{vi} — chỉ số 766") if child in ("P", "C") and rows else None})
+    return tables
+
+
+def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpResponse:
+    period = _period(request)
+    name_vi, name_en = _scope_name(level, code)
+    tables = _tables(level, code, period)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(export, tables[0]["rows"], f"chi-so-766-{level}{code}-{period.label.replace('/', '-')}")
+    head = queries.headline(level, code, period)
+    points = queries.trend(level, code, period.year)
+    context = {
+        "level": level, "code": code, "name_vi": name_vi, "name_en": name_en, "period": period,
+        "query": _query(period), "head": head, "tables": tables,
+        "trend": charts.line_chart(points, [("on_time", "Đúng hạn / on time", charts.GOOD),
+                                            ("online", "Trực tuyến / online", charts.BLUE)],
+                                   f"{name_vi} {period.year}") if points else None,
+        "years": range(2024, period.year + 2), "months": range(1, 13), "quarters": range(1, 5),
+        "breadcrumbs": _breadcrumbs(level, code, period),
+        "version": outbox.last_processed(),
+    }
+    template = "metrics/_live.html" if request.GET.get("partial") else "metrics/dashboard.html"
+    return render(request, template, context)
+
+
+def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str]]:
+    q = _query(period)
+    crumbs = [("Toàn quốc", f"{reverse('metrics:national')}?{q}")]
+    if level == "C" and code in divisions.communes():
+        province = divisions.communes()[code].province_code
+        crumbs.append((divisions.provinces()[province].name, f"{reverse('metrics:province', args=[province])}?{q}"))
+    return crumbs
+
+
+def _export(kind: str, rows, filename: str) -> HttpResponse:
+    header = ["Hạng", "Mã", "Tên", "Điểm (100)", "Công khai (18)", "Tiến độ (20)", "Trực tuyến (12)",
+              "Thanh toán (10)", "Số hóa (22)", "Hài lòng (18)", "Hồ sơ tiếp nhận", "Tỷ lệ trực tuyến",
+              "Tỷ lệ đúng hạn", "Thanh toán trực tuyến", "Số tiền trực tuyến (đồng)"]
+    data = [[r.rank, r.code, r.name, r.index.score, *[g.score for g in r.index.groups], r.counts.received,
+             round(r.online_rate, 4) if r.online_rate is not None else "",
+             round(r.on_time_rate, 4) if r.on_time_rate is not None else "", r.counts.paid_online,
+             r.counts.paid_online_amount] for r in rows]
+    if kind == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")  # so spreadsheet programs read the Vietnamese text as UTF-8
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(data)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Chỉ số 766"
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in data:
+            sheet.append(row)
+        sheet.column_dimensions["C"].width = 40
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response
+
+
+def events(request: HttpRequest) -> StreamingHttpResponse:
+    """Server-sent events: "changed" whenever the roll-ups move on, so the page refreshes its figures."""
+    try:
+        last = int(request.GET.get("since", "0"))
+    except ValueError:
+        last = 0
+
+    def stream():
+        yield "retry: 2000\n\n"
+        nonlocal last
+        deadline = time.monotonic() + SSE_SECONDS
+        while time.monotonic() < deadline:
+            version = outbox.last_processed()
+            if version != last:
+                last = version
+                yield f"event: changed\ndata: {json.dumps({'version': version})}\n\n"
+            else:
+                yield ": keep-alive\n\n"
+            time.sleep(1)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # no proxy buffering (nginx)
+    return response
