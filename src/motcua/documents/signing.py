@@ -7,8 +7,10 @@ registers the certificates it uses so the verification page can name them and re
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -203,6 +205,17 @@ def _pkcs11_session():
                                               user_pin=config["PASSPHRASE"])
 
 
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous calls run their own event loop; where one already runs in this thread (an async
+    server, a browser driver), the call is made from a helper thread instead. Only pure computation goes there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def backend() -> SignerBackend:
     return _backend(settings.SIGNING["BACKEND"], str(settings.SIGNING["PKI_DIR"]))
 
@@ -254,7 +267,8 @@ def sign_pdf(pdf: bytes, signatures: list[Signature]) -> tuple[bytes, list[Certi
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(field_name=sig.field_name, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason=sig.reason, location=sig.location)
-        pdf = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES_RESERVED).getvalue()
+        pdf = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer,
+                                  bytes_reserved=SIGNATURE_BYTES_RESERVED).getvalue()
         used.append(certificate)
     return pdf, used
 
@@ -303,7 +317,7 @@ def verify_pdf(data: bytes) -> Verification:
     result = Verification()
     for sig in embedded:
         try:
-            status = validate_pdf_signature(sig, context)
+            status = _outside_event_loop(validate_pdf_signature, sig, context)
         except Exception:  # noqa: BLE001 — a malformed signature dictionary is an invalid signature
             result.signatures.append(SignatureCheck(sig.field_name, "", "", None, False, False, None, False, True))
             continue

@@ -41,7 +41,7 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str, maximum: float = 1
 def line_chart(points: list[dict], series: list[tuple[str, str, str]], title: str, width: int = 720,
                height: int = 240) -> SafeString:
     """Percentages month by month; ``series`` is (key, label, colour)."""
-    left, right, top, bottom = 44, 16, 16, 34
+    left, right, top, bottom = 44, 16, 30, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
@@ -52,7 +52,7 @@ def line_chart(points: list[dict], series: list[tuple[str, str, str]], title: st
                      f'{pct}%</text>')
     for month in range(1, 13):
         x = left + plot_w * (month - 0.5) / 12
-        parts.append(f'<text x="{x:.1f}" y="{height - 12}" font-size="10" fill="{MUTED}" '
+        parts.append(f'<text x="{x:.1f}" y="{height - 6}" font-size="10" fill="{MUTED}" '
                      f'text-anchor="middle">T{month}</text>')
     for key, label, colour in series:
         coords = [(left + plot_w * (p["month"] - 0.5) / 12, top + plot_h * (1 - (p[key] or 0))) for p in points]
@@ -64,7 +64,7 @@ def line_chart(points: list[dict], series: list[tuple[str, str, str]], title: st
                          f'T{p["month"]}: {100 * (p[key] or 0):.1f}%</title></circle>')
     for i, (_key, label, colour) in enumerate(series):
         x = left + 10 + i * 200
-        parts.append(f'<rect x="{x}" y="{height - 8}" width="14" height="4" fill="{colour}"/>'
-                     f'<text x="{x + 20}" y="{height - 3}" font-size="11" fill="{INK}">{escape(label)}</text>')
+        parts.append(f'<rect x="{x}" y="8" width="14" height="4" fill="{colour}"/>'
+                     f'<text x="{x + 20}" y="14" font-size="11" fill="{INK}">{escape(label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text is escaped above

@@ -2,23 +2,27 @@
 
 from django.db import models
 
+from motcua.metrics.index766 import COUNTERS
+
 # Scope levels: national; province; commune; agency; procedure; procedure within a province / commune / agency.
 LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan"), ("F", "Thủ tục"),
           ("PF", "Thủ tục trong tỉnh"), ("CF", "Thủ tục trong xã"), ("AF", "Thủ tục của cơ quan")]
 
 
 class KpiCounter(models.Model):
-    """Sum of one counter (see ``index766.COUNTERS``) over the dossiers of a scope received in a month."""
+    """The counters of ``index766.COUNTERS`` summed over the dossiers of one scope received in one month:
+    one row per scope and month, one column per counter."""
 
     level = models.CharField(max_length=2, choices=LEVELS)
     scope = models.CharField(max_length=60)  # province/commune/agency/procedure code, "parent|procedure" for xF
     parent = models.CharField(max_length=40, blank=True)  # for drill-down: the province of a commune, …
     month = models.DateField()  # first day of the month of receipt
-    name = models.CharField(max_length=30)
-    value = models.BigIntegerField(default=0)
+    for _counter in COUNTERS:
+        locals()[_counter] = models.BigIntegerField(default=0)
+    del _counter
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["level", "scope", "month", "name"], name="unique_kpi_counter")]
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "month"], name="unique_kpi_counter")]
         indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import spec_of
-from motcua.metrics.index766 import Counts, Index, index
+from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import KpiCounter, KpiOpenDue
 
 CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
@@ -117,13 +117,12 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
         filters["parent"] = parent
     if scope is not None:
         filters["scope"] = scope
-    sums: dict[str, dict] = defaultdict(dict)
-    for row in KpiCounter.objects.filter(**filters).values("scope", "name").annotate(total=Sum("value")):
-        sums[row["scope"]][row["name"]] = row["total"]
+    sums: dict[str, dict] = {row.pop("scope"): row for row in KpiCounter.objects.filter(**filters).values(
+        "scope").annotate(**{name: Sum(name) for name in COUNTERS})}
     for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("scope").annotate(
             total=Sum("count")):
-        sums[row["scope"]]["open_within_deadline"] = row["total"]
-    used = _children_with(level, period, parent, scope, ("online", "paid_online"))
+        sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
+    used = _children_with(level, period, list(sums) if scope is None and parent is not None else None, scope)
     out = {}
     for code, values in sums.items():
         facts = catalog_facts(level, code)
@@ -137,28 +136,22 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
     return out
 
 
-def _children_with(level: str, period: Period, parent: str | None, scope: str | None,
-                   names: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    """Per scope, how many of its procedures have a positive counter (received online, paid online)."""
+def _children_with(level: str, period: Period, scopes: list[str] | None, scope: str | None) -> dict:
+    """Per scope, how many of its procedures received an online dossier / an online payment."""
     child = CHILD_LEVEL.get(level)
-    result: dict[str, dict[str, int]] = {name: defaultdict(int) for name in names}
+    result: dict[str, dict[str, int]] = {"online": defaultdict(int), "paid_online": defaultdict(int)}
     if child is None:
         return result
-    filters = {"level": child, "name__in": names, "month__gte": period.first_month, "month__lte": period.last_month}
-    if level == "N":
-        rows = KpiCounter.objects.filter(**filters).values("scope", "name").annotate(total=Sum("value"))
-        for row in rows:
-            if row["total"] > 0:
-                result[row["name"]][""] += 1
-        return result
+    rows = KpiCounter.objects.filter(level=child, month__gte=period.first_month, month__lte=period.last_month)
     if scope is not None:
-        filters["parent"] = scope
-    elif parent is not None:
-        # children of every scope under ``parent``: their parent is one of those scopes
-        filters["parent__in"] = KpiCounter.objects.filter(level=level, parent=parent).values("scope")
-    for row in KpiCounter.objects.filter(**filters).values("parent", "scope", "name").annotate(total=Sum("value")):
-        if row["total"] > 0:
-            result[row["name"]][row["parent"]] += 1
+        rows = rows.filter(parent=scope)
+    elif scopes is not None:
+        rows = rows.filter(parent__in=scopes)
+    for row in rows.values("parent", "scope").annotate(online=Sum("online"), paid_online=Sum("paid_online")):
+        key = "" if level == "N" else row["parent"]
+        for name in ("online", "paid_online"):
+            if row[name] > 0:
+                result[name][key] += 1
     return result
 
 
@@ -211,12 +204,10 @@ def trend(level: str, scope: str, year: int, today: date | None = None) -> list[
     """Month by month: dossiers received, on-time share and online share (for the trend chart); two queries."""
     today = today or timezone.localdate()
     filters = {"level": level, "scope": scope, "month__year": year}
-    sums: dict[date, dict] = defaultdict(dict)
-    for row in KpiCounter.objects.filter(**filters, name__in=("received", "online", "finished_on_time")).values(
-            "month", "name").annotate(total=Sum("value")):
-        sums[row["month"]][row["name"]] = row["total"]
+    sums: dict[date, dict] = {row.pop("month"): row for row in KpiCounter.objects.filter(**filters).values(
+        "month").annotate(received=Sum("received"), online=Sum("online"), finished_on_time=Sum("finished_on_time"))}
     for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("month").annotate(total=Sum("count")):
-        sums[row["month"]]["open_within_deadline"] = row["total"]
+        sums.setdefault(row["month"], {})["open_within_deadline"] = row["total"]
     points = []
     for month in sorted(sums):
         values = sums[month]

@@ -23,6 +23,7 @@ from motcua.core.models import OutboxEvent
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import Action, DossierState, Status, fold, local_date
 from motcua.dossiers.models import Dossier
+from motcua.metrics.index766 import COUNTERS
 from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue
 
 TOPIC = "dossier.changed"
@@ -78,7 +79,8 @@ def fact_of(dossier: Dossier, state: DossierState, origins: set[str], result_ids
         "received": 1, "online": int(dossier.channel == "online"), "finished": int(finished),
         "finished_on_time": int(on_time), "has_fee": int(state.fee_due > 0), "paid_online": int(state.paid_online),
         "paid_online_amount": state.fee_paid if state.paid_online else 0, "paid_amount": state.fee_paid,
-        "digitized": int(bool(origins) or used_registry), "reused": int(used_registry or "wallet" in origins),
+        # filed online, files attached or scanned, or data taken from the state: held electronically
+        "digitized": int(dossier.channel == "online" or bool(origins) or used_registry), "reused": int(used_registry or "wallet" in origins),
         "eid_verified": int(dossier.channel == "online"), "approved": int(state.outcome == "approved"),
         "result_electronic": int(result_ids > 0), "result_in_wallet": int(result_ids > 0),
         "rated": int(rating is not None), "dissatisfied": int(rating is not None and rating.dissatisfied),
@@ -123,37 +125,42 @@ class Deltas:
     """Differences to add to the roll-up tables, merged before they are written."""
 
     def __init__(self) -> None:
-        self.counters: Counter = Counter()
+        self.counters: dict[tuple, Counter] = {}
         self.open_due: Counter = Counter()
 
     def add(self, fact: Fact | None, sign: int) -> None:
         if fact is None:
             return
         for level, scope, parent in fact.scopes:
+            row = self.counters.setdefault((level, scope, parent, fact.month), Counter())
             for name, value in fact.counters.items():
-                self.counters[(level, scope, parent, fact.month, name)] += sign * value
+                row[name] += sign * value
             if fact.open_due is not None:
                 self.open_due[(level, scope, parent, fact.month, fact.open_due)] += sign
 
     def write(self) -> None:
-        _upsert(KpiCounter._meta.db_table, ("level", "scope", "parent", "month", "name", "value"),
-                ("level", "scope", "month", "name"), "value",
-                [(*k, v) for k, v in self.counters.items() if v])
-        _upsert(KpiOpenDue._meta.db_table, ("level", "scope", "parent", "month", "due_date", "count"),
-                ("level", "scope", "month", "due_date"), "count",
+        _upsert(KpiCounter._meta.db_table, ("level", "scope", "parent", "month"), ("level", "scope", "month"),
+                COUNTERS, [(*k, *(row[n] for n in COUNTERS)) for k, row in self.counters.items()
+                           if any(row.values())])
+        _upsert(KpiOpenDue._meta.db_table, ("level", "scope", "parent", "month", "due_date"),
+                ("level", "scope", "month", "due_date"), ("count",),
                 [(*k, v) for k, v in self.open_due.items() if v])
 
 
-def _upsert(table: str, columns: tuple[str, ...], key: tuple[str, ...], total: str, rows: list[tuple]) -> None:
+def _upsert(table: str, keys: tuple[str, ...], unique: tuple[str, ...], totals: tuple[str, ...],
+            rows: list[tuple]) -> None:
     """Add to existing totals in one statement per chunk (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and
     SQLite alike), so concurrent workers never lose an increment."""
     if not rows:
         return
+    columns = (*keys, *totals)
     row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
+    add = ", ".join(f"{t} = {table}.{t} + excluded.{t}" for t in totals)
+    per_chunk = max(1, 2000 // len(columns))
+    for start in range(0, len(rows), per_chunk):
+        chunk = rows[start:start + per_chunk]
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
-               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}")
+               f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {add}")
         with connection.cursor() as cursor:
             cursor.execute(sql, [value for row in chunk for value in row])
 
@@ -210,7 +217,8 @@ def rebuild(progress=None, chunk: int = 2000) -> int:
 
 def table_snapshot() -> tuple[dict, dict]:
     """The roll-up tables as plain dicts, zero rows dropped (to compare an incremental run with a rebuild)."""
-    counters = {(r.level, r.scope, r.parent, r.month, r.name): r.value for r in KpiCounter.objects.all() if r.value}
+    counters = {(r.level, r.scope, r.parent, r.month, name): getattr(r, name)
+                for r in KpiCounter.objects.all() for name in COUNTERS if getattr(r, name)}
     open_due = {(r.level, r.scope, r.parent, r.month, r.due_date): r.count for r in KpiOpenDue.objects.all() if r.count}
     return counters, open_due
 

@@ -85,8 +85,8 @@ def test_figures_move_as_the_dossier_moves(seeded):
     walk(dossier.code, Status.RETURNED)
     drain_all()
     assert national("finished") == 1 and national("finished_on_time") == 1
-    rows = KpiCounter.objects.filter(level="CF", scope=f"{dossier.commune_code}|1.001193", name="received")
-    assert sum(r.value for r in rows) == 1
+    rows = KpiCounter.objects.filter(level="CF", scope=f"{dossier.commune_code}|1.001193")
+    assert sum(r.received for r in rows) == 1 and sum(r.finished_on_time for r in rows) == 1
 
 
 def test_still_within_deadline_is_judged_on_the_day_it_is_read(seeded):

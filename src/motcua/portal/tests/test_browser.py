@@ -230,3 +230,39 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     citizen.goto(f"{base}/kho-du-lieu/")
     assert citizen.locator("[data-testid=wallet-doc]").count() == 2  # the result and the receipt
     shot(citizen, "27-document-wallet")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_dashboard_and_drill_down(live_server, seeded, browser):
+    """The national index page updates by itself when a dossier is submitted; drill down to a commune."""
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import spec_of
+    from motcua.core.demo import DEMO_CITIZENS, seed_dossiers
+    from motcua.core.testing import sample_submission
+    from motcua.dossiers import services
+
+    seed_dossiers()
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    page.goto(f"{base}/chi-so/")
+    received = int(page.inner_text("[data-testid=received]"))
+    assert received == 7
+    shot(page, "30-index-national")
+    page.evaluate("window.notReloaded = true")
+    an = DEMO_CITIZENS[0]
+    spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
+    services.submit(sample_submission(spec), services.citizen_actor(an.id_number, an.name, 2))
+    page.wait_for_function(f"document.querySelector('[data-testid=received]').textContent.trim() === '{received + 1}'",
+                           timeout=15000)
+    assert page.evaluate("window.notReloaded === true")  # updated in place by the server-sent event
+    shot(page, "31-index-live-update")
+    page.click("[data-testid=table-P] table a:has-text('Hà Nội')")
+    page.wait_for_selector("[data-testid=table-C]")
+    assert "Phường Hoàn Kiếm" in page.inner_text("[data-testid=table-C]")
+    shot(page, "32-index-province")
+    page.click("[data-testid=table-C] table a:has-text('Hoàn Kiếm')")
+    page.wait_for_selector("[data-testid=table-CF]")
+    assert "Đăng ký khai sinh" in page.inner_text("[data-testid=table-CF]")
+    shot(page, "33-index-commune-procedures")
+    export = page.request.get(f"{base}/chi-so/?format=xlsx")
+    assert export.ok and export.body()[:2] == b"PK"

@@ -1,0 +1,278 @@
+"""Service-index dashboard benchmark: roll-up tables against a naive GROUP BY over the dossiers.
+
+    python bench/index_dashboard.py [--dossiers 10000000] [--repeat 20]
+
+Creates a throwaway PostgreSQL database, seeds agencies and the catalog, then generates --dossiers dossiers
+(COPY, with a progress bar) spread realistically: provinces and communes weighted by size (the two big cities
+heavier), procedures by how often people need them, 60 % online, most finished, some late, some paused, over
+the current year. It builds the roll-up tables the outbox consumer maintains (the same rows, in one SQL pass per
+scope level; the incremental path and the full rebuild are tested elsewhere), ANALYZEs, and then times in one
+run:
+  - the national dashboard (headline + ranking of the 34 provinces with the whole index), and
+  - a drill-down (one province: its communes ranked, and its procedures),
+through the same functions the pages call, against the naive GROUP BY over the dossier table that computes
+only the progress and online figures. It prints both, and the ratio. Target: < 50 ms each on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Relative demand for the bundled procedures (births, residence and ID cards dominate).
+PROCEDURE_WEIGHTS = {"1.001193": 14, "1.004222": 12, "1.004194": 14, "1.014064": 10, "1.000656": 4, "1.000894": 5,
+                     "2.000815": 12, "2.000635": 6, "1.004873": 5, "3.000333": 6, "3.000347": 5, "1.001612": 2,
+                     "2.001610": 1, "1.007565": 1, "1.013225": 1, "1.013978": 1, "1.001776": 1}
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return samples
+
+
+def show(label: str, samples: list[float]) -> float:
+    q = statistics.quantiles(samples, n=20) if len(samples) >= 2 else [samples[0]] * 19
+    median = statistics.median(samples)
+    print(f"{label:<52} p50 {median * 1000:9.2f} ms   p95 {q[18] * 1000:9.2f} ms", flush=True)
+    return median
+
+
+def progress_bar(done: int, total: int, started: float) -> None:
+    width = 30
+    filled = width * done // total
+    rate = done / max(time.perf_counter() - started, 1e-9)
+    sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} dossiers  {rate:,.0f}/s")
+    sys.stdout.flush()
+
+
+def generate(total: int, seed: int = 7) -> None:
+    from django.db import connection
+
+    from motcua.catalog import divisions
+    from motcua.catalog.models import Agency, ProcedureVersion
+    from motcua.catalog.services import spec_of
+
+    rng = random.Random(seed)
+    versions = {}
+    for v in ProcedureVersion.objects.select_related("procedure"):
+        if v.procedure.current_version_id == v.id:
+            versions[v.procedure.code] = v
+    specs = {code: spec_of(v) for code, v in versions.items()}
+    agencies = {(a.agency_type, a.province_code, a.commune_code): a.id
+                for a in Agency.objects.only("id", "agency_type", "province_code", "commune_code")}
+    communes = list(divisions.communes().values())
+    # bigger provinces have more communes; the two big cities get a further boost
+    weights = [3 if c.province_code in ("01", "79") else 1 for c in communes]
+    codes = list(PROCEDURE_WEIGHTS)
+    proc_weights = [PROCEDURE_WEIGHTS[c] for c in codes]
+    year_start = datetime(datetime.now(UTC).year, 1, 1, 1, tzinfo=UTC)
+    now = datetime.now(UTC)
+    span = (now - year_start).total_seconds()
+    table = "dossiers_dossier"
+    columns = ("code", "procedure_version_id", "channel", "applicant_id_number", "applicant_name", "applicant_phone",
+               "applicant_email", "commune_code", "province_code", "form_data", "evidence", "provenance",
+               "competent_agency_id", "submitted_at", "request_digest", "status", "agency_id", "step", "due_date",
+               "appointment_date", "received_at", "finished_at", "paused", "version")
+    started = time.perf_counter()
+    batch = 200_000
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        for offset in range(0, total, batch):
+            n = min(batch, total - offset)
+            with raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for i in range(offset, offset + n):
+                    commune = rng.choices(communes, weights)[0] if i % 7 else communes[i % len(communes)]
+                    code = rng.choices(codes, proc_weights)[0]
+                    spec = specs[code]
+                    key = (spec.agency_type, commune.province_code, commune.code if spec.level == "commune" else "")
+                    agency = agencies.get(key) or agencies.get((spec.agency_type, commune.province_code, ""))
+                    submitted = year_start + timedelta(seconds=rng.random() * span)
+                    received = submitted + timedelta(hours=rng.random() * 30)
+                    due = (received + timedelta(days=spec.statutory_days * 1.4 + 1)).date()
+                    roll = rng.random()
+                    finished = None
+                    status = 4
+                    if roll < 0.82 and received < now:
+                        late = rng.random() < 0.06
+                        finished = received + timedelta(days=(spec.statutory_days * 1.4 + 1) * (1.3 if late else
+                                                                                                 rng.random()))
+                        finished = min(finished, now)
+                        status = 10 if rng.random() < 0.7 else 9
+                    elif roll < 0.86:
+                        status = 5
+                    elif roll < 0.87:
+                        status = 3
+                        finished = received
+                    copy.write_row((
+                        f"B{i:09d}", versions[code].id, "online" if rng.random() < 0.6 else "counter",
+                        "001090012345", "Nguyễn Văn An", "", "", commune.code if spec.level == "commune" else "",
+                        commune.province_code, "{}", "[]", "{}", agency, submitted, "", status, agency, 1, due, due,
+                        received, finished, status == 5, 2))
+            progress_bar(offset + n, total, started)
+    print(f"\ngenerated {total:,} dossiers in {time.perf_counter() - started:,.0f} s", flush=True)
+
+
+ROLLUP_LEVELS = {
+    # level: (scope expression, parent expression, extra filter)
+    "N": ("''", "''", "TRUE"),
+    "P": ("d.province_code", "''", "d.province_code <> ''"),
+    "C": ("d.commune_code", "d.province_code", "d.commune_code <> ''"),
+    "A": ("a.code", "a.province_code", "TRUE"),
+    "F": ("p.code", "''", "TRUE"),
+    "PF": ("d.province_code || '|' || p.code", "d.province_code", "d.province_code <> ''"),
+    "CF": ("d.commune_code || '|' || p.code", "d.commune_code", "d.commune_code <> ''"),
+    "AF": ("a.code || '|' || p.code", "a.code", "TRUE"),
+}
+# Synthetic per-dossier flags for what lives outside the dossier table (fees, payments, results, ratings).
+FLAGS = {
+    "received": "1",  # summed: COUNT(*)
+    "online": "(d.channel = 'online')::int",
+    "finished": "(d.finished_at IS NOT NULL)::int",
+    "finished_on_time": "(d.finished_at IS NOT NULL AND (d.finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
+                        "<= d.due_date)::int",
+    "has_fee": "(d.id % 10 < 3)::int",
+    "paid_online": "(d.id % 10 < 3 AND d.channel = 'online' AND d.id % 3 > 0)::int",
+    "paid_online_amount": "CASE WHEN d.id % 10 < 3 AND d.channel = 'online' AND d.id % 3 > 0 THEN 50000 ELSE 0 END",
+    "paid_amount": "CASE WHEN d.id % 10 < 3 THEN 50000 ELSE 0 END",
+    "digitized": "(d.channel = 'online' OR d.id % 4 = 0)::int",
+    "reused": "(d.id % 5 < 3)::int",
+    "eid_verified": "(d.channel = 'online')::int",
+    "approved": "(d.status IN (9, 10))::int",
+    "result_electronic": "(d.status IN (9, 10) AND d.id % 20 > 0)::int",
+    "result_in_wallet": "(d.status IN (9, 10) AND d.id % 20 > 0)::int",
+    "rated": "(d.status = 10 AND d.id % 4 = 0)::int",
+    "dissatisfied": "(d.status = 10 AND d.id % 4 = 0 AND d.id % 50 = 0)::int",
+}
+
+
+def build_rollups() -> None:
+    from django.db import connection
+
+    started = time.perf_counter()
+    names = ", ".join(FLAGS)
+    sums = ", ".join(f"SUM({expr})" for expr in FLAGS.values())
+    month = "date_trunc('month', d.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    joins = ("FROM dossiers_dossier d JOIN catalog_agency a ON a.id = d.competent_agency_id "
+             "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+             "JOIN catalog_procedure p ON p.id = v.procedure_id")
+    with connection.cursor() as cursor:
+        for level, (scope, parent, where) in ROLLUP_LEVELS.items():
+            cursor.execute(f"""
+                INSERT INTO metrics_kpicounter (level, scope, parent, month, {names})
+                SELECT '{level}', {scope}, {parent}, {month}, {sums} {joins} WHERE {where} GROUP BY 2, 3, 4""")
+            cursor.execute(f"""
+                INSERT INTO metrics_kpiopendue (level, scope, parent, month, due_date, count)
+                SELECT '{level}', {scope}, {parent}, {month},
+                       CASE WHEN d.status = 5 THEN DATE '9999-12-31' ELSE d.due_date END, COUNT(*)
+                {joins} WHERE {where} AND d.finished_at IS NULL GROUP BY 2, 3, 4, 5""")
+            print(f"  roll-up level {level:<2} built ({time.perf_counter() - started:,.0f} s)", flush=True)
+        cursor.execute("ANALYZE")
+    print(f"roll-up tables built in {time.perf_counter() - started:,.0f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    db = f"motcua_index_bench_{os.getpid()}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db}"')
+    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
+                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": f"/tmp/{db}"})
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        for command in (["migrate"], ["seed", "--no-dossiers"]):
+            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
+        import django
+
+        django.setup()
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        from motcua.metrics import queries
+        from motcua.metrics.queries import Period
+
+        print(f"motcua index benchmark — {os.cpu_count()} CPUs, PostgreSQL, {args.dossiers:,} dossiers")
+        with transaction.atomic():
+            generate(args.dossiers)
+        build_rollups()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM metrics_kpicounter")
+            rows = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('dossiers_dossier')), "
+                           "pg_size_pretty(pg_total_relation_size('metrics_kpicounter'))")
+            sizes = cursor.fetchone()
+        print(f"dossier table {sizes[0]}; roll-up table {rows:,} rows, {sizes[1]}")
+
+        period = Period.parse("year", None, None)
+        start = datetime(period.year, 1, 1, tzinfo=UTC) - timedelta(hours=7)
+        end = datetime(period.year + 1, 1, 1, tzinfo=UTC) - timedelta(hours=7)
+        today = timezone.localdate()
+
+        def national():
+            queries.headline("N", "", period)
+            rows = queries.ranking("P", period)
+            assert len(rows) == 34, len(rows)
+
+        def drill_down():
+            assert queries.ranking("C", period, parent="01")
+            assert queries.ranking("PF", period, parent="01")
+
+        naive_sql = """
+            SELECT {group}, COUNT(*), SUM((channel = 'online')::int), SUM((finished_at IS NOT NULL)::int),
+                   SUM((finished_at IS NOT NULL AND (finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+                        <= due_date)::int),
+                   SUM((finished_at IS NULL AND (status = 5 OR due_date >= %s))::int)
+            FROM dossiers_dossier WHERE submitted_at >= %s AND submitted_at < %s {where} GROUP BY {group}"""
+
+        def naive_national():
+            with connection.cursor() as cursor:
+                cursor.execute(naive_sql.format(group="province_code", where=""), [today, start, end])
+                assert len(cursor.fetchall()) == 34
+
+        def naive_drill_down():
+            with connection.cursor() as cursor:
+                cursor.execute(naive_sql.format(group="commune_code", where="AND province_code = '01'"),
+                               [today, start, end])
+                cursor.fetchall()
+                cursor.execute("""SELECT procedure_version_id, COUNT(*) FROM dossiers_dossier
+                                  WHERE submitted_at >= %s AND submitted_at < %s AND province_code = '01'
+                                  GROUP BY 1""", [start, end])
+                cursor.fetchall()
+
+        national(), drill_down()  # warm caches (catalog, agencies) as a running server has them
+        naive_repeat = max(3, min(args.repeat, 5))
+        fast_n = show("dashboard, national (34 provinces, whole index)", timed(national, args.repeat))
+        slow_n = show("naive GROUP BY, national (progress + online only)", timed(naive_national, naive_repeat))
+        fast_d = show("dashboard, drill-down (province: communes + procedures)", timed(drill_down, args.repeat))
+        slow_d = show("naive GROUP BY, drill-down", timed(naive_drill_down, naive_repeat))
+        print(f"ratio naive / roll-up: national {slow_n / fast_n:,.0f}x, drill-down {slow_d / fast_d:,.0f}x")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        subprocess.run(["rm", "-rf", f"/tmp/{db}"], check=False)
+
+
+if __name__ == "__main__":
+    main()
