@@ -28,6 +28,9 @@ from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES, Actor, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import dossier_detail, dossier_summary
+from motcua.metrics import queries as metrics_queries
+from motcua.metrics import ratings
+from motcua.metrics.queries import Period
 from motcua.payments import services as payments
 
 api = NinjaAPI(
@@ -540,6 +543,110 @@ def start_payment(request: HttpRequest, code: str):
     url = payments.gateway().payment_url(payment, request.build_absolute_uri(reverse("payments:return")),
                                          request.META.get("REMOTE_ADDR", ""), "vi")
     return Respond(201, {"reference": payment.reference, "amount": payment.amount, "payment_url": url})
+
+
+class RatingIn(Schema):
+    score: int = Field(..., ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
+    complaint: str = Field("", max_length=2000)
+
+
+class RatingOut(Schema):
+    score: int
+    complaint: str
+    created_at: datetime
+
+
+@api.post("/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, auth=ActorAuth(), tags=["index"],
+          summary="The applicant rates the service once the result is returned (feeds the index)")
+def rate_dossier(request: HttpRequest, code: str, payload: RatingIn):
+    actor, dossier, state = _readable(request, code)
+    try:
+        rating = ratings.rate(dossier, state, actor, payload.score, payload.complaint)
+    except ratings.RatingError as exc:
+        status = 403 if exc.code == "not_applicant" else 409
+        return Respond(status, errors.body(exc.vi, exc.en, [{"field": exc.field, "code": exc.code, "vi": exc.vi,
+                                                              "en": exc.en}]))
+    return Respond(201, {"score": rating.score, "complaint": rating.complaint, "created_at": rating.created_at})
+
+
+class MetricOut(Schema):
+    code: str
+    label_vi: str
+    label_en: str
+    numerator: int
+    denominator: int
+    ratio: float | None
+    score: float
+    max_score: float
+    measured: bool
+
+
+class GroupOut(Schema):
+    code: str
+    label_vi: str
+    label_en: str
+    score: float
+    max_score: float
+    metrics: list[MetricOut]
+
+
+class IndexRowOut(Schema):
+    rank: int
+    code: str
+    name: str
+    score: float
+    received: int
+    online_share: float | None
+    on_time_share: float | None
+    paid_online: int
+    paid_online_amount: int
+    groups: list[GroupOut]
+
+
+class IndexOut(Schema):
+    level: str
+    code: str
+    period: str
+    score: float
+    received: int
+    online_share: float | None
+    on_time_share: float | None
+    paid_online: int
+    paid_online_amount: int
+    groups: list[GroupOut]
+    children: list[IndexRowOut]
+
+
+def _groups(result) -> list[dict]:
+    return [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
+             "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
+            for g in result.groups]
+
+
+@api.get("/index", response={200: IndexOut, 404: ErrorOut, 422: ErrorOut}, tags=["index"],
+         summary="Service index (Decision 766) of a scope and its children, as on the public dashboard")
+def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A"] = "N", code: str = "",
+                  period: Literal["year", "quarter", "month"] = "year", year: int | None = None,
+                  n: int | None = Query(None, ge=1, le=12)):
+    from motcua.metrics.views import CHILDREN
+
+    chosen = Period.parse(period, str(year or ""), str(n or ""))
+    if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
+        raise services.NotFound(code)
+    head = metrics_queries.headline(level, code, chosen)
+    child = CHILDREN[level][0][0]
+    rows = metrics_queries.ranking(child, chosen, parent=code if level != "N" else None)
+    names = metrics_queries.names_for(child, [r.code for r in rows])
+    return {
+        "level": level, "code": code, "period": chosen.label, "score": head["score"], "received": head["received"],
+        "online_share": head["online_share"], "on_time_share": head["on_time_share"],
+        "paid_online": head["paid_online"], "paid_online_amount": head["paid_online_amount"],
+        "groups": _groups(head["index"]),
+        "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code), "score": r.index.score,
+                      "received": r.counts.received, "online_share": r.online_rate, "on_time_share": r.on_time_rate,
+                      "paid_online": r.counts.paid_online, "paid_online_amount": r.counts.paid_online_amount,
+                      "groups": _groups(r.index)} for r in rows],
+    }
 
 
 @api.get("/health", tags=["operations"], summary="Liveness and database check")

@@ -61,3 +61,13 @@ def test_no_rating_before_the_result_is_returned(citizen):
     assert 'data-testid="rating-form"' not in citizen.get(f"/ho-so/{d.code}/").content.decode()
     citizen.post(f"/ho-so/{d.code}/danh-gia/", {"score": "4"})
     assert not Rating.objects.exists()
+
+
+def test_rating_over_the_api(citizen):
+    d = dossier()
+    bad = citizen.post(f"/api/dossiers/{d.code}/rating", {"score": 9}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "score"
+    ok = citizen.post(f"/api/dossiers/{d.code}/rating", {"score": 4}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["score"] == 4
+    again = citizen.post(f"/api/dossiers/{d.code}/rating", {"score": 4}, content_type="application/json")
+    assert again.status_code == 409
