@@ -221,7 +221,9 @@ def main() -> None:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     env = {**os.environ, "MOTCUA_DATABASE_URL": f"{PG}/{db}", "MOTCUA_CONN_MAX_AGE": "600",
-           "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_DEBUG": "0", "PYTHONPATH": str(ROOT / "src")}
+           "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_DEBUG": "0",
+           "MOTCUA_OUTBOX_INLINE": "0",  # roll-ups are a worker's job in a deployment of this size
+           "PYTHONPATH": str(ROOT / "src")}
     try:
         print(f"motcua HTTP benchmark — {os.cpu_count()} CPUs, gunicorn {args.workers} workers × "
               f"{args.threads} threads, {args.clients} concurrent clients, {args.seconds} s per run, "

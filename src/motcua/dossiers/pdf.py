@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import segno
+from django.conf import settings
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -136,7 +137,7 @@ def _qr(pdf: OfficialForm, code: str, top: float) -> None:
     fields_bottom = pdf.get_y()
     size = 26
     x = pdf.w - pdf.r_margin - size
-    qr = segno.make(TRACKING_PATH.format(code=code), error="m")
+    qr = segno.make(settings.PUBLIC_URL + TRACKING_PATH.format(code=code), error="m")  # a phone needs the host
     pdf.image(qr.png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
     pdf.font(7)
     pdf.set_xy(x - 4, top + size)
