@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-xuat/", views.logout, name="logout"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
+    path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),

@@ -29,6 +29,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_summary, progress_stages
 from motcua.identity.models import Official
 from motcua.payments import services as payments
+from motcua.payments.models import ReconciliationRun
 from motcua.portal import intake as portal_intake
 from motcua.portal.views import pdf_response
 from motcua.registries.access import read_for_dossier
@@ -326,6 +327,17 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
     """Reports of wrong registry data routed to the official's agency, as keeper of that registry."""
     reports = CorrectionReport.objects.filter(owner_agency=actor.agency_code).order_by("-created_at")[:200]
     return render(request, "backoffice/correction_reports.html", {"official": request.official, "reports": reports})
+
+
+@official_required
+def reconciliation(request: HttpRequest, actor) -> HttpResponse:
+    """Daily reconciliation runs of online payments; the mismatches that concern the official's agency."""
+    runs = []
+    for run in ReconciliationRun.objects.order_by("-day", "-started_at")[:30]:
+        mine = [m for m in run.mismatches if Dossier.objects.filter(code=m["dossier"], agency__code=actor.agency_code)
+                .exists()] if run.mismatches else []
+        runs.append({"run": run, "mismatches": mine})
+    return render(request, "backoffice/reconciliation.html", {"official": request.official, "runs": runs})
 
 
 @require_POST

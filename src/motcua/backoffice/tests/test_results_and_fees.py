@@ -107,3 +107,20 @@ def test_counter_intake_scans_paper_evidence(client, seeded):
     client.logout()
     login(client, "hanoi.sxd.motcua")  # another agency: no access to the file
     assert client.get(f"/backoffice/ho-so/{code}/tep/{scan.id}/").status_code == 403
+
+
+def test_reconciliation_page_lists_the_agencys_mismatches(client, judicial):
+    from django.utils import timezone
+
+    from motcua.payments.models import ReconciliationRun
+
+    ReconciliationRun.objects.create(day=timezone.localdate(), gateway="vnpay", started_at=timezone.now(), checked=2,
+                                     matched=1, mismatches=[{"reference": "REF1", "dossier": judicial.code,
+                                                             "kind": "amount_mismatch",
+                                                             "ours": {"status": "paid", "amount": 200000},
+                                                             "gateway": {"amount": 100000}}])
+    page = login(client, "hanoi.ca.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
+    assert "REF1" in page and judicial.code in page
+    client.logout()
+    other = login(client, "hoankiem.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
+    assert "REF1" not in other
