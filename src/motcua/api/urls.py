@@ -30,6 +30,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import dossier_detail, dossier_summary
 from motcua.metrics import queries as metrics_queries
 from motcua.metrics import ratings
+from motcua.metrics.index766 import Counts
+from motcua.metrics.index766 import index as index766
 from motcua.metrics.queries import Period
 from motcua.payments import services as payments
 
@@ -590,37 +592,39 @@ class GroupOut(Schema):
     metrics: list[MetricOut]
 
 
-class IndexRowOut(Schema):
+class IndexFigures(Schema):
+    score: float
+    received: int
+    online_share: float | None
+    on_time_share: float | None
+    paid_online: int
+    paid_online_amount: int
+    groups: list[GroupOut]
+
+
+class IndexRowOut(IndexFigures):
     rank: int
     code: str
     name: str
-    score: float
-    received: int
-    online_share: float | None
-    on_time_share: float | None
-    paid_online: int
-    paid_online_amount: int
-    groups: list[GroupOut]
 
 
-class IndexOut(Schema):
+class IndexOut(IndexFigures):
     level: str
     code: str
     period: str
-    score: float
-    received: int
-    online_share: float | None
-    on_time_share: float | None
-    paid_online: int
-    paid_online_amount: int
-    groups: list[GroupOut]
     children: list[IndexRowOut]
 
 
-def _groups(result) -> list[dict]:
-    return [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
-             "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
-            for g in result.groups]
+def _figures(counts, result) -> dict:
+    return {
+        "score": result.score, "received": counts.received,
+        "online_share": counts.online / counts.received if counts.received else None,
+        "on_time_share": result.group("progress").metrics[0].ratio, "paid_online": counts.paid_online,
+        "paid_online_amount": counts.paid_online_amount,
+        "groups": [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
+                    "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
+                   for g in result.groups],
+    }
 
 
 @api.get("/index", response={200: IndexOut, 404: ErrorOut, 422: ErrorOut}, tags=["index"],
@@ -633,19 +637,14 @@ def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A"] = "N"
     chosen = Period.parse(period, str(year or ""), str(n or ""))
     if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
         raise services.NotFound(code)
-    head = metrics_queries.headline(level, code, chosen)
+    counts = metrics_queries.counts_by_scope(level, chosen, scope=code).get(code, Counts())
     child = CHILDREN[level][0][0]
     rows = metrics_queries.ranking(child, chosen, parent=code if level != "N" else None)
     names = metrics_queries.names_for(child, [r.code for r in rows])
     return {
-        "level": level, "code": code, "period": chosen.label, "score": head["score"], "received": head["received"],
-        "online_share": head["online_share"], "on_time_share": head["on_time_share"],
-        "paid_online": head["paid_online"], "paid_online_amount": head["paid_online_amount"],
-        "groups": _groups(head["index"]),
-        "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code), "score": r.index.score,
-                      "received": r.counts.received, "online_share": r.online_rate, "on_time_share": r.on_time_rate,
-                      "paid_online": r.counts.paid_online, "paid_online_amount": r.counts.paid_online_amount,
-                      "groups": _groups(r.index)} for r in rows],
+        "level": level, "code": code, "period": chosen.label, **_figures(counts, index766(counts)),
+        "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code),
+                      **_figures(r.counts, r.index)} for r in rows],
     }
 
 

@@ -116,14 +116,21 @@ def signature_block(pdf: OfficialForm, agency_name: str, role_title: str, signer
     pdf.cell(width, 6, signer_name, align="C")
 
 
+def issued_form(dossier: Dossier, draft: Draft, title: str) -> OfficialForm:
+    """A new page under the issuing agency's national header; the document's id goes in the PDF's metadata,
+    where the verification page finds it again in an uploaded copy."""
+    pdf = OfficialForm()
+    pdf.set_subject(f"motcua:{draft.id}")
+    pdf.set_title(f"{title} số {draft.number}")
+    pdf.add_page()
+    pdf.national_header(dossier.agency.name_vi)
+    return pdf
+
+
 def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer_name: str,
                   action: Action) -> bytes:
     spec = spec_of(dossier.procedure_version)
-    pdf = OfficialForm()
-    pdf.set_subject(f"motcua:{draft.id}")
-    pdf.set_title(f"{title[0]} số {draft.number}")
-    pdf.add_page()
-    pdf.national_header(dossier.agency.name_vi)
+    pdf = issued_form(dossier, draft, title[0])
     pdf.font(10.5, "I")
     pdf.cell(0, 5, place_and_date(dossier, draft), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

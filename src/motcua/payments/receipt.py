@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft
-from motcua.documents.results import place_and_date, qr_block, signature_block
+from motcua.documents.results import issued_form, place_and_date, qr_block, signature_block
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.pdf import OfficialForm
 from motcua.payments.fees import in_words
 
 
@@ -17,11 +16,7 @@ def vnd(amount: int) -> str:
 
 def render_receipt(dossier: Dossier, payment, draft: Draft) -> bytes:
     spec = spec_of(dossier.procedure_version)
-    pdf = OfficialForm()
-    pdf.set_subject(f"motcua:{draft.id}")
-    pdf.set_title(f"Biên lai số {draft.number}")
-    pdf.add_page()
-    pdf.national_header(dossier.agency.name_vi)
+    pdf = issued_form(dossier, draft, "Biên lai")
     pdf.heading("BIÊN LAI THU PHÍ, LỆ PHÍ", "Receipt of fees and charges (electronic)")
     pdf.font(11)
     pdf.cell(0, 6, f"Số: {draft.number}", align="C", new_x="LMARGIN", new_y="NEXT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -219,12 +220,23 @@ def _own_dossier(request: HttpRequest, code: str):
     return actor, dossier, state
 
 
-def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
-        return redirect_to_login
-    actor, found, state = _own_dossier(request, code)
-    if found is None:
-        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+def applicant_view(view):
+    """Pages of one dossier for its applicant: log in first; anyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args, **kwargs):
+        if (redirect_to_login := _require_citizen(request)) is not None:
+            return redirect_to_login
+        actor, found, state = _own_dossier(request, code)
+        if found is None:
+            return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+        return view(request, actor, found, state, *args, **kwargs)
+
+    return wrapper
+
+
+@applicant_view
+def dossier(request: HttpRequest, actor, found, state) -> HttpResponse:
     view = dossier_detail(found, state, actor)
     return render(request, "portal/dossier.html", {
         "d": view, "stages": progress_stages(state), "citizen": current_citizen(request),
@@ -244,13 +256,10 @@ RATING_SCORES = ((5, "Rất hài lòng", "Very satisfied"), (4, "Hài lòng", "S
 
 
 @require_POST
-def rate(request: HttpRequest, code: str) -> HttpResponse:
+@applicant_view
+def rate(request: HttpRequest, actor, found, state) -> HttpResponse:
     """Once the result is returned, the applicant rates the service (and may complain): it feeds the index."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
-        return redirect_to_login
-    actor, found, state = _own_dossier(request, code)
-    if found is None:
-        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+    code = found.code
     try:
         ratings.rate(found, state, actor, request.POST.get("score", ""), request.POST.get("complaint", ""))
         messages.success(request, _("Thank you: your rating has been recorded."))
@@ -261,13 +270,10 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def pay_online(request: HttpRequest, code: str) -> HttpResponse:
+@applicant_view
+def pay_online(request: HttpRequest, actor, found, state) -> HttpResponse:
     """Start a payment of what the dossier owes: off to the payment gateway's page."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
-        return redirect_to_login
-    actor, found, state = _own_dossier(request, code)
-    if found is None:
-        return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
+    code = found.code
     try:
         payment = payments.start_online_payment(found, state, actor)
     except payments.PaymentError as exc:
@@ -315,17 +321,13 @@ def citizen_action(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return redirect("portal:dossier", code=code)
 
 
-def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
-        return redirect_to_login
-    _actor, found, state = _own_dossier(request, code)
-    if found is None:
-        return HttpResponseForbidden()
+@applicant_view
+def receipt_pdf(request: HttpRequest, actor, found, state) -> HttpResponse:
     try:
         data = pdf.receipt_slip(found, state)
     except ValueError:
         raise Http404("not received yet") from None
-    return pdf_response(data, f"phieu-tiep-nhan-{code}.pdf")
+    return pdf_response(data, f"phieu-tiep-nhan-{found.code}.pdf")
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
