@@ -70,3 +70,14 @@ def test_counts_add_up():
     assert (Counts(received=1, online=1) + Counts(received=2)).received == 3
     with pytest.raises(ValueError):
         Counts.from_mapping({"received": "x"})
+
+
+def test_transparency_checks_catalog_content_and_flags_what_it_cannot_measure():
+    from motcua.metrics.index766 import transparency
+
+    group = transparency(Counts(procedures=20, procedures_complete_info=15, received=40))
+    scores = {m.code: (m.score, m.measured) for m in group.metrics}
+    assert scores["PUBLIC_CONTENT_FULL"] == (1.5, True)  # 2 × 15/20
+    assert scores["DOSSIER_SYNC"] == (6, True)  # every dossier is in this system
+    assert scores["PUBLISH_ON_TIME"] == (6, False) and scores["PUBLIC_UPDATE_ON_TIME"] == (4, False)
+    assert group.score == 17.5
