@@ -40,7 +40,9 @@ class KpiOpenDue(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "scope", "month", "due_date"],
                                                name="unique_kpi_open_due")]
-        indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]
+        # Read as "due today or later": most rows are past due dates of long-finished months, so the due date
+        # leads after the scope columns and the index skips them.
+        indexes = [models.Index(fields=["level", "due_date"]), models.Index(fields=["level", "parent", "due_date"])]
 
 
 class DossierFact(models.Model):
