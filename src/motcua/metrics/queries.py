@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from motcua.catalog import divisions
@@ -67,23 +67,37 @@ class CatalogFacts:
     population_data: int
 
 
-@lru_cache(maxsize=1)
-def _catalog_specs() -> tuple:
+def catalog_version() -> tuple:
+    """Changes whenever a procedure is published or changed: the key of the catalog caches below."""
+    return tuple(Procedure.objects.aggregate(n=Count("id"), last=Max("current_version_id")).values())
+
+
+@lru_cache(maxsize=4)
+def _catalog_specs(version: tuple) -> tuple:
     return tuple(spec_of(p.current_version) for p in Procedure.objects.select_related("current_version"))
 
 
-def catalog_facts(level: str, scope: str) -> CatalogFacts:
+def catalog_facts(level: str, scope: str, version: tuple | None = None) -> CatalogFacts:
     """Procedures that apply to a scope: all for the country and a province; the commune's for a commune;
-    the agency type's for an agency; one for a procedure."""
-    specs = _catalog_specs()
-    if level == "C":
-        specs = [s for s in specs if s.level == "commune"]
-    elif level == "A":
+    the agency type's for an agency; one for a procedure. Scopes of a kind share their figures (cached)."""
+    version = version or catalog_version()
+    if level == "A":
         agency = _agency(scope)
-        specs = [s for s in specs if agency and s.agency_type == agency.agency_type]
-    elif level in ("F", "PF", "CF", "AF"):
-        code = scope.split("|")[-1]
-        specs = [s for s in specs if s.code == code]
+        return _catalog_facts(version, "agency_type", agency.agency_type if agency else "")
+    if level in ("F", "PF", "CF", "AF"):
+        return _catalog_facts(version, "procedure", scope.split("|")[-1])
+    return _catalog_facts(version, "level", "commune" if level == "C" else "")
+
+
+@lru_cache(maxsize=1024)
+def _catalog_facts(version: tuple, kind: str, key: str) -> CatalogFacts:
+    specs = _catalog_specs(version)
+    if kind == "level" and key:
+        specs = [s for s in specs if s.level == key]
+    elif kind == "agency_type":
+        specs = [s for s in specs if s.agency_type == key]
+    elif kind == "procedure":
+        specs = [s for s in specs if s.code == key]
 
     def complete(s) -> bool:  # the 7 components of Decree 63/2010 Art. 8(2)
         return all((s.name_vi, s.evidence, s.workflow.steps, s.statutory_days is not None, s.agency_type,
@@ -105,6 +119,7 @@ def _agency(code: str) -> Agency | None:
 
 def clear_caches() -> None:
     _catalog_specs.cache_clear()
+    _catalog_facts.cache_clear()
     _agency.cache_clear()
 
 
@@ -123,9 +138,10 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
             total=Sum("count")):
         sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
     used = _children_with(level, period, list(sums) if scope is None and parent is not None else None, scope)
+    version = catalog_version()
     out = {}
     for code, values in sums.items():
-        facts = catalog_facts(level, code)
+        facts = catalog_facts(level, code, version)
         counts = Counts.from_mapping(values)
         counts.procedures, counts.procedures_online = facts.procedures, facts.online
         counts.procedures_with_fee, counts.procedures_complete_info = facts.with_fee, facts.complete_info
