@@ -151,3 +151,16 @@ def test_index_api(client, activity):
     assert province["children"] and province["children"][0]["code"] == "00070"
     assert client.get("/api/index?level=P&code=99").status_code == 404
     assert client.get("/api/index?level=X").status_code == 422
+
+
+def test_commands_drain_and_rebuild(activity):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("outbox", "run", "--once", stdout=out)
+    assert "events processed" in out.getvalue() and not OutboxEvent.objects.filter(processed_at=None).exists()
+    before = rollup.table_snapshot()
+    call_command("metrics", "rebuild", stdout=out)
+    assert "8 dossiers folded" in out.getvalue() and rollup.table_snapshot() == before
