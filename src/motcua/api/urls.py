@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
@@ -21,17 +21,15 @@ from motcua.catalog import divisions
 from motcua.catalog.forms import FieldError
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text
+from motcua.documents import views as document_views
 from motcua.documents.issuing import verification_url
 from motcua.documents.models import IssuedDocument
-from motcua.documents.views import verification_context
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES, Actor, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import dossier_detail, dossier_summary
 from motcua.metrics import queries as metrics_queries
 from motcua.metrics import ratings
-from motcua.metrics.index766 import Counts
-from motcua.metrics.index766 import index as index766
 from motcua.metrics.queries import Period
 from motcua.payments import services as payments
 
@@ -480,10 +478,7 @@ def document_file(request: HttpRequest, document_id: uuid.UUID):
         raise services.NotFound(str(document_id))
     if not services.can_read(actor, document.dossier):
         raise HttpError(403, "Bạn không có quyền xem văn bản này. / You may not read this document.")
-    with document.file.open("rb") as f:
-        response = HttpResponse(f.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
-    return response
+    return document_views.document_file(document)
 
 
 class SignatureOut(Schema):
@@ -517,7 +512,7 @@ def verify_document(request: HttpRequest, document_id: uuid.UUID):
     if document is None:
         raise services.NotFound(str(document_id))
     with document.file.open("rb") as f:
-        context = verification_context(document, f.read())
+        context = document_views.verification_context(document, f.read())
     return {
         "valid": context["valid"], "problems": context["problems"], "number": document.number,
         "title_vi": document.title_vi, "title_en": document.title_en,
@@ -615,15 +610,14 @@ class IndexOut(IndexFigures):
     children: list[IndexRowOut]
 
 
-def _figures(counts, result) -> dict:
+def _figures(row) -> dict:
     return {
-        "score": result.score, "received": counts.received,
-        "online_share": counts.online / counts.received if counts.received else None,
-        "on_time_share": result.group("progress").metrics[0].ratio, "paid_online": counts.paid_online,
-        "paid_online_amount": counts.paid_online_amount,
+        "score": row.index.score, "received": row.counts.received, "online_share": row.online_share,
+        "on_time_share": row.on_time_share, "paid_online": row.counts.paid_online,
+        "paid_online_amount": row.counts.paid_online_amount,
         "groups": [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
                     "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
-                   for g in result.groups],
+                   for g in row.index.groups],
     }
 
 
@@ -637,14 +631,14 @@ def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A"] = "N"
     chosen = Period.parse(period, str(year or ""), str(n or ""))
     if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
         raise services.NotFound(code)
-    counts = metrics_queries.counts_by_scope(level, chosen, scope=code).get(code, Counts())
+    head = metrics_queries.headline(level, code, chosen)
     child = CHILDREN[level][0][0]
     rows = metrics_queries.ranking(child, chosen, parent=code if level != "N" else None)
     names = metrics_queries.names_for(child, [r.code for r in rows])
     return {
-        "level": level, "code": code, "period": chosen.label, **_figures(counts, index766(counts)),
+        "level": level, "code": code, "period": chosen.label, **_figures(head),
         "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code),
-                      **_figures(r.counts, r.index)} for r in rows],
+                      **_figures(r)} for r in rows],
     }
 
 

@@ -23,6 +23,7 @@ from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import fold_text, spec_of
 from motcua.documents.signing import SigningUnavailable
+from motcua.documents.views import document_file
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import RULES, LifecycleError, Role, Status
 from motcua.dossiers.models import Dossier
@@ -262,8 +263,7 @@ def issued_document(request: HttpRequest, actor, code: str, document_id) -> Http
     document = dossier.issued_documents.filter(pk=document_id).first()
     if not allowed or document is None:
         return render(request, "backoffice/forbidden.html", status=403 if not allowed else 404)
-    with document.file.open("rb") as f:
-        return pdf_response(f.read(), f"{document.doc_type}-{document.number.replace('/', '-')}.pdf")
+    return document_file(document)
 
 
 @require_POST

@@ -43,8 +43,8 @@ def issue(dossier: Dossier, kind: str, doc_type: str, title: tuple[str, str], is
     day = local_date(at)
     number = f"{next_number(f'{issuer.code}/{NUMBER_SUFFIX[kind]}', day.replace(month=1, day=1)):06d}" \
              f"/{day.year}/{NUMBER_SUFFIX[kind]}"
-    draft = Draft(uuid.uuid4(), number, at, "")
-    draft = Draft(draft.id, number, at, verification_url(draft.id))
+    document_id = uuid.uuid4()
+    draft = Draft(document_id, number, at, verification_url(document_id))
     signed, certificates = sign_pdf(render(draft), signatures)
     digest = hashlib.sha256(signed).hexdigest()
     document = IssuedDocument(

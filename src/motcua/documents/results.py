@@ -12,13 +12,12 @@ from motcua.catalog import divisions
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft, issue
 from motcua.documents.models import Attachment, IssuedDocument
-from motcua.documents.signing import Signature, SignerIdentity
+from motcua.documents.signing import Signature, SignerIdentity, agency_seal
 from motcua.dossiers.lifecycle import LOCAL_TZ, Action, DossierState
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.dossiers.presenters import display_value
 from motcua.dossiers.services import on_action
-from motcua.identity.models import Official
 from motcua.registries.models import HeldDocument
 
 SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
@@ -64,14 +63,12 @@ def _short_title(text: str) -> str:
 def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     spec = spec_of(dossier.procedure_version)
     agency = dossier.agency
-    official = Official.objects.filter(user__username=action.actor.id).first()
-    signer_name = official.full_name if official else (action.actor.name or action.actor.id)
+    signer_name = action.actor.name or action.actor.id  # an official's actor carries their full name
     title = (_short_title(spec.result_vi), _short_title(spec.result_en))
     signatures = [
         Signature(SignerIdentity("official", action.actor.id, signer_name, agency.name_vi), "ChuKyNguoiKy",
                   f"Phê duyệt hồ sơ {dossier.code}", agency.name_vi),
-        Signature(SignerIdentity("agency", agency.code, agency.name_vi, agency.name_vi), "ChuKyCoQuan",
-                  "Ký số của cơ quan ban hành", agency.name_vi),
+        agency_seal(agency, "Ký số của cơ quan ban hành"),
     ]
     document = issue(dossier, "result", spec.result_type, title, agency, action.at, signer_name, signatures,
                      lambda draft: render_result(dossier, draft, title, signer_name, action))

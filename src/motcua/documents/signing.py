@@ -131,8 +131,7 @@ class DevelopmentCA(SignerBackend):
     def _issue(self, identity: SignerIdentity) -> Certificate:
         credential = pki.issue(self.ca, identity.name, identity.organisation,
                                uid=identity.code if identity.kind == "official" else "", crl_url=self.crl_url)
-        key = serialization.load_pem_private_key(credential.key_pem, password=None)
-        encrypted = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        encrypted = credential.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                       serialization.BestAvailableEncryption(_passphrase()))
         with transaction.atomic():
             return register_certificate(credential.certificate, identity, encrypted.decode())
@@ -146,10 +145,14 @@ class DevelopmentCA(SignerBackend):
 
 @functools.lru_cache(maxsize=512)
 def _loaded_signer(cert_pem: str, key_pem: str, ca_pem: bytes) -> signers.Signer:
-    key = serialization.load_pem_private_key(key_pem.encode(), password=_passphrase())
-    return _InMemoryKeySigner(
-        key, signing_cert=_asn1(x509.load_pem_x509_certificate(cert_pem.encode())),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1(x509.load_pem_x509_certificate(ca_pem))]))
+    return _in_memory_signer(serialization.load_pem_private_key(key_pem.encode(), password=_passphrase()),
+                             x509.load_pem_x509_certificate(cert_pem.encode()),
+                             [x509.load_pem_x509_certificate(ca_pem)])
+
+
+def _in_memory_signer(key, cert: x509.Certificate, chain: list[x509.Certificate]) -> signers.Signer:
+    return _InMemoryKeySigner(key, signing_cert=_asn1(cert),
+                              cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in chain]))
 
 
 @BACKENDS.register("pkcs12")
@@ -170,8 +173,7 @@ def _pkcs12_signer(path: str, mtime: float) -> signers.Signer:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), _passphrase())
-    return _InMemoryKeySigner(key, signing_cert=_asn1(cert),
-                              cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in chain]))
+    return _in_memory_signer(key, cert, chain)
 
 
 @BACKENDS.register("pkcs11")
@@ -257,6 +259,12 @@ class Signature:
     field_name: str
     reason: str
     location: str = ""
+
+
+def agency_seal(agency, reason: str) -> Signature:
+    """The issuing agency's seal: the last signature on everything it issues."""
+    return Signature(SignerIdentity("agency", agency.code, agency.name_vi, agency.name_vi), "ChuKyCoQuan", reason,
+                     agency.name_vi)
 
 
 def sign_pdf(pdf: bytes, signatures: list[Signature]) -> tuple[bytes, list[Certificate]]:

@@ -17,6 +17,14 @@ from motcua.documents.models import IssuedDocument
 SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
+def document_file(document: IssuedDocument) -> HttpResponse:
+    """The signed PDF, shown in the browser; callers check who may read it."""
+    with document.file.open("rb") as f:
+        response = HttpResponse(f.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.doc_type}-{document.number.replace("/", "-")}.pdf"'
+    return response
+
+
 def _masked(id_number: str) -> str:
     return "••••••••" + id_number[-4:]
 

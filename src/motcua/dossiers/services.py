@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -80,7 +81,7 @@ class IncomingFile:
     def content_type(self) -> str | None:
         return next((kind for magic, kind in FILE_SIGNATURES.items() if self.data.startswith(magic)), None)
 
-    @property
+    @cached_property  # hashed for the idempotency digest and again when stored: up to 10 MB, once
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 

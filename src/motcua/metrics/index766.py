@@ -67,6 +67,10 @@ class Counts:
     def from_mapping(cls, values: dict) -> Counts:
         return cls(**{k: int(v) for k, v in values.items() if k in cls.__dataclass_fields__})
 
+    @property
+    def online_share(self) -> float | None:
+        return self.online / self.received if self.received else None
+
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__})
 
@@ -215,6 +219,10 @@ class Index:
 
     def group(self, code: str) -> Group:
         return next(g for g in self.groups if g.code == code)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.group("progress").metrics[0].ratio
 
 
 def index(c: Counts) -> Index:

@@ -180,13 +180,12 @@ class Row:
     rank: int = 0
 
     @property
-    def on_time_rate(self) -> float | None:
-        metric = self.index.group("progress").metrics[0]
-        return metric.ratio
+    def on_time_share(self) -> float | None:
+        return self.index.on_time_share
 
     @property
-    def online_rate(self) -> float | None:
-        return self.counts.online / self.counts.received if self.counts.received else None
+    def online_share(self) -> float | None:
+        return self.counts.online_share
 
 
 def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None,
@@ -202,18 +201,12 @@ def ranking(level: str, period: Period, parent: str | None = None, names: dict[s
     return rows
 
 
-def headline(level: str = "N", scope: str = "", period: Period | None = None) -> dict:
-    """The figures national reports quote."""
+def headline(level: str = "N", scope: str = "", period: Period | None = None) -> Row:
+    """One scope's figures, with those national reports quote: dossiers received, online share, on-time share,
+    online payments count and amount."""
     period = period or Period.parse(None, None, None)
     counts = counts_by_scope(level, period, scope=scope).get(scope, Counts())
-    result = index(counts)
-    return {
-        "received": counts.received, "online": counts.online,
-        "online_share": counts.online / counts.received if counts.received else None,
-        "on_time_share": result.group("progress").metrics[0].ratio,
-        "paid_online": counts.paid_online, "paid_online_amount": counts.paid_online_amount,
-        "finished": counts.finished, "score": result.score, "index": result,
-    }
+    return Row(scope, "", counts, index(counts))
 
 
 def trend(level: str, scope: str, year: int, today: date | None = None) -> list[dict]:

@@ -109,8 +109,8 @@ def _export(kind: str, rows, filename: str) -> HttpResponse:
               "Thanh toán (10)", "Số hóa (22)", "Hài lòng (18)", "Hồ sơ tiếp nhận", "Tỷ lệ trực tuyến",
               "Tỷ lệ đúng hạn", "Thanh toán trực tuyến", "Số tiền trực tuyến (đồng)"]
     data = [[r.rank, r.code, r.name, r.index.score, *[g.score for g in r.index.groups], r.counts.received,
-             round(r.online_rate, 4) if r.online_rate is not None else "",
-             round(r.on_time_rate, 4) if r.on_time_rate is not None else "", r.counts.paid_online,
+             round(r.online_share, 4) if r.online_share is not None else "",
+             round(r.on_time_share, 4) if r.on_time_share is not None else "", r.counts.paid_online,
              r.counts.paid_online_amount] for r in rows]
     if kind == "csv":
         out = io.StringIO()

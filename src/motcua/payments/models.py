@@ -3,6 +3,8 @@ and the bundled sandbox gateway's own ledger."""
 
 from django.db import models
 
+from motcua.payments import vnpay
+
 
 class Payment(models.Model):
     """One attempt to pay what a dossier owes: online through a gateway, or cash at the counter."""
@@ -75,3 +77,8 @@ class SandboxTransaction(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tmn_code", "txn_ref"], name="unique_sandbox_txn_ref")]
+
+    @property
+    def transaction_status(self) -> str:
+        """vnp_TransactionStatus: 00 paid, 02 not paid (cancelled or failed)."""
+        return vnpay.SUCCESS if self.response_code == vnpay.SUCCESS else "02"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -55,13 +56,7 @@ def pay(request: HttpRequest) -> HttpResponse:
             return render(request, "payments/sandbox_error.html", {"code": "94"}, status=409)  # duplicate
     callback = callback_params(txn, secret)
     deliver_ipn(request.build_absolute_uri(reverse("payments:ipn")), callback)
-    return redirect(f"{params['vnp_ReturnUrl']}?{'&'.join(f'{k}={v}' for k, v in _quoted(callback))}")
-
-
-def _quoted(params: dict) -> list[tuple[str, str]]:
-    from urllib.parse import quote_plus
-
-    return [(k, quote_plus(str(v))) for k, v in params.items()]
+    return redirect(f"{params['vnp_ReturnUrl']}?{urlencode(callback)}")
 
 
 def callback_params(txn: SandboxTransaction, secret: str) -> dict[str, str]:
@@ -70,7 +65,7 @@ def callback_params(txn: SandboxTransaction, secret: str) -> dict[str, str]:
         "vnp_BankTranNo": f"VNP{txn.transaction_no}" if txn.response_code == vnpay.SUCCESS else "",
         "vnp_CardType": "ATM", "vnp_OrderInfo": txn.order_info, "vnp_PayDate": vnpay.timestamp(txn.pay_date),
         "vnp_ResponseCode": txn.response_code, "vnp_TmnCode": txn.tmn_code, "vnp_TransactionNo": txn.transaction_no,
-        "vnp_TransactionStatus": "00" if txn.response_code == vnpay.SUCCESS else "02", "vnp_TxnRef": txn.txn_ref,
+        "vnp_TransactionStatus": txn.transaction_status, "vnp_TxnRef": txn.txn_ref,
     }
     params = {k: v for k, v in params.items() if v}
     params["vnp_SecureHash"] = vnpay.sign(params, secret)
@@ -110,7 +105,7 @@ def api(request: HttpRequest) -> HttpResponse:
             vnp_ResponseCode="00", vnp_Message="QueryDR Success", vnp_Amount=str(txn.amount * 100),
             vnp_BankCode=txn.bank_code, vnp_PayDate=vnpay.timestamp(txn.pay_date),
             vnp_TransactionNo=txn.transaction_no, vnp_TransactionType="01",
-            vnp_TransactionStatus="00" if txn.response_code == vnpay.SUCCESS else "02", vnp_OrderInfo=txn.order_info,
+            vnp_TransactionStatus=txn.transaction_status, vnp_OrderInfo=txn.order_info,
             vnp_PromotionCode="", vnp_PromotionAmount="")
     answer["vnp_SecureHash"] = vnpay.pipe_hash(answer, vnpay.QUERYDR_RESPONSE_FIELDS, secret)
     return JsonResponse(answer)

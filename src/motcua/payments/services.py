@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import issue
-from motcua.documents.signing import Signature, SignerIdentity
+from motcua.documents.signing import agency_seal
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import LOCAL_TZ, Action, Actor, DossierState, LifecycleError, Status
 from motcua.dossiers.models import Dossier
@@ -56,6 +56,12 @@ def request_payment(code: str, actor: Actor, exemption: str = "", reason: str = 
                         {"amount": quote.amount, "fee_basis": quote.basis})
 
 
+def _reference(dossier: Dossier, method: str) -> str:
+    """``<dossier code without punctuation><T online | C cash><attempt>``: unique, readable, gateway-safe."""
+    attempt = Payment.objects.filter(dossier=dossier).count() + 1
+    return f"{dossier.code.replace('.', '').replace('-', '')}{'T' if method == 'online' else 'C'}{attempt:02d}"
+
+
 def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) -> Payment:
     """A new payment attempt for what the dossier owes now (a failed or abandoned attempt is left as is)."""
     if citizen.kind != "citizen" or citizen.id != dossier.applicant_id_number:
@@ -68,9 +74,7 @@ def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) 
         attempts = Payment.objects.select_for_update().filter(dossier=dossier)
         if attempts.filter(status="paid", amount=state.fee_due, applied=True).exists():
             raise PaymentError("already_paid", "Khoản này đã được thanh toán.", "This has already been paid.")
-        number = attempts.count() + 1
-        reference = f"{dossier.code.replace('.', '').replace('-', '')}T{number:02d}"
-        return Payment.objects.create(reference=reference, dossier=dossier, amount=state.fee_due, method="online",
+        return Payment.objects.create(reference=_reference(dossier, "online"), dossier=dossier, amount=state.fee_due, method="online",
                                       gateway=settings.PAYMENTS["GATEWAY"], created_at=timezone.now())
 
 
@@ -138,17 +142,13 @@ def _record_payment(dossier: Dossier, action: Action, state: DossierState) -> No
     reference = action.data.get("payment")
     payment = Payment.objects.filter(reference=reference).first() if reference else None
     if payment is None:  # cash taken at the counter
-        count = Payment.objects.filter(dossier=dossier).count() + 1
         payment = Payment.objects.create(
-            reference=f"{dossier.code.replace('.', '').replace('-', '')}C{count:02d}", dossier=dossier,
-            amount=action.data["amount"], method="cash", status="paid", created_at=action.at, paid_at=action.at)
+            reference=_reference(dossier, "cash"), dossier=dossier, amount=action.data["amount"], method="cash", status="paid", created_at=action.at, paid_at=action.at)
     agency = dossier.agency
     payment.applied = True
     payment.receipt = issue(
         dossier, "receipt", "bien_lai_thu_phi", ("Biên lai thu phí, lệ phí", "Receipt of fees and charges"),
-        agency, action.at, agency.name_vi,
-        [Signature(SignerIdentity("agency", agency.code, agency.name_vi, agency.name_vi), "ChuKyCoQuan",
-                   f"Biên lai thu phí, lệ phí hồ sơ {dossier.code}", agency.name_vi)],
+        agency, action.at, agency.name_vi, [agency_seal(agency, f"Biên lai thu phí, lệ phí hồ sơ {dossier.code}")],
         lambda draft: render_receipt(dossier, payment, draft))
     payment.save()
 

@@ -16,6 +16,7 @@ from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text, spec_of
 from motcua.documents.models import IssuedDocument
+from motcua.documents.views import document_file
 from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
@@ -301,8 +302,7 @@ def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
                                              owner_id_number=current_citizen(request)["id_number"]).first()
     if document is None:
         raise Http404("no such document in your wallet")
-    with document.file.open("rb") as f:
-        return pdf_response(f.read(), f"{document.doc_type}-{document.number.replace('/', '-')}.pdf")
+    return document_file(document)
 
 
 @require_POST
