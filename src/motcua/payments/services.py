@@ -18,7 +18,7 @@ from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import LOCAL_TZ, Action, Actor, DossierState, LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.payments import fees
-from motcua.payments.gateways import GATEWAYS, GatewayError, PaymentGateway
+from motcua.payments.gateways import GATEWAYS, GatewayError, Outcome, PaymentGateway
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun
 from motcua.payments.receipt import render_receipt
 
@@ -80,41 +80,39 @@ def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) 
 
 @dataclass(frozen=True)
 class Confirmation:
-    code: str
-    message: str
+    outcome: Outcome
     payment: Payment | None = None
 
 
 def confirm(params: dict[str, str], channel: str, remote_addr: str | None = None) -> Confirmation:
     """Apply a gateway callback (IPN, or the browser's return): checked signature, known order, exact amount,
     and at most once: a repeated or late callback never credits twice. Every callback is logged."""
-    from motcua.payments import vnpay
-
     chosen = gateway()
     result = chosen.parse_callback(params)
     payment = None
     if not result.signature_valid:
-        code, message = vnpay.IPN_INVALID_SIGNATURE
+        outcome = Outcome.INVALID_SIGNATURE
         log.warning("payment callback with an invalid signature from %s: %s", remote_addr, result.reference)
     else:
         with transaction.atomic():
             payment = Payment.objects.select_for_update().select_related("dossier").filter(
                 reference=result.reference).first()
             if payment is None:
-                code, message = vnpay.IPN_ORDER_NOT_FOUND
+                outcome = Outcome.ORDER_NOT_FOUND
             elif result.amount != payment.amount:
-                code, message = vnpay.IPN_INVALID_AMOUNT
+                outcome = Outcome.INVALID_AMOUNT
                 log.warning("payment %s: callback amount %s differs from %s", payment.reference, result.amount,
                             payment.amount)
             elif payment.status != "pending":
-                code, message = vnpay.IPN_ALREADY_CONFIRMED
+                outcome = Outcome.ALREADY_CONFIRMED
             else:
                 _settle(payment, result)
-                code, message = vnpay.IPN_CONFIRMED
+                outcome = Outcome.CONFIRMED
+    code, message = chosen.answer(outcome)  # logged in the gateway's own words, as it was answered
     GatewayCallback.objects.create(channel=channel, reference=result.reference[:100], params=dict(params),
                                    signature_valid=result.signature_valid, answer_code=code, answer=message,
                                    remote_addr=remote_addr)
-    return Confirmation(code, message, payment)
+    return Confirmation(outcome, payment)
 
 
 def _settle(payment: Payment, result) -> None:

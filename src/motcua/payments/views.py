@@ -22,7 +22,7 @@ def ipn(request: HttpRequest) -> HttpResponse:
     """Instant payment notification: the gateway's word on a payment. Always answered in the gateway's
     format (an error is an answer code, never a 500), so the gateway knows whether to retry."""
     done = services.confirm(_params(request), "ipn", request.META.get("REMOTE_ADDR"))
-    return JsonResponse(services.gateway().ipn_answer(done.code, done.message))
+    return JsonResponse(services.gateway().ipn_answer(done.outcome))
 
 
 @require_GET

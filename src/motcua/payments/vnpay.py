@@ -24,7 +24,6 @@ IPN_ORDER_NOT_FOUND = ("01", "Order not found")
 IPN_ALREADY_CONFIRMED = ("02", "Order already confirmed")
 IPN_INVALID_AMOUNT = ("04", "invalid amount")
 IPN_INVALID_SIGNATURE = ("97", "Invalid signature")
-IPN_UNKNOWN_ERROR = ("99", "Unknown error")
 QUERYDR_FIELDS = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
                   "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")
 QUERYDR_RESPONSE_FIELDS = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode",

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from motcua.core.plugins import PluginRegistry
 
@@ -22,6 +23,16 @@ class CallbackResult:
     bank_code: str = ""
     response_code: str = ""
     paid_at: datetime | None = None
+
+
+class Outcome(StrEnum):
+    """What became of a callback; each gateway words its answer in its own codes."""
+
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    ORDER_NOT_FOUND = "order_not_found"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_SIGNATURE = "invalid_signature"
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,11 @@ class PaymentGateway:
     def parse_callback(self, params: dict[str, str]) -> CallbackResult:
         raise NotImplementedError
 
-    def ipn_answer(self, code: str, message: str) -> dict:
+    def answer(self, outcome: Outcome) -> tuple[str, str]:
+        """The gateway's (code, message) for an outcome."""
+        raise NotImplementedError
+
+    def ipn_answer(self, outcome: Outcome) -> dict:
         raise NotImplementedError
 
     def query(self, payment, ip_address: str = "127.0.0.1") -> GatewayRecord:

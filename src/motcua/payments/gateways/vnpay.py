@@ -12,9 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.payments import vnpay
-from motcua.payments.gateways import GATEWAYS, CallbackResult, GatewayError, GatewayRecord, PaymentGateway
+from motcua.payments.gateways import (
+    GATEWAYS,
+    CallbackResult,
+    GatewayError,
+    GatewayRecord,
+    Outcome,
+    PaymentGateway,
+)
 
 SANDBOX_PAY_PATH = "/sandbox-gateway/paymentv2/vpcpay.html"
+IPN_ANSWERS = {
+    Outcome.CONFIRMED: vnpay.IPN_CONFIRMED, Outcome.ALREADY_CONFIRMED: vnpay.IPN_ALREADY_CONFIRMED,
+    Outcome.ORDER_NOT_FOUND: vnpay.IPN_ORDER_NOT_FOUND, Outcome.INVALID_AMOUNT: vnpay.IPN_INVALID_AMOUNT,
+    Outcome.INVALID_SIGNATURE: vnpay.IPN_INVALID_SIGNATURE,
+}
 
 
 @GATEWAYS.register("vnpay")
@@ -59,7 +71,11 @@ class VNPay(PaymentGateway):
             transaction_no=params.get("vnp_TransactionNo", ""), bank_code=params.get("vnp_BankCode", ""),
             response_code=params.get("vnp_ResponseCode", ""), paid_at=paid_at)
 
-    def ipn_answer(self, code: str, message: str) -> dict:
+    def answer(self, outcome: Outcome) -> tuple[str, str]:
+        return IPN_ANSWERS[outcome]
+
+    def ipn_answer(self, outcome: Outcome) -> dict:
+        code, message = self.answer(outcome)
         return {"RspCode": code, "Message": message}
 
     def query(self, payment, ip_address: str = "127.0.0.1") -> GatewayRecord:
