@@ -54,8 +54,8 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
-        from motcua.api.auth import CITIZEN_SESSION_KEY
-        from motcua.dossiers.lifecycle import Actor
+        from motcua.identity.actors import Actor
+        from motcua.identity.callers import CITIZEN_SESSION_KEY
         from motcua.registries.access import Purpose, read_person
         from motcua.registries.synthetic import generate, print_progress
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import psycopg
 
+from motcua.identity.actors import citizen_actor
+
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
@@ -56,7 +58,8 @@ def _render_and_sign(args: tuple[list[str], int]) -> int:
     from motcua.documents.results import _short_title, render_result
     from motcua.documents.signing import Signature, SignerIdentity, sign_pdf
     from motcua.dossiers import services
-    from motcua.dossiers.lifecycle import Action, Actor, Role
+    from motcua.dossiers.lifecycle import Action
+    from motcua.identity.actors import Actor, Role
 
     done = 0
     for _ in range(repeat):
@@ -108,15 +111,15 @@ def main() -> None:
 
         from motcua.catalog.models import Procedure
         from motcua.catalog.services import spec_of
-        from motcua.core.testing import official_actor, sample_submission
+        from motcua.demo.testing import official_actor, sample_submission
         from motcua.documents.models import IssuedDocument
         from motcua.dossiers import services
-        from motcua.dossiers.lifecycle import Role
+        from motcua.identity.actors import Role
 
         print(f"motcua signing benchmark — {os.cpu_count()} CPUs, PostgreSQL, RSA-2048, "
               f"{args.documents} documents, 2 signatures each")
         spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
-        citizen = services.citizen_actor("001090012345", "Nguyễn Văn An", 2)
+        citizen = citizen_actor("001090012345", "Nguyễn Văn An", 2)
         receiver = official_actor("H01.X00070.UB", Role.RECEIVER)
         specialist = official_actor("H01.X00070.UB", Role.SPECIALIST)
         leader = official_actor("H01.X00070.UB", Role.LEADER)

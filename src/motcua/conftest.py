@@ -6,7 +6,7 @@ from motcua.catalog.models import Agency
 
 
 def _seed() -> None:
-    from motcua.core.demo import seed_all
+    from motcua.demo.seeding import seed_all
 
     seed_all(with_dossiers=False)
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,51 +1,15 @@
-"""Who is calling: an official (bearer token or back-office session) or a citizen (portal session)."""
+"""API authentication: bearer tokens need no CSRF check; session callers do, on unsafe methods."""
 
 from __future__ import annotations
-
-import hashlib
-import secrets
 
 from django.http import HttpRequest
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from motcua.dossiers.lifecycle import Actor
-from motcua.dossiers.services import actor_for_official, citizen_actor
-from motcua.identity.models import ApiToken, Official
-
-CITIZEN_SESSION_KEY = "citizen"
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(official: Official, label: str = "") -> str:
-    token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(official=official, digest=token_digest(token), label=label)
-    return token
-
-
-def actor_from_request(request: HttpRequest) -> Actor | None:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        token = ApiToken.objects.select_related("official__user", "official__agency").filter(
-            digest=token_digest(header[7:].strip())).first()
-        return actor_for_official(token.official) if token and token.official.user.is_active else None
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        official = Official.objects.select_related("agency", "user").filter(user=user).first()
-        if official:
-            return actor_for_official(official)
-    citizen = request.session.get(CITIZEN_SESSION_KEY) if hasattr(request, "session") else None
-    if citizen:
-        return citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level"))
-    return None
+from motcua.identity.callers import actor_from_request
 
 
 class ActorAuth(AuthBase):
-    """Bearer tokens need no CSRF check; session callers do, on unsafe methods."""
-
     openapi_type = "http"
     openapi_scheme = "bearer"
 
@@ -58,4 +22,3 @@ class ActorAuth(AuthBase):
             if error:
                 return None
         return actor
-

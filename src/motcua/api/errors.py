@@ -6,9 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from motcua.documents.signing import SigningUnavailable
-from motcua.dossiers.lifecycle import LifecycleError
-from motcua.dossiers.services import NotFound, SubmissionError
+from motcua.core.errors import MotcuaError
 
 FORBIDDEN_CODES = {"actor_not_allowed", "not_applicant", "not_your_agency", "role_not_allowed"}
 FIELD_CODES = {"required", "reason_required", "date_not_later", "not_working_day", "bad_outcome",
@@ -52,32 +50,15 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, body("Dữ liệu gửi lên không hợp lệ.", "The request is not valid.",
                                                   errors), status=422)
 
-    @api.exception_handler(SubmissionError)
-    def submission(request: HttpRequest, exc: SubmissionError):
-        return api.create_response(request, body("Hồ sơ chưa hợp lệ, vui lòng sửa các trường được chỉ ra.",
-                                                  "The dossier is not valid; please correct the fields shown.",
-                                                  [e.as_dict() for e in exc.errors]), status=exc.status)
-
-    @api.exception_handler(LifecycleError)
-    def lifecycle(request: HttpRequest, exc: LifecycleError):
-        status = 403 if exc.code in FORBIDDEN_CODES else 422 if exc.code in FIELD_CODES else 409
-        errors = [{"field": exc.field, "code": exc.code, "vi": exc.vi, "en": exc.en}] if exc.field else []
-        return api.create_response(request, {**body(exc.vi, exc.en, errors), "code": exc.code}, status=status)
-
-    @api.exception_handler(SigningUnavailable)
-    def signing_unavailable(request: HttpRequest, exc: SigningUnavailable):
-        return api.create_response(request, body("Không ký số được: chưa có chứng thư số cho người ký hoặc cơ quan.",
-                                                  "Cannot sign: no signing certificate for the signer or the "
-                                                  "agency."), status=503)
-
-    @api.exception_handler(NotFound)
-    def not_found(request: HttpRequest, exc: NotFound):
-        return api.create_response(request, body("Không tìm thấy.", "Not found."), status=404)
+    @api.exception_handler(MotcuaError)
+    def refused(request: HttpRequest, exc: MotcuaError):
+        return api.create_response(request, {**body(exc.vi, exc.en, [e.as_dict() for e in exc.errors]),
+                                             "code": exc.code}, status=exc.status)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError):
         return api.create_response(request, body("Cần đăng nhập.", "Authentication required."), status=401)
 
     @api.exception_handler(HttpError)
-    def http_error(request: HttpRequest, exc: HttpError):
-        return api.create_response(request, body(str(exc), str(exc)), status=exc.status_code)
+    def http_error(request: HttpRequest, exc: HttpError):  # raised by the framework (e.g. an unreadable body)
+        return api.create_response(request, body("Yêu cầu không hợp lệ.", str(exc)), status=exc.status_code)

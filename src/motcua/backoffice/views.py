@@ -10,7 +10,6 @@ from django.contrib.auth import logout as end_session
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,20 +20,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import fold_text, spec_of
-from motcua.documents.signing import SigningUnavailable
+from motcua.catalog.services import search_procedures, spec_of
+from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
+from motcua.core.web import pdf_response
+from motcua.documents.services import revoke
 from motcua.documents.views import document_file
+from motcua.dossiers import intake as dossier_intake
 from motcua.dossiers import pdf, services
-from motcua.dossiers.lifecycle import RULES, LifecycleError, Role, Status
+from motcua.dossiers.lifecycle import RULES, Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, dossier_summary, progress_stages
+from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages, queue_item
+from motcua.identity.actors import Role, actor_for_official
 from motcua.identity.models import Official
 from motcua.payments import services as payments
 from motcua.payments.models import ReconciliationRun
-from motcua.portal import intake as portal_intake
-from motcua.portal.views import pdf_response
-from motcua.registries.access import read_for_dossier
 from motcua.registries.models import CorrectionReport
+from motcua.registries.recheck import recheck as recheck_registries
 
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
@@ -90,7 +91,7 @@ def official_required(view):
         if official is None or (request.user.is_staff and not request.user.is_verified()):
             return render(request, "backoffice/forbidden.html", status=403)
         request.official = official
-        return view(request, services.actor_for_official(official), *args, **kwargs)
+        return view(request, actor_for_official(official), *args, **kwargs)
 
     return wrapper
 
@@ -99,22 +100,11 @@ def official_required(view):
 def queue(request: HttpRequest, actor) -> HttpResponse:
     status = request.GET.get("status", "")
     flag = request.GET.get("flag", "")
-    qs = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
-          .filter(agency__code=actor.agency_code))
-    qs = qs.filter(status=int(status)) if status.isdigit() else qs.filter(finished_at__isnull=True)
-    today = timezone.localdate()
-    horizon = default_calendar().add_working_days(today, 1)
-    running = qs.filter(paused=False, finished_at__isnull=True)
-    overdue = running.filter(due_date__lt=today)
-    nearing = running.filter(due_date__gte=today, due_date__lte=horizon)
-    counts = {"total": qs.count(), "overdue": overdue.count(), "nearing": nearing.count()}
-    shown = {"overdue": overdue, "nearing": nearing}.get(flag, qs)
+    found = services.agency_queue(actor.agency_code, [int(status)] if status.isdigit() else None)
+    counts = {"total": found.dossiers.count(), "overdue": found.overdue.count(), "nearing": found.nearing.count()}
     rows = []
-    # New dossiers (no due date until received) first: they wait for reception.
-    ordering = (F("due_date").asc(nulls_first=True), "submitted_at")
-    for dossier in shown.order_by(*ordering).prefetch_related("actions")[:QUEUE_PAGE]:
-        view = dossier_summary(dossier, services.state_of(dossier), actor)
-        view["applicant_name"] = dossier.applicant_name
+    for dossier in found.flagged(flag).prefetch_related("actions")[:QUEUE_PAGE]:
+        view = queue_item(dossier, actor)
         view["mine"] = _is_my_task(view, actor)
         rows.append(view)
     counts["mine"] = sum(r["mine"] for r in rows)
@@ -133,20 +123,25 @@ def _is_my_task(view: dict, actor) -> bool:
         view["step"]["role"] == actor.role
 
 
-def _readable(actor, code: str):
-    try:
-        dossier = services.get_dossier(code)
-    except services.NotFound:
-        raise Http404(code) from None
-    state = services.state_of(dossier)
-    return dossier, state, services.can_read(actor, dossier, state)
+def readable_dossier_view(view):
+    """Pages of one dossier for an official of an agency that holds or held it: 404 or 403 otherwise."""
+
+    @official_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, actor, code: str, *args, **kwargs):
+        try:
+            dossier, state = services.readable_dossier(actor, code)
+        except NotFound:
+            raise Http404(code) from None
+        except Forbidden:
+            return render(request, "backoffice/forbidden.html", status=403)
+        return view(request, actor, dossier, state, *args, **kwargs)
+
+    return wrapper
 
 
-@official_required
-def detail(request: HttpRequest, actor, code: str) -> HttpResponse:
-    dossier, state, allowed = _readable(actor, code)
-    if not allowed:
-        return render(request, "backoffice/forbidden.html", status=403)
+@readable_dossier_view
+def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     view = dossier_detail(dossier, state, actor)
     agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
     names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name_vi"))
@@ -172,79 +167,50 @@ def detail(request: HttpRequest, actor, code: str) -> HttpResponse:
 def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
     if kind not in OFFICIAL_ACTIONS:
         raise Http404(kind)
-    data = {k: request.POST[k] for k in ("to_agency", "new_date", "outcome", "note") if request.POST.get(k)}
-    reason = request.POST.get("reason", "")
+    fields = ("to_agency", "new_date", "outcome", "note", "exemption")
+    data = {k: request.POST[k] for k in fields if request.POST.get(k)}
     try:
-        if kind == "request_payment":  # the amount comes from the catalog, never typed
-            payments.request_payment(code, actor, request.POST.get("exemption", ""), reason)
-        elif kind == "pay":  # cash at the counter: exactly what is owed
-            owed = services.state_of(services.get_dossier(code)).fee_due
-            services.act(code, kind, actor, reason, {"amount": owed, "method": "cash"})
-        else:
-            services.act(code, kind, actor, reason, data)
-        messages.success(request, _("Done: %(action)s") % {"action": RULES[kind].en if request.LANGUAGE_CODE == "en"
-                                                            else RULES[kind].vi})
-    except services.NotFound:
+        services.act(code, kind, actor, request.POST.get("reason", ""), data)
+        messages.success(request, _("Done: %(action)s") % {
+            "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
+    except NotFound:
         raise Http404(code) from None
-    except (LifecycleError, ValueError, SigningUnavailable) as exc:
-        if isinstance(exc, SigningUnavailable):
-            exc = LifecycleError("signing_unavailable", "Không ký số được: chưa có chứng thư số cho người ký hoặc cơ quan.",
-                                 "Cannot sign: no signing certificate for the signer or the agency.")
-        elif isinstance(exc, ValueError):  # e.g. a malformed date typed by hand
-            exc = LifecycleError("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
-        message = exc.en if request.LANGUAGE_CODE == "en" else exc.vi
-        messages.error(request, message)
+    except (MotcuaError, ValueError) as exc:
+        if not isinstance(exc, MotcuaError):  # e.g. a malformed date typed by hand
+            exc = Invalid("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
         request.session["action_errors"] = {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}}
     return redirect("backoffice:detail", code=code)
 
 
 @require_POST
-@official_required
-def recheck(request: HttpRequest, actor, code: str) -> HttpResponse:
+@readable_dossier_view
+def recheck(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     """Re-read the registries the pre-filled values came from and say what changed since submission."""
-    dossier, state, allowed = _readable(actor, code)
-    if not allowed:
-        return render(request, "backoffice/forbidden.html", status=403)
-    spec = spec_of(dossier.procedure_version)
-    registries = sorted({p["registry"] for p in dossier.provenance.values() if p.get("registry")})
-    current = {registry: read_for_dossier(registry, actor, dossier) for registry in registries}
-    changed = []
-    for f in spec.fields:
-        origin = dossier.provenance.get(f.name, {})
-        record = current.get(origin.get("registry"))
-        if origin.get("source") == "registry" and record is not None:
-            now = record.data.get(f.registry_key)
-            if str(now) != str(dossier.form_data.get(f.name)):
-                changed.append(f"{f.label_vi}: {dossier.form_data.get(f.name)} → {now}")
-    if changed:
+    found = recheck_registries(dossier, actor)
+    if found.changes:
         messages.warning(request, _("The registries changed since submission: %(changes)s") % {
-            "changes": "; ".join(changed)})
+            "changes": "; ".join(f"{c.label_vi}: {c.submitted} → {c.now}" for c in found.changes)})
     else:
         messages.success(request, _("Checked again against %(n)d registries: no change since submission.") % {
-            "n": len(registries)})
-    return redirect("backoffice:detail", code=code)
+            "n": len(found.registries)})
+    return redirect("backoffice:detail", code=dossier.code)
 
 
-@official_required
-def document(request: HttpRequest, actor, code: str, which: str) -> HttpResponse:
-    dossier, state, allowed = _readable(actor, code)
-    if not allowed:
-        return render(request, "backoffice/forbidden.html", status=403)
+@readable_dossier_view
+def document(request: HttpRequest, actor, dossier, state, which: str) -> HttpResponse:
     render_pdf = {"phieu-tiep-nhan": pdf.receipt_slip, "phieu-kiem-soat": pdf.tracking_sheet}.get(which)
     if render_pdf is None:
         raise Http404(which)
     try:
-        return pdf_response(render_pdf(dossier, state), f"{which}-{code}.pdf")
+        return pdf_response(render_pdf(dossier, state), f"{which}-{dossier.code}.pdf")
     except ValueError:
         raise Http404("not received yet") from None
 
 
-@official_required
-def attachment(request: HttpRequest, actor, code: str, attachment_id: int) -> HttpResponse:
+@readable_dossier_view
+def attachment(request: HttpRequest, actor, dossier, state, attachment_id: int) -> HttpResponse:
     """An evidence file of a dossier the official may read (a wallet document is served from the wallet)."""
-    dossier, state, allowed = _readable(actor, code)
-    if not allowed:
-        return render(request, "backoffice/forbidden.html", status=403)
     found = dossier.attachments.select_related("from_document").filter(pk=attachment_id).first()
     if found is None:
         raise Http404(attachment_id)
@@ -257,42 +223,39 @@ def attachment(request: HttpRequest, actor, code: str, attachment_id: int) -> Ht
     return response
 
 
-@official_required
-def issued_document(request: HttpRequest, actor, code: str, document_id) -> HttpResponse:
-    dossier, state, allowed = _readable(actor, code)
-    document = dossier.issued_documents.filter(pk=document_id).first()
-    if not allowed or document is None:
-        return render(request, "backoffice/forbidden.html", status=403 if not allowed else 404)
-    return document_file(document)
+def _issued(dossier, document_id):
+    document = dossier.issued_documents.select_related("issuer_agency", "dossier").filter(pk=document_id).first()
+    if document is None:
+        raise Http404(document_id)
+    return document
+
+
+@readable_dossier_view
+def issued_document(request: HttpRequest, actor, dossier, state, document_id) -> HttpResponse:
+    return document_file(_issued(dossier, document_id))
 
 
 @require_POST
-@official_required
-def revoke_document(request: HttpRequest, actor, code: str, document_id) -> HttpResponse:
-    """A leader of the issuing agency revokes a document issued in error; its verification page says so."""
-    dossier, state, allowed = _readable(actor, code)
-    document = dossier.issued_documents.filter(pk=document_id).first()
-    if not allowed or document is None or actor.role != Role.LEADER or actor.agency_code != document.issuer_agency.code:
+@readable_dossier_view
+def revoke_document(request: HttpRequest, actor, dossier, state, document_id) -> HttpResponse:
+    """A leader of the issuing agency revokes a document issued in error."""
+    document = _issued(dossier, document_id)
+    try:
+        if revoke(document, actor, request.POST.get("reason", "")):
+            messages.success(request, _("Document %(number)s revoked.") % {"number": document.number})
+    except Forbidden:
         return render(request, "backoffice/forbidden.html", status=403)
-    reason = request.POST.get("reason", "").strip()[:255]
-    if not reason:
-        messages.error(request, _("Give the reason for revoking the document."))
-    elif document.revoked_at is None:
-        document.revoked_at, document.revocation_reason = timezone.now(), f"{reason} — {actor.name}"
-        document.save(update_fields=["revoked_at", "revocation_reason"])
-        messages.success(request, _("Document %(number)s revoked.") % {"number": document.number})
-    return redirect("backoffice:detail", code=code)
+    except Invalid as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
+    return redirect("backoffice:detail", code=dossier.code)
 
 
 @official_required
 def intake_choose(request: HttpRequest, actor) -> HttpResponse:
     """Counter or postal intake, step 1: which procedure."""
     q = request.GET.get("q", "")[:200]
-    procedures = Procedure.objects.all()
-    for word in fold_text(q).split():
-        procedures = procedures.filter(search_text__contains=word)
     return render(request, "backoffice/intake_choose.html", {
-        "official": request.official, "q": q, "procedures": procedures.order_by("name_vi")[:100]})
+        "official": request.official, "q": q, "procedures": search_procedures(q)[:100]})
 
 
 @official_required
@@ -304,16 +267,16 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
     if procedure is None:
         raise Http404(code)
     spec = spec_of(procedure.current_version)
-    context = {**portal_intake.blank_context(procedure, spec), "official": request.official}
+    context = {**dossier_intake.blank_context(procedure, spec), "official": request.official}
     if request.method == "POST":
         channel = request.POST.get("channel", "counter")
-        sub = portal_intake.submission_from_post(request, spec, code, channel,
+        sub = dossier_intake.submission_from_post(request, spec, code, channel,
                                                  request.POST.get("applicant.id_number", ""),
                                                  request.POST.get("applicant.name", ""))
         try:
             dossier, created = services.submit(sub, actor)
         except services.SubmissionError as exc:
-            return render(request, "backoffice/intake.html", portal_intake.with_errors(context, sub, exc),
+            return render(request, "backoffice/intake.html", dossier_intake.with_errors(context, sub, exc),
                           status=422)
         if created and dossier.agency.code == actor.agency_code:
             services.act(dossier.code, "receive", actor)

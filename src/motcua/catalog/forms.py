@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from motcua.catalog.spec import FormField
+from motcua.core.errors import FieldError
 from motcua.identity import id_number
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    code: str
-    vi: str
-    en: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "vi": self.vi, "en": self.en}
 
 
 def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, str, str] | None]:
@@ -43,7 +32,7 @@ def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, st
         try:
             id_number.decode(value)
         except id_number.InvalidIdNumber as exc:
-            return None, (exc.problem.code, exc.problem.vi, exc.problem.en)
+            return None, (exc.code, exc.vi, exc.en)
     if f.type == "commune" and (known_communes is not None and value not in known_communes):
         return None, ("unknown_commune", "Không tìm thấy xã/phường này.", "Unknown commune code.")
     if f.type == "choice" and value not in {c[0] for c in f.choices}:

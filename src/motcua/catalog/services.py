@@ -11,10 +11,12 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.db.models import QuerySet
 
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency, Procedure, ProcedureVersion
 from motcua.catalog.spec import ProcedureSpec, SpecError, SpecIssue, parse_procedure
+from motcua.core.errors import Invalid
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROCEDURES_DIR = DATA_DIR / "procedures"
@@ -25,6 +27,26 @@ def fold_text(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+LEVELS = ("ministry", "province", "commune")
+ONLINE_LEVELS = ("full", "partial")
+
+
+def search_procedures(q: str = "", level: str | None = None, sector: str | None = None,
+                      online_level: str | None = None) -> QuerySet[Procedure]:
+    """Procedures whose name, code or sector hold every word of ``q`` (accents optional), by name; a level
+    or online level that is not one of the known values filters nothing."""
+    found = Procedure.objects.all()
+    for word in fold_text(q).split():
+        found = found.filter(search_text__contains=word)
+    if level in LEVELS:
+        found = found.filter(level=level)
+    if online_level in ONLINE_LEVELS:
+        found = found.filter(online_level=online_level)
+    if sector:
+        found = found.filter(sector_code=sector)
+    return found.order_by("name_vi")
 
 
 def _load_file(path: Path):
@@ -205,10 +227,11 @@ def agency_of(level: str, agency_type: str, province_code: str = "", commune_cod
     return Agency.objects.filter(level=level, agency_type=agency_type, **filters).first()
 
 
-class RoutingError(Exception):
+class RoutingError(Invalid):
+    """No competent agency for the place chosen."""
+
     def __init__(self, field: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.field, self.vi, self.en = field, vi, en
+        super().__init__("routing", vi, en, field)
 
 
 def competent_agency(spec: ProcedureSpec, commune_code: str = "", province_code: str = "") -> Agency:

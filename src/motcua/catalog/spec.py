@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcua.dossiers.lifecycle import Role, Step, Workflow
+from motcua.catalog.workflow import Step, Workflow
+from motcua.identity.actors import Role
 
 LEVELS = ("ministry", "province", "commune")
 ONLINE_LEVELS = ("full", "partial")

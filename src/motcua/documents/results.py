@@ -13,27 +13,21 @@ from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft, issue
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.documents.signing import Signature, SignerIdentity, agency_seal
-from motcua.dossiers.lifecycle import LOCAL_TZ, Action, DossierState
+from motcua.dossiers.lifecycle import LOCAL_TZ, Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.dossiers.presenters import display_value
-from motcua.dossiers.services import on_action
+from motcua.dossiers.services import Recorded, on_action
 from motcua.registries.models import HeldDocument
 
 SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
 
 
-@on_action
-def _record_documents(dossier: Dossier, action: Action, state: DossierState) -> None:
-    if action.kind == "submit":
-        _store_evidence(dossier, action)
-    elif action.kind == "complete" and state.outcome == "approved":
-        issue_result(dossier, action)
-
-
-def _store_evidence(dossier: Dossier, action: Action) -> None:
+@on_action("submit")
+def _store_evidence(recorded: Recorded) -> None:
+    dossier, action = recorded.dossier, recorded.action
     origin = "scan" if action.actor.kind == "official" else "upload"
-    for incoming in getattr(dossier, "incoming_files", ()):
+    for incoming in recorded.files:
         attachment = Attachment(dossier=dossier, evidence_code=incoming.evidence_code, origin=origin,
                                 sha256=incoming.sha256, content_type=incoming.content_type or "",
                                 size=len(incoming.data), original_name=incoming.name[:255],
@@ -53,6 +47,12 @@ def _store_evidence(dossier: Dossier, action: Action) -> None:
                                   sha256=document.sha256 if document else "", content_type="application/pdf",
                                   original_name=f"{code} {origin_note.get('reference', '')}".strip(),
                                   added_by="system")
+
+
+@on_action("complete")
+def _issue_when_approved(recorded: Recorded) -> None:
+    if recorded.state.outcome == "approved":
+        issue_result(recorded.dossier, recorded.action)
 
 
 def _short_title(text: str) -> str:

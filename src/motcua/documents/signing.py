@@ -33,13 +33,23 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from motcua.core.errors import Unavailable
 from motcua.core.plugins import PluginRegistry
 from motcua.documents import pki
 from motcua.documents.models import Certificate
 
 
-class SigningUnavailable(Exception):
-    """No key for this signer (no PKCS#12 file, no key on the token, unreadable CA)."""
+class SigningUnavailable(Unavailable):
+    """No key for this signer (no PKCS#12 file, no key on the token, unreadable CA); ``detail`` says which,
+    for the operator's log."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("signing_unavailable", "Không ký số được: chưa có chứng thư số cho người ký hoặc cơ quan.",
+                         "Cannot sign: no signing certificate for the signer or the agency.")
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.web import pdf_response
 from motcua.documents import signing
 from motcua.documents.models import IssuedDocument
 
@@ -20,9 +21,7 @@ SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 def document_file(document: IssuedDocument) -> HttpResponse:
     """The signed PDF, shown in the browser; callers check who may read it."""
     with document.file.open("rb") as f:
-        response = HttpResponse(f.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.doc_type}-{document.number.replace("/", "-")}.pdf"'
-    return response
+        return pdf_response(f.read(), f'{document.doc_type}-{document.number.replace("/", "-")}.pdf')
 
 
 def _masked(id_number: str) -> str:

@@ -12,11 +12,14 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from motcua.calendar import WorkingCalendar
+from motcua.catalog.workflow import Workflow
+from motcua.core.errors import MotcuaError
+from motcua.identity.actors import Actor, Role
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -58,68 +61,12 @@ STATUS_LABELS = {
 FINAL_STATUSES = frozenset({Status.NOT_RECEIVED, Status.STOPPED, Status.PROCESSED, Status.RETURNED})
 
 
-class Role(StrEnum):
-    RECEIVER = "receiver"  # one-stop reception officer (cán bộ một cửa)
-    SPECIALIST = "specialist"  # chuyên viên
-    LEADER = "leader"  # lãnh đạo
+class LifecycleError(MotcuaError):
+    """A refused action: a wrong field value is 422, an action the dossier's state does not allow 409, an
+    actor who may not take it 403."""
 
-
-ROLE_LABELS = {
-    Role.RECEIVER: ("Cán bộ một cửa", "One-stop officer"),
-    Role.SPECIALIST: ("Chuyên viên", "Specialist"),
-    Role.LEADER: ("Lãnh đạo", "Leader"),
-}
-
-
-class LifecycleError(Exception):
-    """A refused action, with a message in Vietnamese and English."""
-
-    def __init__(self, code: str, vi: str, en: str, field: str | None = None) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en, self.field = code, vi, en, field
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    role: Role
-    share: float
-    label_vi: str = ""
-    label_en: str = ""
-    decides: bool = False
-
-
-@dataclass(frozen=True)
-class Workflow:
-    """A procedure's ordered steps; exactly one step ``decides`` and it is not the last."""
-
-    steps: tuple[Step, ...]
-    statutory_days: int
-
-    def __post_init__(self) -> None:
-        deciding = [i for i, s in enumerate(self.steps) if s.decides]
-        if len(deciding) != 1 or deciding[0] == 0 or deciding[0] == len(self.steps) - 1:
-            raise ValueError("a workflow needs one deciding step, neither first nor last")
-
-    @property
-    def deciding_step(self) -> int:
-        return next(i for i, s in enumerate(self.steps) if s.decides)
-
-    def step_offset(self, index: int) -> int:
-        """Working days from the clock start by which step ``index`` is due."""
-        total = sum(s.share for s in self.steps) or 1.0
-        done = sum(s.share for s in self.steps[: index + 1]) / total
-        return min(self.statutory_days, round(done * self.statutory_days))
-
-
-@dataclass(frozen=True)
-class Actor:
-    kind: str  # "citizen" | "official" | "system"
-    id: str  # personal ID number for citizens, username for officials
-    name: str = ""
-    agency_code: str | None = None
-    role: Role | None = None
-    eid_level: int | None = None  # citizens: assurance level of the e-ID login
+    def __init__(self, code: str, vi: str, en: str, field: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(code, vi, en, field, status=status or (422 if field else 409))
 
 
 @dataclass(frozen=True)
@@ -249,6 +196,10 @@ def _fail(code: str, vi: str, en: str, field: str | None = None) -> LifecycleErr
     return LifecycleError(code, vi, en, field)
 
 
+def _forbid(code: str, vi: str, en: str) -> LifecycleError:
+    return LifecycleError(code, vi, en, status=403)
+
+
 def step_role(state: DossierState, workflow: Workflow) -> Role:
     return workflow.steps[state.step].role
 
@@ -256,18 +207,18 @@ def step_role(state: DossierState, workflow: Workflow) -> Role:
 def _authorize(state: DossierState, action: Action, rule: Rule, workflow: Workflow) -> None:
     actor = action.actor
     if actor.kind not in rule.actor_kinds:
-        raise _fail("actor_not_allowed", "Bạn không được thực hiện thao tác này.",
+        raise _forbid("actor_not_allowed", "Bạn không được thực hiện thao tác này.",
                     "You are not allowed to take this action.")
     if actor.kind == "citizen" and actor.id != state.applicant_id:
-        raise _fail("not_applicant", "Chỉ người nộp hồ sơ được thực hiện thao tác này.",
+        raise _forbid("not_applicant", "Chỉ người nộp hồ sơ được thực hiện thao tác này.",
                     "Only the applicant may take this action.")
     if actor.kind == "official":
         if actor.agency_code != state.agency_code:
-            raise _fail("not_your_agency", "Hồ sơ không thuộc cơ quan của bạn.",
+            raise _forbid("not_your_agency", "Hồ sơ không thuộc cơ quan của bạn.",
                         "This dossier is not held by your agency.")
         allowed = rule.roles if rule.roles is not STEP_ROLE else frozenset({step_role(state, workflow)})
         if actor.role not in allowed:
-            raise _fail("role_not_allowed", "Vai trò của bạn không được thực hiện thao tác này ở bước hiện tại.",
+            raise _forbid("role_not_allowed", "Vai trò của bạn không được thực hiện thao tác này ở bước hiện tại.",
                         "Your role may not take this action at the current step.")
 
 
@@ -355,7 +306,7 @@ def start(action: Action, workflow: Workflow) -> DossierState:
     if action.kind != "submit":
         raise _fail("not_submitted", "Hồ sơ chưa được nộp.", "The dossier has not been submitted.")
     if action.actor.kind not in RULES["submit"].actor_kinds:
-        raise _fail("actor_not_allowed", "Bạn không được nộp hồ sơ.", "You may not submit a dossier.")
+        raise _forbid("actor_not_allowed", "Bạn không được nộp hồ sơ.", "You may not submit a dossier.")
     data = action.data
     holder = _require(data, "agency_code", "Thiếu cơ quan tiếp nhận.", "Receiving agency is missing.")
     return DossierState(

@@ -8,18 +8,11 @@ from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog.services import spec_of
-from motcua.dossiers.lifecycle import (
-    ROLE_LABELS,
-    RULES,
-    Actor,
-    DossierState,
-    Role,
-    can,
-    deadline_flag,
-    local_date,
-    step_due,
-)
+from motcua.core.errors import NotFound
+from motcua.dossiers.lifecycle import RULES, DossierState, Status, can, deadline_flag, local_date, step_due
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import state_of
+from motcua.identity.actors import ROLE_LABELS, Actor, Role
 
 CITIZEN_ACTIONS = ("supplement", "withdraw")
 CHANNEL_LABELS = {"online": ("Trực tuyến", "Online"), "counter": ("Trực tiếp", "At the counter"),
@@ -62,6 +55,37 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
                  "role_vi": ROLE_LABELS[step.role][0], "role_en": ROLE_LABELS[step.role][1],
                  "due_date": step_due(state, state.step, workflow, cal)},
         "allowed_actions": allowed_actions(state, actor, workflow),
+    }
+
+
+def queue_item(dossier: Dossier, actor: Actor) -> dict:
+    """A row of an agency's queue: the summary and who applied."""
+    return {**dossier_summary(dossier, state_of(dossier), actor), "applicant_name": dossier.applicant_name}
+
+
+def public_status_of(code: str) -> dict:
+    """What anyone with the code may see (no personal data). A hot path (citizens polling, QR scans): one
+    narrow query, no model instances."""
+    row = (Dossier.objects.filter(code=code).values(
+        "code", "status", "submitted_at", "appointment_date", "finished_at", "procedure_version__number",
+        "procedure_version__procedure__code", "procedure_version__procedure__name_vi",
+        "procedure_version__procedure__name_en", "procedure_version__procedure__statutory_days",
+        "agency__code", "agency__name_vi", "agency__name_en").first())
+    if row is None:
+        raise NotFound(code)
+    status = Status(row["status"])
+    return {
+        "code": row["code"],
+        "status": {"code": status.value, "vi": status.label_vi, "en": status.label_en},
+        "procedure": {"code": row["procedure_version__procedure__code"],
+                      "name_vi": row["procedure_version__procedure__name_vi"],
+                      "name_en": row["procedure_version__procedure__name_en"],
+                      "version": row["procedure_version__number"],
+                      "statutory_days": row["procedure_version__procedure__statutory_days"]},
+        "agency": {"code": row["agency__code"], "name_vi": row["agency__name_vi"], "name_en": row["agency__name_en"]},
+        "submitted_at": row["submitted_at"],
+        "appointment_date": row["appointment_date"],
+        "finished_at": row["finished_at"],
     }
 
 

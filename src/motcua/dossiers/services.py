@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -12,57 +12,89 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog import divisions
-from motcua.catalog.forms import PHONE_RE, FieldError, validate_form
+from motcua.catalog.forms import PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
-from motcua.dossiers.lifecycle import (
-    Action,
-    Actor,
-    DossierState,
-    LifecycleError,
-    Role,
-    apply,
-    fold,
-    local_date,
-    start,
-)
+from motcua.core import outbox
+from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
+from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
 from motcua.identity import id_number
+from motcua.identity.actors import Actor, Role
 
 CHANNELS = ("online", "counter", "post")
 
 
-# Called inside the transaction that records an action, after the journal entry and the projection are
-# written: other capabilities (signed results, payments) add their records atomically with the action.
-# A hook that raises rolls the action back.
-ActionHook = Callable[[Dossier, Action, DossierState], None]
-ACTION_HOOKS: list[ActionHook] = []
+@dataclass(frozen=True)
+class Recorded:
+    """An action just written to the journal, as its hooks see it."""
+
+    dossier: Dossier
+    action: Action
+    state: DossierState
+    files: tuple[IncomingFile, ...] = ()  # evidence files that came with a submission
 
 
-def on_action(hook: ActionHook) -> ActionHook:
-    ACTION_HOOKS.append(hook)
-    return hook
+# Hooks run inside the transaction that records an action, after the journal entry and the projection are
+# written: other capabilities (signed results, payments, index roll-ups) add their records atomically with
+# the action. A hook that raises rolls the action back. Subscribed by action kind; "*" is every kind.
+ActionHook = Callable[[Recorded], None]
+ACTION_HOOKS: dict[str, list[ActionHook]] = {}
+
+# What an action records besides what its caller gives, decided by the capability that owns it (the fee
+# the catalog sets for a payment request, the amount owed for cash at the counter).
+DataRule = Callable[[Dossier, DossierState, Actor, dict], dict]
+ACTION_DATA: dict[str, DataRule] = {}
 
 
-def _after(dossier: Dossier, action: Action, state: DossierState) -> None:
-    for hook in ACTION_HOOKS:
-        hook(dossier, action, state)
+def on_action(*kinds: str) -> Callable[[ActionHook], ActionHook]:
+    def subscribe(hook: ActionHook) -> ActionHook:
+        for kind in kinds or ("*",):
+            ACTION_HOOKS.setdefault(kind, []).append(hook)
+        return hook
+
+    return subscribe
 
 
-class SubmissionError(Exception):
+def action_data(kind: str) -> Callable[[DataRule], DataRule]:
+    def register(rule: DataRule) -> DataRule:
+        ACTION_DATA[kind] = rule
+        return rule
+
+    return register
+
+
+DOSSIER_CHANGED = "dossier.changed"  # the outbox topic: each action, and changes outside the journal
+
+
+def changed(dossier: Dossier) -> None:
+    """Tell consumers (the index roll-ups) that a dossier changed outside its journal (a rating, a revoked
+    result), in the caller's transaction."""
+    outbox.publish(DOSSIER_CHANGED, dossier.code, {})
+
+
+@on_action()
+def _publish(recorded: Recorded) -> None:
+    outbox.publish(DOSSIER_CHANGED, recorded.dossier.code,
+                   {"action": recorded.action.kind, "version": recorded.state.version})
+
+
+def _after(recorded: Recorded) -> None:
+    for hook in (*ACTION_HOOKS.get(recorded.action.kind, ()), *ACTION_HOOKS.get("*", ())):
+        hook(recorded)
+
+
+class SubmissionError(Invalid):
     """Input problems, each tied to a field, reported all at once."""
 
     def __init__(self, errors: list[FieldError], status: int = 422) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.en}" for e in errors))
-        self.errors, self.status = errors, status
-
-
-class NotFound(Exception):
-    pass
+        super().__init__("invalid_submission", "Hồ sơ chưa hợp lệ, vui lòng sửa các trường được chỉ ra.",
+                         "The dossier is not valid; please correct the fields shown.", status=status, errors=errors)
 
 
 # What evidence files may be: sniffed from their first bytes, never trusted from the name or the browser.
@@ -108,14 +140,6 @@ class Submission:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def actor_for_official(official) -> Actor:
-    return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
-
-
-def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None) -> Actor:
-    return Actor("citizen", id_number, name, eid_level=eid_level)
-
-
 def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
     return FieldError(field_name, code, vi, en)
 
@@ -137,7 +161,7 @@ def _validate(sub: Submission, actor: Actor):
     try:
         id_number.decode(sub.applicant_id_number or "")
     except id_number.InvalidIdNumber as exc:
-        errors.append(_err("applicant.id_number", exc.problem.code, exc.problem.vi, exc.problem.en))
+        errors.append(_err("applicant.id_number", exc.code, exc.vi, exc.en))
     else:
         if actor.kind == "citizen" and actor.id != sub.applicant_id_number:
             errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
@@ -265,8 +289,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             _project(dossier, state)
             dossier.save(force_insert=True)
             _record(dossier, action, state.version)
-            dossier.incoming_files = sub.files  # stored by the documents capability's hook
-            _after(dossier, action, state)
+            _after(Recorded(dossier, action, state, tuple(sub.files)))
     except IntegrityError:
         if sub.idempotency_key:  # a concurrent request with the same key won the race
             existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
@@ -348,13 +371,29 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         if kind == "transfer" and data.get("to_agency") and not Agency.objects.filter(code=data["to_agency"]).exists():
             raise LifecycleError("unknown_agency", "Không tìm thấy cơ quan nhận.", "Unknown receiving agency.",
                                  "to_agency")
+        if kind in ACTION_DATA:
+            data = ACTION_DATA[kind](dossier, state, actor, data)
         action = Action(kind, now or timezone.now(), actor, (reason or "").strip(), data)
         new_state = apply(state, action, workflow, default_calendar())
         _record(dossier, action, new_state.version)
         _project(dossier, new_state)
         dossier.save()
-        _after(dossier, action, new_state)
+        _after(Recorded(dossier, action, new_state))
     return dossier, new_state
+
+
+class NotYours(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("not_yours", "Bạn không có quyền xem hồ sơ này.", "You may not read this dossier.")
+
+
+def readable_dossier(actor: Actor | None, code: str) -> tuple[Dossier, DossierState]:
+    """The one access check for a dossier's pages, API and files: not found, or not this actor's to read."""
+    dossier = get_dossier(code)
+    state = state_of(dossier)
+    if actor is None or not can_read(actor, dossier, state):
+        raise NotYours()
+    return dossier, state
 
 
 def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) -> bool:
@@ -367,3 +406,37 @@ def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) 
         state = state or state_of(dossier)
         return any(actor.agency_code in (h.from_agency, h.to_agency) for h in state.handoffs)
     return False
+
+
+@dataclass(frozen=True)
+class AgencyQueue:
+    """An agency's dossiers of the chosen statuses (default: every unfinished one), earliest due first
+    (new dossiers, which have no due date until received, before all others)."""
+
+    dossiers: QuerySet[Dossier]
+    today: date
+
+    def _running(self) -> QuerySet[Dossier]:
+        return self.dossiers.filter(paused=False, finished_at__isnull=True)
+
+    @property
+    def overdue(self) -> QuerySet[Dossier]:
+        return self._running().filter(due_date__lt=self.today)
+
+    @property
+    def nearing(self) -> QuerySet[Dossier]:
+        """Due today or on the next working day."""
+        horizon = default_calendar().add_working_days(self.today, 1)
+        return self._running().filter(due_date__gte=self.today, due_date__lte=horizon)
+
+    def flagged(self, flag: str | None) -> QuerySet[Dossier]:
+        return {"overdue": self.overdue, "nearing": self.nearing}.get(flag or "", self.dossiers)
+
+
+def agency_queue(agency_code: str, statuses: Iterable[int] | None = None, today: date | None = None) -> AgencyQueue:
+    found = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
+             .filter(agency__code=agency_code))
+    statuses = list(statuses or [])
+    found = found.filter(status__in=statuses) if statuses else found.filter(finished_at__isnull=True)
+    ordered = found.order_by(F("due_date").asc(nulls_first=True), "submitted_at")
+    return AgencyQueue(ordered, today or timezone.localdate())

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from motcua.core.errors import Invalid
+
 # Birth-registration province codes (the 63 provinces before the 2025 merger).
 PROVINCE_CODES = frozenset({
     "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024",
@@ -23,13 +25,6 @@ CENTURY_START = {0: 1900, 1: 2000, 2: 2100, 3: 2200, 4: 2300}
 
 
 @dataclass(frozen=True)
-class IdProblem:
-    code: str
-    vi: str
-    en: str
-
-
-@dataclass(frozen=True)
 class DecodedId:
     number: str
     province_code: str
@@ -37,14 +32,12 @@ class DecodedId:
     birth_year: int
 
 
-class InvalidIdNumber(ValueError):
-    def __init__(self, problem: IdProblem) -> None:
-        super().__init__(problem.en)
-        self.problem = problem
+class InvalidIdNumber(Invalid):
+    pass
 
 
 def _problem(code: str, vi: str, en: str) -> InvalidIdNumber:
-    return InvalidIdNumber(IdProblem(code, vi, en))
+    return InvalidIdNumber(code, vi, en)
 
 
 def decode(number: str, today: date | None = None) -> DecodedId:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from motcua.dossiers.lifecycle import ROLE_LABELS, Role
+from motcua.identity.actors import ROLE_LABELS, Role
 
 
 class Official(models.Model):

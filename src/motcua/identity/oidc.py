@@ -18,6 +18,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from motcua.core.errors import MotcuaError
 from motcua.identity import id_number
 
 SESSION_KEY = "oidc_pending"
@@ -27,10 +28,8 @@ CACHE_SECONDS = 600
 TIMEOUT = 10
 
 
-class LoginFailed(Exception):
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en = code, vi, en
+class LoginFailed(MotcuaError):
+    pass
 
 
 def _cached_json(url: str) -> dict:
@@ -120,5 +119,5 @@ def verify_id_token(raw: str, metadata: dict, nonce: str) -> dict:
         id_number.validate(claims["personal_id"], birth_year=int(str(claims.get("birthdate", "0"))[:4]) or None,
                            sex={"male": "M", "female": "F"}.get(claims.get("gender")))
     except id_number.InvalidIdNumber as exc:
-        raise LoginFailed("bad_id_number", exc.problem.vi, exc.problem.en) from exc
+        raise LoginFailed("bad_id_number", exc.vi, exc.en) from exc
     return dict(claims)

@@ -18,6 +18,16 @@ from motcua.metrics.models import KpiCounter, KpiOpenDue
 
 CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
 
+# What a scope's page lists: (level of the rows, heading vi, heading en)
+CHILDREN = {
+    "N": [("P", "Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
+          ("A", "Xếp hạng các bộ, ngành", "Ministries ranked")],
+    "P": [("C", "Các xã, phường", "Communes"), ("PF", "Theo thủ tục", "By procedure")],
+    "C": [("CF", "Theo thủ tục", "By procedure")],
+    "A": [("AF", "Theo thủ tục", "By procedure")],
+}
+
+
 
 @dataclass(frozen=True)
 class Period:

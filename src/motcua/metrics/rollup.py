@@ -19,24 +19,13 @@ from django.utils import timezone
 from motcua.core import outbox
 from motcua.core.models import OutboxEvent
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.lifecycle import Action, DossierState, Status, local_date
+from motcua.dossiers.lifecycle import DossierState, Status, local_date
 from motcua.dossiers.models import Dossier
 from motcua.metrics.index766 import COUNTERS
 from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue
 
-TOPIC = "dossier.changed"
 NO_CLOCK = date(9999, 12, 31)  # not received yet, or paused for the citizen: within the deadline
 PAST = date(1, 1, 1)  # more than one supplement request: late whatever the dates say
-
-
-@dossiers.on_action
-def _publish(dossier: Dossier, action: Action, state: DossierState) -> None:
-    outbox.publish(TOPIC, dossier.code, {"action": action.kind, "version": state.version})
-
-
-def changed(dossier: Dossier) -> None:
-    """For changes outside the journal (a rating, a revoked result)."""
-    outbox.publish(TOPIC, dossier.code, {})
 
 
 @dataclass(frozen=True)
@@ -168,7 +157,7 @@ def _stored(row: DossierFact | None) -> Fact | None:
 
 @outbox.consumer("metrics")
 def apply_events(events) -> None:
-    codes = {e.key for e in events if e.topic == TOPIC}
+    codes = {e.key for e in events if e.topic == dossiers.DOSSIER_CHANGED}
     if not codes:
         return
     stored = {f.dossier_id: f for f in DossierFact.objects.filter(dossier__code__in=codes)}
@@ -206,7 +195,7 @@ def rebuild(progress=None, chunk: int = 2000) -> int:
             if progress:
                 progress(done, len(ids))
         # what was pending in the outbox is included now
-        OutboxEvent.objects.filter(processed_at__isnull=True, topic=TOPIC).update(processed_at=timezone.now())
+        OutboxEvent.objects.filter(processed_at__isnull=True, topic=dossiers.DOSSIER_CHANGED).update(processed_at=timezone.now())
     return done
 
 

@@ -17,17 +17,9 @@ from motcua.catalog import divisions
 from motcua.catalog.models import Agency
 from motcua.core import outbox
 from motcua.metrics import charts, queries
-from motcua.metrics.queries import Period
+from motcua.metrics.queries import CHILDREN, Period
 
 LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency"}
-# What a scope's page lists: (level of the rows, heading vi, heading en)
-CHILDREN = {
-    "N": [("P", "Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
-          ("A", "Xếp hạng các bộ, ngành", "Ministries ranked")],
-    "P": [("C", "Các xã, phường", "Communes"), ("PF", "Theo thủ tục", "By procedure")],
-    "C": [("CF", "Theo thủ tục", "By procedure")],
-    "A": [("AF", "Theo thủ tục", "By procedure")],
-}
 SSE_SECONDS = 25  # one stream per page view at most this long; the browser reconnects by itself
 
 

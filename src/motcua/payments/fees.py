@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from motcua.catalog.spec import Fees
+from motcua.core.errors import Invalid
 
 
-class UnknownExemption(ValueError):
-    pass
+class UnknownExemption(Invalid):
+    def __init__(self) -> None:
+        super().__init__("unknown_exemption", "Trường hợp miễn không có trong quy định của thủ tục.",
+                         "This exemption is not one the procedure lists.", "exemption")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class FeeQuote:
 def quote(fees: Fees, channel: str, exemption: str = "") -> FeeQuote:
     if exemption:
         if exemption not in fees.exemptions:
-            raise UnknownExemption(exemption)
+            raise UnknownExemption()
         return FeeQuote(0, "exempt", exemption)
     if channel == "online":
         return FeeQuote(fees.online, "online")

@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.services import spec_of
+from motcua.core.errors import Conflict
 from motcua.documents.issuing import issue
 from motcua.documents.signing import agency_seal
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.lifecycle import LOCAL_TZ, Action, Actor, DossierState, LifecycleError, Status
+from motcua.dossiers.lifecycle import LOCAL_TZ, DossierState, LifecycleError, Status
 from motcua.dossiers.models import Dossier
+from motcua.identity.actors import Actor
 from motcua.payments import fees
 from motcua.payments.gateways import GATEWAYS, GatewayError, Outcome, PaymentGateway
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun
@@ -26,10 +28,8 @@ log = logging.getLogger(__name__)
 GATEWAY_ACTOR = Actor("system", "payment-gateway", "Cổng thanh toán trực tuyến")
 
 
-class PaymentError(Exception):
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en = code, vi, en
+class PaymentError(Conflict):
+    """Online payment refused: by someone other than the applicant (403), or with nothing due (409)."""
 
 
 def gateway() -> PaymentGateway:
@@ -38,22 +38,6 @@ def gateway() -> PaymentGateway:
 
 def fee_quote(dossier: Dossier, exemption: str = "") -> fees.FeeQuote:
     return fees.quote(spec_of(dossier.procedure_version).fees, dossier.channel, exemption)
-
-
-def request_payment(code: str, actor: Actor, exemption: str = "", reason: str = "") -> tuple[Dossier, DossierState]:
-    """The official asks for the fee the catalog sets for this dossier's channel; an exemption listed in
-    the catalog means nothing is owed, so nothing is asked."""
-    dossier = dossiers.get_dossier(code)
-    try:
-        quote = fee_quote(dossier, exemption)
-    except fees.UnknownExemption:
-        raise LifecycleError("unknown_exemption", "Trường hợp miễn không có trong quy định của thủ tục.",
-                             "This exemption is not one the procedure lists.", "exemption") from None
-    if not quote.owed:
-        raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
-                             "Nothing is owed for this dossier.", "exemption")
-    return dossiers.act(code, "request_payment", actor, reason,
-                        {"amount": quote.amount, "fee_basis": quote.basis})
 
 
 def _reference(dossier: Dossier, method: str) -> str:
@@ -66,7 +50,7 @@ def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) 
     """A new payment attempt for what the dossier owes now (a failed or abandoned attempt is left as is)."""
     if citizen.kind != "citizen" or citizen.id != dossier.applicant_id_number:
         raise PaymentError("not_applicant", "Chỉ người nộp hồ sơ được thanh toán trực tuyến.",
-                           "Only the applicant may pay online.")
+                           "Only the applicant may pay online.", status=403)
     if state.status != Status.FINANCIAL_OBLIGATION or state.fee_due <= 0:
         raise PaymentError("nothing_due", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
                            "The dossier is not waiting for a payment.")
@@ -132,11 +116,29 @@ def _settle(payment: Payment, result) -> None:
         log.warning("payment %s received but not applied: %s", payment.reference, exc.en)
 
 
-@dossiers.on_action
-def _record_payment(dossier: Dossier, action: Action, state: DossierState) -> None:
+@dossiers.action_data("request_payment")
+def _fee_from_the_catalog(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
+    """The official asks for the fee the catalog sets for this dossier's channel, never a typed amount; an
+    exemption the catalog lists means nothing is owed, so nothing is asked."""
+    quote = fee_quote(dossier, data.get("exemption", ""))
+    if not quote.owed:
+        raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
+                             "Nothing is owed for this dossier.", "exemption", status=409)
+    return {"amount": quote.amount, "fee_basis": quote.basis}
+
+
+@dossiers.action_data("pay")
+def _cash_owed(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
+    """Cash at the counter is exactly what is owed; online payments are confirmed by the gateway (system)."""
+    if actor.kind == "official":
+        return {"amount": state.fee_due, "method": "cash"}
+    return data
+
+
+@dossiers.on_action("pay")
+def _record_payment(recorded: dossiers.Recorded) -> None:
     """Each accepted "pay" action: the payment is applied and a signed receipt is issued."""
-    if action.kind != "pay":
-        return
+    dossier, action = recorded.dossier, recorded.action
     reference = action.data.get("payment")
     payment = Payment.objects.filter(reference=reference).first() if reference else None
     if payment is None:  # cash taken at the counter

@@ -12,20 +12,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
-from motcua.catalog.services import fold_text, spec_of
+from motcua.catalog.services import search_procedures, spec_of
+from motcua.core.errors import Forbidden, NotFound, in_language
+from motcua.core.web import pdf_response
 from motcua.documents.models import IssuedDocument
+from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
-from motcua.dossiers import pdf, services
+from motcua.dossiers import intake, pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.identity import oidc
+from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.payments import services as payments
-from motcua.portal import intake
 from motcua.registries.access import Purpose, access_log_for
 from motcua.registries.models import CorrectionReport
 from motcua.registries.prefill import Prefill, prefill
@@ -40,9 +42,7 @@ def current_citizen(request: HttpRequest) -> dict | None:
 
 
 def _citizen_actor(request: HttpRequest):
-    citizen = current_citizen(request)
-    return services.citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level")) \
-        if citizen else None
+    return citizen_from_session(request)
 
 
 def _require_citizen(request: HttpRequest):
@@ -61,18 +61,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     online = request.GET.get("online_level", "")
     sector = request.GET.get("sector", "")
-    qs = Procedure.objects.all()
-    for word in fold_text(q).split():
-        qs = qs.filter(search_text__contains=word)
-    if level in LEVEL_LABELS:
-        qs = qs.filter(level=level)
-    if online in ("full", "partial"):
-        qs = qs.filter(online_level=online)
-    if sector:
-        qs = qs.filter(sector_code=sector)
     sectors = Procedure.objects.values("sector_code", "sector_vi", "sector_en").distinct().order_by("sector_vi")
     return render(request, "portal/catalog.html", {
-        "procedures": qs.order_by("name_vi")[:200], "q": q, "level": level, "online": online, "sector": sector,
+        "procedures": search_procedures(q, level, sector, online)[:200], "q": q, "level": level, "online": online, "sector": sector,
         "levels": LEVEL_LABELS, "sectors": sectors, "citizen": current_citizen(request),
     })
 
@@ -155,7 +146,7 @@ def report_wrong_data(request: HttpRequest) -> HttpResponse:
         field=request.POST.get("field", "")[:63], recorded_value=request.POST.get("value", "")[:255],
         note=request.POST.get("note", "")[:2000])
     messages.success(request, _("Thank you. Your report was sent to the keeper of %(registry)s.") % {
-        "registry": owner.label_en if request.LANGUAGE_CODE == "en" else owner.label_vi})
+        "registry": in_language(request.LANGUAGE_CODE, owner.label_vi, owner.label_en)})
     return redirect(_safe_next(request.POST.get("next", "/")))
 
 
@@ -209,18 +200,6 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
         "registries": {key: source(key) for key in SOURCES}})
 
 
-def _own_dossier(request: HttpRequest, code: str):
-    try:
-        dossier = services.get_dossier(code)
-    except services.NotFound:
-        raise Http404(code) from None
-    actor = _citizen_actor(request)
-    state = services.state_of(dossier)
-    if not services.can_read(actor, dossier, state):
-        return None, None, None
-    return actor, dossier, state
-
-
 def applicant_view(view):
     """Pages of one dossier for its applicant: log in first; anyone else gets 403."""
 
@@ -228,8 +207,12 @@ def applicant_view(view):
     def wrapper(request: HttpRequest, code: str, *args, **kwargs):
         if (redirect_to_login := _require_citizen(request)) is not None:
             return redirect_to_login
-        actor, found, state = _own_dossier(request, code)
-        if found is None:
+        actor = _citizen_actor(request)
+        try:
+            found, state = services.readable_dossier(actor, code)
+        except NotFound:
+            raise Http404(code) from None
+        except Forbidden:
             return HttpResponseForbidden(render(request, "portal/forbidden.html").content)
         return view(request, actor, found, state, *args, **kwargs)
 
@@ -265,7 +248,7 @@ def rate(request: HttpRequest, actor, found, state) -> HttpResponse:
         ratings.rate(found, state, actor, request.POST.get("score", ""), request.POST.get("complaint", ""))
         messages.success(request, _("Thank you: your rating has been recorded."))
     except ratings.RatingError as exc:
-        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
         return redirect(f"{reverse('portal:dossier', args=[code])}#rating")
     return redirect("portal:dossier", code=code)
 
@@ -278,7 +261,7 @@ def pay_online(request: HttpRequest, actor, found, state) -> HttpResponse:
     try:
         payment = payments.start_online_payment(found, state, actor)
     except payments.PaymentError as exc:
-        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
         return redirect("portal:dossier", code=code)
     return_url = request.build_absolute_uri(reverse("payments:return"))
     return redirect(payments.gateway().payment_url(payment, return_url, request.META.get("REMOTE_ADDR", ""),
@@ -290,9 +273,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     if (redirect_to_login := _require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
-    documents = (IssuedDocument.objects.filter(owner_id_number=citizen["id_number"])
-                 .select_related("issuer_agency", "dossier").order_by("-issued_at"))
-    return render(request, "portal/wallet.html", {"citizen": citizen, "documents": documents})
+    return render(request, "portal/wallet.html", {"citizen": citizen, "documents": wallet_of(citizen["id_number"])})
 
 
 def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
@@ -314,10 +295,10 @@ def citizen_action(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     try:
         services.act(code, kind, _citizen_actor(request), request.POST.get("reason", ""))
         messages.success(request, _("Done."))
-    except services.NotFound:
+    except NotFound:
         raise Http404(code) from None
     except LifecycleError as exc:
-        messages.error(request, exc.en if request.LANGUAGE_CODE == "en" else exc.vi)
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
     return redirect("portal:dossier", code=code)
 
 
@@ -328,12 +309,6 @@ def receipt_pdf(request: HttpRequest, actor, found, state) -> HttpResponse:
     except ValueError:
         raise Http404("not received yet") from None
     return pdf_response(data, f"phieu-tiep-nhan-{found.code}.pdf")
-
-
-def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:

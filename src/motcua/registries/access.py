@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motcua.dossiers.lifecycle import Actor
+from motcua.core.errors import Forbidden
+from motcua.identity.actors import Actor
 from motcua.registries.models import AccessLog
 from motcua.registries.sources import RegistryRecord, source
 
@@ -16,9 +17,10 @@ class Purpose:
     dossier_code: str = ""
 
 
-class ReadRefused(PermissionError):
-    vi = "Cán bộ chỉ được khai thác dữ liệu cá nhân cho hồ sơ mình đang giải quyết."
-    en = "Officials may read personal data only for a dossier they are handling."
+class ReadRefused(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("read_refused", "Cán bộ chỉ được khai thác dữ liệu cá nhân cho hồ sơ mình đang giải quyết.",
+                         "Officials may read personal data only for a dossier they are handling.")
 
 
 def _log(registry: str, id_number: str, reader: Actor, purpose: Purpose, allowed: bool = True) -> None:
@@ -38,7 +40,7 @@ def read_person(registry: str, id_number: str, reader: Actor, purpose: Purpose) 
     """Citizens (their own data, e.g. for pre-fill) and systems; officials go through read_for_dossier."""
     if reader.kind == "official" or (reader.kind == "citizen" and reader.id != id_number):
         _log(registry, id_number, reader, purpose, allowed=False)
-        raise ReadRefused(ReadRefused.en)
+        raise ReadRefused()
     return _read(registry, id_number, reader, purpose)
 
 
@@ -50,7 +52,7 @@ def read_for_dossier(registry: str, reader: Actor, dossier) -> RegistryRecord | 
                       dossier.code)
     if not can_read(reader, dossier):
         _log(registry, dossier.applicant_id_number, reader, purpose, allowed=False)
-        raise ReadRefused(ReadRefused.en)
+        raise ReadRefused()
     return _read(registry, dossier.applicant_id_number, reader, purpose)
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 
 from motcua.catalog.spec import ProcedureSpec
-from motcua.dossiers.lifecycle import Actor
+from motcua.identity.actors import Actor
 from motcua.registries.access import Purpose, read_person
 
 

@@ -6,9 +6,10 @@ import uuid
 import pytest
 from django.db import connection
 
-from motcua.api.auth import CITIZEN_SESSION_KEY, issue_token
-from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
 from motcua.dossiers.models import Dossier, DossierAction
+from motcua.identity.actors import citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY, issue_token
 from motcua.identity.models import Official
 
 CITIZEN = DEMO_CITIZENS[0]
@@ -290,7 +291,7 @@ def test_codes_unique_under_concurrent_submissions(seeded):
             sub = services.Submission(
                 procedure_code="1.001193", channel="online", applicant_id_number=f"0010900{i:05d}",
                 applicant_name="Người nộp", commune_code=DEMO_COMMUNE, form=dict(BIRTH_FORM), evidence=["to_khai"])
-            dossier, _ = services.submit(sub, services.citizen_actor(sub.applicant_id_number, eid_level=2))
+            dossier, _ = services.submit(sub, citizen_actor(sub.applicant_id_number, eid_level=2))
             codes.append(dossier.code)
         except Exception as exc:  # noqa: BLE001 — collected and asserted below
             failures.append(exc)

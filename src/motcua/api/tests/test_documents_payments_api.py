@@ -2,15 +2,15 @@
 
 from django.test import Client
 
-from motcua.api.auth import CITIZEN_SESSION_KEY, issue_token
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS
-from motcua.core.testing import official_actor, sample_submission, walk
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Role, Status
+from motcua.dossiers.lifecycle import Status
+from motcua.identity.actors import Role, citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY, issue_token
 from motcua.identity.models import Official
-from motcua.payments import services as payments
 
 AN, BINH = DEMO_CITIZENS[0], DEMO_CITIZENS[1]
 
@@ -25,7 +25,7 @@ def as_citizen(citizen) -> Client:
 
 def submitted(code: str):
     spec = spec_of(Procedure.objects.get(code=code).current_version)
-    return services.submit(sample_submission(spec), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+    return services.submit(sample_submission(spec), citizen_actor(AN.id_number, AN.name, 2))[0]
 
 
 def test_results_wallet_file_and_public_verification(seeded):
@@ -52,7 +52,7 @@ def test_payment_over_the_api(seeded):
     an = as_citizen(AN)
     early = an.post(f"/api/dossiers/{dossier.code}/payments")
     assert early.status_code == 409 and "detail" in early.json()
-    payments.request_payment(dossier.code, official_actor(dossier.agency.code, Role.SPECIALIST))
+    services.act(dossier.code, "request_payment", official_actor(dossier.agency.code, Role.SPECIALIST))
     started = an.post(f"/api/dossiers/{dossier.code}/payments")
     assert started.status_code == 201
     body = started.json()

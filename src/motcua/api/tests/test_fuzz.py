@@ -9,7 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from motcua.api.auth import issue_token
+from motcua.identity.callers import issue_token
 from motcua.identity.models import Official
 from motcua.wsgi import application
 

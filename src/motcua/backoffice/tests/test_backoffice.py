@@ -2,8 +2,9 @@
 
 import pytest
 
-from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
 from motcua.dossiers import services
+from motcua.identity.actors import citizen_actor
 
 CITIZEN = DEMO_CITIZENS[0]
 
@@ -13,7 +14,7 @@ def dossier(seeded):
     sub = services.Submission(
         procedure_code="1.001193", channel="online", applicant_id_number=CITIZEN.id_number,
         applicant_name=CITIZEN.name, commune_code=DEMO_COMMUNE, form=dict(BIRTH_FORM), evidence=["to_khai"])
-    return services.submit(sub, services.citizen_actor(CITIZEN.id_number, eid_level=2))[0]
+    return services.submit(sub, citizen_actor(CITIZEN.id_number, eid_level=2))[0]
 
 
 def login(client, username):

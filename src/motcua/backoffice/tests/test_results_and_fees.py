@@ -4,11 +4,12 @@ import pytest
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS, DEMO_PASSWORD
-from motcua.core.testing import sample_submission
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.demo.testing import sample_submission
 from motcua.documents.models import IssuedDocument
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.identity.actors import citizen_actor
 from motcua.payments.models import Payment
 
 AN = DEMO_CITIZENS[0]
@@ -22,7 +23,7 @@ def login(client, username):
 
 def submit(code, **changes):
     spec = spec_of(Procedure.objects.get(code=code).current_version)
-    return services.submit(sample_submission(spec, **changes), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+    return services.submit(sample_submission(spec, **changes), citizen_actor(AN.id_number, AN.name, 2))[0]
 
 
 def step(client, username, code, action, **data):
@@ -88,7 +89,7 @@ def test_approval_signs_and_the_leader_can_revoke(client, seeded):
 def test_counter_intake_scans_paper_evidence(client, seeded):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from motcua.core.demo import BIRTH_FORM, DEMO_COMMUNE
+    from motcua.demo.seeding import BIRTH_FORM, DEMO_COMMUNE
 
     login(client, "hoankiem.motcua")
     data = {f"form.{k}": v for k, v in BIRTH_FORM.items()}

@@ -5,14 +5,14 @@ import re
 import pytest
 from django.utils.html import escape
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog import divisions
 from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
 from motcua.catalog.spec import LEVELS, REGISTRIES
-from motcua.core.demo import DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.core.testing import sample_value
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.testing import sample_value
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Actor, Role
+from motcua.identity.actors import Actor, Role, citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.registries.access import Purpose
 from motcua.registries.prefill import prefill
 from motcua.registries.sources import source
@@ -167,6 +167,6 @@ def test_a_citizen_can_submit_every_procedure(seeded, path, spec):
         form={f.name: sample_value(f) for f in spec.fields},
         evidence=[e.code for e in spec.evidence if e.required and not e.source],
     )
-    dossier, created = services.submit(sub, services.citizen_actor(an.id_number, an.name, an.eid_level))
+    dossier, created = services.submit(sub, citizen_actor(an.id_number, an.name, an.eid_level))
     assert created and dossier.competent_agency.agency_type == spec.agency_type
     assert dossier.procedure_version.procedure.code == spec.code

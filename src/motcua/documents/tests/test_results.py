@@ -14,14 +14,15 @@ from pypdf import PdfReader
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS
-from motcua.core.testing import official_actor, sample_submission, walk
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.documents import pki, signing
 from motcua.documents.models import Certificate, IssuedDocument
 from motcua.documents.signing import _asn1, _InMemoryKeySigner
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Role, Status
+from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.pdf import OfficialForm
+from motcua.identity.actors import Role, citizen_actor
 from motcua.registries.models import HeldDocument
 
 AN = DEMO_CITIZENS[0]
@@ -30,7 +31,7 @@ AN = DEMO_CITIZENS[0]
 def submit(code: str, **changes):
     spec = spec_of(Procedure.objects.get(code=code).current_version)
     dossier, _ = services.submit(sample_submission(spec, **changes),
-                                 services.citizen_actor(AN.id_number, AN.name, 2))
+                                 citizen_actor(AN.id_number, AN.name, 2))
     return dossier
 
 

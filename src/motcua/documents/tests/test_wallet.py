@@ -5,11 +5,10 @@ are checked; paper scanned at the counter is marked digitized."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS
-from motcua.core.testing import (
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import (
     SAMPLE_COMMUNE,
     SAMPLE_PROVINCE,
     official_actor,
@@ -19,8 +18,10 @@ from motcua.core.testing import (
 )
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Role, Status
+from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
+from motcua.identity.actors import Role, citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 AN = DEMO_CITIZENS[0]
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -50,7 +51,7 @@ def open_form(client, code="1.013225") -> tuple[str, str]:
 
 def issue_land_certificate():
     spec = spec_of(Procedure.objects.get(code="1.013978").current_version)
-    dossier, _ = services.submit(sample_submission(spec), services.citizen_actor(AN.id_number, AN.name, 2))
+    dossier, _ = services.submit(sample_submission(spec), citizen_actor(AN.id_number, AN.name, 2))
     walk(dossier.code, Status.PROCESSED)
     return IssuedDocument.objects.get(dossier=dossier, kind="result")
 
@@ -113,7 +114,7 @@ def test_paper_scanned_at_the_counter_is_marked_digitized(seeded):
 
 def test_files_take_part_in_the_idempotency_digest(seeded):
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
-    actor = services.citizen_actor(AN.id_number, AN.name, 2)
+    actor = citizen_actor(AN.id_number, AN.name, 2)
     first = services.IncomingFile("to_khai", "a.pdf", PDF)
     dossier, created = services.submit(sample_submission(spec, files=[first], idempotency_key="k1"), actor)
     again, created_again = services.submit(sample_submission(spec, files=[first], idempotency_key="k1"), actor)

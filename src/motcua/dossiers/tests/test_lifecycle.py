@@ -8,22 +8,20 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from motcua.calendar import WorkingCalendar
+from motcua.catalog.workflow import Step, Workflow
 from motcua.dossiers.lifecycle import (
     FINAL_STATUSES,
     RULES,
     Action,
-    Actor,
     LifecycleError,
-    Role,
     Status,
-    Step,
-    Workflow,
     apply,
     can,
     deadline_flag,
     fold,
     start,
 )
+from motcua.identity.actors import Actor, Role
 
 CAL = WorkingCalendar()
 AGENCY, OTHER = "H01.X00070.UB", "H01.STP"

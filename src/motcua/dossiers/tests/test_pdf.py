@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
 from motcua.dossiers import pdf, services
-from motcua.dossiers.lifecycle import Actor, Role
+from motcua.identity.actors import Actor, Role, citizen_actor
 
 AGENCY = "H01.X00070.UB"
 CITIZEN = DEMO_CITIZENS[0]
@@ -30,7 +30,7 @@ def dossier(seeded):
         procedure_code="1.001193", channel="online", applicant_id_number=CITIZEN.id_number,
         applicant_name=CITIZEN.name, applicant_phone=CITIZEN.phone, commune_code=DEMO_COMMUNE,
         form=dict(BIRTH_FORM), evidence=["to_khai"])
-    dossier, _ = services.submit(sub, services.citizen_actor(CITIZEN.id_number, eid_level=2))
+    dossier, _ = services.submit(sub, citizen_actor(CITIZEN.id_number, eid_level=2))
     return dossier
 
 

@@ -2,14 +2,15 @@
 
 import pytest
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core import outbox
-from motcua.core.demo import DEMO_CITIZENS
-from motcua.core.testing import sample_submission, walk
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import sample_submission, walk
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.identity.actors import citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.metrics import queries
 from motcua.metrics.models import Rating
 from motcua.metrics.queries import Period
@@ -27,7 +28,7 @@ def citizen(client, seeded):
 
 def dossier(until=Status.RETURNED):
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
-    d = services.submit(sample_submission(spec), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+    d = services.submit(sample_submission(spec), citizen_actor(AN.id_number, AN.name, 2))[0]
     if until:
         walk(d.code, until)
     return d

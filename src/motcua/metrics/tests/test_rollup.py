@@ -9,11 +9,12 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core import outbox
-from motcua.core.demo import DEMO_CITIZENS, seed_dossiers
 from motcua.core.models import OutboxEvent
-from motcua.core.testing import official_actor, sample_submission, walk
+from motcua.demo.seeding import DEMO_CITIZENS, seed_dossiers
+from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Role, Status
+from motcua.dossiers.lifecycle import Status
+from motcua.identity.actors import Role, citizen_actor
 from motcua.metrics import queries, rollup
 from motcua.metrics.models import DossierFact, KpiCounter, Rating
 from motcua.metrics.queries import Period
@@ -30,7 +31,7 @@ def drain_all() -> int:
 
 def submit(code="1.001193", **changes):
     spec = spec_of(Procedure.objects.get(code=code).current_version)
-    return services.submit(sample_submission(spec, **changes), services.citizen_actor(AN.id_number, AN.name, 2))[0]
+    return services.submit(sample_submission(spec, **changes), citizen_actor(AN.id_number, AN.name, 2))[0]
 
 
 def national(name: str) -> int:
@@ -46,7 +47,7 @@ def activity(seeded):
     seed_dossiers()  # birth registrations in every stage, and a judicial record owing its fee
     returned = services.get_dossier(next(d.code for d in services.Dossier.objects.filter(status=Status.RETURNED)))
     Rating.objects.create(dossier=returned, score=2, complaint="Chờ lâu")
-    rollup.changed(returned)
+    services.changed(returned)
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
     scan = services.IncomingFile("to_khai", "a.jpg", b"\xff\xd8\xff1")
     return services.submit(sample_submission(spec, channel="counter", files=[scan]),

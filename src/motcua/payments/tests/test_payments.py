@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS
-from motcua.core.testing import official_actor, sample_submission
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import official_actor, sample_submission
 from motcua.documents import signing
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.lifecycle import LifecycleError, Role, Status
+from motcua.dossiers.lifecycle import LifecycleError, Status
+from motcua.identity.actors import Role, citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.payments import services
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun, SandboxTransaction
 from motcua.payments.sandbox import callback_params
@@ -23,7 +24,7 @@ FEE = 200000  # judicial record certificate (3.000333)
 
 
 def citizen():
-    return dossiers.citizen_actor(AN.id_number, AN.name, 2)
+    return citizen_actor(AN.id_number, AN.name, 2)
 
 
 def owing(channel="online"):
@@ -33,7 +34,7 @@ def owing(channel="online"):
     receiver = official_actor(dossier.agency.code, Role.RECEIVER)
     dossiers.act(dossier.code, "receive", receiver)
     dossiers.act(dossier.code, "forward", receiver)
-    services.request_payment(dossier.code, official_actor(dossier.agency.code, Role.SPECIALIST))
+    dossiers.act(dossier.code, "request_payment", official_actor(dossier.agency.code, Role.SPECIALIST))
     dossier = dossiers.get_dossier(dossier.code)
     return dossier, dossiers.state_of(dossier)
 
@@ -70,7 +71,7 @@ def test_nothing_owed_is_never_asked(seeded):
     receiver = official_actor(dossier.agency.code, Role.RECEIVER)
     dossiers.act(dossier.code, "receive", receiver)
     with pytest.raises(LifecycleError) as exc:
-        services.request_payment(dossier.code, receiver)
+        dossiers.act(dossier.code, "request_payment", receiver)
     assert exc.value.code == "nothing_owed"
 
 
@@ -135,7 +136,7 @@ def test_garbage_ipn_gets_an_answer_not_an_error(client, seeded):
 def test_only_the_applicant_pays_and_only_when_owing(seeded):
     dossier, state = owing()
     with pytest.raises(services.PaymentError):
-        services.start_online_payment(dossier, state, dossiers.citizen_actor(DEMO_CITIZENS[1].id_number))
+        services.start_online_payment(dossier, state, citizen_actor(DEMO_CITIZENS[1].id_number))
     spec = spec_of(Procedure.objects.get(code="3.000333").current_version)
     fresh, _ = dossiers.submit(sample_submission(spec), citizen())
     with pytest.raises(services.PaymentError):

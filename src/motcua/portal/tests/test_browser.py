@@ -7,6 +7,7 @@ import pytest
 from django.db import connections
 
 from motcua.dossiers.models import Dossier
+from motcua.identity.actors import citizen_actor
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("MOTCUA_SCREENSHOTS", "test-artifacts/screenshots"))
@@ -159,15 +160,15 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
 
     from motcua.catalog.models import Procedure
     from motcua.catalog.services import spec_of
-    from motcua.core.demo import DEMO_CITIZENS
-    from motcua.core.testing import sample_submission
+    from motcua.demo.seeding import DEMO_CITIZENS
+    from motcua.demo.testing import sample_submission
     from motcua.dossiers import services
 
     base = live_server.url
     settings.PUBLIC_URL = base
     an = DEMO_CITIZENS[0]
     spec = spec_of(Procedure.objects.get(code="3.000333").current_version)
-    code = services.submit(sample_submission(spec), services.citizen_actor(an.id_number, an.name, 2))[0].code
+    code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
 
     receiver = official_page(browser, base, "hanoi.ca.motcua")
     act(receiver, base, code, "receive")
@@ -237,8 +238,8 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     """The national index page updates by itself when a dossier is submitted; drill down to a commune."""
     from motcua.catalog.models import Procedure
     from motcua.catalog.services import spec_of
-    from motcua.core.demo import DEMO_CITIZENS, seed_dossiers
-    from motcua.core.testing import sample_submission
+    from motcua.demo.seeding import DEMO_CITIZENS, seed_dossiers
+    from motcua.demo.testing import sample_submission
     from motcua.dossiers import services
 
     seed_dossiers()
@@ -251,7 +252,7 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     page.evaluate("window.notReloaded = true")
     an = DEMO_CITIZENS[0]
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
-    services.submit(sample_submission(spec), services.citizen_actor(an.id_number, an.name, 2))
+    services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))
     page.wait_for_function(f"document.querySelector('[data-testid=received]').textContent.trim() === '{received + 1}'",
                            timeout=15000)
     assert page.evaluate("window.notReloaded === true")  # updated in place by the server-sent event

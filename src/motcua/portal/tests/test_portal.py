@@ -2,9 +2,9 @@
 
 import pytest
 
-from motcua.api.auth import CITIZEN_SESSION_KEY
-from motcua.core.demo import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
 from motcua.dossiers.models import Dossier
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 CITIZEN = DEMO_CITIZENS[0]
 
@@ -100,7 +100,7 @@ def test_public_tracking_shows_no_personal_data(citizen, client):
 
 def test_who_read_my_data(citizen):
     from motcua.dossiers import services
-    from motcua.dossiers.lifecycle import Actor, Role
+    from motcua.identity.actors import Actor, Role
     from motcua.registries.access import read_for_dossier
 
     citizen.post("/thu-tuc/1.001193/nop/", form_post())

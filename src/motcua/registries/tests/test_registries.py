@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from motcua.core.demo import DEMO_CITIZENS
 from motcua.core.plugins import PluginRegistry, UnknownPlugin
-from motcua.dossiers.lifecycle import Actor, Role
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.identity.actors import Actor, Role
 from motcua.identity.id_number import validate
 from motcua.registries import sources
 from motcua.registries.access import Purpose, ReadRefused, access_log_for, read_person

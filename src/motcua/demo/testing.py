@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from motcua.catalog.services import spec_of
-from motcua.core.demo import DEMO_CITIZENS
+from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Actor, Status
+from motcua.dossiers.lifecycle import Status
+from motcua.identity.actors import Actor, actor_for_official
 
 SAMPLE_COMMUNE, SAMPLE_PROVINCE = "00070", "01"  # Phường Hoàn Kiếm, Hà Nội
 
@@ -42,7 +43,7 @@ def official_actor(agency_code: str, role, name: str = "") -> Actor:
     official = Official.objects.select_related("user", "agency").filter(agency__code=agency_code,
                                                                          role=role.value).first()
     if official is not None:
-        return services.actor_for_official(official)
+        return actor_for_official(official)
     return Actor("official", name or f"{agency_code}.{role.value}", name or role.value, agency_code, role)
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from motcua.catalog.models import Agency
 from motcua.catalog.services import PROCEDURES_DIR, import_procedures, seed_agencies
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import Role
 from motcua.dossiers.models import Dossier
+from motcua.identity.actors import Role, actor_for_official, citizen_actor
 from motcua.identity.models import Official
 
 DEMO_PASSWORD = "motcua-demo"
@@ -122,7 +122,7 @@ def seed_demo_registry(extra_people: int = 300) -> int:
 
 
 def _official_actor(username: str):
-    return services.actor_for_official(Official.objects.select_related("user", "agency").get(user__username=username))
+    return actor_for_official(Official.objects.select_related("user", "agency").get(user__username=username))
 
 
 BIRTH_FORM = {
@@ -136,7 +136,7 @@ def seed_dossiers() -> int:
     if Dossier.objects.exists():
         return 0
     citizen = DEMO_CITIZENS[0]
-    actor = services.citizen_actor(citizen.id_number, citizen.name, citizen.eid_level)
+    actor = citizen_actor(citizen.id_number, citizen.name, citizen.eid_level)
     receiver, specialist, leader = (_official_actor(f"hoankiem.{s}") for s in ROLE_NAMES.values())
     now = timezone.now()
     plans = [
@@ -166,8 +166,6 @@ def seed_dossiers() -> int:
 
 def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
     """A judicial record certificate waiting for its 200.000 đ fee: try paying it in the sandbox gateway."""
-    from motcua.payments.services import request_payment
-
     sub = services.Submission(
         procedure_code="3.000333", channel="online", applicant_id_number=citizen.id_number,
         applicant_name=citizen.name, applicant_phone=citizen.phone, province_code="01",
@@ -179,7 +177,7 @@ def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
     receiver, specialist = (_official_actor(f"hanoi.ca.{s}") for s in ("motcua", "chuyenvien"))
     services.act(dossier.code, "receive", receiver, now=at + timedelta(minutes=20))
     services.act(dossier.code, "forward", receiver, now=at + timedelta(minutes=30))
-    request_payment(dossier.code, specialist)
+    services.act(dossier.code, "request_payment", specialist)
     return 1
 
 

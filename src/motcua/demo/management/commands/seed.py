@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from motcua.core.demo import seed_all
+from motcua.demo.seeding import seed_all
 
 
 class Command(BaseCommand):

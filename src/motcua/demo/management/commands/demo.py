@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from motcua.core.demo import DEMO_AGENCIES, DEMO_CITIZENS, DEMO_PASSWORD, ROLE_NAMES
+from motcua.demo.seeding import DEMO_AGENCIES, DEMO_CITIZENS, DEMO_PASSWORD, ROLE_NAMES
 
 
 class Command(BaseCommand):

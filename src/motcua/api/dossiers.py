@@ -1,0 +1,233 @@
+"""Dossiers API: submission, public status, reading, the agency queue and one endpoint per official action."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Respond
+
+from motcua.api.auth import ActorAuth
+from motcua.api.common import ERRORS, ErrorOut, Named, caller, official_caller
+from motcua.core.errors import FieldError
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import RULES
+from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
+
+router = Router(tags=["dossiers"])
+
+
+class ApplicantIn(Schema):
+    id_number: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=255)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=255)
+
+
+class SubmitIn(Schema):
+    procedure_code: str = Field(..., max_length=40)
+    channel: str = Field("online", max_length=10, description="online | counter | post")
+    applicant: ApplicantIn
+    commune_code: str = Field("", max_length=5, description="commune chosen or registered (commune-level procedures)")
+    province_code: str = Field("", max_length=2, description="province chosen (province-level procedures)")
+    form: dict[str, Any] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list, description="codes of the documents attached")
+
+
+class ProcedureRef(Named):
+    version: int
+    statutory_days: int
+
+
+class StatusOut(Schema):
+    code: int
+    vi: str
+    en: str
+
+
+class StepOut(Schema):
+    code: str
+    vi: str
+    en: str
+    role: str
+    due_date: date | None
+
+
+class DossierOut(Schema):
+    code: str
+    status: StatusOut
+    procedure: ProcedureRef
+    agency: Named
+    competent_agency: Named
+    channel: str
+    submitted_at: datetime
+    received_at: datetime | None
+    appointment_date: date | None
+    due_date: date | None
+    finished_at: datetime | None
+    outcome: str | None
+    on_time: bool | None
+    paused: bool
+    supplement_used: bool
+    apology_used: bool
+    flag: str | None = Field(None, description="overdue | nearing | null")
+    step: StepOut
+    allowed_actions: list[str]
+
+
+class ActorOut(Schema):
+    kind: str
+    id: str
+    name: str
+    agency: str | None
+    role: str | None
+
+
+class JournalEntry(Schema):
+    seq: int
+    action: str
+    vi: str
+    en: str
+    at: datetime
+    actor: ActorOut
+    reason: str
+    data: dict[str, Any]
+
+
+class HandoffOut(Schema):
+    at: datetime
+    actor: str
+    from_agency: str
+    from_step: str
+    to_agency: str
+    to_step: str
+    step_due: date | None
+    on_time: bool | None
+
+
+class ApplicantOut(Schema):
+    id_number: str
+    name: str
+    phone: str
+    email: str
+
+
+class DossierDetailOut(DossierOut):
+    applicant: ApplicantOut
+    commune_code: str
+    province_code: str
+    form: dict[str, Any]
+    provenance: dict[str, Any] = Field(description="per field: registry, record version and time, or citizen")
+    evidence: list[str]
+    journal: list[JournalEntry]
+    handoffs: list[HandoffOut]
+
+
+class PublicStatusOut(Schema):
+    code: str
+    status: StatusOut
+    procedure: ProcedureRef
+    agency: Named
+    submitted_at: datetime
+    appointment_date: date | None
+    finished_at: datetime | None
+
+
+@router.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS}, auth=ActorAuth(),
+             summary="Submit a dossier",
+             description="Online by the applicant, or at the counter/post by a reception officer. Send an "
+                         "`Idempotency-Key` header to make retries safe: the same key and content return the "
+                         "first dossier (200); the same key with other content is refused (409).")
+def submit_dossier(request: HttpRequest, payload: SubmitIn):
+    key = request.headers.get("Idempotency-Key") or None
+    if key and len(key) > 100:
+        raise services.SubmissionError([FieldError("Idempotency-Key", "too_long", "Tối đa 100 ký tự.",
+                                                    "At most 100 characters.")], 400)
+    sub = services.Submission(
+        procedure_code=payload.procedure_code, channel=payload.channel,
+        applicant_id_number=payload.applicant.id_number, applicant_name=payload.applicant.name,
+        applicant_phone=payload.applicant.phone, applicant_email=payload.applicant.email,
+        commune_code=payload.commune_code, province_code=payload.province_code,
+        form=payload.form, evidence=payload.evidence, idempotency_key=key,
+    )
+    actor = caller(request)
+    dossier, created = services.submit(sub, actor)
+    state = services.state_of(dossier)
+    return Respond(201 if created else 200, dossier_summary(dossier, state, actor))
+
+
+@router.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut},
+            summary="Public status lookup by dossier code (no personal data)")
+def public_status(request: HttpRequest, code: str):
+    return public_status_of(code)
+
+
+@router.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, auth=ActorAuth(),
+            summary="Read a dossier with its journal and tracking sheet")
+def read_dossier(request: HttpRequest, code: str):
+    actor = caller(request)
+    return dossier_detail(*services.readable_dossier(actor, code), actor)
+
+
+@router.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(),
+            summary="The dossier's journal of actions, oldest first")
+def read_journal(request: HttpRequest, code: str):
+    actor = caller(request)
+    return dossier_detail(*services.readable_dossier(actor, code), actor)["journal"]
+
+
+class QueueItem(DossierOut):
+    applicant_name: str
+
+
+class QueuePage(Schema):
+    count: int
+    items: list[QueueItem]
+
+
+@router.get("/queue", response={200: QueuePage, **ERRORS}, auth=ActorAuth(), tags=["back office"],
+            summary="The calling official's agency queue, earliest due first")
+def agency_queue(
+    request: HttpRequest,
+    status: list[Annotated[int, Field(ge=1, le=10)]] = Query(None, description="status codes; default: all unfinished"),
+    flag: Literal["overdue", "nearing"] | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    actor = official_caller(request)
+    found = services.agency_queue(actor.agency_code, status).flagged(flag)
+    items = [queue_item(dossier, actor) for dossier in found[offset: offset + limit]]
+    return {"count": found.count(), "items": items}
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=2000)
+    exemption: str = Field("", max_length=500, description="request-payment: an exemption the procedure lists")
+    to_agency: str | None = Field(None, max_length=35, description="transfer: receiving agency code")
+    new_date: date | None = Field(None, description="apologize: new appointment date")
+    outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
+    note: str = Field("", max_length=2000)
+
+
+def _action_endpoint(kind: str):
+    rule = RULES[kind]
+
+    def take_action(request: HttpRequest, code: str, payload: ActionIn):
+        actor = caller(request)
+        data = {k: v for k, v in payload.dict().items() if k != "reason" and v not in (None, "")}
+        dossier, state = services.act(code, kind, actor, payload.reason, data)
+        return dossier_summary(dossier, state, actor)
+
+    take_action.__name__ = f"action_{kind}"
+    router.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS},
+                auth=ActorAuth(), tags=["dossier actions"], operation_id=f"dossier_{kind}",
+                summary=f"{rule.en} ({rule.vi})")(take_action)
+
+
+for _kind in RULES:
+    if _kind != "submit":
+        _action_endpoint(_kind)
+
+

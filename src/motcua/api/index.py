@@ -1,0 +1,116 @@
+"""Index API: the service index (Decision 766) and the applicant's rating that feeds it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Respond
+
+from motcua.api.auth import ActorAuth
+from motcua.api.common import ERRORS, ErrorOut, caller
+from motcua.core.errors import NotFound
+from motcua.dossiers.services import readable_dossier
+from motcua.metrics import queries as metrics_queries
+from motcua.metrics import ratings
+from motcua.metrics.queries import Period
+
+router = Router(tags=["index"])
+
+
+class RatingIn(Schema):
+    score: int = Field(..., ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
+    complaint: str = Field("", max_length=2000)
+
+
+class RatingOut(Schema):
+    score: int
+    complaint: str
+    created_at: datetime
+
+
+@router.post("/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, auth=ActorAuth(),
+             summary="The applicant rates the service once the result is returned (feeds the index)")
+def rate_dossier(request: HttpRequest, code: str, payload: RatingIn):
+    actor = caller(request)
+    dossier, state = readable_dossier(actor, code)
+    rating = ratings.rate(dossier, state, actor, payload.score, payload.complaint)
+    return Respond(201, {"score": rating.score, "complaint": rating.complaint, "created_at": rating.created_at})
+
+
+class MetricOut(Schema):
+    code: str
+    label_vi: str
+    label_en: str
+    numerator: int
+    denominator: int
+    ratio: float | None
+    score: float
+    max_score: float
+    measured: bool
+
+
+class GroupOut(Schema):
+    code: str
+    label_vi: str
+    label_en: str
+    score: float
+    max_score: float
+    metrics: list[MetricOut]
+
+
+class IndexFigures(Schema):
+    score: float
+    received: int
+    online_share: float | None
+    on_time_share: float | None
+    paid_online: int
+    paid_online_amount: int
+    groups: list[GroupOut]
+
+
+class IndexRowOut(IndexFigures):
+    rank: int
+    code: str
+    name: str
+
+
+class IndexOut(IndexFigures):
+    level: str
+    code: str
+    period: str
+    children: list[IndexRowOut]
+
+
+def _figures(row) -> dict:
+    return {
+        "score": row.index.score, "received": row.counts.received, "online_share": row.online_share,
+        "on_time_share": row.on_time_share, "paid_online": row.counts.paid_online,
+        "paid_online_amount": row.counts.paid_online_amount,
+        "groups": [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
+                    "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
+                   for g in row.index.groups],
+    }
+
+
+@router.get("/index", response={200: IndexOut, 404: ErrorOut, 422: ErrorOut},
+            summary="Service index (Decision 766) of a scope and its children, as on the public dashboard")
+def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A"] = "N", code: str = "",
+                  period: Literal["year", "quarter", "month"] = "year", year: int | None = None,
+                  n: int | None = Query(None, ge=1, le=12)):
+    chosen = Period.parse(period, str(year or ""), str(n or ""))
+    if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
+        raise NotFound(code)
+    head = metrics_queries.headline(level, code, chosen)
+    child = metrics_queries.CHILDREN[level][0][0]
+    rows = metrics_queries.ranking(child, chosen, parent=code if level != "N" else None)
+    names = metrics_queries.names_for(child, [r.code for r in rows])
+    return {
+        "level": level, "code": code, "period": chosen.label, **_figures(head),
+        "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code),
+                      **_figures(r)} for r in rows],
+    }
+
+

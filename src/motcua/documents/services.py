@@ -1,0 +1,59 @@
+"""Reading issued documents: the citizen's wallet and who may open a signed file."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import Forbidden, Invalid, NotFound
+from motcua.documents.models import IssuedDocument
+from motcua.dossiers.services import can_read, changed
+from motcua.identity.actors import Actor, Role
+from motcua.registries.models import HeldDocument
+
+
+def wallet_of(id_number: str) -> QuerySet[IssuedDocument]:
+    """Every result and receipt issued to a person and in force, newest first (a revoked one is withdrawn;
+    its dossier's page still shows it, marked revoked)."""
+    return (IssuedDocument.objects.filter(owner_id_number=id_number, revoked_at__isnull=True)
+            .select_related("issuer_agency", "dossier").order_by("-issued_at"))
+
+
+def readable_document(actor: Actor, document_id: uuid.UUID | str) -> IssuedDocument:
+    """A signed file opens for its owner, or an official who may read its dossier."""
+    document = (IssuedDocument.objects.select_related("dossier__agency", "dossier__competent_agency", "issuer_agency")
+                .filter(pk=document_id).first())
+    if document is None:
+        raise NotFound(str(document_id))
+    if not can_read(actor, document.dossier):
+        raise Forbidden("not_yours", "Bạn không có quyền xem văn bản này.", "You may not read this document.")
+    return document
+
+
+class RevocationRefused(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("not_issuer_leader", "Chỉ lãnh đạo cơ quan ban hành được thu hồi văn bản.",
+                         "Only a leader of the issuing agency may revoke a document.")
+
+
+@transaction.atomic
+def revoke(document: IssuedDocument, actor: Actor, reason: str) -> bool:
+    """A leader of the issuing agency revokes a document issued in error: its verification page says so,
+    it leaves the owner's wallet (it can no longer serve as evidence) and no longer counts in the index.
+    Returns False when it was revoked already."""
+    if actor.role != Role.LEADER or actor.agency_code != document.issuer_agency.code:
+        raise RevocationRefused()
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reason_required", "Cần ghi rõ lý do thu hồi.", "Give the reason for revoking the document.",
+                      "reason")
+    if document.revoked_at is not None:
+        return False
+    document.revoked_at, document.revocation_reason = timezone.now(), f"{reason[:200]} — {actor.name}"[:255]
+    document.save(update_fields=["revoked_at", "revocation_reason"])
+    HeldDocument.objects.filter(data__document_id=str(document.id)).delete()
+    changed(document.dossier)
+    return True
