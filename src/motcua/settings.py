@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.utils.functional import lazy
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var"))
 
@@ -79,7 +81,6 @@ def database_from_url(url: str) -> dict:
     """sqlite:///path or postgres://user@host:port/name."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": unquote(parsed.path[1:]) if parsed.path.startswith("//") else unquote(parsed.path),
@@ -122,7 +123,8 @@ LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:queue"
 
 def eid_signing_key() -> str:
-    """The bundled e-ID provider's RSA key (PEM); generated on first use for demo and tests."""
+    """The bundled e-ID provider's RSA key (PEM); generated on first use for demo and tests (read lazily:
+    importing the settings writes no file)."""
     path = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
     if not path.exists():
         from cryptography.hazmat.primitives import serialization
@@ -138,7 +140,7 @@ def eid_signing_key() -> str:
 
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
-    "OIDC_RSA_PRIVATE_KEY": eid_signing_key(),
+    "OIDC_RSA_PRIVATE_KEY": lazy(eid_signing_key, str)(),
     "PKCE_REQUIRED": True,
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
     "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
@@ -163,8 +165,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # created at start-up (core's AppConfig), not on import
 # Serve app static files straight from the package (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
 

@@ -35,17 +35,15 @@ def _store_evidence(recorded: Recorded) -> None:
         attachment.file.save(incoming.name, ContentFile(incoming.data), save=False)
         attachment.save()
     # Documents the pre-fill found in the citizen's wallet are attached by reference (once-only).
-    for key, origin_note in dossier.provenance.items():
-        if not key.startswith("evidence.") or origin_note.get("registry") != "documents" or \
-                not origin_note.get("found"):
+    for code, origin in dossier.origins.evidence():
+        if origin.registry != "documents" or not origin.found:
             continue
-        code = key.removeprefix("evidence.")
         held = HeldDocument.objects.filter(owner_id_number=dossier.applicant_id_number, doc_type=code,
-                                           number=origin_note.get("reference", "")).first()
+                                           number=origin.reference or "").first()
         document = IssuedDocument.objects.filter(pk=(held.data or {}).get("document_id")).first() if held else None
         Attachment.objects.create(dossier=dossier, evidence_code=code, origin="wallet", from_document=document,
                                   sha256=document.sha256 if document else "", content_type="application/pdf",
-                                  original_name=f"{code} {origin_note.get('reference', '')}".strip(),
+                                  original_name=f"{code} {origin.reference or ''}".strip(),
                                   added_by="system")
 
 

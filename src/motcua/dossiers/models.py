@@ -1,6 +1,7 @@
 from django.db import models
 
 from motcua.dossiers.lifecycle import STATUS_LABELS
+from motcua.dossiers.provenance import Provenance
 
 
 class Dossier(models.Model):
@@ -22,7 +23,7 @@ class Dossier(models.Model):
     form_data = models.JSONField(default=dict)
     evidence = models.JSONField(default=list)
     # Per field: taken from a registry (which, record version, when) or declared by the citizen.
-    provenance = models.JSONField(default=dict)
+    provenance = models.JSONField(default=dict)  # see ``origins``
     competent_agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 — NULL: no key, not unique
@@ -51,6 +52,11 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def origins(self) -> Provenance:
+        """Where each submitted value came from (the ``provenance`` column, typed)."""
+        return Provenance.from_dict(self.provenance)
 
 
 class AppendOnlyError(Exception):

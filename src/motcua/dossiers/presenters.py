@@ -114,7 +114,7 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
         "form": dossier.form_data,
         "form_fields": [{"name": f.name, "label_vi": f.label_vi, "label_en": f.label_en,
                          **display_value(f, dossier.form_data[f.name]),
-                         "provenance": dossier.provenance.get(f.name, {"source": "citizen"})}
+                         "provenance": dossier.origins.of(f.name).as_dict()}
                         for f in spec.fields if f.name in dossier.form_data],
         "provenance": dossier.provenance,
         "evidence_items": [{"label_vi": e.label_vi, "label_en": e.label_en, "code": e.code,

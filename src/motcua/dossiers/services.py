@@ -24,6 +24,7 @@ from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
 from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
+from motcua.dossiers.provenance import Provenance
 from motcua.identity import id_number
 from motcua.identity.actors import Actor, Role
 
@@ -131,7 +132,7 @@ class Submission:
     form: dict[str, Any] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     idempotency_key: str | None = None
-    provenance: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
     files: list[IncomingFile] = field(default_factory=list)
 
     def digest(self) -> str:
@@ -188,7 +189,7 @@ def _validate(sub: Submission, actor: Actor):
     # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
     # (pre-fill looked and found nothing) is asked like any other.
     missing_from_wallet = {e.code for e in spec.evidence if e.asked_when_missing
-                           and (sub.provenance.get(f"evidence.{e.code}") or {}).get("found") is False}
+                           and getattr(sub.provenance.evidence_origin(e.code), "found", None) is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
     errors += _file_errors(sub.files, asked)
     given = set(sub.evidence or []) | {f.evidence_code for f in sub.files}
@@ -282,7 +283,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
                 form_data=clean_form, evidence=sorted(set(sub.evidence)), competent_agency=agency,
-                provenance=sub.provenance,
+                provenance=sub.provenance.as_dict(),
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
             )

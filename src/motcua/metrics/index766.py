@@ -9,48 +9,34 @@ portal scores a unit with nothing to count (full marks), so the gap is visible r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-COUNTERS = (
-    "received",            # dossiers received (submitted) in the period
-    "online",              # … submitted online
-    "finished",            # … finished: processed, returned, stopped or refused
-    "finished_on_time",    # … finished by the due date (supplement time excluded; never with > 1 supplement)
-    "has_fee",             # … asked to pay a fee
-    "paid_online",         # … paid online
-    "paid_online_amount",  # đồng paid online
-    "paid_amount",         # đồng paid, any way
-    "digitized",           # … whose documents are held electronically (uploaded, scanned, or from the state)
-    "reused",              # … reusing data the state holds (registries, the citizen's wallet)
-    "eid_verified",        # … submitted under an e-ID login
-    "approved",            # … approved (a result is due)
-    "result_electronic",   # … whose result was issued as a signed electronic document
-    "result_in_wallet",    # … whose result went to the citizen's wallet
-    "rated",               # … rated by the citizen
-    "dissatisfied",        # … rated poorly or complained about
-)
+
+def _counter(meaning: str) -> int:
+    """A counter kept per dossier and summed into the roll-up tables (one column each)."""
+    return field(default=0, metadata={"counter": meaning})
 
 
 @dataclass
 class Counts:
     """Sums of the counters over a scope and a period, plus what is known at query time."""
 
-    received: int = 0
-    online: int = 0
-    finished: int = 0
-    finished_on_time: int = 0
-    has_fee: int = 0
-    paid_online: int = 0
-    paid_online_amount: int = 0
-    paid_amount: int = 0
-    digitized: int = 0
-    reused: int = 0
-    eid_verified: int = 0
-    approved: int = 0
-    result_electronic: int = 0
-    result_in_wallet: int = 0
-    rated: int = 0
-    dissatisfied: int = 0
+    received: int = _counter("dossiers received (submitted) in the period")
+    online: int = _counter("… submitted online")
+    finished: int = _counter("… finished: processed, returned, stopped or refused")
+    finished_on_time: int = _counter("… finished by the due date (supplement time excluded; never with > 1 supplement)")
+    has_fee: int = _counter("… asked to pay a fee")
+    paid_online: int = _counter("… paid online")
+    paid_online_amount: int = _counter("đồng paid online")
+    paid_amount: int = _counter("đồng paid, any way")
+    digitized: int = _counter("… whose documents are held electronically (uploaded, scanned, or from the state)")
+    reused: int = _counter("… reusing data the state holds (registries, the citizen's wallet)")
+    eid_verified: int = _counter("… submitted under an e-ID login")
+    approved: int = _counter("… approved (a result is due)")
+    result_electronic: int = _counter("… whose result was issued as a signed electronic document")
+    result_in_wallet: int = _counter("… whose result went to the citizen's wallet")
+    rated: int = _counter("… rated by the citizen")
+    dissatisfied: int = _counter("… rated poorly or complained about")
     # unfinished and not past the due date as of today (paused for the citizen counts as within; more than
     # one supplement request counts as past)
     open_within_deadline: int = 0
@@ -73,6 +59,10 @@ class Counts:
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__})
+
+
+# The counters, in order: the roll-up tables have one column for each.
+COUNTERS = tuple(f.name for f in fields(Counts) if "counter" in f.metadata)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: i
     late_by_supplements = state.supplements > 1
     on_time = finished and not late_by_supplements and (
         state.due_date is None or local_date(state.finished_at) <= state.due_date)
-    used_registry = any(p.get("source") == "registry" or p.get("found") for p in dossier.provenance.values())
+    used_registry = dossier.origins.reuses_state_data
     counters = {
         "received": 1, "online": int(dossier.channel == "online"), "finished": int(finished),
         "finished_on_time": int(on_time), "has_fee": int(state.fee_due > 0), "paid_online": int(state.paid_online),

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 
 from motcua.catalog.spec import ProcedureSpec
+from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provenance
 from motcua.identity.actors import Actor
 from motcua.registries.access import Purpose, read_person
 
@@ -44,23 +45,22 @@ class Prefill:
                    {k: HeldEvidence(**v) for k, v in data.get("evidence", {}).items()},
                    list(data.get("registries", [])))
 
-    def provenance(self, form: dict) -> dict:
+    def provenance(self, form: dict) -> Provenance:
         """Per submitted field: taken from a registry as shown, or declared by the citizen (noting any
         registry value the citizen chose to change)."""
-        out = {}
+        origins = {}
         for name, value in form.items():
             known = self.values.get(name)
             if known and str(value) == known.value:
-                out[name] = {"source": "registry", "registry": known.registry, "version": known.version,
-                             "fetched_at": known.fetched_at}
+                origins[name] = Origin("registry", known.registry, known.version, known.fetched_at)
             elif known:
-                out[name] = {"source": "citizen", "registry": known.registry, "registry_value": known.value}
+                origins[name] = Origin("citizen", known.registry, registry_value=known.value)
             else:
-                out[name] = {"source": "citizen"}
+                origins[name] = CITIZEN
         for code, held in self.evidence.items():
-            out[f"evidence.{code}"] = {"source": "registry", "registry": held.registry, "found": held.found,
-                                       "reference": held.reference}
-        return out
+            origins[EVIDENCE_PREFIX + code] = Origin("registry", held.registry, found=held.found,
+                                                     reference=held.reference)
+        return Provenance(origins)
 
 
 def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose) -> Prefill:

@@ -26,13 +26,13 @@ class Recheck:
 
 def recheck(dossier, actor: Actor) -> Recheck:
     spec = spec_of(dossier.procedure_version)
-    registries = sorted({p["registry"] for p in dossier.provenance.values() if p.get("registry")})
+    registries = dossier.origins.registries
     current = {registry: read_for_dossier(registry, actor, dossier) for registry in registries}
     changes = []
     for f in spec.fields:
-        origin = dossier.provenance.get(f.name, {})
-        record = current.get(origin.get("registry"))
-        if origin.get("source") == "registry" and record is not None:
+        origin = dossier.origins.of(f.name)
+        record = current.get(origin.registry) if origin.from_registry and origin.registry else None
+        if record is not None:
             now = record.data.get(f.registry_key)
             submitted = dossier.form_data.get(f.name)
             if str(now) != str(submitted):

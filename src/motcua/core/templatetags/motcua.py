@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from motcua.core.errors import in_language
+
 register = template.Library()
 
 
@@ -20,6 +22,12 @@ def tr(obj, name: str = ""):
         return obj.get(lang, "") if isinstance(obj, dict) else getattr(obj, lang, "")
     key = f"{name}_{lang}"
     return obj.get(key, "") if isinstance(obj, dict) else getattr(obj, key, "")
+
+
+@register.simple_tag(name="in_language")
+def in_language_tag(vi, en) -> str:
+    """``{% in_language vi_text en_text %}``: the text in the page's language."""
+    return in_language(_lang(), vi, en)
 
 
 @register.filter
