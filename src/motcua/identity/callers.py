@@ -32,8 +32,12 @@ def citizen_from_session(request: HttpRequest) -> Actor | None:
 
 
 def actor_from_request(request: HttpRequest) -> Actor | None:
+    """A request that sends an ``Authorization`` header is judged by it alone: a scheme other than Bearer
+    authenticates no one (it must not fall back to the session, which would skip the CSRF check)."""
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    if header:
+        if not header.startswith("Bearer "):
+            return None
         token = ApiToken.objects.select_related("official__user", "official__agency").filter(
             digest=token_digest(header[7:].strip())).first()
         return actor_for_official(token.official) if token and token.official.user.is_active else None

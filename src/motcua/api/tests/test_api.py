@@ -326,3 +326,14 @@ def test_nul_characters_are_refused_not_crashing(citizen, path, body):
     if response.status_code == 400:
         assert response.json()["errors"][0]["code"] == "nul_character"
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.parametrize("header", ["Basic Zm9vOmJhcg==", "Token abc", "bearer-ish"])
+def test_an_authorization_header_other_than_bearer_never_falls_back_to_the_session(seeded, header):
+    from django.test import Client
+
+    client = login_citizen(Client(enforce_csrf_checks=True))
+    response = post(client, "/api/dossiers", submission(), HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert not Dossier.objects.exists()
+    assert client.get("/api/wallet", HTTP_AUTHORIZATION=header).status_code == 401
