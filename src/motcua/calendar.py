@@ -88,7 +88,7 @@ class WorkingCalendar:
         return self.add_working_days(self.counting_start(received_at), days)
 
 
-def _overrides_from_file(path: str | os.PathLike) -> dict[str, list[date]]:
+def _overrides_from_file(path: str | os.PathLike[str]) -> dict[str, list[date]]:
     """Read announced changes: {"days_off": ["2027-..."], "working_days": [...]}."""
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     return {key: [date.fromisoformat(s) for s in raw.get(key, [])] for key in ("days_off", "working_days")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Container
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,8 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
 
 
-def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, str, str] | None]:
+def _clean(f: FormField, value: Any,
+           known_communes: Container[str] | None) -> tuple[Any, tuple[str, str, str] | None]:
     """Return (clean value, None) or (None, (code, vi, en))."""
     if isinstance(value, list | dict):  # JSON clients may send anything; a form value is a scalar
         return None, ("not_a_value", "Phải là một giá trị đơn, không phải danh sách hay đối tượng.",
@@ -70,7 +72,7 @@ def _clean(f: FormField, value: Any, known_communes) -> tuple[Any, tuple[str, st
 
 
 def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form",
-                  known_communes=None) -> tuple[dict[str, Any], list[FieldError]]:
+                  known_communes: Container[str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
     """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped)."""
     if not isinstance(data, dict):
         return {}, [FieldError(prefix, "invalid", "Dữ liệu biểu mẫu phải là một đối tượng.",

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -49,7 +50,7 @@ def search_procedures(q: str = "", level: str | None = None, sector: str | None 
     return found.order_by("name_vi")
 
 
-def _load_file(path: Path):
+def _load_file(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
 
@@ -88,7 +89,8 @@ def _definition_files(paths: list[Path]) -> list[Path]:
 
 def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict]], list[tuple[str, SpecIssue]]]:
     """Parse every file; return the good ones and every problem of the bad ones."""
-    parsed, errors, seen = [], [], {}
+    parsed, errors = [], []
+    seen: dict[str, Path] = {}
     known_types = {t for level in agency_types().values() for t in level}
     for path in _definition_files(paths):
         try:
@@ -163,6 +165,7 @@ def export_procedures(target: Path, fmt: str = "yaml") -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for procedure in Procedure.objects.select_related("current_version").order_by("code"):
+        assert procedure.current_version is not None, "an imported procedure has a current version"
         definition = procedure.current_version.definition
         path = target / f"{procedure.code}.{fmt}"
         if fmt == "json":

@@ -8,6 +8,7 @@ so an import can list all errors of all files at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,7 +112,7 @@ class ProcedureSpec:
     legal_basis: tuple[str, ...] = ()
     description_vi: str = ""
     description_en: str = ""
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class _Reader:
@@ -123,7 +124,8 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.issues.append(SpecIssue(path, message))
 
-    def get(self, data: Any, key: str, path: str, kind: type | tuple, required: bool = True, default=None):
+    def get(self, data: Any, key: str, path: str, kind: type | tuple[type, ...], required: bool = True,
+            default: Any = None) -> Any:
         if not isinstance(data, dict):
             self.fail(path, "must be a mapping")
             return default
@@ -139,25 +141,26 @@ class _Reader:
             return default
         return value
 
-    def text(self, data, key, path, required=True) -> str:
-        value = self.get(data, key, path, str, required, "")
+    def text(self, data: Any, key: str, path: str, required: bool = True) -> str:
+        value: str = self.get(data, key, path, str, required, "")
         if required and isinstance(value, str) and not value.strip():
             self.fail(f"{path}.{key}" if path else key, "must not be empty")
         return value
 
-    def label(self, data, key, path, required=True) -> tuple[str, str]:
+    def label(self, data: Any, key: str, path: str, required: bool = True) -> tuple[str, str]:
         where = f"{path}.{key}" if path else key
         value = self.get(data, key, path, dict, required, {})
         return self.text(value, "vi", where, required), self.text(value, "en", where, required)
 
-    def one_of(self, data, key, path, allowed, required=True, default=None):
+    def one_of(self, data: Any, key: str, path: str, allowed: Collection[object], required: bool = True,
+               default: Any = None) -> Any:
         value = self.get(data, key, path, (str, int), required, default)
         if value is not None and value not in allowed:
             self.fail(f"{path}.{key}" if path else key, f"must be one of {', '.join(map(str, allowed))}")
         return value
 
 
-def _fields(r: _Reader, items: list) -> tuple[FormField, ...]:
+def _fields(r: _Reader, items: list[Any]) -> tuple[FormField, ...]:
     out, seen = [], set()
     for i, item in enumerate(items):
         p = f"fields[{i}]"
@@ -169,7 +172,7 @@ def _fields(r: _Reader, items: list) -> tuple[FormField, ...]:
         seen.add(name)
         ftype = r.one_of(item, "type", p, FIELD_TYPES)
         vi, en = r.label(item, "label", p)
-        choices = ()
+        choices: tuple[tuple[str, str, str], ...] = ()
         if ftype == "choice":
             raw = r.get(item, "choices", p, list, True, [])
             choices = tuple(
@@ -191,14 +194,14 @@ def _fields(r: _Reader, items: list) -> tuple[FormField, ...]:
     return tuple(out)
 
 
-def _source(r: _Reader, item, path: str) -> str | None:
-    value = r.get(item, "source", path, str, False)
+def _source(r: _Reader, item: Any, path: str) -> str | None:
+    value: str | None = r.get(item, "source", path, str, False)
     if value and value.split(".", 1)[0] not in REGISTRIES:
         r.fail(f"{path}.source", f"must be one of {', '.join(REGISTRIES)}, optionally followed by .key")
     return value
 
 
-def _evidence(r: _Reader, items: list) -> tuple[Evidence, ...]:
+def _evidence(r: _Reader, items: list[Any]) -> tuple[Evidence, ...]:
     out = []
     for i, item in enumerate(items):
         p = f"evidence[{i}]"
@@ -213,7 +216,7 @@ def _evidence(r: _Reader, items: list) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def _workflow(r: _Reader, items: list, statutory_days: int) -> Workflow | None:
+def _workflow(r: _Reader, items: list[Any], statutory_days: int) -> Workflow | None:
     steps = []
     for i, item in enumerate(items):
         p = f"workflow[{i}]"
@@ -232,7 +235,7 @@ def _workflow(r: _Reader, items: list, statutory_days: int) -> Workflow | None:
         return None
 
 
-def parse_procedure(data: Any, workflows: dict[str, list] | None = None) -> ProcedureSpec:
+def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None) -> ProcedureSpec:
     """Validate one definition; ``workflows`` holds named shared workflows it may refer to."""
     r = _Reader()
     if not isinstance(data, dict):
@@ -259,7 +262,7 @@ def parse_procedure(data: Any, workflows: dict[str, list] | None = None) -> Proc
     result = r.get(data, "result", "", dict, True, {})
     wf_raw = r.get(data, "workflow", "", (list, str), True, [])
     if isinstance(wf_raw, str):
-        if wf_raw not in (workflows or {}):
+        if workflows is None or wf_raw not in workflows:
             r.fail("workflow", f"unknown shared workflow '{wf_raw}'")
             wf_raw = []
         else:
@@ -269,24 +272,25 @@ def parse_procedure(data: Any, workflows: dict[str, list] | None = None) -> Proc
     workflow = _workflow(r, wf_raw, days if isinstance(days, int) else 0)
     sector_vi, sector_en = r.label(sector, "name", "sector")
     result_vi, result_en = r.label(result, "name", "result")
-    spec = ProcedureSpec(
+    sector_code = r.text(sector, "code", "sector")
+    level = r.one_of(data, "level", "", LEVELS)
+    agency_type = r.text(data, "agency_type", "")
+    online_level = r.one_of(data, "online_level", "", ONLINE_LEVELS)
+    eid_level = r.one_of(data, "eid_level", "", (1, 2))
+    result_type = r.text(result, "type", "result")
+    legal_basis = tuple(r.get(data, "legal_basis", "", list, False, []))
+    description = data.get("description") or {}
+    description_vi = r.get(description, "vi", "description", str, False, "")
+    description_en = r.get(description, "en", "description", str, False, "")
+    if r.issues or workflow is None:  # the workflow is missing only when an issue says why
+        raise SpecError(r.issues)
+    return ProcedureSpec(
         code=code, name_vi=name_vi, name_en=name_en,
-        sector_code=r.text(sector, "code", "sector"),
-        sector_vi=sector_vi, sector_en=sector_en,
-        level=r.one_of(data, "level", "", LEVELS),
-        agency_type=r.text(data, "agency_type", ""),
-        statutory_days=days,
-        online_level=r.one_of(data, "online_level", "", ONLINE_LEVELS),
-        eid_level=r.one_of(data, "eid_level", "", (1, 2)),
-        fees=fees, evidence=evidence, fields=spec_fields,
-        result_type=r.text(result, "type", "result"),
-        result_vi=result_vi, result_en=result_en,
-        workflow=workflow,
-        legal_basis=tuple(r.get(data, "legal_basis", "", list, False, [])),
-        description_vi=r.get(data.get("description") or {}, "vi", "description", str, False, ""),
-        description_en=r.get(data.get("description") or {}, "en", "description", str, False, ""),
+        sector_code=sector_code, sector_vi=sector_vi, sector_en=sector_en,
+        level=level, agency_type=agency_type, statutory_days=days, online_level=online_level,
+        eid_level=eid_level, fees=fees, evidence=evidence, fields=spec_fields,
+        result_type=result_type, result_vi=result_vi, result_en=result_en,
+        workflow=workflow, legal_basis=legal_basis,
+        description_vi=description_vi, description_en=description_en,
         raw=data,
     )
-    if r.issues:
-        raise SpecError(r.issues)
-    return spec

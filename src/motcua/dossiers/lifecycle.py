@@ -266,8 +266,10 @@ def _pause(state: DossierState, action: Action, status: Status) -> DossierState:
 
 
 def _resume(state: DossierState, action: Action, cal: WorkingCalendar) -> DossierState:
+    assert state.resume_status is not None, "only a dossier paused by _pause resumes"
     if state.paused_since is None:
         return dataclasses.replace(state, status=state.resume_status, resume_status=None)
+    assert state.due_date is not None and state.appointment_date is not None, "paused on a running clock"
     shift = cal.working_days_between(state.paused_since, cal.counting_start(_local(action.at)))
     return dataclasses.replace(
         state, status=state.resume_status, resume_status=None, paused_since=None,
@@ -350,36 +352,39 @@ def fold(actions: Iterable[Action], workflow: Workflow, cal: WorkingCalendar) ->
 
 # --- handlers: what each action changes besides the status -------------------------------------
 
-def _receive(state, action, workflow, cal):
+def _receive(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     clock_start = cal.counting_start(_local(action.at))
     due = cal.add_working_days(clock_start, workflow.statutory_days)
     return dataclasses.replace(state, received_at=action.at, clock_start=clock_start,
                                due_date=due, appointment_date=due)
 
 
-def _finish(state, action, workflow, cal, outcome=None):
+def _finish(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar,
+            outcome: str | None = None) -> DossierState:
     return dataclasses.replace(state, finished_at=action.at, outcome=outcome)
 
 
-def _refuse(state, action, workflow, cal):
+def _refuse(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     return _finish(state, action, workflow, cal, "not_received")
 
 
-def _request_supplement(state, action, workflow, cal):
+def _request_supplement(state: DossierState, action: Action, workflow: Workflow,
+                        cal: WorkingCalendar) -> DossierState:
     return dataclasses.replace(_pause(state, action, Status.SUPPLEMENT_REQUESTED), supplements=1)
 
 
-def _supplement(state, action, workflow, cal):
+def _supplement(state: DossierState, action: Action, workflow: Workflow,
+                cal: WorkingCalendar) -> DossierState:
     return _resume(state, action, cal)
 
 
-def _forward(state, action, workflow, cal):
+def _forward(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     nxt = state.step + 1
     return dataclasses.replace(state, step=nxt,
                                handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
 
 
-def _transfer(state, action, workflow, cal):
+def _transfer(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     target = _require(action.data, "to_agency", "Chọn cơ quan nhận.", "Choose the receiving agency.")
     if target == state.agency_code:
         raise _fail("same_agency", "Cơ quan nhận phải khác cơ quan hiện tại.",
@@ -398,7 +403,8 @@ def _amount(data: Mapping[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _request_payment(state, action, workflow, cal):
+def _request_payment(state: DossierState, action: Action, workflow: Workflow,
+                     cal: WorkingCalendar) -> DossierState:
     amount = _amount(action.data)
     if amount is None or amount <= 0:
         raise _fail("amount_required", "Số tiền phải nộp phải là số nguyên dương (đồng).",
@@ -406,7 +412,7 @@ def _request_payment(state, action, workflow, cal):
     return dataclasses.replace(_pause(state, action, Status.FINANCIAL_OBLIGATION), fee_due=amount)
 
 
-def _pay(state, action, workflow, cal):
+def _pay(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     if _amount(action.data) != state.fee_due:
         raise _fail("amount_mismatch", f"Số tiền nộp phải đúng {state.fee_due} đồng.",
                     f"The amount paid must be exactly {state.fee_due} đồng.", "amount")
@@ -415,9 +421,10 @@ def _pay(state, action, workflow, cal):
                                paid_online=state.paid_online or online)
 
 
-def _apologize(state, action, workflow, cal):
+def _apologize(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     raw = _require(action.data, "new_date", "Chọn ngày hẹn trả mới.", "Choose the new return date.")
     new_date = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    assert state.appointment_date is not None, "_precheck refuses an apology before reception"
     if new_date <= state.appointment_date:
         raise _fail("date_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
                     "The new date must be after the current appointment date.", "new_date")
@@ -427,15 +434,15 @@ def _apologize(state, action, workflow, cal):
     return dataclasses.replace(state, appointment_date=new_date, apologies=1)
 
 
-def _withdraw(state, action, workflow, cal):
+def _withdraw(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     return _pause(state, action, Status.WITHDRAWAL_REQUESTED)
 
 
-def _stop(state, action, workflow, cal):
+def _stop(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     return _finish(state, action, workflow, cal, "stopped")
 
 
-def _complete(state, action, workflow, cal):
+def _complete(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     outcome = action.data.get("outcome", "approved")
     if outcome not in OUTCOMES:
         raise _fail("bad_outcome", "Kết quả phải là 'approved' hoặc 'refused'.",
@@ -448,7 +455,8 @@ def _complete(state, action, workflow, cal):
                                handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
 
 
-def _return_result(state, action, workflow, cal):
+def _return_result(state: DossierState, action: Action, workflow: Workflow,
+                   cal: WorkingCalendar) -> DossierState:
     return state
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotation only: this module imports no Django at run time
+    from motcua.identity.models import Official
 
 
 class Role(StrEnum):
@@ -29,7 +33,7 @@ class Actor:
     eid_level: int | None = None  # citizens: assurance level of the e-ID login
 
 
-def actor_for_official(official) -> Actor:
+def actor_for_official(official: Official) -> Actor:
     """The Actor of an ``identity.models.Official``."""
     return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
 
