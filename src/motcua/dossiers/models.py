@@ -1,6 +1,6 @@
 from django.db import models
 
-from motcua.dossiers.lifecycle import STATUS_LABELS
+from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
 from motcua.dossiers.provenance import Provenance
 
 
@@ -49,6 +49,10 @@ class Dossier(models.Model):
                                     name="unique_idempotency_key_per_applicant",
                                     condition=models.Q(idempotency_key__isnull=False)),
         ]
+
+    # The state folded when this instance last recorded an action, so readers need not replay the journal
+    # just written (``services.state_of`` checks it is of the current version). Not a column.
+    folded_state: DossierState | None = None
 
     def __str__(self) -> str:
         return self.code

@@ -20,6 +20,7 @@ from motcua.catalog import divisions
 from motcua.catalog.forms import PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
+from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
 from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
@@ -145,7 +146,7 @@ def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
     return FieldError(field_name, code, vi, en)
 
 
-def _validate(sub: Submission, actor: Actor):
+def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, dict[str, Any], Agency]:
     errors: list[FieldError] = []
     # The definition (large JSON) is loaded only when this process has not parsed that version yet.
     procedure = (Procedure.objects.select_related("current_version").defer("current_version__definition")
@@ -174,7 +175,7 @@ def _validate(sub: Submission, actor: Actor):
     if sub.applicant_phone and not PHONE_RE.match(sub.applicant_phone.replace(" ", "")):
         errors.append(_err("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ.",
                            "Not a valid Vietnamese phone number."))
-    if procedure is None:
+    if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
     if actor.kind == "citizen" and (actor.eid_level or 0) < spec.eid_level:
@@ -205,8 +206,8 @@ def _validate(sub: Submission, actor: Actor):
     try:
         agency = competent_agency(spec, sub.commune_code, sub.province_code)
     except RoutingError as exc:
-        errors.append(_err(exc.field, "routing", exc.vi, exc.en))
-    if errors:
+        errors += exc.errors
+    if errors or agency is None:
         raise SubmissionError(errors)
     return procedure, spec, clean_form, agency
 
@@ -345,7 +346,7 @@ def journal(dossier: Dossier) -> list[Action]:
 
 
 def state_of(dossier: Dossier) -> DossierState:
-    known = getattr(dossier, "folded_state", None)
+    known = dossier.folded_state
     if known is not None and known.version == dossier.version:
         return known
     return fold(journal(dossier), spec_of(dossier.procedure_version).workflow, default_calendar())

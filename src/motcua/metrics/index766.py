@@ -9,6 +9,7 @@ portal scores a unit with nothing to count (full marks), so the gap is visible r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 
@@ -50,7 +51,7 @@ class Counts:
     procedures_using_population_data: int = 0
 
     @classmethod
-    def from_mapping(cls, values: dict) -> Counts:
+    def from_mapping(cls, values: Mapping[str, int]) -> Counts:
         return cls(**{k: int(v) for k, v in values.items() if k in cls.__dataclass_fields__})
 
     @property
@@ -148,7 +149,7 @@ def online_payment(c: Counts) -> Group:
 
 def digitization(c: Counts) -> Group:
     """Each metric scores in full at 80 %."""
-    def metric(code, vi, en, numerator, denominator, points):
+    def metric(code: str, vi: str, en: str, numerator: int, denominator: int, points: float) -> Metric:
         return Metric(code, vi, en, numerator, denominator,
                       round(points * _full_at(_ratio(numerator, denominator), 0.8), 2), points)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from motcua.catalog.services import spec_of
+from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Actor
 from motcua.registries.access import read_for_dossier
 
@@ -24,7 +25,7 @@ class Recheck:
     changes: list[Change]
 
 
-def recheck(dossier, actor: Actor) -> Recheck:
+def recheck(dossier: Dossier, actor: Actor) -> Recheck:
     spec = spec_of(dossier.procedure_version)
     registries = dossier.origins.registries
     current = {registry: read_for_dossier(registry, actor, dossier) for registry in registries}
