@@ -62,3 +62,24 @@ def test_provider_runs_on_its_own(client, seeded, settings):
     assert client.get("/eid/.well-known/openid-configuration").json()["issuer"] == "http://testserver/eid"
     assert client.get("/eid/dang-nhap/").status_code == 200
     assert client.get("/thu-tuc/").status_code == 404  # nothing of the portal is served
+
+
+def test_only_e_id_accounts_log_in_at_the_provider(client, seeded):
+    from motcua.demo.seeding import DEMO_PASSWORD
+
+    response = client.post("/eid/dang-nhap/", {"username": "hoankiem.motcua", "password": DEMO_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    response = client.post("/eid/dang-nhap/", {"username": "079078001122", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_an_official_logged_in_on_the_same_site_gets_no_e_id_code(client, seeded):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="hoankiem.lanhdao"))
+    response = client.get("/eid/authorize/", {
+        "client_id": settings.OIDC["CLIENT_ID"], "response_type": "code", "redirect_uri": REDIRECT,
+        "scope": "openid profile", "state": "s1", "nonce": "n1", "code_challenge": "x" * 43,
+        "code_challenge_method": "S256"})
+    assert response.status_code == 302 and response["Location"].startswith("/eid/dang-nhap/")
+    assert "code=" not in response["Location"]
