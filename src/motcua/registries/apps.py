@@ -5,8 +5,3 @@ class RegistriesConfig(AppConfig):
     name = "motcua.registries"
     label = "registries"
     verbose_name = "Base registries (population, residence, civil status, enterprises, documents)"
-
-    def ready(self):
-        from motcua.registries import sources
-
-        sources.load()

@@ -6,8 +6,6 @@ certificates it uses so the verification page can name them and revocation can b
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from motcua.core.errors import Unavailable
-from motcua.core.plugins import PluginRegistry
+from motcua.core.plugins import Plugin, PluginRegistry
 from motcua.documents.models import Certificate
 
 
@@ -85,9 +83,7 @@ def register_certificate(cert: x509.Certificate, identity: SignerIdentity, key_p
     return row
 
 
-class SignerBackend:
-    key: str
-
+class SignerBackend(Plugin):
     def signer_for(self, identity: SignerIdentity) -> tuple[signers.Signer, Certificate]:
         raise NotImplementedError
 
@@ -101,7 +97,7 @@ class SignerBackend:
         return None
 
 
-BACKENDS: PluginRegistry[SignerBackend] = PluginRegistry("signing backend")
+BACKENDS: PluginRegistry[SignerBackend] = PluginRegistry("signing backend", SignerBackend, __name__)
 
 
 def backend() -> SignerBackend:
@@ -112,7 +108,3 @@ def backend() -> SignerBackend:
 @functools.lru_cache(maxsize=4)
 def _backend(key: str, pki_dir: str) -> SignerBackend:
     return BACKENDS[key]()
-
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
