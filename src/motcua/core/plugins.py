@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Generic, TypeVar
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
@@ -21,6 +22,12 @@ class Plugin:
     """What the registry asks of every plug-in class."""
 
     key = ""  # set when the class is registered
+
+    @classmethod
+    def check(cls) -> list[str]:
+        """Problems with this plug-in's settings (a missing secret, a path that does not exist), reported by the
+        family's system check at start-up rather than by the first request that needs the plug-in."""
+        return []
 
 
 P = TypeVar("P", bound=Plugin)
@@ -98,3 +105,17 @@ class PluginRegistry(Generic[P]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._discovered()))
+
+    def system_check(self, configured: str | None = None, *, unusable: str, misconfigured: str) -> list[checks.Error]:
+        """The family's system check: an override that cannot be used or a ``configured`` key that names no
+        plug-in (error id ``unusable``), then the problems the plug-in in use finds with its settings (id
+        ``misconfigured``). ``configured`` is None when every plug-in of the family is in use."""
+        _, problems = self._overrides()
+        if problems:  # nothing can be looked up until every override imports
+            return [checks.Error(problem, id=unusable) for problem in problems]
+        try:
+            in_use = [self[key] for key in ([configured] if configured is not None else self)]
+        except UnknownPlugin as exc:
+            return [checks.Error(str(exc), id=unusable)]
+        return [checks.Error(f"{self.family} '{plugin.key}': {problem}", id=misconfigured)
+                for plugin in in_use for problem in plugin.check()]

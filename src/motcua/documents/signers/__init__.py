@@ -84,6 +84,11 @@ def register_certificate(cert: x509.Certificate, identity: SignerIdentity, key_p
 
 
 class SignerBackend(Plugin):
+    @classmethod
+    def check(cls) -> list[str]:
+        return [f"MOTCUA_SIGNING_TRUST_ROOTS: {path} is not a file" for path in settings.SIGNING["TRUST_ROOTS"]
+                if not Path(path).is_file()]
+
     def signer_for(self, identity: SignerIdentity) -> tuple[signers.Signer, Certificate]:
         raise NotImplementedError
 

@@ -22,6 +22,11 @@ class Pkcs11Token(SignerBackend):
     """Keys that never leave a token (HSM, USB token): the private key and its certificate carry the label
     ``<agency code>`` or ``<official username>`` on the token named by ``PKCS11_TOKEN``."""
 
+    @classmethod
+    def check(cls) -> list[str]:
+        missing = [] if settings.SIGNING["PKCS11_MODULE"] else ["MOTCUA_SIGNING_PKCS11_MODULE is not set"]
+        return [*super().check(), *missing]
+
     def signer_for(self, identity: SignerIdentity) -> tuple[signers.Signer, Certificate]:
         from pkcs11.exceptions import PKCS11Error
         from pyhanko.sign import pkcs11 as pyhanko_pkcs11

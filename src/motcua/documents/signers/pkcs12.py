@@ -23,6 +23,17 @@ from motcua.documents.signers import (
 class Pkcs12Files(SignerBackend):
     """A deployment's own keys: ``<PKCS12_DIR>/<agency code or official username>.p12``."""
 
+    @classmethod
+    def check(cls) -> list[str]:
+        directory = settings.SIGNING["PKCS12_DIR"]
+        if not directory:
+            problems = ["MOTCUA_SIGNING_PKCS12_DIR is not set"]
+        elif not Path(directory).is_dir():
+            problems = [f"MOTCUA_SIGNING_PKCS12_DIR: {directory} is not a directory"]
+        else:
+            problems = []
+        return [*super().check(), *problems]
+
     def signer_for(self, identity: SignerIdentity) -> tuple[signers.Signer, Certificate]:
         path = Path(settings.SIGNING["PKCS12_DIR"]) / f"{identity.code}.p12"
         if not path.exists():

@@ -3,4 +3,6 @@ from motcua.core.tests.gadgets import GADGETS, Gadget
 
 @GADGETS.register("fan")
 class Fan(Gadget):
-    pass
+    @classmethod
+    def check(cls) -> list[str]:
+        return ["FAN_SPEED is not set"]
