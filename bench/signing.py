@@ -56,7 +56,8 @@ def _render_and_sign(args: tuple[list[str], int]) -> int:
 
     from motcua.documents import issuing
     from motcua.documents.results import _short_title, render_result
-    from motcua.documents.signing import Signature, SignerIdentity, sign_pdf
+    from motcua.documents.signers import SignerIdentity
+    from motcua.documents.signing import Signature, sign_pdf
     from motcua.dossiers import services
     from motcua.dossiers.lifecycle import Action
     from motcua.identity.actors import Actor, Role

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -65,6 +66,16 @@ def agency_types() -> dict[str, dict]:
     return _load_file(DATA_DIR / "agency_types.yaml")
 
 
+# The base registries a definition may name as a source. They stand above the catalog, which must not import
+# them: the registries app hands over its (lazily discovered) keys at start-up.
+_sources: Iterable[str] = ()
+
+
+def use_sources(keys: Iterable[str]) -> None:
+    global _sources
+    _sources = keys
+
+
 @dataclass
 class ImportReport:
     created: list[str]
@@ -92,6 +103,7 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict
     parsed, errors = [], []
     seen: dict[str, Path] = {}
     known_types = {t for level in agency_types().values() for t in level}
+    sources = frozenset(_sources)
     for path in _definition_files(paths):
         try:
             data = _load_file(path)
@@ -104,7 +116,7 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict
             errors.append((str(path), SpecIssue("", f"holds a value that is not plain data: {exc}")))
             continue
         try:
-            spec = parse_procedure(data, shared_workflows())
+            spec = parse_procedure(data, shared_workflows(), sources=sources)
         except SpecError as exc:
             errors += [(str(path), issue) for issue in exc.issues]
             continue
@@ -184,7 +196,7 @@ def spec_of(version: ProcedureVersion) -> ProcedureSpec:
     key = (version.pk, version.digest)
     spec = _parsed_versions.get(key)
     if spec is None:
-        spec = _parsed_versions[key] = parse_procedure(version.definition)
+        spec = _parsed_versions[key] = parse_procedure(version.definition, sources=frozenset(_sources))
     return spec
 
 

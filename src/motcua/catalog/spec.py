@@ -18,7 +18,6 @@ from motcua.identity.actors import Role
 LEVELS = ("ministry", "province", "commune")
 ONLINE_LEVELS = ("full", "partial")
 FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "email", "phone", "commune", "boolean")
-REGISTRIES = ("population", "residence", "civil_status", "enterprise", "documents")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
                             "workflow"})
@@ -160,7 +159,7 @@ class _Reader:
         return value
 
 
-def _fields(r: _Reader, items: list[Any]) -> tuple[FormField, ...]:
+def _fields(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[FormField, ...]:
     out, seen = [], set()
     for i, item in enumerate(items):
         p = f"fields[{i}]"
@@ -189,19 +188,19 @@ def _fields(r: _Reader, items: list[Any]) -> tuple[FormField, ...]:
             max_length=r.get(item, "max_length", p, int, False),
             min_value=r.get(item, "min", p, (int, float), False),
             max_value=r.get(item, "max", p, (int, float), False),
-            source=_source(r, item, p),
+            source=_source(r, item, p, sources),
         ))
     return tuple(out)
 
 
-def _source(r: _Reader, item: Any, path: str) -> str | None:
+def _source(r: _Reader, item: Any, path: str, sources: tuple[str, ...]) -> str | None:
     value: str | None = r.get(item, "source", path, str, False)
-    if value and value.split(".", 1)[0] not in REGISTRIES:
-        r.fail(f"{path}.source", f"must be one of {', '.join(REGISTRIES)}, optionally followed by .key")
+    if value and value.split(".", 1)[0] not in sources:
+        r.fail(f"{path}.source", f"must be one of {', '.join(sources)}, optionally followed by .key")
     return value
 
 
-def _evidence(r: _Reader, items: list[Any]) -> tuple[Evidence, ...]:
+def _evidence(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[Evidence, ...]:
     out = []
     for i, item in enumerate(items):
         p = f"evidence[{i}]"
@@ -209,7 +208,7 @@ def _evidence(r: _Reader, items: list[Any]) -> tuple[Evidence, ...]:
         out.append(Evidence(
             code=r.text(item, "code", p), label_vi=vi, label_en=en,
             required=r.get(item, "required", p, bool, False, True),
-            source=r.one_of(item, "source", p, REGISTRIES, False),
+            source=r.one_of(item, "source", p, sources, False),
             copies=r.get(item, "copies", p, int, False, 1),
             if_missing=r.one_of(item, "if_missing", p, ("agency", "ask"), False, "agency"),
         ))
@@ -235,9 +234,12 @@ def _workflow(r: _Reader, items: list[Any], statutory_days: int) -> Workflow | N
         return None
 
 
-def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None) -> ProcedureSpec:
-    """Validate one definition; ``workflows`` holds named shared workflows it may refer to."""
+def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
+                    sources: Collection[str]) -> ProcedureSpec:
+    """Validate one definition; ``workflows`` holds named shared workflows it may refer to, ``sources`` the
+    keys of the base registries its fields and evidence may come from."""
     r = _Reader()
+    known_sources = tuple(sorted(sources))  # a stable order for the messages
     if not isinstance(data, dict):
         raise SpecError([SpecIssue("", "a procedure definition must be a mapping")])
     for key in sorted(set(data) - TOP_LEVEL_KEYS):
@@ -267,8 +269,8 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None) ->
             wf_raw = []
         else:
             wf_raw = workflows[wf_raw]
-    spec_fields = _fields(r, r.get(data, "fields", "", list, True, []))
-    evidence = _evidence(r, r.get(data, "evidence", "", list, True, []))
+    spec_fields = _fields(r, r.get(data, "fields", "", list, True, []), known_sources)
+    evidence = _evidence(r, r.get(data, "evidence", "", list, True, []), known_sources)
     workflow = _workflow(r, wf_raw, days if isinstance(days, int) else 0)
     sector_vi, sector_en = r.label(sector, "name", "sector")
     result_vi, result_en = r.label(result, "name", "result")

@@ -7,4 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Signed results, document wallet and evidence files"
 
     def ready(self) -> None:
-        from motcua.documents import results  # noqa: F401 — hooks result issuing into the dossier journal
+        from motcua.documents import (
+            checks,  # noqa: F401 — registers the signing backend's system check
+            results,  # noqa: F401 — hooks result issuing into the dossier journal
+        )

@@ -12,7 +12,8 @@ from motcua.catalog import divisions
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft, issue
 from motcua.documents.models import Attachment, IssuedDocument
-from motcua.documents.signing import Signature, SignerIdentity, agency_seal
+from motcua.documents.signers import SignerIdentity
+from motcua.documents.signing import Signature, agency_seal
 from motcua.dossiers.lifecycle import LOCAL_TZ, Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm

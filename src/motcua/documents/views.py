@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.web import pdf_response
-from motcua.documents import signing
+from motcua.documents import signers, signing
 from motcua.documents.models import IssuedDocument
 
 SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
@@ -89,13 +89,13 @@ def verify(request: HttpRequest, document_id=None) -> HttpResponse:
 
 
 def revocation_list(request: HttpRequest) -> HttpResponse:
-    backend = signing.backend()
-    if not isinstance(backend, signing.DevelopmentCA):
+    crl = signers.backend().revocation_list()
+    if crl is None:
         raise Http404("revocation is published by the deployment's own CA")
-    return HttpResponse(signing.revocation_list(backend), content_type="application/pkix-crl")
+    return HttpResponse(crl, content_type="application/pkix-crl")
 
 
 def trust_root(request: HttpRequest) -> HttpResponse:
-    roots = signing.backend().trust_roots()
+    roots = signers.backend().trust_roots()
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in roots)
     return HttpResponse(pem, content_type="application/x-pem-file")

@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from oauth2_provider.views import AuthorizationView
 
 from motcua.eid.models import EidAccount

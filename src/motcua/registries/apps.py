@@ -7,6 +7,8 @@ class RegistriesConfig(AppConfig):
     verbose_name = "Base registries (population, residence, civil status, enterprises, documents)"
 
     def ready(self):
-        from motcua.registries import sources
+        from motcua.catalog import services as catalog
+        from motcua.registries import checks  # noqa: F401 — registers the registry sources' system check
+        from motcua.registries.sources import SOURCES
 
-        sources.load()
+        catalog.use_sources(SOURCES)

@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 from motcua.catalog import divisions
 from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
-from motcua.catalog.spec import LEVELS, REGISTRIES
+from motcua.catalog.spec import LEVELS
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_COMMUNE
 from motcua.demo.testing import sample_value
 from motcua.dossiers import services
@@ -15,7 +15,7 @@ from motcua.identity.actors import Actor, Role, citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.registries.access import Purpose
 from motcua.registries.prefill import prefill
-from motcua.registries.sources import source
+from motcua.registries.sources import SOURCES, source
 
 NATIONAL_CODE = re.compile(r"^[1-9]\.\d{6}$")  # as in the national database of administrative procedures
 VIETNAMESE = re.compile(r"[À-ỹĐđ]")
@@ -88,8 +88,8 @@ def test_fields_and_evidence(path, spec):
             assert values and len(values) == len(set(values))
         if f.min_value is not None and f.max_value is not None:
             assert f.min_value <= f.max_value
-        assert f.source is None or f.registry in REGISTRIES
-    assert all(e.source is None or e.source in REGISTRIES for e in spec.evidence)
+        assert f.source is None or f.registry in SOURCES
+    assert all(e.source is None or e.source in SOURCES for e in spec.evidence)
 
 
 def test_once_only_every_procedure_uses_a_registry():

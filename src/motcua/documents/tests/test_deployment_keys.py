@@ -10,8 +10,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 
-from motcua.documents import pki, signing
-from motcua.documents.signing import Signature, SignerIdentity, SigningUnavailable
+from motcua.documents import pki, signers, signing
+from motcua.documents.signers import SignerIdentity, SigningUnavailable
+from motcua.documents.signers import pkcs11 as pkcs11_backend
+from motcua.documents.signing import Signature
 from motcua.dossiers.pdf import OfficialForm
 
 SOFTHSM = next((p for p in ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
@@ -32,13 +34,13 @@ def deployment_ca(tmp_path, settings):
     ca = pki.new_ca("Deployment Root CA")
     (tmp_path / "root.pem").write_bytes(ca.cert_pem)
     yield ca
-    signing._backend.cache_clear()
-    signing._pkcs11_session.cache_clear()
+    signers._backend.cache_clear()
+    pkcs11_backend._pkcs11_session.cache_clear()
 
 
 def use(settings, tmp_path, **changes):
     settings.SIGNING = {**settings.SIGNING, "TRUST_ROOTS": [str(tmp_path / "root.pem")], **changes}
-    signing._backend.cache_clear()
+    signers._backend.cache_clear()
 
 
 def test_pkcs12_files(db, tmp_path, settings, deployment_ca):
@@ -74,7 +76,7 @@ def test_pkcs11_token(db, tmp_path, settings, deployment_ca, monkeypatch):
                                Attribute.LABEL: AGENCY.code, Attribute.SUBJECT: cert.subject.public_bytes(),
                                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
     use(settings, tmp_path, BACKEND="pkcs11", PKCS11_MODULE=SOFTHSM, PKCS11_TOKEN="motcua", PASSPHRASE="123456")
-    signing._pkcs11_session.cache_clear()
+    pkcs11_backend._pkcs11_session.cache_clear()
     signed, certificates = signing.sign_pdf(blank_pdf(), [Signature(AGENCY, "Seal", "Đóng dấu")])
     assert signing.verify_pdf(signed).valid
     assert certificates[0].serial == format(cert.serial_number, "x")

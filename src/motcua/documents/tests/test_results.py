@@ -18,7 +18,7 @@ from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.documents import pki, signing
 from motcua.documents.models import Certificate, IssuedDocument
-from motcua.documents.signing import _asn1, _InMemoryKeySigner
+from motcua.documents.signers import InMemoryKeySigner, asn1_certificate
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.pdf import OfficialForm
@@ -121,8 +121,8 @@ def test_signed_by_an_unknown_ca_is_untrusted(result):
     stranger_ca = pki.new_ca("Stranger CA")
     stranger = pki.issue(stranger_ca, "Kẻ mạo danh")
 
-    signer = _InMemoryKeySigner(stranger.private_key, signing_cert=_asn1(stranger.certificate),
-                                cert_registry=SimpleCertificateStore.from_certs([_asn1(stranger_ca.certificate)]))
+    signer = InMemoryKeySigner(stranger.private_key, signing_cert=asn1_certificate(stranger.certificate),
+                               cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(stranger_ca.certificate)]))
 
     pdf = OfficialForm()
     pdf.add_page()

@@ -1,14 +1,12 @@
-"""Payment gateway plug-ins: one module per gateway, registered in :data:`GATEWAYS`."""
+"""Payment gateway plug-ins: one module per gateway in this package, registered in :data:`GATEWAYS`."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from motcua.core.plugins import PluginRegistry
+from motcua.core.plugins import Plugin, PluginRegistry
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,7 @@ class GatewayError(Exception):
     """The gateway could not be reached or answered something unusable."""
 
 
-class PaymentGateway:
-    key: str
+class PaymentGateway(Plugin):
     label_vi = label_en = ""
 
     def payment_url(self, payment, return_url: str, ip_address: str, locale: str) -> str:
@@ -71,7 +68,4 @@ class PaymentGateway:
         raise NotImplementedError
 
 
-GATEWAYS: PluginRegistry[PaymentGateway] = PluginRegistry("payment gateway")
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+GATEWAYS: PluginRegistry[PaymentGateway] = PluginRegistry("payment gateway", PaymentGateway, __name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -33,6 +34,18 @@ IPN_ANSWERS = {
 class VNPay(PaymentGateway):
     label_vi, label_en = "VNPay (thẻ ATM, thẻ quốc tế, QR)", "VNPay (ATM card, international card, QR)"
     payment_window = timedelta(minutes=15)
+
+    @classmethod
+    def check(cls) -> list[str]:
+        config = settings.PAYMENTS
+        problems = [f"MOTCUA_VNPAY_{name} is not set" for name in ("TMN_CODE", "HASH_SECRET") if not config[name]]
+        for name in ("PAY_URL", "API_URL"):
+            url = urlsplit(config[name])
+            if not config[name] and not settings.SANDBOX_GATEWAY:  # unset URLs lead to the bundled sandbox
+                problems.append(f"MOTCUA_VNPAY_{name} is not set and the sandbox gateway is off")
+            elif config[name] and (url.scheme not in ("http", "https") or not url.netloc):
+                problems.append(f"MOTCUA_VNPAY_{name} is not an http(s) URL: {config[name]!r}")
+        return problems
 
     @property
     def config(self) -> dict:

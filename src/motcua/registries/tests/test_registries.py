@@ -4,14 +4,12 @@ from datetime import date
 
 import pytest
 
-from motcua.core.plugins import PluginRegistry, UnknownPlugin
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.identity.actors import Actor, Role
 from motcua.identity.id_number import validate
-from motcua.registries import sources
 from motcua.registries.access import Purpose, ReadRefused, access_log_for, read_person
 from motcua.registries.models import AccessLog, CivilEvent, Person
-from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
+from motcua.registries.sources import RegistryRecord, RegistrySource
 from motcua.registries.synthetic import Generator, generate
 
 AN, BINH, CUONG = DEMO_CITIZENS
@@ -57,34 +55,15 @@ def test_reads_outside_a_dossier_or_of_someone_else_are_refused_and_logged(seede
     assert (entry.reader_id, entry.allowed) == (reader.id, False)
 
 
-def test_plugin_registry():
-    family: PluginRegistry = PluginRegistry("test plug-in")
-
-    @family.register("a")
-    class A:
-        pass
-
-    assert family["a"] is A and A.key == "a" and list(family) == ["a"]
-    with pytest.raises(UnknownPlugin, match="no test plug-in 'b'"):
-        family["b"]
-    with pytest.raises(ValueError):
-        family.register("a")(type("Other", (), {}))
-
-
 class RemotePopulation(RegistrySource):
     def lookup(self, id_number):
         return RegistryRecord(self.key, {"full_name": "Từ hệ thống khác"}, 7)
 
 
 def test_a_source_is_replaced_by_configuration(settings, seeded):
-    original = SOURCES["population"]
     settings.REGISTRY_SOURCES = {"population": f"{__name__}.RemotePopulation"}
-    try:
-        sources.load()
-        record = read_person("population", AN.id_number, CITIZEN, PREFILL)
-        assert record.data["full_name"] == "Từ hệ thống khác" and record.source == "population"
-    finally:
-        SOURCES.replace("population", original)
+    record = read_person("population", AN.id_number, CITIZEN, PREFILL)
+    assert record.data["full_name"] == "Từ hệ thống khác" and record.source == "population"
 
 
 def _rows(people):

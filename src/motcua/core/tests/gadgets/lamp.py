@@ -1,0 +1,6 @@
+from motcua.core.tests.gadgets import GADGETS, Gadget
+
+
+@GADGETS.register("lamp")
+class Lamp(Gadget):
+    pass

@@ -1,0 +1,26 @@
+"""The configured payment gateway and its merchant settings are checked at start-up (Django system checks)."""
+
+from django.core import checks
+
+
+def test_an_unknown_gateway_is_reported(settings):
+    settings.PAYMENTS = {**settings.PAYMENTS, "GATEWAY": "paypal"}
+    [error] = checks.run_checks()
+    assert (error.id, error.msg) == ("motcua.E111", "no payment gateway 'paypal' (known: vnpay)")
+
+
+def test_missing_merchant_settings_are_reported(settings):
+    settings.PAYMENTS = {**settings.PAYMENTS, "TMN_CODE": "", "PAY_URL": "vnpayment.vn/pay"}
+    settings.SANDBOX_GATEWAY = False
+    assert sorted((e.id, e.msg) for e in checks.run_checks()) == [
+        ("motcua.E112", "payment gateway 'vnpay': MOTCUA_VNPAY_API_URL is not set and the sandbox gateway is off"),
+        ("motcua.E112", "payment gateway 'vnpay': MOTCUA_VNPAY_PAY_URL is not an http(s) URL: 'vnpayment.vn/pay'"),
+        ("motcua.E112", "payment gateway 'vnpay': MOTCUA_VNPAY_TMN_CODE is not set"),
+    ]
+
+
+def test_a_real_merchant_configuration_passes(settings):
+    settings.PAYMENTS = {**settings.PAYMENTS, "PAY_URL": "https://pay.vnpay.vn/vpcpay.html",
+                         "API_URL": "https://merchant.vnpay.vn/merchant_webapi/api/transaction"}
+    settings.SANDBOX_GATEWAY = False
+    assert checks.run_checks() == []
