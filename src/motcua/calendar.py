@@ -48,11 +48,13 @@ class WorkingCalendar:
         return d.weekday() < 5 and d not in self._public
 
     def next_working_day(self, d: date) -> date:
-        """The first working day strictly after ``d``."""
-        d += timedelta(days=1)
-        while not self.is_working_day(d):
+        """The first working day strictly after ``d``; the calendar ends at ``date.max``, which is returned
+        rather than overflowing (every function here is defined on every date)."""
+        while d < date.max:
             d += timedelta(days=1)
-        return d
+            if self.is_working_day(d):
+                return d
+        return date.max
 
     def add_working_days(self, start: date, days: int) -> date:
         """The date on which ``days`` working days after ``start`` have elapsed.

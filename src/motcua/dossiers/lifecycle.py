@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -421,13 +421,25 @@ def _pay(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCa
                                paid_online=state.paid_online or online)
 
 
+# An apology moves the appointment, not the statutory deadline; a year is far beyond any procedure's time, and
+# the bound keeps a typing slip (9999-12-31) out of an append-only journal.
+MAX_APOLOGY_DELAY = timedelta(days=366)
+
+
 def _apologize(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     raw = _require(action.data, "new_date", "Chọn ngày hẹn trả mới.", "Choose the new return date.")
-    new_date = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    try:
+        new_date = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        raise _fail("invalid_date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD).",
+                    "new_date") from None
     assert state.appointment_date is not None, "_precheck refuses an apology before reception"
     if new_date <= state.appointment_date:
         raise _fail("date_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
                     "The new date must be after the current appointment date.", "new_date")
+    if new_date > state.appointment_date + MAX_APOLOGY_DELAY:
+        raise _fail("date_too_far", "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.",
+                    "The new date must be within a year of the current appointment date.", "new_date")
     if not cal.is_working_day(new_date):
         raise _fail("not_working_day", "Ngày hẹn mới phải là ngày làm việc.",
                     "The new date must be a working day.", "new_date")

@@ -108,3 +108,13 @@ def test_next_working_day_skips_only_days_off(d):
     nxt = CAL.next_working_day(d)
     gap = (nxt - d).days
     assert all(not CAL.is_working_day(d + timedelta(days=i)) for i in range(1, gap))
+
+
+@given(st.dates(min_value=date(9999, 11, 1)), st.integers(0, 120))
+def test_the_calendar_is_total_at_the_end_of_time(start, n):
+    """No date makes the calendar overflow: past the last representable day it stays on date.max."""
+    cal = default_calendar()
+    end = cal.add_working_days(start, n)
+    assert start <= end <= date.max
+    assert cal.working_days_between(start, end) <= n
+    assert cal.next_working_day(date.max) == date.max

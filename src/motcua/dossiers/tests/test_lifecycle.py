@@ -303,3 +303,12 @@ class DossierMachine(RuleBasedStateMachine):
 TestDossierMachine = DossierMachine.TestCase
 TestDossierMachine.settings = settings(max_examples=150, stateful_step_count=30, deadline=None,
                                        suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_an_apology_date_is_bounded_and_well_formed():
+    state = received()
+    far = (state.appointment_date + timedelta(days=367)).isoformat()
+    assert refused(state, "apologize", RECEIVER, new_date=far).code == "date_too_far"
+    assert refused(state, "apologize", RECEIVER, new_date="9999-12-31").code == "date_too_far"
+    error = refused(state, "apologize", RECEIVER, new_date="31/12/2026")
+    assert error.code == "invalid_date" and error.field == "new_date" and error.status == 422
