@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.db import models
 
 from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
@@ -57,7 +59,7 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
+    @cached_property  # written once at submission; parsed once per instance, not per field shown
     def origins(self) -> Provenance:
         """Where each submitted value came from (the ``provenance`` column, typed)."""
         return Provenance.from_dict(self.provenance)

@@ -190,7 +190,8 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
     # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
     # (pre-fill looked and found nothing) is asked like any other.
     missing_from_wallet = {e.code for e in spec.evidence if e.asked_when_missing
-                           and getattr(sub.provenance.evidence_origin(e.code), "found", None) is False}
+                           and (origin := sub.provenance.evidence_origin(e.code)) is not None
+                           and origin.found is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
     errors += _file_errors(sub.files, asked)
     given = set(sub.evidence or []) | {f.evidence_code for f in sub.files}

@@ -27,15 +27,15 @@ class Recheck:
 
 def recheck(dossier: Dossier, actor: Actor) -> Recheck:
     spec = spec_of(dossier.procedure_version)
-    registries = dossier.origins.registries
-    current = {registry: read_for_dossier(registry, actor, dossier) for registry in registries}
+    origins = dossier.origins
+    current = {registry: read_for_dossier(registry, actor, dossier) for registry in origins.registries}
     changes = []
     for f in spec.fields:
-        origin = dossier.origins.of(f.name)
+        origin = origins.of(f.name)
         record = current.get(origin.registry) if origin.from_registry and origin.registry else None
         if record is not None:
             now = record.data.get(f.registry_key)
             submitted = dossier.form_data.get(f.name)
             if str(now) != str(submitted):
                 changes.append(Change(f.label_vi, f.label_en, submitted, now))
-    return Recheck(registries, changes)
+    return Recheck(origins.registries, changes)
