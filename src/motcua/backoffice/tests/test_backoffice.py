@@ -108,7 +108,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     assert 'data-testid="provenance"' in page and "civil_status" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
-    entry = AccessLog.objects.filter(dossier_code=dossier.code).get()
+    entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number).get()
     assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
     client.logout()
     login(client, "hanoi.stp.chuyenvien")
