@@ -214,7 +214,9 @@ PAYMENTS = {
     "PAY_URL": os.environ.get("MOTCUA_VNPAY_PAY_URL", ""),
     "API_URL": os.environ.get("MOTCUA_VNPAY_API_URL", ""),
 }
-SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
+# The sandbox gateway moves no money: it is served in the demo only (and in the tests, which turn it on), and
+# signs as a merchant of its own, so nothing "paid" there verifies against a real gateway's settings.
+SANDBOX_GATEWAY = DEMO_MODE
 
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.
