@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
+from motcua.core.errors import Conflict
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission
 from motcua.documents import signing
@@ -74,6 +75,43 @@ def test_nothing_owed_is_never_asked(seeded):
     with pytest.raises(LifecycleError) as exc:
         dossiers.act(dossier.code, "request_payment", receiver)
     assert exc.value.code == "nothing_owed"
+
+
+def ask_again(dossier, amount, monkeypatch):
+    """A second payment request as the journal may hold it from before a fee was asked once (the catalog's
+    rule for the fee, which now refuses it, is set aside)."""
+    with monkeypatch.context() as before_the_fix:
+        before_the_fix.delitem(dossiers.ACTION_DATA, "request_payment")
+        return dossiers.act(dossier.code, "request_payment", official_actor(dossier.agency.code, Role.SPECIALIST),
+                            data={"amount": amount})
+
+
+def test_a_fee_is_asked_once_not_while_awaited_nor_once_paid(client, payment):
+    dossier = payment.dossier
+    specialist = official_actor(dossier.agency.code, Role.SPECIALIST)
+    with pytest.raises(Conflict) as awaited:
+        dossiers.act(dossier.code, "request_payment", specialist)
+    assert (awaited.value.code, awaited.value.status) == ("fee_already_requested", 409)
+    ipn(client, gateway_says(payment))
+    with pytest.raises(Conflict) as paid:
+        dossiers.act(dossier.code, "request_payment", specialist)
+    assert (paid.value.code, paid.value.status) == ("fee_already_paid", 409)
+    assert paid.value.vi and paid.value.en and paid.value.vi != paid.value.en
+    with pytest.raises(LifecycleError) as outsider:  # told nothing of a dossier not theirs
+        dossiers.act(dossier.code, "request_payment", official_actor("H01.STP", Role.SPECIALIST))
+    assert (outsider.value.code, outsider.value.status) == ("not_your_agency", 403)
+    assert dossier.actions.filter(kind="request_payment").count() == 1
+    assert dossiers.state_of(dossiers.get_dossier(dossier.code)).status == Status.PROCESSING
+
+
+def test_already_paid_means_this_request_paid_not_the_same_amount(client, payment, monkeypatch):
+    ipn(client, gateway_says(payment))
+    dossier, state = ask_again(payment.dossier, FEE, monkeypatch)  # the same amount, another request
+    again = services.start_online_payment(dossier, state, citizen())
+    assert (again.amount, again.request_seq) == (FEE, state.fee_request) and payment.request_seq < state.fee_request
+    assert ipn(client, gateway_says(again, transaction_no="14000002"))["RspCode"] == "00"
+    state = dossiers.state_of(dossiers.get_dossier(dossier.code))
+    assert (state.fee_paid, state.fee_paid_online) == (2 * FEE, 2 * FEE)
 
 
 def test_ipn_credits_once_and_issues_a_signed_receipt(client, payment):
@@ -205,6 +243,7 @@ def test_cash_at_the_counter_issues_a_receipt(seeded):
     dossiers.act(dossier.code, "pay", receiver, data={"amount": FEE, "method": "cash"})
     cash = Payment.objects.get(dossier=dossier)
     assert cash.method == "cash" and cash.status == "paid" and cash.receipt is not None
+    assert cash.request_seq == state.fee_request
 
 
 def test_a_payment_for_a_withdrawn_dossier_is_flagged_for_refund(client, payment):
