@@ -5,6 +5,13 @@ import pytest
 from motcua.catalog.models import Agency
 
 
+def pytest_configure(config) -> None:
+    """The tests pay through the bundled sandbox gateway, as the demo does (it is served nowhere else)."""
+    from django.conf import settings
+
+    settings.SANDBOX_GATEWAY = True
+
+
 def _seed() -> None:
     from motcua.demo.seeding import seed_all
 

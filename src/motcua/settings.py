@@ -10,7 +10,20 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("MOTCUA_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "insecure-development-key-change-me")
+# The variables of secrets still at their published default: the server refuses to start while there are
+# any, unless DEBUG or the demo is on (motcua.wsgi).
+UNSET_SECRETS: list[str] = []
+
+
+def secret(variable: str, published_default: str) -> str:
+    """A secret from the environment; its published default lets the demo and the tests run as they are."""
+    value = os.environ.get(variable) or published_default
+    if value == published_default:
+        UNSET_SECRETS.append(variable)
+    return value
+
+
+SECRET_KEY = secret("MOTCUA_SECRET_KEY", "insecure-development-key-change-me")
 ALLOWED_HOSTS = os.environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 # The demo enables the citizen picker (a stand-in for e-ID login) and seeded accounts.
 DEMO_MODE = os.environ.get("MOTCUA_DEMO", "0") == "1"
@@ -154,7 +167,7 @@ OAUTH2_PROVIDER = {
 OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
-    "CLIENT_SECRET": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+    "CLIENT_SECRET": secret("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
 }
 
 LANGUAGE_CODE = "vi"
@@ -197,11 +210,13 @@ SIGNING = {
 PAYMENTS = {
     "GATEWAY": os.environ.get("MOTCUA_PAYMENT_GATEWAY", "vnpay"),
     "TMN_CODE": os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
-    "HASH_SECRET": os.environ.get("MOTCUA_VNPAY_HASH_SECRET", "motcua-sandbox-hash-secret-change-me"),
+    "HASH_SECRET": secret("MOTCUA_VNPAY_HASH_SECRET", "motcua-sandbox-hash-secret-change-me"),
     "PAY_URL": os.environ.get("MOTCUA_VNPAY_PAY_URL", ""),
     "API_URL": os.environ.get("MOTCUA_VNPAY_API_URL", ""),
 }
-SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
+# The sandbox gateway moves no money: it is served in the demo only (and in the tests, which turn it on), and
+# signs as a merchant of its own, so nothing "paid" there verifies against a real gateway's settings.
+SANDBOX_GATEWAY = DEMO_MODE
 
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.

@@ -275,7 +275,7 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
             dossier, created = services.submit(sub, actor)
         except services.SubmissionError as exc:
             return render(request, "backoffice/intake.html", dossier_intake.with_errors(context, sub, exc),
-                          status=422)
+                          status=exc.status)
         if created and dossier.agency.code == actor.agency_code:
             services.act(dossier.code, "receive", actor)
         messages.success(request, _("Dossier %(code)s recorded and received.") % {"code": dossier.code})

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             os.environ["MOTCUA_DEMO"] = "1"
-            settings.DEMO_MODE = True
+            settings.DEMO_MODE = settings.SANDBOX_GATEWAY = True
         call_command("migrate", verbosity=0)
         call_command("seed")
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo on http://{options['addr']}/"))
