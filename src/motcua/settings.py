@@ -206,6 +206,8 @@ SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.
 OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
+# Live dashboard streams held open at once by one ASGI process (motcua.asgi); beyond, browsers poll.
+LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
