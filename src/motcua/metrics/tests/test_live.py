@@ -1,65 +1,24 @@
 """Open dashboards never starve the site: the real WSGI and ASGI servers, more open live streams than workers,
 and /api/health answering quickly all the while."""
 
-import os
 import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import suppress
 
-import pytest
 import requests
 
 WORKERS = 2
 STREAMS_PER_PROCESS = 8  # MOTCUA_LIVE_STREAMS of the ASGI server under test
 
 
-@pytest.fixture(scope="module")
-def site_env(tmp_path_factory) -> dict[str, str]:
-    """The servers' environment: a migrated database of their own (a file, since they are other processes)."""
-    folder = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3",
-           "MOTCUA_LIVE_STREAMS": str(STREAMS_PER_PROCESS)}
-    motcua(env, "migrate", "-v0")
-    return env
-
-
-def motcua(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "motcua.cli", *args], env=env, check=True, timeout=120)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(command: list[str], env: dict[str, str]):
-    """Start a server process on a free port; yield the port once /api/health answers; stop it."""
-    port = free_port()
-    log = Path(env["MOTCUA_VAR_DIR"]) / f"server-{port}.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([arg.format(port=port) for arg in command], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
-                    break
-            except requests.RequestException:  # not listening yet, or still loading
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+def move_the_cursor(env: dict[str, str], to: int) -> None:
+    subprocess.run([sys.executable, "-m", "motcua.cli", "shell", "-c",
+                    "from motcua.core.models import OutboxCursor; "
+                    f"OutboxCursor.objects.update_or_create(name='default', defaults={{'last_event_id': {to}}})"],
+                   env=env, check=True, timeout=120)
 
 
 class Dashboard:
@@ -101,38 +60,36 @@ def assert_health_is_quick(port: int) -> None:
         assert time.monotonic() - started < 2
 
 
-def test_open_dashboards_do_not_hold_the_wsgi_workers(site_env):
-    command = [sys.executable, "-m", "gunicorn", "motcua.wsgi", "--workers", str(WORKERS),
-               "--bind", "127.0.0.1:{port}"]
-    with server(command, site_env) as port:
-        dashboards = [Dashboard(port) for _ in range(3 * WORKERS)]
-        try:
-            assert_health_is_quick(port)
-            for dashboard in dashboards:
-                # Answered at once and closed: the browser comes back in a few seconds, it polls.
-                assert dashboard.closed.wait(5) and b"retry: 5000" in dashboard.received
-                assert dashboard.received.startswith(b"HTTP/1.1 200") and b"text/event-stream" in dashboard.received
-        finally:
-            for dashboard in dashboards:
-                dashboard.close()
+def test_open_dashboards_do_not_hold_the_wsgi_workers(start_server):
+    port = start_server([sys.executable, "-m", "gunicorn", "motcua.wsgi", "--workers", str(WORKERS),
+                         "--bind", "127.0.0.1:{port}"])
+    dashboards = [Dashboard(port) for _ in range(3 * WORKERS)]
+    try:
+        assert_health_is_quick(port)
+        for dashboard in dashboards:
+            # Answered at once and closed: the browser comes back in a few seconds, it polls.
+            assert dashboard.closed.wait(5) and b"retry: 5000" in dashboard.received
+            assert dashboard.received.startswith(b"HTTP/1.1 200") and b"text/event-stream" in dashboard.received
+    finally:
+        for dashboard in dashboards:
+            dashboard.close()
 
 
-def test_the_asgi_process_holds_the_streams_and_still_answers(site_env):
-    command = [sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", "{port}",
-               "--log-level", "warning"]
-    with server(command, site_env) as port:
-        dashboards = [Dashboard(port) for _ in range(STREAMS_PER_PROCESS)]
-        try:
-            for dashboard in dashboards:
-                assert dashboard.heard(b"retry: 2000") and not dashboard.closed.is_set()  # held open
-            one_too_many = Dashboard(port)
-            assert one_too_many.closed.wait(5) and b"retry: 5000" in one_too_many.received  # told to poll
-            assert_health_is_quick(port)
+def test_the_asgi_process_holds_the_streams_and_still_answers(start_server, server_env):
+    port = start_server([sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", "{port}",
+                         "--log-level", "warning"], MOTCUA_LIVE_STREAMS=str(STREAMS_PER_PROCESS))
+    dashboards = [Dashboard(port) for _ in range(STREAMS_PER_PROCESS)]
+    try:
+        for dashboard in dashboards:
+            assert dashboard.heard(b"retry: 2000") and not dashboard.closed.is_set()  # held open
+        one_too_many = Dashboard(port)
+        assert one_too_many.closed.wait(5) and b"retry: 5000" in one_too_many.received  # told to poll
+        assert_health_is_quick(port)
 
-            motcua(site_env, "shell", "-c", "from motcua.core.models import OutboxCursor; "
-                   "OutboxCursor.objects.create(name='default', last_event_id=7)")
-            for dashboard in dashboards:  # every open dashboard hears of it
-                assert dashboard.heard(b'id: 7\nevent: changed\ndata: {"version": 7}')
-        finally:
-            for dashboard in dashboards:
-                dashboard.close()
+        version = int(time.time())  # not what any dashboard has heard: the database is shared by the session
+        move_the_cursor(server_env, version)
+        for dashboard in dashboards:  # every open dashboard hears of it
+            assert dashboard.heard(f'id: {version}\nevent: changed\ndata: {{"version": {version}}}'.encode())
+    finally:
+        for dashboard in dashboards:
+            dashboard.close()
