@@ -40,10 +40,11 @@ class Chromium:
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     """Chromium; every test that drives it must keep to the Content-Security-Policy on every page."""
     # Playwright's sync API runs an event loop in this thread; Django's ORM is used from the same thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only while the browser runs: server processes started later must not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
