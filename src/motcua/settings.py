@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONE, SELF
 from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API's documentation page from its bundled files, with no inline script
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.core.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,6 +164,16 @@ OAUTH2_PROVIDER = {
     "ALLOW_LOCALHOST_LOOPBACK": True,  # RFC 8252: loopback redirect URIs may use any port (demo, tests)
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth 2.0 security best current practice): code flow with S256 PKCE only, tokens only in
+    # headers and stored hashed, the issuer named in the authorization response, replayed refresh tokens
+    # revoke their family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 
 # The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
@@ -221,10 +235,54 @@ SANDBOX_GATEWAY = DEMO_MODE
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.
 OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
+# Live dashboard streams held open at once by one ASGI process (motcua.asgi); beyond, browsers poll.
+LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# MOTCUA_HTTPS=1 (every production deployment): TLS ends at a reverse proxy that sets X-Forwarded-Proto,
+# replacing whatever the client sent, and the application servers are reachable only through it.
+HTTPS = os.environ.get("MOTCUA_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the proxy's own health probe may come in plain HTTP
+# Once a browser has seen the site over HTTPS it refuses plain HTTP to the host and its subdomains for this
+# long: start lower (MOTCUA_HSTS_SECONDS=3600) while trying HTTPS out. Asking browsers to ship the host in
+# their preload list (MOTCUA_HSTS_PRELOAD=1) cannot be undone quickly: the domain owner's decision.
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("MOTCUA_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+if HTTPS:  # the bundled e-ID provider sends codes only to https callbacks
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+SECURE_REFERRER_POLICY = "same-origin"  # addresses hold dossier codes: never sent to another site
+
+
+def _origin(url: str) -> str:
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from this site only; no inline
+# script or style, no eval, no plug-ins, no framing. Forms lead here and, through the redirects that follow
+# them, to the e-ID provider and the payment gateway (and, from the bundled e-ID provider's own process, to
+# the portal).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the icons of the API's documentation page
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *sorted({_origin(url) for url in (PUBLIC_URL, OIDC["DISCOVERY_URL"],
+                                                                 PAYMENTS["PAY_URL"]) if url})],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")}
 
 LOGGING = {
     "version": 1,
