@@ -44,10 +44,12 @@ def seeded(db):
 
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict[str, str]:
-    """The environment of the server processes tests start: a migrated SQLite database in a file of its own
-    (the test database lives in this process only)."""
+    """The environment of the server processes tests start: the demo configuration (a test that needs
+    production's overrides it) on a migrated SQLite database in a file of its own (the test database lives in
+    this process only)."""
     folder = tmp_path_factory.mktemp("servers")
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3"}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3",
+           "MOTCUA_DEMO": "1"}
     subprocess.run([sys.executable, "-m", "motcua.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
     return env
 

@@ -1,5 +1,6 @@
 """A server refuses to start while a secret is still its published default, the demo and development aside:
-the WSGI application every server builds (gunicorn, runserver) is built in a fresh process, as they do."""
+the WSGI application (gunicorn, runserver) and the ASGI one (uvicorn, for streams) are built in a fresh
+process, as servers do."""
 
 import os
 import subprocess
@@ -16,18 +17,20 @@ PUBLISHED = {"MOTCUA_SECRET_KEY": "insecure-development-key-change-me",
              "MOTCUA_OIDC_CLIENT_SECRET": "motcua-portal-demo-secret"}
 
 
-def start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
+def start(tmp_path: Path, entry_point: str = "motcua.wsgi", **variables: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DJANGO_"))}
     env.update({"PYTHONPATH": str(SRC), "MOTCUA_VAR_DIR": str(tmp_path), "MOTCUA_DEBUG": "0", **variables})
-    return subprocess.run([sys.executable, "-c", "import motcua.wsgi"], env=env, cwd=tmp_path,
+    return subprocess.run([sys.executable, "-c", f"import {entry_point}"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("variable", sorted(SECRETS))
 @pytest.mark.parametrize("left_as", ["unset", "published default"])
-def test_a_published_default_secret_stops_the_server(tmp_path, variable, left_as):
+@pytest.mark.parametrize("entry_point", ["motcua.wsgi", "motcua.asgi"])
+def test_a_published_default_secret_stops_the_server(tmp_path, variable, left_as, entry_point):
     others = {k: v for k, v in SECRETS.items() if k != variable}
-    started = start(tmp_path, **others, **({variable: PUBLISHED[variable]} if left_as != "unset" else {}))
+    started = start(tmp_path, entry_point, **others,
+                    **({variable: PUBLISHED[variable]} if left_as != "unset" else {}))
     assert started.returncode != 0
     last_line = started.stderr.strip().splitlines()[-1]
     assert last_line == (f"django.core.exceptions.ImproperlyConfigured: motcua will not start with published "

@@ -19,10 +19,11 @@ from motcua.identity.actors import citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 PUBLIC_HOST = "dichvucong.example.vn"
-# The documented production configuration: HTTPS behind a proxy, no published default secret, no sandbox.
+# The documented production configuration: HTTPS behind a proxy, no published default secret, a real gateway.
 PRODUCTION = {
     "MOTCUA_HTTPS": "1",
     "MOTCUA_DEBUG": "0",
+    "MOTCUA_DEMO": "0",
     "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
     "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
     "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
@@ -31,7 +32,6 @@ PRODUCTION = {
     "MOTCUA_OIDC_DISCOVERY_URL": "https://eid.example.vn/.well-known/openid-configuration",
     "MOTCUA_VNPAY_PAY_URL": "https://gateway.example.vn/paymentv2/vpcpay.html",
     "MOTCUA_VNPAY_API_URL": "https://gateway.example.vn/merchant_webapi/api/transaction",
-    "MOTCUA_SANDBOX_GATEWAY": "0",
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
