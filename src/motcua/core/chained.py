@@ -8,8 +8,9 @@ afterwards (and the database refuses it: :func:`append_only`). The audit app sea
 model (:func:`chained_models`), so a new append-only table (an inter-agency message log…) only subclasses it.
 
 Appends to one stream are serialized, appends to different streams are not: on PostgreSQL a transaction-level
-advisory lock keyed by (table, stream), held until the caller's transaction ends, as a row lock would be;
-SQLite serializes every writer anyway. The unique (stream, seq) constraint is the backstop: a chain never forks.
+advisory lock keyed by (table, stream), held until the caller's transaction ends, as a row lock would be (a
+model whose callers already lock the stream's row, as the journal's do, skips it); SQLite serializes every
+writer anyway. The unique (stream, seq) constraint is the backstop: a chain never forks.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Chain:
 
     stream: str | None  # the field whose value names the stream; None: the whole table is one stream
     title: str
+    caller_locks_stream: bool = False  # every append already holds a lock on the stream's row (SELECT … FOR UPDATE)
 
 
 _Entry = TypeVar("_Entry", bound="ChainedEntry")
@@ -128,23 +130,32 @@ def _lock_key(table: str, stream: object) -> int:
     return int.from_bytes(hashlib.sha256(f"{table}\x00{stream}".encode()).digest()[:8], "big", signed=True)
 
 
+def _heads(model: type[ChainedEntry], column: str | None, keys: list[Any], using: str) -> dict[Any, chain.Head]:
+    """The current head of each stream: one index lookup each (a query over several streams at once would read
+    all their entries, as neither database skips through an index)."""
+    heads = {}
+    for key in keys:
+        last = (model._base_manager.using(using).filter(**({column: key} if column else {})).order_by("-seq")
+                .values_list("seq", "digest").first())
+        heads[key] = chain.Head(*last) if last else chain.EMPTY
+    return heads
+
+
 @contextmanager
 def appending(model: type[ChainedEntry], objs: Sequence[ChainedEntry], using: str) -> Iterator[None]:
     """Chain new entries (in the given order) to the heads of their streams; the caller inserts them inside
-    the block, in the transaction that holds the streams' locks."""
+    the block, in the transaction that holds the streams' locks (the caller's own transaction, if any: no
+    savepoint, an error fails it as a failed insert would)."""
     column = stream_column(model)
     covered = covered_fields(model)
-    keys = sorted({getattr(obj, column) if column else None for obj in objs}, key=str)
-    with transaction.atomic(using=using):
+    keys = list({getattr(obj, column) if column else None: None for obj in objs})
+    with transaction.atomic(using=using, savepoint=False):
         connection = connections[using]
-        heads = {}
-        for stream in keys:  # always in the same order: two bulk appends cannot deadlock
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(model._meta.db_table, stream)])
-            last = (model._base_manager.using(using).filter(**({column: stream} if column else {}))
-                    .order_by("-seq").values_list("seq", "digest").first())
-            heads[stream] = chain.Head(*last) if last else chain.EMPTY
+        if connection.vendor == "postgresql" and not model.chain.caller_locks_stream:
+            with connection.cursor() as cursor:  # in one order, so two bulk appends cannot deadlock
+                locks = sorted(_lock_key(model._meta.db_table, key) for key in keys)
+                cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [locks])
+        heads = _heads(model, column, keys, using)
         for obj in objs:
             stream = getattr(obj, column) if column else None
             head = heads[stream]

@@ -68,9 +68,9 @@ class Dossier(models.Model):
 
 class DossierAction(ChainedEntry):
     """One entry of a dossier's append-only journal, chained by hash to the entry before it. Appends are
-    serialized by the lock ``services.act`` takes on the dossier (and the chain's own per-dossier lock)."""
+    serialized by the lock ``services.act`` takes on the dossier (a new dossier's first entry needs none)."""
 
-    chain = Chain(stream="dossier", title="dossier")
+    chain = Chain(stream="dossier", title="dossier", caller_locks_stream=True)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=30)
