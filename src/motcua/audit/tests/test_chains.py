@@ -4,13 +4,17 @@ first altered, missing or forged entry of each stream and every tail cut off aft
 PostgreSQL alike (the values it reads back hash as they did when written)."""
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from motcua.audit import services
 from motcua.audit.models import Seal
 from motcua.audit.tests.conftest import AN, BINH, audit_verify, tamper
 from motcua.core.chain import GENESIS, digest
 from motcua.core.chained import AppendOnlyError, chained_models
+from motcua.documents import signers
+from motcua.documents.models import Certificate
 from motcua.documents.signing import verify_data
 from motcua.dossiers.models import DossierAction
 from motcua.payments.models import GatewayCallback
@@ -144,6 +148,26 @@ def test_seals_are_signed_and_a_changed_seal_is_named(history):
     assert code == 1
     assert lines[1:] == ["seal 1: the signature does not verify (the signed manifest was changed)",
                          "seals: entry 1 altered"]
+
+
+def test_a_seal_signed_with_a_revoked_key_no_longer_vouches_for_anything(history):
+    services.seal()
+    Certificate.objects.filter(owner_kind="system").update(revoked_at=timezone.now(), revocation_reason="key lost")
+    tamper("dossiers_dossieraction", "DELETE FROM dossiers_dossieraction WHERE seq = 4")
+    code, lines = audit_verify()
+    assert lines[1:] == ["seal 1: the signature does not verify (its certificate was revoked)"]
+    assert services.seal().certificate.revoked_at is None  # the next seal is signed with a new key
+
+
+def test_without_the_seal_key_nothing_is_sealed(history, settings, tmp_path):
+    settings.SIGNING = {**settings.SIGNING, "BACKEND": "pkcs12", "PKCS12_DIR": str(tmp_path)}
+    signers._backend.cache_clear()
+    try:
+        with pytest.raises(CommandError, match="cannot sign the seal: no PKCS#12 file for system motcua-audit"):
+            call_command("audit", "seal")
+    finally:
+        signers._backend.cache_clear()
+    assert not Seal.objects.exists()
 
 
 def test_a_seal_covers_only_what_changed_since_the_seal_before_last(history):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from motcua.audit import services
 from motcua.core.progress import ProgressBar
+from motcua.documents.signers import SigningUnavailable
 
 
 class Command(BaseCommand):
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if action == "grants":
             self.stdout.write(services.grants(options["role"]), ending="")
         elif action == "seal":
-            seal = services.seal()
+            try:
+                seal = services.seal()
+            except SigningUnavailable as exc:
+                raise CommandError(f"cannot sign the seal: {exc.detail}") from exc
             self.stdout.write(f"seal {seal.seq} at {timezone.localtime(seal.sealed_at):%Y-%m-%d %H:%M:%S%z}, "
                               f"digest {seal.digest}, "
                               f"signed with certificate {seal.certificate.serial}")
