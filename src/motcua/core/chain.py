@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from typing import Any
 from uuid import UUID
 
 GENESIS = "0" * 64  # the "previous digest" of a stream's first entry
+
+_string: Callable[[str], str] = encode_basestring_ascii  # a JSON string literal, ASCII (what json.dumps uses)
 
 
 def _number(value: int | float | Decimal) -> str:
@@ -48,26 +51,26 @@ def _number(value: int | float | Decimal) -> str:
 
 
 def _encode(value: object) -> str:
+    if isinstance(value, str):  # the commonest, first
+        return _string(value)
     if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return json.dumps(value)
+        return "null" if value is None else "true" if value else "false"
     if isinstance(value, int | float | Decimal):
         return _number(value)
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise ValueError(f"a naive datetime has no single meaning: {value!r}")
-        return json.dumps(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        return _string(value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
     if isinstance(value, date):
-        return json.dumps(value.isoformat())
+        return _string(value.isoformat())
     if isinstance(value, UUID):
-        return json.dumps(str(value))
+        return _string(str(value))
     if isinstance(value, bytes | bytearray | memoryview):
-        return json.dumps(bytes(value).hex())
+        return _string(bytes(value).hex())
     if isinstance(value, Mapping):
         if not all(isinstance(key, str) for key in value):
             raise TypeError("mapping keys must be strings")
-        return "{" + ",".join(f"{json.dumps(key)}:{_encode(value[key])}" for key in sorted(value)) + "}"
+        return "{" + ",".join(f"{_string(key)}:{_encode(value[key])}" for key in sorted(value)) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_encode(item) for item in value) + "]"
     raise TypeError(f"no canonical encoding for {type(value).__name__}")
