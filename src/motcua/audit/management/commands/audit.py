@@ -28,8 +28,7 @@ class Command(BaseCommand):
             except SigningUnavailable as exc:
                 raise CommandError(f"cannot sign the seal: {exc.detail}") from exc
             self.stdout.write(f"seal {seal.seq} at {timezone.localtime(seal.sealed_at):%Y-%m-%d %H:%M:%S%z}, "
-                              f"digest {seal.digest}, "
-                              f"signed with certificate {seal.certificate.serial}")
+                              f"digest {seal.digest}, signed with certificate {seal.certificate.serial}")
         else:
             self._verify()
 
