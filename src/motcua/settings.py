@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.payments",
     "motcua.metrics",
+    "motcua.audit",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -218,6 +219,9 @@ SIGNING = {
     # Extra trusted root certificates (PEM files, comma-separated) for verifying signatures.
     "TRUST_ROOTS": [p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p],
 }
+
+# The system key that signs audit seals (`motcua audit seal`): a PKCS#12 file <name>.p12 or a token label.
+AUDIT_SIGNER = os.environ.get("MOTCUA_AUDIT_SIGNER", "motcua-audit")
 
 # Online payment: the gateway plug-in (motcua.payments.gateways) and its merchant settings. Unset URLs:
 # the sandbox gateway bundled at /sandbox-gateway/, which speaks the same protocol.

@@ -16,11 +16,11 @@ class Certificate(models.Model):
     registered from a deployment's PKCS#12 file or token (certificate only). Revocation is recorded here
     and published in the CA's revocation list."""
 
-    OWNER_KINDS = [("agency", "Cơ quan"), ("official", "Cán bộ")]
+    OWNER_KINDS = [("agency", "Cơ quan"), ("official", "Cán bộ"), ("system", "Hệ thống")]  # system: audit seals
 
     serial = models.CharField(max_length=50, unique=True)  # hexadecimal
     owner_kind = models.CharField(max_length=10, choices=OWNER_KINDS)
-    owner_code = models.CharField(max_length=150)  # agency code or official username
+    owner_code = models.CharField(max_length=150)  # agency code, official username or system key name
     subject = models.CharField(max_length=500)
     issuer = models.CharField(max_length=500)
     pem = models.TextField()

@@ -1,5 +1,6 @@
 """PAdES signing and verification of PDFs with pyHanko, with the keys of the configured signing backend
-(:mod:`motcua.documents.signers`)."""
+(:mod:`motcua.documents.signers`); detached CMS signatures over bytes (audit seals) with the same keys and
+the same trust and revocation checks."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from asn1crypto import cms
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -96,6 +99,20 @@ class Verification:
             self.signatures[-1].covers_whole_file
 
 
+def _validation_context(moment: datetime | None = None) -> ValidationContext:
+    """The trust roots and revocation list of the configured backend; certificates judged at ``moment``
+    (default now)."""
+    chosen = backend()
+    crl = chosen.revocation_list()
+    return ValidationContext(trust_roots=[asn1_certificate(c) for c in chosen.trust_roots()],
+                             crls=[crl] if crl else [], allow_fetching=False, revocation_mode="soft-fail",
+                             moment=moment)
+
+
+def _revoked() -> dict[str, datetime]:
+    return dict(Certificate.objects.filter(revoked_at__isnull=False).values_list("serial", "revoked_at"))
+
+
 def verify_pdf(data: bytes) -> Verification:
     """Check every signature of a PDF: integrity, trust chain, revocation, and nothing changed after it."""
     try:
@@ -103,11 +120,8 @@ def verify_pdf(data: bytes) -> Verification:
         embedded = list(reader.embedded_signatures)
     except Exception:  # noqa: BLE001 — any unparsable upload is simply "not a signed PDF we can read"
         return Verification(readable=False)
-    chosen = backend()
-    crl = chosen.revocation_list()
-    context = ValidationContext(trust_roots=[asn1_certificate(c) for c in chosen.trust_roots()],
-                                crls=[crl] if crl else [], allow_fetching=False, revocation_mode="soft-fail")
-    revoked = dict(Certificate.objects.filter(revoked_at__isnull=False).values_list("serial", "revoked_at"))
+    context = _validation_context()
+    revoked = _revoked()
     result = Verification()
     for sig in embedded:
         try:
@@ -126,3 +140,30 @@ def verify_pdf(data: bytes) -> Verification:
             changed_after=level is not None and level.name not in ("NONE", "LTA_UPDATES", "FORM_FILLING"),
         ))
     return result
+
+
+# --- detached signatures over bytes --------------------------------------------------------------------------
+
+def sign_data(data: bytes, identity: SignerIdentity) -> tuple[bytes, Certificate]:
+    """A detached CMS signature (DER) over ``data``, by the key the backend holds for ``identity``."""
+    signer, certificate = backend().signer_for(identity)
+    signed = _outside_event_loop(asyncio.run, signer.async_sign_general_data(data, "sha256", detached=True))
+    return signed.dump(), certificate
+
+
+def verify_data(data: bytes, signature: bytes, moment: datetime | None = None) -> SignatureCheck:
+    """Check a detached CMS signature over ``data``: integrity, chain to a trusted root with the certificate
+    judged at ``moment`` (when the data was signed; default now), and revocation."""
+    try:
+        signed_data = cms.ContentInfo.load(signature)["content"]
+        status = _outside_event_loop(asyncio.run, async_validate_detached_cms(
+            data, signed_data, signer_validation_context=_validation_context(moment)))
+    except Exception:  # noqa: BLE001 — an unreadable signature is an invalid one
+        return SignatureCheck("", "", "", None, False, False, None, True, False)
+    serial = format(status.signing_cert.serial_number, "x")
+    return SignatureCheck(
+        field_name="", signer=status.signing_cert.subject.human_friendly, serial=serial,
+        signed_at=status.signer_reported_dt, intact=status.intact and status.valid, trusted=status.trusted,
+        revoked_at=_revoked().get(serial) or (datetime.now(UTC) if status.revoked else None),
+        covers_whole_file=True, changed_after=False,
+    )

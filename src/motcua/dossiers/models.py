@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.db import models
 
+from motcua.core.chained import Chain, ChainedEntry
 from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
 from motcua.dossiers.provenance import Provenance
 
@@ -65,15 +66,13 @@ class Dossier(models.Model):
         return Provenance.from_dict(self.provenance)
 
 
-class AppendOnlyError(Exception):
-    pass
+class DossierAction(ChainedEntry):
+    """One entry of a dossier's append-only journal, chained by hash to the entry before it. Appends are
+    serialized by the lock ``services.act`` takes on the dossier (a new dossier's first entry needs none)."""
 
-
-class DossierAction(models.Model):
-    """One entry of a dossier's append-only journal."""
+    chain = Chain(stream="dossier", title="dossier", caller_locks_stream=True)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="actions")
-    seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=30)
     at = models.DateTimeField()
     actor_kind = models.CharField(max_length=10)
@@ -88,13 +87,9 @@ class DossierAction(models.Model):
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="unique_journal_seq")]
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("journal entries are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("journal entries are never deleted")
+    @classmethod
+    def stream_names(cls, keys):
+        return dict(Dossier.objects.filter(pk__in=keys).values_list("pk", "code"))
 
 
 class DailySequence(models.Model):

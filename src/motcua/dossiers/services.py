@@ -306,7 +306,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             )
             _project(dossier, state)
             dossier.save(force_insert=True)
-            _record(dossier, action, state.version)
+            _record(dossier, action)
             _after(Recorded(dossier, action, state, tuple(sub.files)))
     except IntegrityError:
         if sub.idempotency_key:  # a concurrent request with the same key won the race
@@ -330,10 +330,12 @@ def _json_safe(data: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
 
 
-def _record(dossier: Dossier, action: Action, seq: int) -> DossierAction:
+def _record(dossier: Dossier, action: Action) -> DossierAction:
+    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
+    and links it to the entry before."""
     a = action.actor
     return DossierAction.objects.create(
-        dossier=dossier, seq=seq, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
+        dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
         reason=action.reason, data=_json_safe(dict(action.data)),
     )
@@ -393,7 +395,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
             data = ACTION_DATA[kind](dossier, state, actor, data)
         action = Action(kind, now or timezone.now(), actor, (reason or "").strip(), data)
         new_state = apply(state, action, workflow, default_calendar())
-        _record(dossier, action, new_state.version)
+        _record(dossier, action)
         _project(dossier, new_state)
         dossier.save()
         _after(Recorded(dossier, action, new_state))

@@ -2,7 +2,9 @@
 and the bundled sandbox gateway's own ledger."""
 
 from django.db import models
+from django.utils import timezone
 
+from motcua.core.chained import Chain, ChainedEntry
 from motcua.payments import vnpay
 
 
@@ -37,10 +39,14 @@ class Payment(models.Model):
         return f"{self.reference} {self.amount} {self.status}"
 
 
-class GatewayCallback(models.Model):
-    """Every callback a gateway (or someone pretending to be one) sent: kept whatever the verdict."""
+class GatewayCallback(ChainedEntry):
+    """Every callback a gateway (or someone pretending to be one) sent: kept whatever the verdict. Append-only,
+    one chain for the table (callbacks are few next to registry reads)."""
 
-    received_at = models.DateTimeField(auto_now_add=True)
+    chain = Chain(stream=None, title="gateway callbacks")
+
+    seq = models.PositiveIntegerField(unique=True)
+    received_at = models.DateTimeField(default=timezone.now)  # known before the insert, which the digest covers
     channel = models.CharField(max_length=10)  # "ipn" | "return"
     reference = models.CharField(max_length=100, blank=True)
     params = models.JSONField(default=dict)

@@ -39,13 +39,12 @@ def _log(registry: str, id_numbers: Iterable[str], reader: Actor, purpose: Purpo
     if not purpose.dossier_code:
         same_read = same_read.filter(at__gte=timezone.make_aware(datetime.combine(timezone.localdate(), time.min)))
     logged = set(same_read.values_list("person_id_number", flat=True))
-    for id_number in sorted(set(id_numbers) - logged):
-        AccessLog.objects.create(
-            person_id_number=id_number, registry=registry, reader_kind=reader.kind, reader_id=reader.id,
-            reader_name=reader.name, reader_agency=reader.agency_code or "", purpose=purpose.text[:255],
-            procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code, allowed=allowed,
-            within_record_of=within_record_of if id_number != within_record_of else "",
-        )
+    AccessLog.objects.bulk_create([AccessLog(
+        person_id_number=id_number, registry=registry, reader_kind=reader.kind, reader_id=reader.id,
+        reader_name=reader.name, reader_agency=reader.agency_code or "", purpose=purpose.text[:255],
+        procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code, allowed=allowed,
+        within_record_of=within_record_of if id_number != within_record_of else "",
+    ) for id_number in sorted(set(id_numbers) - logged)])
 
 
 def _read(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:

@@ -1,6 +1,9 @@
 """Local copies of the base registries, shaped as the national ones are queried: by personal ID number."""
 
 from django.db import models
+from django.utils import timezone
+
+from motcua.core.chained import Chain, ChainedEntry
 
 
 class Person(models.Model):
@@ -75,8 +78,12 @@ class CorrectionReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class AccessLog(models.Model):
-    """Every read of a person's registry data: who, for which agency, why, when."""
+class AccessLog(ChainedEntry):
+    """Every read of a person's registry data: who, for which agency, why, when. Append-only, chained by hash
+    per person (the stream the person's "who read my data" page shows): reads of different people never wait
+    for each other."""
+
+    chain = Chain(stream="person_id_number", title="access log of person")
 
     person_id_number = models.CharField(max_length=12)
     registry = models.CharField(max_length=20)
@@ -90,7 +97,8 @@ class AccessLog(models.Model):
     allowed = models.BooleanField(default=True)  # refused reads are logged too
     # Set when this person's data came back inside another person's record (the mother in a birth record).
     within_record_of = models.CharField(max_length=12, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)  # known before the insert, which the digest covers
 
     class Meta:
         indexes = [models.Index(fields=["person_id_number", "-at"])]
+        constraints = [models.UniqueConstraint(fields=["person_id_number", "seq"], name="unique_access_log_seq")]

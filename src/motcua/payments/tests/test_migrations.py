@@ -25,13 +25,17 @@ def test_payments_made_before_are_linked_to_the_request_they_paid(seeded):
     dossiers.act(dossier.code, "forward", receiver)
     dossiers.act(dossier.code, "request_payment", official_actor(dossier.agency.code, Role.SPECIALIST))
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    OldPayment = executor.loader.project_state(BEFORE).apps.get_model("payments", "Payment")
-    OldPayment.objects.create(reference="T01", dossier_id=dossier.pk, amount=200000, method="online",
-                              created_at=timezone.now())
-    OldPayment.objects.create(reference="T00", dossier_id=dossier.pk, amount=1, method="online",
-                              created_at=dossier.submitted_at)  # nothing was asked yet
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    Payment = executor.loader.project_state(AFTER).apps.get_model("payments", "Payment")
-    assert dict(Payment.objects.values_list("reference", "request_seq")) == {"T01": 4, "T00": None}
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(BEFORE)
+        OldPayment = executor.loader.project_state(BEFORE).apps.get_model("payments", "Payment")
+        OldPayment.objects.create(reference="T01", dossier_id=dossier.pk, amount=200000, method="online",
+                                  created_at=timezone.now())
+        OldPayment.objects.create(reference="T00", dossier_id=dossier.pk, amount=1, method="online",
+                                  created_at=dossier.submitted_at)  # nothing was asked yet
+        executor = MigrationExecutor(connection)
+        executor.migrate(AFTER)
+        Payment = executor.loader.project_state(AFTER).apps.get_model("payments", "Payment")
+        assert dict(Payment.objects.values_list("reference", "request_seq")) == {"T01": 4, "T00": None}
+    finally:  # the later migrations back, for the tests that follow
+        MigrationExecutor(connection).migrate(latest)
