@@ -142,9 +142,14 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": lazy(eid_signing_key, str)(),
     "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only: "plain" is refused with invalid_request
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
     "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
-    "ALLOW_LOCALHOST_LOOPBACK": True,  # RFC 8252: loopback redirect URIs may use any port (demo, tests)
+    # Redirect URIs match exactly as registered; only the demo lets loopback ones use any port (RFC 8252).
+    "ALLOW_LOCALHOST_LOOPBACK": DEMO_MODE,
+    # end_session_endpoint (OpenID Connect RP-Initiated Logout): a relying party ends the provider's login too.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the hint is not the person logged in
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
 }
@@ -155,6 +160,8 @@ OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
     "CLIENT_SECRET": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+    # The provider's `acr` values and the e-ID level each asserts (the bundled provider issues these).
+    "ACR_LEVELS": {"urn:motcua:eid:level1": 1, "urn:motcua:eid:level2": 2},
 }
 
 LANGUAGE_CODE = "vi"
