@@ -127,14 +127,22 @@ def eid_signing_key() -> str:
     importing the settings writes no file)."""
     path = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
     if not path.exists():
+        import contextlib
+        import tempfile
+
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-        path.chmod(0o600)
+        # Written whole, then linked into place unless another worker got there first: every worker signs
+        # with the same key, never a half-written one.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".eid-key-") as new_key:  # created 0600
+            new_key.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+            new_key.flush()
+            with contextlib.suppress(FileExistsError):
+                os.link(new_key.name, path)
     return path.read_text()
 
 
@@ -155,11 +163,13 @@ OAUTH2_PROVIDER = {
 }
 
 # The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
-# provider served by this same site at /eid/.
+# provider served by this same site at /eid/, which the portal reaches in-process.
 OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
     "CLIENT_SECRET": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+    # Longest wait for an external provider (discovery, keys and token endpoint; discovery and keys are cached).
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_OIDC_TIMEOUT_SECONDS", "5")),
     # The provider's `acr` values and the e-ID level each asserts (the bundled provider issues these).
     "ACR_LEVELS": {"urn:motcua:eid:level1": 1, "urn:motcua:eid:level2": 2},
 }

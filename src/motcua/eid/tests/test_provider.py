@@ -3,13 +3,14 @@
 import base64
 import hashlib
 import json
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
 from oauth2_provider.models import Grant
 
+from motcua.eid.inprocess import BundledProvider
 from motcua.eid.models import EidAccount
 from motcua.identity import oidc
 
@@ -50,12 +51,7 @@ def test_code_flow_with_pkce_yields_e_id_claims(client, seeded):
         "code_challenge_method": "S256"})
     exchange["code"] = parse_qs(urlparse(response["Location"]).query)["code"][0]
     tokens = client.post("/eid/token/", {**exchange, "code_verifier": verifier}).json()
-    meta = client.get("/eid/.well-known/openid-configuration").json()
-    oidc._cache[meta["jwks_uri"]] = (time.monotonic() + 60, client.get("/eid/.well-known/jwks.json").json())
-    try:
-        claims = oidc.verify_id_token(tokens["id_token"], meta, "n2")
-    finally:
-        oidc._cache.pop(meta["jwks_uri"], None)
+    claims = oidc.verify_id_token(tokens["id_token"], BundledProvider(RequestFactory().get("/")), "n2")
     assert claims["personal_id"] == "079078001122" and claims["eid_level"] == 1
     assert claims["name"] == "Lê Hoàng Cường" and claims["birthdate"] == "1978-03-08" and claims["gender"] == "male"
 

@@ -18,6 +18,13 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def provider_accepts_any_loopback_port(settings):
+    """The live server listens on a port of its own choosing: the bundled provider accepts the portal's
+    redirect there as the demo does (RFC 8252 loopback), instead of exactly the registered address."""
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOW_LOCALHOST_LOOPBACK": True}
+
+
 @pytest.fixture
 def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM is used from the same thread.
