@@ -1,5 +1,6 @@
 """Citizen login as an OpenID Connect relying party: authorization code flow with PKCE (S256), state and
-nonce, ID token signature checked against the provider's published keys. Pointing motcua at another provider (the national e-ID) is configuration
+nonce, ID token signature checked against the provider's published keys, and logout that ends the provider's
+login too (RP-Initiated Logout). Pointing motcua at another provider (the national e-ID) is configuration
 only: MOTCUA_OIDC_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET.
 
 The flow reaches its provider through a :class:`Provider`: an external one over HTTP (:class:`RemoteProvider`),
@@ -27,6 +28,7 @@ from motcua.core.errors import MotcuaError
 from motcua.identity import id_number
 
 SESSION_KEY = "oidc_pending"
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # sent back as id_token_hint when the citizen logs out
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 CACHE_SECONDS = 3600
 REQUIRED_METADATA = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -131,7 +133,8 @@ def begin(request: HttpRequest, next_url: str, provider: Provider) -> str:
 
 
 def complete(request: HttpRequest, provider: Provider) -> Login:
-    """Finish the flow on the callback: the verified claims, the e-ID level and where to go next."""
+    """Finish the flow on the callback: the verified claims, the e-ID level and where to go next. The ID token
+    is kept in the session for the logout."""
     pending = request.session.pop(SESSION_KEY, None)
     if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
         raise LoginFailed("bad_state", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại.",
@@ -149,7 +152,9 @@ def complete(request: HttpRequest, provider: Provider) -> Login:
         raise LoginFailed("token_exchange", "Không nhận được mã xác thực từ hệ thống định danh.",
                           "No ID token could be obtained from the e-ID provider.")
     claims = verify_id_token(raw, provider, pending["nonce"])
-    return Login(claims, eid_level(claims), pending["next"])
+    level = eid_level(claims)
+    request.session[ID_TOKEN_SESSION_KEY] = raw
+    return Login(claims, level, pending["next"])
 
 
 def _key_set(raw: str, provider: Provider) -> KeySet:
@@ -197,3 +202,27 @@ def eid_level(claims: dict) -> int:
                           "The e-ID provider did not say which e-ID level the account has.")
     return level
 
+
+def end_session(request: HttpRequest, provider: Provider, return_to: str) -> str:
+    """End the citizen's session here (flushed: the citizen, a pending login and, on this same site, the
+    provider's login) and say where the browser goes next: the provider's end_session_endpoint (OpenID
+    Connect RP-Initiated Logout 1.0), which ends its login and sends the browser back to return_to; or
+    return_to itself when the provider's login was this session or the provider offers no such endpoint."""
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    request.session.flush()
+    if provider.same_site:
+        return return_to
+    try:
+        endpoint = provider.metadata().get("end_session_endpoint")
+    except LoginFailed as exc:
+        raise LoginFailed(
+            "provider_logout_unreachable",
+            "Bạn đã đăng xuất khỏi cổng dịch vụ công, nhưng không kết nối được hệ thống định danh điện tử để "
+            "đăng xuất ở đó: hãy đóng trình duyệt nếu đây là máy dùng chung.",
+            "You are logged out of the portal, but the e-ID provider could not be reached to log you out "
+            "there: close the browser if this is a shared computer.", status=503) from exc
+    if not endpoint:
+        return return_to
+    hint = {"id_token_hint": id_token} if id_token else {}
+    query = urlencode({**hint, "client_id": settings.OIDC["CLIENT_ID"], "post_logout_redirect_uri": return_to})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -187,8 +187,14 @@ def login_complete(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    request.session.pop(CITIZEN_SESSION_KEY, None)
-    return redirect("portal:home")
+    """Ends the citizen's session here and the e-ID provider's login too, so the next person at this browser
+    (a kiosk, a shared computer) is asked for their own password."""
+    home = request.build_absolute_uri(reverse("portal:home"))
+    try:
+        return redirect(oidc.end_session(request, eid_provider(request), home))
+    except oidc.LoginFailed as exc:
+        messages.warning(request, exc.message(request.LANGUAGE_CODE))
+        return redirect(home)
 
 
 def my_dossiers(request: HttpRequest) -> HttpResponse:

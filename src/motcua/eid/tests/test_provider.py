@@ -131,12 +131,40 @@ def test_redirect_uris_match_exactly(logged_in, settings, redirect_uri):
         assert "code=" in authorize(logged_in, redirect_uri=redirect_uri)["Location"]
 
 
-def test_the_level_is_asserted_as_acr(logged_in):
-    code = parse_qs(urlparse(authorize(logged_in)["Location"]).query)["code"][0]
-    tokens = logged_in.post("/eid/token/", {
+def tokens_of(client):
+    code = parse_qs(urlparse(authorize(client)["Location"]).query)["code"][0]
+    return client.post("/eid/token/", {
         "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": "v" * 64,
         "client_id": settings.OIDC["CLIENT_ID"], "client_secret": settings.OIDC["CLIENT_SECRET"]}).json()
+
+
+def test_the_level_is_asserted_as_acr(logged_in):
+    tokens = tokens_of(logged_in)
     claims = json.loads(base64.urlsafe_b64decode(tokens["id_token"].split(".")[1] + "=="))
     assert claims["acr"] == "urn:motcua:eid:level2" and claims["eid_level"] == 2
     userinfo = logged_in.get("/eid/userinfo/", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
     assert userinfo["acr"] == "urn:motcua:eid:level2" and userinfo["personal_id"] == "001090012345"
+
+
+def test_end_session_logs_out_and_returns_to_the_relying_party(logged_in):
+    response = logged_in.get("/eid/logout/", {
+        "id_token_hint": tokens_of(logged_in)["id_token"], "client_id": settings.OIDC["CLIENT_ID"],
+        "post_logout_redirect_uri": "http://127.0.0.1:8000/"})
+    assert response.status_code == 302 and response["Location"] == "http://127.0.0.1:8000/"
+    assert "_auth_user_id" not in logged_in.session
+
+
+@pytest.mark.parametrize("post_logout_redirect_uri", ["http://127.0.0.1:8001/", "https://evil.test/"])
+def test_end_session_returns_only_to_a_registered_address(logged_in, post_logout_redirect_uri):
+    response = logged_in.get("/eid/logout/", {
+        "id_token_hint": tokens_of(logged_in)["id_token"], "post_logout_redirect_uri": post_logout_redirect_uri})
+    assert response.status_code == 400 and "Yêu cầu đăng xuất không hợp lệ" in response.content.decode()
+    assert "_auth_user_id" in logged_in.session
+
+
+def test_end_session_without_a_hint_asks_first(logged_in):
+    page = logged_in.get("/eid/logout/", {"client_id": settings.OIDC["CLIENT_ID"]})
+    assert page.status_code == 200 and "Log out of your e-ID account?" in page.content.decode()
+    assert "_auth_user_id" in logged_in.session
+    logged_in.post("/eid/logout/", {"client_id": settings.OIDC["CLIENT_ID"], "allow": "on"})
+    assert "_auth_user_id" not in logged_in.session

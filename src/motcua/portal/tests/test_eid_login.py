@@ -1,5 +1,6 @@
-"""Citizen login through the e-ID provider, as a browser goes: the bundled provider on the same site
-(answered in-process), and many logins at once against a real server with two workers."""
+"""Citizen login and logout through the e-ID provider, as a browser goes: the bundled provider on the same
+site (answered in-process), the provider as a process of its own behind a discovery URL, and many logins at
+once against a real server with two workers."""
 
 import os
 import re
@@ -25,6 +26,12 @@ AN = DEMO_CITIZENS[0]
 
 def csrf_token(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', page).group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 # --- the bundled provider on the same site, through the test client --------------------------------------
@@ -53,13 +60,30 @@ def test_login_with_the_bundled_provider_makes_no_http_call_back_into_the_site(p
     assert portal_client.session["citizen"]["eid_level"] == 2
 
 
+def test_after_logout_the_next_login_asks_for_the_password_again(portal_client):
+    page = provider_login_page(portal_client)
+    portal_client.post(page.request["PATH_INFO"] + "?" + page.request["QUERY_STRING"], {
+        "username": AN.id_number, "password": DEMO_PASSWORD, "next": page.context["next"]}, follow=True)
+    assert portal_client.get("/ho-so/").status_code == 200
+    response = portal_client.post("/dang-xuat/", follow=True)
+    assert response.request["PATH_INFO"] == "/" and "citizen" not in portal_client.session
+    assert "_auth_user_id" not in portal_client.session  # the provider's login on this site ended too
+    page = provider_login_page(portal_client)
+    assert page is not None and 'name="password"' in page.content.decode()
+
+
+def test_logout_when_the_external_provider_cannot_be_reached(client, settings, seeded):
+    closed = free_port()
+    settings.OIDC = {**settings.OIDC, "DISCOVERY_URL": f"http://127.0.0.1:{closed}/.well-known/openid-configuration"}
+    session = client.session
+    session["citizen"] = {"id_number": AN.id_number, "name": AN.name, "eid_level": 2}
+    session.save()
+    response = client.post("/dang-xuat/", follow=True)
+    assert response.request["PATH_INFO"] == "/" and "citizen" not in client.session
+    assert "không kết nối được hệ thống định danh điện tử để đăng xuất" in response.content.decode()
+
+
 # --- real server processes ----------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 PORTS = {"portal": free_port(), "external_portal": free_port(), "provider": free_port()}
 PORTAL = f"http://127.0.0.1:{PORTS['portal']}"
@@ -136,3 +160,20 @@ def test_twenty_logins_at_once_on_two_workers(server_env):
         results = list(pool.map(whole_login, range(20)))
     assert results == [(200, f"{PORTAL}/ho-so/", True)] * 20
 
+
+def test_logout_ends_the_login_at_an_external_provider(server_env):
+    provider_env = {"MOTCUA_ROOT_URLCONF": "motcua.eid.standalone_urls"}
+    portal_env = {"MOTCUA_OIDC_DISCOVERY_URL": f"{PROVIDER}/eid/.well-known/openid-configuration"}
+    with (gunicorn(server_env, PORTS["provider"], **provider_env),
+          gunicorn(server_env, PORTS["external_portal"], **portal_env), requests.Session() as browser):
+        response = log_in(browser, EXTERNAL_PORTAL, AN)
+        assert response.url == f"{EXTERNAL_PORTAL}/ho-so/" and AN.name in response.text
+
+        response = browser.post(f"{EXTERNAL_PORTAL}/dang-xuat/", timeout=30, data={
+            "csrfmiddlewaretoken": csrf_token(response.text)})
+        assert [r.url.split("?")[0] for r in response.history] == [
+            f"{EXTERNAL_PORTAL}/dang-xuat/", f"{PROVIDER}/eid/logout/"]
+        assert "id_token_hint=" in response.history[-1].url and response.url == f"{EXTERNAL_PORTAL}/"
+
+        page = browser.get(f"{EXTERNAL_PORTAL}/dang-nhap/", timeout=30)
+        assert page.url.startswith(f"{PROVIDER}/eid/dang-nhap/") and 'name="password"' in page.text
