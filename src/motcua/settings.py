@@ -110,11 +110,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-# Lockout after repeated failures, per account, for officials and e-ID accounts alike.
+# Lockout after repeated failures of one username from one address (both together: failures elsewhere lock
+# no one out), for officials and e-ID accounts alike; each lockout of the day lasts longer (identity.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("MOTCUA_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # behind a proxy, set AXES_IPWARE_PROXY_COUNT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_COOLOFF_MINUTES = [int(m) for m in os.environ.get("MOTCUA_LOGIN_COOLOFF_MINUTES", "1,5,15,60").split(",")]
+AXES_COOLOFF_TIME = "motcua.identity.lockout.cooloff"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout expires after its own cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the earlier lockouts the cool-off grows with
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# Behind MOTCUA_PROXY_COUNT reverse proxies that each append to X-Forwarded-For, a client's address is the one
+# the outermost proxy saw (django-ipware counts the proxies listed in the header: all but the nearest one);
+# entries a client wrote into the header itself are ignored.
+PROXY_COUNT = int(os.environ.get("MOTCUA_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
 AXES_LOCKOUT_TEMPLATE = "motcua/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "motcua"
