@@ -222,6 +222,7 @@ def main() -> None:
         admin.execute(f'CREATE DATABASE "{db}"')
     env = {**os.environ, "MOTCUA_DATABASE_URL": f"{PG}/{db}", "MOTCUA_CONN_MAX_AGE": "600",
            "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_DEBUG": "0",
+           "MOTCUA_DEMO": "1",  # demo data: the published secrets and the sandbox payment gateway are allowed
            "MOTCUA_OUTBOX_INLINE": "0",  # roll-ups are a worker's job in a deployment of this size
            "PYTHONPATH": str(ROOT / "src")}
     try:

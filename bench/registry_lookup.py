@@ -42,7 +42,7 @@ def main() -> None:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR"})
+                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_DEMO": "1"})
     try:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         for command in (["migrate"], ["seed", "--no-dossiers"]):

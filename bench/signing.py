@@ -101,7 +101,7 @@ def main() -> None:
         admin.execute(f'CREATE DATABASE "{db}"')
     var = Path(f"/tmp/{db}")
     os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": str(var)})
+                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": str(var), "MOTCUA_DEMO": "1"})
     try:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         for command in (["migrate"], ["seed", "--no-dossiers"]):

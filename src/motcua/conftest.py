@@ -1,8 +1,25 @@
-"""Shared fixtures: a test database holding every agency, the bundled catalog and demo officials."""
+"""Shared fixtures: a test database holding every agency, the bundled catalog and demo officials; real server
+processes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import suppress
+from pathlib import Path
 
 import pytest
+import requests
 
 from motcua.catalog.models import Agency
+
+
+def pytest_configure(config) -> None:
+    """The tests pay through the bundled sandbox gateway, as the demo does (it is served nowhere else)."""
+    from django.conf import settings
+
+    settings.SANDBOX_GATEWAY = True
 
 
 def _seed() -> None:
@@ -23,3 +40,45 @@ def seeded(db):
     if not Agency.objects.exists():
         _seed()
 
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of the server processes tests start: the demo configuration (a test that needs
+    production's overrides it) on a migrated SQLite database in a file of its own (the test database lives in
+    this process only)."""
+    folder = tmp_path_factory.mktemp("servers")
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3",
+           "MOTCUA_DEMO": "1"}
+    subprocess.run([sys.executable, "-m", "motcua.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
+    return env
+
+
+@pytest.fixture
+def start_server(server_env):
+    """Start a server process (``{port}`` in its command stands for a free port) with ``server_env`` and the
+    given variables; returns the port once /api/health answers. Stopped after the test."""
+    processes = []
+
+    def start(command: list[str], **env: str) -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        log = Path(server_env["MOTCUA_VAR_DIR"]) / f"server-{port}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen([arg.format(port=port) for arg in command], env={**server_env, **env},
+                                       stdout=out, stderr=subprocess.STDOUT)
+        processes.append(process)
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            with suppress(requests.RequestException):  # not listening yet, or still loading
+                if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
+                    return port
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)

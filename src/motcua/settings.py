@@ -4,13 +4,27 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONE, SELF
 from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("MOTCUA_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "insecure-development-key-change-me")
+# The variables of secrets still at their published default: the server refuses to start while there are
+# any, unless DEBUG or the demo is on (motcua.wsgi).
+UNSET_SECRETS: list[str] = []
+
+
+def secret(variable: str, published_default: str) -> str:
+    """A secret from the environment; its published default lets the demo and the tests run as they are."""
+    value = os.environ.get(variable) or published_default
+    if value == published_default:
+        UNSET_SECRETS.append(variable)
+    return value
+
+
+SECRET_KEY = secret("MOTCUA_SECRET_KEY", "insecure-development-key-change-me")
 ALLOWED_HOSTS = os.environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 # The demo enables the citizen picker (a stand-in for e-ID login) and seeded accounts.
 DEMO_MODE = os.environ.get("MOTCUA_DEMO", "0") == "1"
@@ -21,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API's documentation page from its bundled files, with no inline script
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -42,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.core.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,7 +180,6 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": lazy(eid_signing_key, str)(),
     "PKCE_REQUIRED": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only: "plain" is refused with invalid_request
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
     "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
     # Redirect URIs match exactly as registered; only the demo lets loopback ones use any port (RFC 8252).
@@ -173,6 +189,16 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the hint is not the person logged in
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth 2.0 security best current practice): code flow with S256 PKCE only, tokens only in
+    # headers and stored hashed, the issuer named in the authorization response, replayed refresh tokens
+    # revoke their family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 
 # The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
@@ -180,7 +206,7 @@ OAUTH2_PROVIDER = {
 OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
-    "CLIENT_SECRET": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+    "CLIENT_SECRET": secret("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
     # Longest wait for an external provider (discovery, keys and token endpoint; discovery and keys are cached).
     "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_OIDC_TIMEOUT_SECONDS", "5")),
     # The provider's `acr` values and the e-ID level each asserts (the bundled provider issues these).
@@ -227,19 +253,65 @@ SIGNING = {
 PAYMENTS = {
     "GATEWAY": os.environ.get("MOTCUA_PAYMENT_GATEWAY", "vnpay"),
     "TMN_CODE": os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
-    "HASH_SECRET": os.environ.get("MOTCUA_VNPAY_HASH_SECRET", "motcua-sandbox-hash-secret-change-me"),
+    "HASH_SECRET": secret("MOTCUA_VNPAY_HASH_SECRET", "motcua-sandbox-hash-secret-change-me"),
     "PAY_URL": os.environ.get("MOTCUA_VNPAY_PAY_URL", ""),
     "API_URL": os.environ.get("MOTCUA_VNPAY_API_URL", ""),
 }
-SANDBOX_GATEWAY = os.environ.get("MOTCUA_SANDBOX_GATEWAY", "1") == "1"
+# The sandbox gateway moves no money: it is served in the demo only (and in the tests, which turn it on), and
+# signs as a merchant of its own, so nothing "paid" there verifies against a real gateway's settings.
+SANDBOX_GATEWAY = DEMO_MODE
 
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.
 OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
+# Live dashboard streams held open at once by one ASGI process (motcua.asgi); beyond, browsers poll.
+LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# MOTCUA_HTTPS=1 (every production deployment): TLS ends at a reverse proxy that sets X-Forwarded-Proto,
+# replacing whatever the client sent, and the application servers are reachable only through it.
+HTTPS = os.environ.get("MOTCUA_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the proxy's own health probe may come in plain HTTP
+# Once a browser has seen the site over HTTPS it refuses plain HTTP to the host and its subdomains for this
+# long: start lower (MOTCUA_HSTS_SECONDS=3600) while trying HTTPS out. Asking browsers to ship the host in
+# their preload list (MOTCUA_HSTS_PRELOAD=1) cannot be undone quickly: the domain owner's decision.
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("MOTCUA_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+if HTTPS:  # the bundled e-ID provider sends codes only to https callbacks
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+SECURE_REFERRER_POLICY = "same-origin"  # addresses hold dossier codes: never sent to another site
+
+
+def _origin(url: str) -> str:
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from this site only; no inline
+# script or style, no eval, no plug-ins, no framing. Forms lead here and, through the redirects that follow
+# them, to the e-ID provider and the payment gateway (and, from the bundled e-ID provider's own process, to
+# the portal).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the icons of the API's documentation page
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *sorted({_origin(url) for url in (PUBLIC_URL, OIDC["DISCOVERY_URL"],
+                                                                 PAYMENTS["PAY_URL"]) if url})],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")}
 
 LOGGING = {
     "version": 1,

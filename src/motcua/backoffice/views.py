@@ -23,7 +23,7 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.web import pdf_response
-from motcua.documents.services import revoke
+from motcua.documents.services import opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import intake as dossier_intake
 from motcua.dossiers import pdf, services
@@ -211,12 +211,10 @@ def document(request: HttpRequest, actor, dossier, state, which: str) -> HttpRes
 @readable_dossier_view
 def attachment(request: HttpRequest, actor, dossier, state, attachment_id: int) -> HttpResponse:
     """An evidence file of a dossier the official may read (a wallet document is served from the wallet)."""
-    found = dossier.attachments.select_related("from_document").filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404(attachment_id)
-    stored = found.from_document.file if found.from_document else found.file
-    if not stored:
-        raise Http404("no file")
+    try:
+        found, stored = opened_attachment(actor, dossier, attachment_id)
+    except NotFound:
+        raise Http404(attachment_id) from None
     with stored.open("rb") as f:
         response = HttpResponse(f.read(), content_type=found.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'inline; filename="{found.evidence_code}{found.EXTENSION}"'
@@ -277,7 +275,7 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
             dossier, created = services.submit(sub, actor)
         except services.SubmissionError as exc:
             return render(request, "backoffice/intake.html", dossier_intake.with_errors(context, sub, exc),
-                          status=422)
+                          status=exc.status)
         if created and dossier.agency.code == actor.agency_code:
             services.act(dossier.code, "receive", actor)
         messages.success(request, _("Dossier %(code)s recorded and received.") % {"code": dossier.code})

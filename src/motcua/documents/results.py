@@ -19,6 +19,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.dossiers.presenters import display_value
 from motcua.dossiers.services import Recorded, on_action
+from motcua.registries.access import held_document_for_dossier
 from motcua.registries.models import HeldDocument
 
 SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
@@ -39,8 +40,8 @@ def _store_evidence(recorded: Recorded) -> None:
     for code, origin in dossier.origins.evidence():
         if origin.registry != "documents" or not origin.found:
             continue
-        held = HeldDocument.objects.filter(owner_id_number=dossier.applicant_id_number, doc_type=code,
-                                           number=origin.reference or "").first()
+        held = held_document_for_dossier(action.actor, dossier, code, origin.reference or "",
+                                         "Đính kèm giấy tờ đã có trong kho dữ liệu khi nộp hồ sơ")
         document = IssuedDocument.objects.filter(pk=(held.data or {}).get("document_id")).first() if held else None
         Attachment.objects.create(dossier=dossier, evidence_code=code, origin="wallet", from_document=document,
                                   sha256=document.sha256 if document else "", content_type="application/pdf",

@@ -1,17 +1,20 @@
-"""Reading issued documents: the citizen's wallet and who may open a signed file."""
+"""Reading issued documents: the citizen's wallet, who may open a signed file, a dossier's evidence files."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import Forbidden, Invalid, NotFound
-from motcua.documents.models import IssuedDocument
+from motcua.documents.models import Attachment, IssuedDocument
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import can_read, changed
 from motcua.identity.actors import Actor, Role
+from motcua.registries.access import log_wallet_read
 from motcua.registries.models import HeldDocument
 
 
@@ -31,6 +34,20 @@ def readable_document(actor: Actor, document_id: uuid.UUID | str) -> IssuedDocum
     if not can_read(actor, document.dossier):
         raise Forbidden("not_yours", "Bạn không có quyền xem văn bản này.", "You may not read this document.")
     return document
+
+
+def opened_attachment(actor: Actor, dossier: Dossier, attachment_id: int) -> tuple[Attachment, File]:
+    """An evidence file of a dossier the actor may read (``readable_dossier`` checked that). One taken from the
+    applicant's wallet is served from the wallet, and an official opening it is a logged registry read."""
+    found = Attachment.objects.select_related("from_document").filter(dossier=dossier, pk=attachment_id).first()
+    if found is None:
+        raise NotFound(str(attachment_id))
+    stored = found.from_document.file if found.from_document else found.file
+    if not stored:
+        raise NotFound(str(attachment_id))
+    if found.origin == "wallet" and actor.kind == "official":
+        log_wallet_read(actor, dossier, "Xem giấy tờ lấy từ kho dữ liệu khi giải quyết hồ sơ")
+    return found, stored
 
 
 class RevocationRefused(Forbidden):

@@ -110,8 +110,9 @@ class DossierState:
     supplements: int = 0
     apologies: int = 0
     fee_due: int = 0  # amount of the last payment request (VND)
+    fee_request: int = 0  # journal entry (seq) of the last payment request
     fee_paid: int = 0
-    paid_online: bool = False
+    fee_paid_online: int = 0  # the part of fee_paid paid through the gateway
     finished_at: datetime | None = None
     outcome: str | None = None
     handoffs: tuple[Handoff, ...] = ()
@@ -120,6 +121,10 @@ class DossierState:
     @property
     def finished(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def paid_online(self) -> bool:
+        return self.fee_paid_online > 0
 
     @property
     def on_time(self) -> bool | None:
@@ -409,16 +414,17 @@ def _request_payment(state: DossierState, action: Action, workflow: Workflow,
     if amount is None or amount <= 0:
         raise _fail("amount_required", "Số tiền phải nộp phải là số nguyên dương (đồng).",
                     "The amount due must be a positive whole number of đồng.", "amount")
-    return dataclasses.replace(_pause(state, action, Status.FINANCIAL_OBLIGATION), fee_due=amount)
+    return dataclasses.replace(_pause(state, action, Status.FINANCIAL_OBLIGATION), fee_due=amount,
+                               fee_request=state.version + 1)
 
 
 def _pay(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     if _amount(action.data) != state.fee_due:
         raise _fail("amount_mismatch", f"Số tiền nộp phải đúng {state.fee_due} đồng.",
                     f"The amount paid must be exactly {state.fee_due} đồng.", "amount")
-    online = action.actor.kind == "system"
+    online = action.actor.kind == "system"  # confirmed by the gateway; cash is recorded by an official
     return dataclasses.replace(_resume(state, action, cal), fee_paid=state.fee_paid + state.fee_due,
-                               paid_online=state.paid_online or online)
+                               fee_paid_online=state.fee_paid_online + (state.fee_due if online else 0))
 
 
 # An apology moves the appointment, not the statutory deadline; a year is far beyond any procedure's time, and

@@ -157,17 +157,10 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
     if sub.channel not in CHANNELS:
         errors.append(_err("channel", "invalid_choice", "Kênh nộp phải là online, counter hoặc post.",
                            "Channel must be online, counter or post."))
-    elif sub.channel != "online" and actor.kind != "official":
-        errors.append(_err("channel", "counter_only", "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
-                           "Only a reception officer records counter or postal submissions."))
     try:
         id_number.decode(sub.applicant_id_number or "")
     except id_number.InvalidIdNumber as exc:
         errors.append(_err("applicant.id_number", exc.code, exc.vi, exc.en))
-    else:
-        if actor.kind == "citizen" and actor.id != sub.applicant_id_number:
-            errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
-                               "You may only submit dossiers in your own name."))
     if not (sub.applicant_name or "").strip():
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
     elif len(sub.applicant_name) > 255:
@@ -211,6 +204,27 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
     if errors or agency is None:
         raise SubmissionError(errors)
     return procedure, spec, clean_form, agency
+
+
+def _check_filer(sub: Submission, actor: Actor) -> None:
+    """Who files through which channel, for the API, the portal and the back office alike: online only the
+    applicants themselves, under their own e-ID login (so the procedure's e-ID level holds and the index counts
+    a real online filing); at the counter or by post only a reception officer, whose agency receives and
+    holds the dossier."""
+    if sub.channel == "online" and actor.kind != "citizen":
+        raise SubmissionError([_err(
+            "channel", "online_by_applicant_only",
+            "Chỉ người nộp hồ sơ tự nộp trực tuyến bằng tài khoản định danh điện tử của mình; cán bộ tiếp nhận "
+            "ghi hồ sơ nộp trực tiếp hoặc qua bưu chính.",
+            "Only applicants file online, under their own e-ID login; a reception officer records counter or "
+            "postal submissions.")], 403)
+    if sub.channel == "online" and actor.id != sub.applicant_id_number:
+        raise SubmissionError([_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
+                                    "You may only submit dossiers in your own name.")])
+    if sub.channel in ("counter", "post") and not (actor.kind == "official" and actor.role == Role.RECEIVER):
+        raise SubmissionError([_err("channel", "counter_only",
+                                    "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
+                                    "Only a reception officer records counter or postal submissions.")], 403)
 
 
 def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
@@ -260,6 +274,7 @@ def next_code(agency_code: str, day: date) -> str:
 def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[Dossier, bool]:
     """Create a dossier (status 1). Returns (dossier, created); a repeated idempotency key returns
     the first dossier unchanged, and a reused key with different content is refused."""
+    _check_filer(sub, actor)  # before anything is looked up, a replayed submission included
     if sub.idempotency_key:
         existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
                                           idempotency_key=sub.idempotency_key).first()

@@ -65,7 +65,7 @@ def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: i
     counters = {
         "received": 1, "online": int(dossier.channel == "online"), "finished": int(finished),
         "finished_on_time": int(on_time), "has_fee": int(state.fee_due > 0), "paid_online": int(state.paid_online),
-        "paid_online_amount": state.fee_paid if state.paid_online else 0, "paid_amount": state.fee_paid,
+        "paid_online_amount": state.fee_paid_online, "paid_amount": state.fee_paid,
         # filed online, files attached or scanned, or data taken from the state: held electronically
         "digitized": int(dossier.channel == "online" or bool(origins) or used_registry),
         "reused": int(used_registry or "wallet" in origins),

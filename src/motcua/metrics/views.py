@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import time
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,11 +16,10 @@ from django.utils.http import urlencode
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency
 from motcua.core import outbox
-from motcua.metrics import charts, queries
+from motcua.metrics import charts, live, queries
 from motcua.metrics.queries import CHILDREN, Period
 
 LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency"}
-SSE_SECONDS = 25  # one stream per page view at most this long; the browser reconnects by itself
 
 
 def _period(request: HttpRequest) -> Period:
@@ -132,27 +131,18 @@ def _export(kind: str, rows, filename: str) -> HttpResponse:
     return response
 
 
-def events(request: HttpRequest) -> StreamingHttpResponse:
-    """Server-sent events: "changed" whenever the roll-ups move on, so the page refreshes its figures."""
+async def events(request: HttpRequest) -> HttpResponseBase:
+    """Server-sent events: "changed" whenever the roll-ups move on, so the page refreshes its figures. The
+    stream is held open only by the ASGI process; the WSGI server answers at once and the browser polls."""
     try:
-        last = int(request.GET.get("since", "0"))
+        since = int(request.headers.get("Last-Event-ID") or request.GET.get("since") or 0)
     except ValueError:
-        last = 0
-
-    def stream():
-        yield "retry: 2000\n\n"
-        nonlocal last
-        deadline = time.monotonic() + SSE_SECONDS
-        while time.monotonic() < deadline:
-            version = outbox.last_processed()
-            if version != last:
-                last = version
-                yield f"event: changed\ndata: {json.dumps({'version': version})}\n\n"
-            else:
-                yield ": keep-alive\n\n"
-            time.sleep(1)
-
-    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+        since = 0
+    if isinstance(request, ASGIRequest):
+        response: HttpResponseBase = StreamingHttpResponse(live.WATCH.stream(since), content_type="text/event-stream")
+        response["X-Accel-Buffering"] = "no"  # no proxy buffering (nginx)
+    else:
+        version = await sync_to_async(outbox.last_processed)()
+        response = HttpResponse(live.answer_now(version, since), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"  # no proxy buffering (nginx)
     return response

@@ -14,6 +14,8 @@ class Payment(models.Model):
 
     reference = models.CharField(max_length=40, unique=True)  # vnp_TxnRef
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="payments")
+    # The payment request it pays: that request's entry (seq) in the dossier's journal.
+    request_seq = models.PositiveIntegerField(null=True, blank=True)
     amount = models.PositiveBigIntegerField()
     method = models.CharField(max_length=10, choices=METHODS)
     gateway = models.CharField(max_length=20, blank=True)

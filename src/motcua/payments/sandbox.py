@@ -1,18 +1,23 @@
 """A sandbox payment gateway bundled for the demo and the tests. It speaks the VNPay merchant protocol
 (signed payment URL, return URL and IPN, querydr) so the real plug-in is exercised end to end; it moves
-no money. Its bank page offers "pay" and "cancel"."""
+no money. Its bank page offers "pay" and "cancel".
+
+Because it moves no money it is served only where ``SANDBOX_GATEWAY`` is on (the demo, the tests), and it
+knows one merchant of its own, never the configured one: what it signs does not verify against a real
+gateway's settings, and a payment request signed for the real gateway is refused here."""
 
 from __future__ import annotations
 
 import json
 import logging
+from functools import wraps
 from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +30,27 @@ from motcua.payments.models import SandboxTransaction
 log = logging.getLogger(__name__)
 BANKS = [("NCB", "Ngân hàng Quốc Dân (NCB)"), ("VCB", "Vietcombank"), ("VNPAYQR", "VNPAY-QR")]
 TEST_CARD = "9704198526191432198"
+# The sandbox's own demo merchant (published: the sandbox moves no money and is served in the demo only).
+MERCHANT_CODE = "MOTCUASB"
+HASH_SECRET = "motcua-sandbox-gateway-own-secret"
 
 
 def _merchant_secret(tmn_code: str) -> str | None:
-    return settings.PAYMENTS["HASH_SECRET"] if tmn_code == settings.PAYMENTS["TMN_CODE"] else None
+    return HASH_SECRET if tmn_code == MERCHANT_CODE else None
 
 
+def demo_only(view):
+    """Not found unless the sandbox gateway is on (the demo, the tests)."""
+    @wraps(view)
+    def served(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.SANDBOX_GATEWAY:
+            raise Http404("the sandbox gateway is served in the demo only")
+        return view(request, *args, **kwargs)
+
+    return served
+
+
+@demo_only
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest) -> HttpResponse:
     params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()
@@ -82,6 +102,7 @@ def deliver_ipn(url: str, params: dict[str, str]) -> None:
 
 
 @csrf_exempt
+@demo_only
 @require_POST
 def api(request: HttpRequest) -> HttpResponse:
     """querydr: the merchant asks what happened to one of its transactions."""

@@ -56,10 +56,11 @@ def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) 
                            "The dossier is not waiting for a payment.")
     with transaction.atomic():
         attempts = Payment.objects.select_for_update().filter(dossier=dossier)
-        if attempts.filter(status="paid", amount=state.fee_due, applied=True).exists():
+        if attempts.filter(request_seq=state.fee_request, status="paid").exists():
             raise PaymentError("already_paid", "Khoản này đã được thanh toán.", "This has already been paid.")
-        return Payment.objects.create(reference=_reference(dossier, "online"), dossier=dossier, amount=state.fee_due, method="online",
-                                      gateway=settings.PAYMENTS["GATEWAY"], created_at=timezone.now())
+        return Payment.objects.create(
+            reference=_reference(dossier, "online"), dossier=dossier, request_seq=state.fee_request,
+            amount=state.fee_due, method="online", gateway=settings.PAYMENTS["GATEWAY"], created_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,18 @@ def _settle(payment: Payment, result) -> None:
 
 @dossiers.action_data("request_payment")
 def _fee_from_the_catalog(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
-    """The official asks for the fee the catalog sets for this dossier's channel, never a typed amount; an
-    exemption the catalog lists means nothing is owed, so nothing is asked."""
+    """The official asks for the fee the catalog sets for this dossier's channel, never a typed amount, and
+    once: not while it is awaited, nor once paid. An exemption the catalog lists means nothing is owed, so
+    nothing is asked. (Refused here, when asked, not in the lifecycle rules, which also fold journals
+    written before.)"""
+    if not dossiers.can_read(actor, dossier, state):
+        return data  # the lifecycle rules refuse them; they learn nothing of the dossier's fee here
+    if state.status == Status.FINANCIAL_OBLIGATION:
+        raise Conflict("fee_already_requested", "Phí, lệ phí của hồ sơ đã được yêu cầu và đang chờ nộp.",
+                       "The fee for this dossier has already been requested and is awaiting payment.")
+    if state.fee_paid:
+        raise Conflict("fee_already_paid", "Hồ sơ đã nộp phí, lệ phí; không yêu cầu nộp lại.",
+                       "The fee for this dossier has been paid; it is not asked again.")
     quote = fee_quote(dossier, data.get("exemption", ""))
     if not quote.owed:
         raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
@@ -143,7 +154,8 @@ def _record_payment(recorded: dossiers.Recorded) -> None:
     payment = Payment.objects.filter(reference=reference).first() if reference else None
     if payment is None:  # cash taken at the counter
         payment = Payment.objects.create(
-            reference=_reference(dossier, "cash"), dossier=dossier, amount=action.data["amount"], method="cash", status="paid", created_at=action.at, paid_at=action.at)
+            reference=_reference(dossier, "cash"), dossier=dossier, request_seq=recorded.state.fee_request,
+            amount=action.data["amount"], method="cash", status="paid", created_at=action.at, paid_at=action.at)
     agency = dossier.agency
     payment.applied = True
     payment.receipt = issue(

@@ -1,12 +1,17 @@
-"""The one way the project reads a person's registry data: every read is logged first."""
+"""The one way the project reads a person's registry data: every read is logged first, for the person asked
+about and for every other person whose data comes back with them, once per reader, purpose and dossier."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.utils import timezone
 
 from motcua.core.errors import Forbidden
 from motcua.identity.actors import Actor
-from motcua.registries.models import AccessLog
+from motcua.registries.models import AccessLog, HeldDocument
 from motcua.registries.sources import RegistryRecord, source
 
 
@@ -23,37 +28,67 @@ class ReadRefused(Forbidden):
                          "Officials may read personal data only for a dossier they are handling.")
 
 
-def _log(registry: str, id_number: str, reader: Actor, purpose: Purpose, allowed: bool = True) -> None:
-    AccessLog.objects.create(
-        person_id_number=id_number, registry=registry, reader_kind=reader.kind, reader_id=reader.id,
-        reader_name=reader.name, reader_agency=reader.agency_code or "", purpose=purpose.text[:255],
-        procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code, allowed=allowed,
-    )
+def _log(registry: str, id_numbers: Iterable[str], reader: Actor, purpose: Purpose, allowed: bool = True,
+         within_record_of: str = "") -> None:
+    """One entry per person, unless this reader already read it for the same purpose and dossier (a page shown
+    again is not a new read). Reads outside a dossier (pre-fill) count once a day."""
+    same_read = AccessLog.objects.filter(
+        person_id_number__in=set(id_numbers), registry=registry, reader_kind=reader.kind, reader_id=reader.id,
+        purpose=purpose.text[:255], procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code,
+        allowed=allowed)
+    if not purpose.dossier_code:
+        same_read = same_read.filter(at__gte=timezone.make_aware(datetime.combine(timezone.localdate(), time.min)))
+    logged = set(same_read.values_list("person_id_number", flat=True))
+    for id_number in sorted(set(id_numbers) - logged):
+        AccessLog.objects.create(
+            person_id_number=id_number, registry=registry, reader_kind=reader.kind, reader_id=reader.id,
+            reader_name=reader.name, reader_agency=reader.agency_code or "", purpose=purpose.text[:255],
+            procedure_code=purpose.procedure_code, dossier_code=purpose.dossier_code, allowed=allowed,
+            within_record_of=within_record_of if id_number != within_record_of else "",
+        )
 
 
 def _read(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
-    _log(registry, id_number, reader, purpose)
-    return source(registry).lookup(id_number)
+    _log(registry, [id_number], reader, purpose)
+    record = source(registry).lookup(id_number)
+    if record is not None and record.others:
+        _log(registry, record.others, reader, purpose, within_record_of=id_number)
+    return record
 
 
 def read_person(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
     """Citizens (their own data, e.g. for pre-fill) and systems; officials go through read_for_dossier."""
     if reader.kind == "official" or (reader.kind == "citizen" and reader.id != id_number):
-        _log(registry, id_number, reader, purpose, allowed=False)
+        _log(registry, [id_number], reader, purpose, allowed=False)
         raise ReadRefused()
     return _read(registry, id_number, reader, purpose)
+
+
+def _dossier_purpose(text: str, dossier) -> Purpose:
+    return Purpose(text, dossier.procedure_version.procedure.code, dossier.code)
 
 
 def read_for_dossier(registry: str, reader: Actor, dossier) -> RegistryRecord | None:
     """An official re-checks an applicant's data: only for a dossier the official's agency handles."""
     from motcua.dossiers.services import can_read
 
-    purpose = Purpose("Kiểm tra lại dữ liệu khi giải quyết hồ sơ", dossier.procedure_version.procedure.code,
-                      dossier.code)
+    purpose = _dossier_purpose("Kiểm tra lại dữ liệu khi giải quyết hồ sơ", dossier)
     if not can_read(reader, dossier):
-        _log(registry, dossier.applicant_id_number, reader, purpose, allowed=False)
+        _log(registry, [dossier.applicant_id_number], reader, purpose, allowed=False)
         raise ReadRefused()
     return _read(registry, dossier.applicant_id_number, reader, purpose)
+
+
+def log_wallet_read(reader: Actor, dossier, purpose_text: str) -> None:
+    """A document the state already issued to the applicant was taken from their wallet for a dossier
+    (attached at submission, opened by the official handling it): a read of the "documents" registry."""
+    _log("documents", [dossier.applicant_id_number], reader, _dossier_purpose(purpose_text, dossier))
+
+
+def held_document_for_dossier(reader: Actor, dossier, doc_type: str, number: str, purpose_text: str):
+    log_wallet_read(reader, dossier, purpose_text)
+    return HeldDocument.objects.filter(owner_id_number=dossier.applicant_id_number, doc_type=doc_type,
+                                       number=number).first()
 
 
 def access_log_for(id_number: str, limit: int = 200):

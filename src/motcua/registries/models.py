@@ -88,6 +88,8 @@ class AccessLog(models.Model):
     procedure_code = models.CharField(max_length=40, blank=True)
     dossier_code = models.CharField(max_length=60, blank=True)
     allowed = models.BooleanField(default=True)  # refused reads are logged too
+    # Set when this person's data came back inside another person's record (the mother in a birth record).
+    within_record_of = models.CharField(max_length=12, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -175,6 +175,26 @@ def test_counter_submission_by_official(client, seeded):
     assert "receive" in response.json()["allowed_actions"]
 
 
+@pytest.mark.parametrize(("official", "channel", "code"), [
+    ("hoankiem.motcua", "online", "online_by_applicant_only"),  # "online" in a citizen's name, past the e-ID
+    ("hoankiem.chuyenvien", "counter", "counter_only"),
+    ("hoankiem.lanhdao", "post", "counter_only"),
+])
+def test_officials_record_counter_and_postal_submissions_only_at_reception(client, seeded, official, channel, code):
+    response = post(client, "/api/dossiers", submission(channel=channel), **bearer(official))
+    assert response.status_code == 403
+    [error] = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("channel", code) and error["vi"] != error["en"]
+    assert Dossier.objects.count() == 0
+
+
+def test_citizens_file_online_only(citizen):
+    response = post(citizen, "/api/dossiers", submission(channel="counter"))
+    assert response.status_code == 403
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("channel", "counter_only")]
+    assert Dossier.objects.count() == 0
+
+
 # --- reading ---------------------------------------------------------------------------------------
 
 def test_public_status_has_no_personal_data(client, submitted):

@@ -60,7 +60,7 @@ def test_payment_over_the_api(seeded):
     assert as_citizen(BINH).post(f"/api/dossiers/{dossier.code}/payments").status_code == 403
 
 
-def test_request_payment_action_refuses_unknown_exemptions(seeded):
+def test_request_payment_action_refuses_unknown_exemptions_and_a_fee_asked_before(seeded):
     dossier = submitted("3.000333")
     receiver = official_actor(dossier.agency.code, Role.RECEIVER)
     services.act(dossier.code, "receive", receiver)
@@ -72,3 +72,9 @@ def test_request_payment_action_refuses_unknown_exemptions(seeded):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "exemption"
     ok = client.post(f"/api/dossiers/{dossier.code}/request-payment", {}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"]["code"] == 6
+    again = client.post(f"/api/dossiers/{dossier.code}/request-payment", {}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "fee_already_requested"
+    assert again.json()["detail"]["vi"] != again.json()["detail"]["en"]
+    services.act(dossier.code, "pay", official_actor(dossier.agency.code, Role.RECEIVER))  # cash at the counter
+    paid = client.post(f"/api/dossiers/{dossier.code}/request-payment", {}, content_type="application/json")
+    assert paid.status_code == 409 and paid.json()["code"] == "fee_already_paid"

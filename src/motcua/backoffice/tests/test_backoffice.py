@@ -97,6 +97,15 @@ def test_only_reception_officers_take_in_dossiers(client, seeded):
     assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post()).status_code == 403
 
 
+def test_the_counter_does_not_file_online(client, seeded):
+    from motcua.dossiers.models import Dossier
+
+    login(client, "hoankiem.motcua")
+    refused = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(channel="online"))
+    assert refused.status_code == 403 and "Chỉ người nộp hồ sơ tự nộp trực tuyến" in refused.content.decode()
+    assert not Dossier.objects.exists()
+
+
 def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, dossier):
     from motcua.registries.models import AccessLog
 
@@ -108,7 +117,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     assert 'data-testid="provenance"' in page and "civil_status" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
-    entry = AccessLog.objects.filter(dossier_code=dossier.code).get()
+    entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number).get()
     assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
     client.logout()
     login(client, "hanoi.stp.chuyenvien")

@@ -22,6 +22,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Role, citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
+from motcua.identity.models import Official
 
 AN = DEMO_CITIZENS[0]
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -69,6 +70,28 @@ def test_a_result_in_the_wallet_is_reused_not_asked(citizen):
     assert dossier.provenance["evidence.giay_chung_nhan_qsdd"]["reference"] == certificate.number
     page = citizen.get(f"/ho-so/{dossier.code}/").content.decode()
     assert "from your document wallet" in page or "kho dữ liệu" in page
+
+
+def test_taking_a_document_from_the_wallet_is_a_logged_read_once_per_purpose(citizen, client):
+    from motcua.registries.models import AccessLog
+
+    certificate = issue_land_certificate()
+    _, key = open_form(citizen)
+    citizen.post("/thu-tuc/1.013225/nop/", permit_post(key))
+    dossier = Dossier.objects.get(procedure_version__procedure__code="1.013225")
+    at_submission = AccessLog.objects.get(person_id_number=AN.id_number, registry="documents",
+                                          dossier_code=dossier.code)
+    assert (at_submission.reader_id, at_submission.allowed) == (AN.id_number, True)
+    reused = Attachment.objects.get(dossier=dossier, evidence_code="giay_chung_nhan_qsdd")
+    agency_code = dossier.agency.code
+    reader = Official.objects.filter(agency__code=agency_code).select_related("user").first().user
+    client.force_login(reader)
+    for _ in range(3):  # the official opens it three times: one read
+        response = client.get(f"/backoffice/ho-so/{dossier.code}/tep/{reused.pk}/")
+        assert response.status_code == 200 and response.content == certificate.file.open("rb").read()
+    by_official = AccessLog.objects.filter(person_id_number=AN.id_number, reader_id=reader.username,
+                                           dossier_code=dossier.code)
+    assert by_official.count() == 1 and by_official.get().registry == "documents"
 
 
 def test_without_it_in_the_wallet_it_is_asked_for(citizen):

@@ -140,6 +140,17 @@ def test_payment_request_pauses_too():
     assert (state.fee_paid, state.paid_online) == (200000, True)
 
 
+def test_online_money_is_what_was_paid_online_payment_by_payment():
+    """A journal with two requests (kept from before a fee was asked once): 400.000 đ through the gateway,
+    then 200.000 đ in cash; only the first is online money."""
+    state = run(received(), step("forward", RECEIVER), step("request_payment", SPECIALIST, amount=400000),
+                step("pay", GATEWAY, amount=400000), step("request_payment", SPECIALIST, amount=200000))
+    assert state.fee_request == state.version  # the request just recorded is the one owed
+    state = run(state, step("pay", RECEIVER, amount=200000, method="cash"))
+    assert (state.fee_paid, state.fee_paid_online, state.paid_online) == (600000, 400000, True)
+    assert state.fee_request == state.version - 1
+
+
 @pytest.mark.parametrize("amount", [None, 0, -5, "abc", 1.5, True])
 def test_payment_request_needs_a_positive_amount(amount):
     state = run(received(), step("forward", RECEIVER))

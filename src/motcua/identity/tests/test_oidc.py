@@ -1,6 +1,7 @@
 """The relying party refuses every ID token that is not exactly right, reads the e-ID level from `acr`, and
 reaches an external provider over HTTP with its metadata and keys cached and a bounded wait."""
 
+import contextlib
 import json
 import threading
 import time
@@ -48,11 +49,12 @@ class ProviderHandler(BaseHTTPRequestHandler):
         time.sleep(server.delay)
         document = server.documents.get(self.path)
         body = json.dumps(document).encode()
-        self.send_response(200 if document is not None else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(ConnectionError):  # a client that gave up waiting has gone
+            self.send_response(200 if document is not None else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     def log_message(self, *args):
         pass

@@ -1,5 +1,5 @@
 """VNPay (payment URL version 2.1.0, IPN, querydr). Without configured URLs it talks to the sandbox
-gateway bundled with motcua, which speaks the same protocol."""
+gateway bundled with motcua (demo and tests), which speaks the same protocol as a merchant of its own."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.payments import vnpay
+from motcua.payments import sandbox, vnpay
 from motcua.payments.gateways import (
     GATEWAYS,
     CallbackResult,
@@ -38,37 +38,51 @@ class VNPay(PaymentGateway):
     @classmethod
     def check(cls) -> list[str]:
         config = settings.PAYMENTS
-        problems = [f"MOTCUA_VNPAY_{name} is not set" for name in ("TMN_CODE", "HASH_SECRET") if not config[name]]
+        if not cls._at_real_gateway():
+            return [] if settings.SANDBOX_GATEWAY else [
+                "MOTCUA_VNPAY_PAY_URL and MOTCUA_VNPAY_API_URL are not set (the bundled sandbox gateway "
+                "serves only the demo, MOTCUA_DEMO=1, and the tests)"]
+        problems = [f"MOTCUA_VNPAY_{name} is not set" for name in ("TMN_CODE", "HASH_SECRET", "PAY_URL", "API_URL")
+                    if not config[name]]
         for name in ("PAY_URL", "API_URL"):
             url = urlsplit(config[name])
-            if not config[name] and not settings.SANDBOX_GATEWAY:  # unset URLs lead to the bundled sandbox
-                problems.append(f"MOTCUA_VNPAY_{name} is not set and the sandbox gateway is off")
-            elif config[name] and (url.scheme not in ("http", "https") or not url.netloc):
+            if config[name] and (url.scheme not in ("http", "https") or not url.netloc):
                 problems.append(f"MOTCUA_VNPAY_{name} is not an http(s) URL: {config[name]!r}")
         return problems
 
+    @staticmethod
+    def _at_real_gateway() -> bool:
+        """A gateway URL is configured; none: the bundled sandbox."""
+        return bool(settings.PAYMENTS["PAY_URL"] or settings.PAYMENTS["API_URL"])
+
     @property
-    def config(self) -> dict:
-        return settings.PAYMENTS
+    def merchant(self) -> tuple[str, str]:
+        """(merchant code, hash secret): the configured merchant's at a real gateway, the sandbox's own
+        otherwise, so the real merchant secret never signs or verifies anything of the sandbox's."""
+        if self._at_real_gateway():
+            return settings.PAYMENTS["TMN_CODE"], settings.PAYMENTS["HASH_SECRET"]
+        return sandbox.MERCHANT_CODE, sandbox.HASH_SECRET
 
     @property
     def pay_url(self) -> str:
-        return self.config["PAY_URL"] or reverse("sandbox_gateway:pay")
+        return settings.PAYMENTS["PAY_URL"] or reverse("sandbox_gateway:pay")
 
     @property
     def api_url(self) -> str:
-        return self.config["API_URL"] or settings.PUBLIC_URL + reverse("sandbox_gateway:api")
+        return settings.PAYMENTS["API_URL"] or settings.PUBLIC_URL + reverse("sandbox_gateway:api")
 
     def payment_url(self, payment, return_url: str, ip_address: str, locale: str) -> str:
+        tmn_code, secret = self.merchant
         params = vnpay.payment_params(
-            tmn_code=self.config["TMN_CODE"], txn_ref=payment.reference, amount=payment.amount,
+            tmn_code=tmn_code, txn_ref=payment.reference, amount=payment.amount,
             order_info=f"Thanh toan ho so {payment.dossier.code}", return_url=return_url,
             ip_address=ip_address, created=payment.created_at,
             expires=payment.created_at + self.payment_window, locale="en" if locale == "en" else "vn")
-        return vnpay.payment_url(self.pay_url, params, self.config["HASH_SECRET"])
+        return vnpay.payment_url(self.pay_url, params, secret)
 
     def parse_callback(self, params: dict[str, str]) -> CallbackResult:
-        if not vnpay.verify(params, self.config["HASH_SECRET"]) or params.get("vnp_TmnCode") != self.config["TMN_CODE"]:
+        tmn_code, secret = self.merchant
+        if not vnpay.verify(params, secret) or params.get("vnp_TmnCode") != tmn_code:
             return CallbackResult(False, reference=str(params.get("vnp_TxnRef", ""))[:100])
         raw_amount = str(params.get("vnp_Amount", ""))
         amount = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
@@ -92,10 +106,10 @@ class VNPay(PaymentGateway):
         return {"RspCode": code, "Message": message}
 
     def query(self, payment, ip_address: str = "127.0.0.1") -> GatewayRecord:
-        secret = self.config["HASH_SECRET"]
+        tmn_code, secret = self.merchant
         request = {
             "vnp_RequestId": uuid.uuid4().hex, "vnp_Version": vnpay.VERSION, "vnp_Command": "querydr",
-            "vnp_TmnCode": self.config["TMN_CODE"], "vnp_TxnRef": payment.reference,
+            "vnp_TmnCode": tmn_code, "vnp_TxnRef": payment.reference,
             "vnp_OrderInfo": f"Doi soat {payment.reference}",
             "vnp_TransactionDate": vnpay.timestamp(payment.created_at),
             "vnp_CreateDate": vnpay.timestamp(timezone.now()), "vnp_IpAddr": ip_address,

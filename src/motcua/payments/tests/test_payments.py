@@ -2,12 +2,14 @@
 callbacks, the citizen's return, cash at the counter, receipts and reconciliation."""
 
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
+from motcua.core.errors import Conflict
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission
 from motcua.documents import signing
@@ -15,7 +17,7 @@ from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.identity.actors import Role, citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
-from motcua.payments import services
+from motcua.payments import sandbox, services
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun, SandboxTransaction
 from motcua.payments.sandbox import callback_params
 
@@ -39,14 +41,14 @@ def owing(channel="online"):
     return dossier, dossiers.state_of(dossier)
 
 
-def gateway_says(payment, code="00", amount=None, transaction_no="14000001", secret=None):
-    from django.conf import settings
-
-    txn = SandboxTransaction(tmn_code=settings.PAYMENTS["TMN_CODE"], txn_ref=payment.reference,
+def gateway_says(payment, code="00", amount=None, transaction_no="14000001", secret=sandbox.HASH_SECRET,
+                 tmn_code=sandbox.MERCHANT_CODE):
+    """The sandbox gateway's callback for a payment (the gateway the tests pay through)."""
+    txn = SandboxTransaction(tmn_code=tmn_code, txn_ref=payment.reference,
                              amount=payment.amount if amount is None else amount, order_info="Thanh toan",
                              transaction_no=transaction_no, response_code=code, bank_code="NCB",
                              pay_date=timezone.now())
-    return callback_params(txn, secret or settings.PAYMENTS["HASH_SECRET"])
+    return callback_params(txn, secret)
 
 
 @pytest.fixture
@@ -73,6 +75,43 @@ def test_nothing_owed_is_never_asked(seeded):
     with pytest.raises(LifecycleError) as exc:
         dossiers.act(dossier.code, "request_payment", receiver)
     assert exc.value.code == "nothing_owed"
+
+
+def ask_again(dossier, amount, monkeypatch):
+    """A second payment request as the journal may hold it from before a fee was asked once (the catalog's
+    rule for the fee, which now refuses it, is set aside)."""
+    with monkeypatch.context() as before_the_fix:
+        before_the_fix.delitem(dossiers.ACTION_DATA, "request_payment")
+        return dossiers.act(dossier.code, "request_payment", official_actor(dossier.agency.code, Role.SPECIALIST),
+                            data={"amount": amount})
+
+
+def test_a_fee_is_asked_once_not_while_awaited_nor_once_paid(client, payment):
+    dossier = payment.dossier
+    specialist = official_actor(dossier.agency.code, Role.SPECIALIST)
+    with pytest.raises(Conflict) as awaited:
+        dossiers.act(dossier.code, "request_payment", specialist)
+    assert (awaited.value.code, awaited.value.status) == ("fee_already_requested", 409)
+    ipn(client, gateway_says(payment))
+    with pytest.raises(Conflict) as paid:
+        dossiers.act(dossier.code, "request_payment", specialist)
+    assert (paid.value.code, paid.value.status) == ("fee_already_paid", 409)
+    assert paid.value.vi and paid.value.en and paid.value.vi != paid.value.en
+    with pytest.raises(LifecycleError) as outsider:  # told nothing of a dossier not theirs
+        dossiers.act(dossier.code, "request_payment", official_actor("H01.STP", Role.SPECIALIST))
+    assert (outsider.value.code, outsider.value.status) == ("not_your_agency", 403)
+    assert dossier.actions.filter(kind="request_payment").count() == 1
+    assert dossiers.state_of(dossiers.get_dossier(dossier.code)).status == Status.PROCESSING
+
+
+def test_already_paid_means_this_request_paid_not_the_same_amount(client, payment, monkeypatch):
+    ipn(client, gateway_says(payment))
+    dossier, state = ask_again(payment.dossier, FEE, monkeypatch)  # the same amount, another request
+    again = services.start_online_payment(dossier, state, citizen())
+    assert (again.amount, again.request_seq) == (FEE, state.fee_request) and payment.request_seq < state.fee_request
+    assert ipn(client, gateway_says(again, transaction_no="14000002"))["RspCode"] == "00"
+    state = dossiers.state_of(dossiers.get_dossier(dossier.code))
+    assert (state.fee_paid, state.fee_paid_online) == (2 * FEE, 2 * FEE)
 
 
 def test_ipn_credits_once_and_issues_a_signed_receipt(client, payment):
@@ -162,12 +201,49 @@ def test_sandbox_page_checks_the_merchant_signature(client, payment):
     assert client.get(path.replace("vnp_Amount=20000000", "vnp_Amount=100")).status_code == 400
 
 
+def test_the_sandbox_gateway_is_not_served_outside_the_demo(client, payment, settings):
+    settings.SANDBOX_GATEWAY = False
+    url = services.gateway().payment_url(payment, "http://testserver/thanh-toan/ket-qua/", "127.0.0.1", "vi")
+    assert client.get(url).status_code == 404
+    assert client.post("/sandbox-gateway/merchant_webapi/api/transaction", {},
+                       content_type="application/json").status_code == 404
+    assert not SandboxTransaction.objects.exists()
+
+
+REAL_GATEWAY = {"TMN_CODE": "HCM00001", "HASH_SECRET": "the merchant's own secret",
+                "PAY_URL": "https://pay.vnpay.example/paymentv2/vpcpay.html",
+                "API_URL": "https://merchant.vnpay.example/merchant_webapi/api/transaction"}
+
+
+def test_the_sandbox_never_credits_a_server_set_up_for_the_real_gateway(client, payment, settings):
+    settings.PAYMENTS = {**settings.PAYMENTS, **REAL_GATEWAY}
+    # The citizen takes the payment request signed for the real gateway to the sandbox's page instead:
+    # the sandbox knows only its own merchant, so it refuses it.
+    real_url = services.gateway().payment_url(payment, "http://testserver/thanh-toan/ket-qua/", "127.0.0.1", "vi")
+    signed_for_the_real_gateway = dict(parse_qsl(real_url.split("?", 1)[1]))
+    sandbox_page = "/sandbox-gateway/paymentv2/vpcpay.html"
+    assert client.get(sandbox_page, signed_for_the_real_gateway).status_code == 400
+    assert client.post(sandbox_page, {**signed_for_the_real_gateway, "decision": "pay"}).status_code == 400
+    assert not SandboxTransaction.objects.exists()
+    # What the sandbox signs does not verify against the real merchant's settings, under either merchant code.
+    for tmn_code in (sandbox.MERCHANT_CODE, REAL_GATEWAY["TMN_CODE"]):
+        assert ipn(client, gateway_says(payment, tmn_code=tmn_code))["RspCode"] == "97"
+        assert client.get("/thanh-toan/ket-qua/", gateway_says(payment, tmn_code=tmn_code)).status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == "pending"
+    assert dossiers.state_of(dossiers.get_dossier(payment.dossier.code)).status == Status.FINANCIAL_OBLIGATION
+    # the real gateway's own notification is credited
+    assert ipn(client, gateway_says(payment, secret=REAL_GATEWAY["HASH_SECRET"],
+                                    tmn_code=REAL_GATEWAY["TMN_CODE"]))["RspCode"] == "00"
+
+
 def test_cash_at_the_counter_issues_a_receipt(seeded):
     dossier, state = owing()
     receiver = official_actor(dossier.agency.code, Role.RECEIVER)
     dossiers.act(dossier.code, "pay", receiver, data={"amount": FEE, "method": "cash"})
     cash = Payment.objects.get(dossier=dossier)
     assert cash.method == "cash" and cash.status == "paid" and cash.receipt is not None
+    assert cash.request_seq == state.fee_request
 
 
 def test_a_payment_for_a_withdrawn_dossier_is_flagged_for_refund(client, payment):
@@ -179,14 +255,14 @@ def test_a_payment_for_a_withdrawn_dossier_is_flagged_for_refund(client, payment
 
 @pytest.mark.django_db(transaction=True)
 def test_reconciliation_against_the_sandbox_ledger(live_server, settings, seeded, client):
-    settings.PAYMENTS = {**settings.PAYMENTS, "API_URL": live_server.url + "/sandbox-gateway/merchant_webapi/api/transaction"}
+    settings.PUBLIC_URL = live_server.url  # where the sandbox's querydr API is reached
     made = []
     for _ in range(4):
         dossier, state = owing()
         made.append(services.start_online_payment(dossier, state, citizen()))
     credited, lost_ipn, never_paid, wrong_amount = made
     for p, number in ((credited, "1"), (lost_ipn, "2"), (wrong_amount, "3")):
-        SandboxTransaction.objects.create(tmn_code=settings.PAYMENTS["TMN_CODE"], txn_ref=p.reference,
+        SandboxTransaction.objects.create(tmn_code=sandbox.MERCHANT_CODE, txn_ref=p.reference,
                                           amount=p.amount - (1000 if p is wrong_amount else 0), order_info="x",
                                           transaction_no=f"1500000{number}", response_code="00", bank_code="NCB",
                                           pay_date=timezone.now())

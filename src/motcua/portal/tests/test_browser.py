@@ -18,6 +18,27 @@ pytestmark = [
 ]
 
 
+# Each page reports the Content-Security-Policy violations it meets (a blocked inline style, script, eval…).
+# The policy forbids eval, which Playwright uses to poll a bare expression: wait_for_function takes functions.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => window.reportCspViolation(
+  `${e.violatedDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+
+
+class Chromium:
+    """The browser, whose pages report every Content-Security-Policy violation to ``violations``."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.expose_binding("reportCspViolation",
+                               lambda source, text: self.violations.append(f"{source['page'].url}: {text}"))
+        context.add_init_script(REPORT_VIOLATIONS)
+        return context
+
+
 @pytest.fixture(autouse=True)
 def provider_accepts_any_loopback_port(settings):
     """The live server listens on a port of its own choosing: the bundled provider accepts the portal's
@@ -26,20 +47,23 @@ def provider_accepts_any_loopback_port(settings):
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    """Chromium; every test that drives it must keep to the Content-Security-Policy on every page."""
     # Playwright's sync API runs an event loop in this thread; Django's ORM is used from the same thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only while the browser runs: server processes started later must not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"])
+        chromium = Chromium(p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"]))
         yield chromium
-        chromium.close()
+        chromium.browser.close()
         # ORM calls made while Playwright runs use their own context's connection: close it too,
         # or the test database cannot be dropped at the end of the run.
         connections.close_all()
+    assert not chromium.violations
 
 
 def shot(page, name):
@@ -95,7 +119,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     assert citizen.locator(".field-error").count() >= 4
     shot(citizen, "03-submit-errors")
     citizen.select_option("#place-province", "01")
-    citizen.wait_for_function("document.querySelector('#place-commune').options.length > 10")
+    citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
     citizen.select_option("#place-commune", "00070")
     citizen.fill("#i-child_full_name", "Nguyễn Minh Khang")
     citizen.fill("#i-child_birth_date", "2026-11-18")
@@ -260,7 +284,7 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     an = DEMO_CITIZENS[0]
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
     services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))
-    page.wait_for_function(f"document.querySelector('[data-testid=received]').textContent.trim() === '{received + 1}'",
+    page.wait_for_function(f"() => document.querySelector('[data-testid=received]').textContent.trim() === '{received + 1}'",
                            timeout=15000)
     assert page.evaluate("window.notReloaded === true")  # updated in place by the server-sent event
     shot(page, "31-index-live-update")
@@ -274,3 +298,29 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     shot(page, "33-index-commune-procedures")
     export = page.request.get(f"{base}/chi-so/?format=xlsx")
     assert export.ok and export.body()[:2] == b"PK"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_keep_to_the_content_security_policy(live_server, seeded, browser):
+    """Pages the walks above do not open, under the policy: scripts and styles load from the site's files
+    only; the API's documentation page runs; a style written inline is refused (the watch is awake)."""
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    for path in ("/", "/thu-tuc/?q=khai+sinh", "/tra-cuu/", "/xac-thuc/", "/eid/dang-nhap/"):
+        assert "default-src 'self'" in page.goto(f"{base}{path}").headers["content-security-policy"]
+    assert page.eval_on_selector(".card.narrow", "e => getComputedStyle(e).maxWidth") == "520px"  # the CSS file
+    page.goto(f"{base}/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    shot(page, "40-api-docs-under-csp")
+
+    reception = official_page(browser, base, "hoankiem.motcua")
+    reception.goto(f"{base}/backoffice/tiep-nhan/1.001193/")
+    reception.select_option("#place-province", "01")  # the commune picker fetches the communes
+    reception.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+    reception.goto(f"{base}/backoffice/doi-soat-thanh-toan/")
+    assert browser.violations == []
+
+    page.evaluate("document.body.setAttribute('style', 'color: red')")
+    page.wait_for_timeout(300)
+    assert len(browser.violations) == 1 and "style-src" in browser.violations[0]
+    browser.violations.clear()

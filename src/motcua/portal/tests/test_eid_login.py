@@ -104,12 +104,16 @@ Application.objects.update(
 
 @pytest.fixture(scope="module")
 def server_env(tmp_path_factory):
-    """The environment of the server processes: a database and var dir of their own, migrated, with the e-ID
-    accounts and the portal's client registered for the portals' exact addresses."""
+    """The environment of the server processes, configured as a deployment (not the demo): secrets of their own,
+    a database and var dir of their own, migrated, with the e-ID accounts and the portal's client registered
+    for the portals' exact addresses."""
     var = tmp_path_factory.mktemp("servers")
-    env = {**os.environ, "PYTHONPATH": str(Path(motcua.__file__).resolve().parents[1]),
-           "MOTCUA_VAR_DIR": str(var), "MOTCUA_DATABASE_URL": f"sqlite:///{var / 'motcua.sqlite3'}",
-           "MOTCUA_DEMO": "0", "MOTCUA_OIDC_DISCOVERY_URL": ""}
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("MOTCUA_", "DJANGO_"))}
+    env.update({"PYTHONPATH": str(Path(motcua.__file__).resolve().parents[1]), "MOTCUA_VAR_DIR": str(var),
+                "MOTCUA_DATABASE_URL": f"sqlite:///{var / 'motcua.sqlite3'}", "MOTCUA_SECRET_KEY": "test-secret-key",
+                "MOTCUA_OIDC_CLIENT_SECRET": "test-client-secret", "MOTCUA_VNPAY_HASH_SECRET": "test-hash-secret",
+                # a payment gateway of its own, which no login reaches (the sandbox one is the demo's)
+                "MOTCUA_VNPAY_PAY_URL": "http://127.0.0.1:9/pay", "MOTCUA_VNPAY_API_URL": "http://127.0.0.1:9/api"})
     command = [sys.executable, "-m", "motcua.cli"]
     subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*command, "shell", "-v0", "-c", SEED], env=env, check=True)

@@ -153,3 +153,22 @@ def test_report_wrong_data(citizen):
     assert (report.person_id_number, report.registry, report.status) == (CITIZEN.id_number, "population", "open")
     assert report.owner_agency == "G01"  # the Ministry of Public Security keeps the population database
     assert citizen.post("/bao-sai-du-lieu/", {"registry": "nope"}).status_code == 404
+
+
+def test_a_read_of_my_spouses_record_shows_on_my_page_once(citizen):
+    from motcua.dossiers import services
+    from motcua.identity.actors import Actor, Role
+    from motcua.registries.access import read_for_dossier
+
+    citizen.post("/thu-tuc/1.001193/nop/", form_post())
+    dossier = services.get_dossier(Dossier.objects.get().code)
+    official = Actor("official", "hoankiem.chuyenvien", "Lê Văn Minh", "H01.X00070.UB", Role.SPECIALIST)
+    for _ in range(3):  # the official's page shown three times
+        read_for_dossier("civil_status", official, dossier)
+    spouse = next(c for c in DEMO_CITIZENS[:2] if c.id_number != dossier.applicant_id_number)
+    session = citizen.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": spouse.id_number, "name": spouse.name, "eid_level": 2}
+    session.save()
+    page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
+    assert page.count("Lê Văn Minh") == 1 and page.count('data-testid="within-record"') == 1
+    assert dossier.applicant_id_number in page.split('data-testid="within-record"')[1]

@@ -17,6 +17,9 @@ class RegistryRecord:
     data: dict
     version: int
     fetched_at: datetime = field(default_factory=timezone.now)
+    # Other persons whose data came back inside this record (a spouse in a marriage, the parents in a birth,
+    # household members): their reads are logged too, so "who read my data" misses nobody.
+    others: frozenset[str] = frozenset()
 
 
 class RegistrySource(Plugin):
@@ -27,8 +30,8 @@ class RegistrySource(Plugin):
     def lookup(self, id_number: str) -> RegistryRecord | None:
         raise NotImplementedError
 
-    def record(self, data: dict, version: int = 1) -> RegistryRecord:
-        return RegistryRecord(self.key, data, version)
+    def record(self, data: dict, version: int = 1, others=()) -> RegistryRecord:
+        return RegistryRecord(self.key, data, version, others=frozenset(filter(None, others)))
 
 
 SOURCES: PluginRegistry[RegistrySource] = PluginRegistry("registry source", RegistrySource, __name__,

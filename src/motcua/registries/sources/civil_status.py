@@ -21,4 +21,5 @@ class LocalCivilStatus(RegistrySource):
         if marriages:
             last = marriages[-1]
             spouse = last["other_id_number"] if last["subject_id_number"] == id_number else last["subject_id_number"]
-        return self.record({"events": rows, "married": bool(marriages), "spouse_id_number": spouse})
+        others = {r[key] for r in rows for key in ("subject_id_number", "other_id_number")} - {id_number}
+        return self.record({"events": rows, "married": bool(marriages), "spouse_id_number": spouse}, others=others)

@@ -15,4 +15,4 @@ class LocalPopulation(RegistrySource):
             "id_number": p.id_number, "full_name": p.full_name, "birth_date": p.birth_date.isoformat(),
             "sex": p.sex, "birth_province": p.birth_province, "father_id_number": p.father_id_number,
             "mother_id_number": p.mother_id_number,
-        }, p.version)
+        }, p.version, others=(p.father_id_number, p.mother_id_number))

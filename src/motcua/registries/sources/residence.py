@@ -17,4 +17,4 @@ class LocalResidence(RegistrySource):
             "permanent_commune": p.permanent_commune, "permanent_address": p.permanent_address,
             "temporary_commune": p.temporary_commune, "household_code": p.household_code,
             "household_members": members,
-        }, p.version)
+        }, p.version, others=members)

@@ -39,12 +39,40 @@ def test_unknown_person_is_none_but_still_logged(seeded):
 
 
 def test_every_read_is_logged_with_reader_and_purpose(seeded):
-    before = AccessLog.objects.count()
     read_person("residence", AN.id_number, CITIZEN, PREFILL)
-    assert AccessLog.objects.count() == before + 1
+    assert AccessLog.objects.filter(person_id_number=AN.id_number).count() == 1
     entry = access_log_for(AN.id_number)[0]
     assert (entry.reader_kind, entry.reader_id, entry.registry, entry.procedure_code, entry.allowed) == (
         "citizen", AN.id_number, "residence", "1.001193", True)
+
+
+def test_persons_whose_data_comes_back_inside_another_record_see_the_read(seeded):
+    child = Actor("citizen", "001226000101", "Nguyễn Minh Khang")
+    read_person("population", "001226000101", child, PREFILL)  # the parents' ID numbers come back
+    read_person("civil_status", AN.id_number, CITIZEN, PREFILL)  # the spouse's
+    read_person("residence", AN.id_number, CITIZEN, PREFILL)  # the household's
+    for parent in (AN, BINH):
+        entry = AccessLog.objects.get(person_id_number=parent.id_number, registry="population")
+        assert (entry.within_record_of, entry.reader_id) == ("001226000101", "001226000101")
+    assert AccessLog.objects.get(person_id_number=BINH.id_number, registry="civil_status").within_record_of == AN.id_number
+    assert {e.person_id_number for e in AccessLog.objects.filter(registry="residence", within_record_of=AN.id_number)} \
+        >= {BINH.id_number, "001226000101"}
+    own = AccessLog.objects.get(person_id_number=AN.id_number, registry="civil_status")
+    assert own.within_record_of == ""
+
+
+def test_the_same_read_is_logged_once_per_purpose_and_dossier(seeded):
+    for _ in range(3):  # a form shown three times
+        read_person("population", AN.id_number, CITIZEN, PREFILL)
+    assert AccessLog.objects.filter(person_id_number=AN.id_number, registry="population").count() == 1
+    read_person("population", AN.id_number, CITIZEN, Purpose("Điền sẵn biểu mẫu", "1.000656"))
+    read_person("population", AN.id_number, CITIZEN, Purpose("Điền sẵn biểu mẫu", "1.001193", "H01-261201-0001"))
+    read_person("population", AN.id_number, CITIZEN, Purpose("Điền sẵn biểu mẫu", "1.001193", "H01-261201-0001"))
+    assert AccessLog.objects.filter(person_id_number=AN.id_number, registry="population").count() == 3
+    for _ in range(2):  # refused reads too, once
+        with pytest.raises(ReadRefused):
+            read_person("population", AN.id_number, OFFICIAL, Purpose("Tò mò"))
+    assert AccessLog.objects.filter(person_id_number=AN.id_number, allowed=False).count() == 1
 
 
 @pytest.mark.parametrize("reader", [OFFICIAL, Actor("citizen", BINH.id_number, BINH.name)])

@@ -9,6 +9,7 @@ BENCHMARKS = Path(__file__).resolve().parents[5] / "bench"
 
 class Command(BaseCommand):
     help = "Run a benchmark script from the source tree's bench/ folder, e.g. `motcua bench http_load --seconds 10`."
+    requires_system_checks: list[str] = []  # each script configures (and checks) the deployment it measures
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", default="http_load")

@@ -1,5 +1,6 @@
 // Live dashboard: the server says when the figures moved (server-sent events); the figures are then
-// fetched again and swapped in place, without reloading the page.
+// fetched again and swapped in place, without reloading the page. The server either holds the stream open
+// or answers at once with the time to come back (EventSource then reconnects by itself: polling).
 (function () {
   var live = document.getElementById("live");
   if (!live || !window.EventSource) return;
@@ -20,6 +21,10 @@
     source.addEventListener("changed", function (e) {
       var next = JSON.parse(e.data).version;
       if (String(next) !== String(version)) { version = next; refresh(); }
+    });
+    // An error answer (the streams' server restarting, say) stops EventSource for good: try again later.
+    source.addEventListener("error", function () {
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 10000);
     });
   }
   connect();

@@ -1,0 +1,117 @@
+"""Production settings pass Django's deployment checks; behind a TLS proxy the site is HTTPS-only; every page
+carries a strict Content-Security-Policy and keeps to it (no inline script or style)."""
+
+import re
+import secrets
+import subprocess
+import sys
+
+import pytest
+import requests
+from django.test import Client
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.demo.testing import sample_submission
+from motcua.dossiers import services
+from motcua.identity.actors import citizen_actor
+from motcua.identity.callers import CITIZEN_SESSION_KEY
+
+PUBLIC_HOST = "dichvucong.example.vn"
+# The documented production configuration: HTTPS behind a proxy, no published default secret, a real gateway.
+PRODUCTION = {
+    "MOTCUA_HTTPS": "1",
+    "MOTCUA_DEBUG": "0",
+    "MOTCUA_DEMO": "0",
+    "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
+    "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
+    "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+    "MOTCUA_ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1",  # the public name, and the address the proxy probes
+    "MOTCUA_PUBLIC_URL": f"https://{PUBLIC_HOST}",
+    "MOTCUA_OIDC_DISCOVERY_URL": "https://eid.example.vn/.well-known/openid-configuration",
+    "MOTCUA_VNPAY_PAY_URL": "https://gateway.example.vn/paymentv2/vpcpay.html",
+    "MOTCUA_VNPAY_API_URL": "https://gateway.example.vn/merchant_webapi/api/transaction",
+}
+INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
+
+
+def test_the_production_configuration_passes_the_deployment_checks(server_env):
+    # The settings are read when imported: check them in a process of their own.
+    result = subprocess.run([sys.executable, "-m", "motcua.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                            env={**server_env, **PRODUCTION}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_behind_the_tls_proxy_the_site_is_https_only(start_server):
+    port = start_server([sys.executable, "-m", "gunicorn", "motcua.wsgi", "--bind", "127.0.0.1:{port}"],
+                        **PRODUCTION)
+    site = f"http://127.0.0.1:{port}"
+    through_proxy = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
+
+    plain = requests.get(f"{site}/thu-tuc/", headers={"Host": PUBLIC_HOST}, allow_redirects=False, timeout=10)
+    assert plain.status_code == 301 and plain.headers["Location"] == f"https://{PUBLIC_HOST}/thu-tuc/"
+
+    page = requests.get(f"{site}/", headers=through_proxy, timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "form-action 'self' https://dichvucong.example.vn https://eid.example.vn https://gateway.example.vn" \
+        in page.headers["Content-Security-Policy"]
+    csrf_cookie = next(c for c in page.cookies if c.name == "csrftoken")
+    assert csrf_cookie.secure
+
+    def switch_language(origin: str) -> int:
+        return requests.post(f"{site}/i18n/setlang/", data={"language": "en", "next": "/",
+                                                            "csrfmiddlewaretoken": csrf_cookie.value},
+                             headers={**through_proxy, "Origin": origin, "Referer": f"{origin}/"},
+                             cookies={"csrftoken": csrf_cookie.value}, allow_redirects=False, timeout=10).status_code
+
+    assert switch_language(f"https://{PUBLIC_HOST}") == 302  # a form posted from the public address is accepted
+    assert switch_language("https://elsewhere.example") == 403
+    # The proxy's own health probe speaks plain HTTP.
+    assert requests.get(f"{site}/api/health", headers={"Host": PUBLIC_HOST}, allow_redirects=False,
+                        timeout=10).status_code == 200
+
+
+@pytest.fixture
+def pages(client, seeded):
+    """Every kind of page, with a dossier to show: (client, url) for the public, a citizen and an official."""
+    an = DEMO_CITIZENS[0]
+    spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
+    code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
+    citizen, official = Client(), Client()
+    session = citizen.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": an.id_number, "name": an.name, "eid_level": 2}
+    session.save()
+    assert official.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua",
+                                                    "password": DEMO_PASSWORD}).status_code == 302
+    public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
+              "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
+              "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/sandbox-gateway/paymentv2/vpcpay.html",
+              "/khong-co-trang-nay/"]
+    mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/"]
+    work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
+            "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/"]
+    return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
+
+
+def test_every_page_has_the_security_policy_and_no_inline_script_or_style(pages):
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        policy = dict(directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";"))
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'", url
+        assert policy["frame-ancestors"] == "'none'" and policy["base-uri"] == "'self'", url
+        assert "script-src" not in policy and "style-src" not in policy, url  # 'self' only, from default-src
+        assert response["Referrer-Policy"] == "same-origin" and "camera=()" in response["Permissions-Policy"], url
+        html = response.content.decode()
+        assert "<html" in html or url.endswith("partial=1"), url
+        assert not INLINE.search(html), (url, INLINE.search(html))
+
+
+def test_the_api_documentation_page_uses_no_inline_script(client):
+    html = client.get("/api/docs").content.decode()
+    # The settings of Swagger UI are data (application/json), which the policy does not run.
+    assert not INLINE.search(re.sub(r'<script type="application/json".*?</script>', "", html, flags=re.S))
+    assert "/static/ninja/swagger-ui-init.js" in html
