@@ -128,11 +128,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-# Lockout after repeated failures, per account, for officials and e-ID accounts alike.
+# Lockout after repeated failures of one username from one address (both together: failures elsewhere lock
+# no one out), for officials and e-ID accounts alike; each lockout of the day lasts longer (identity.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("MOTCUA_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # behind a proxy, set AXES_IPWARE_PROXY_COUNT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_COOLOFF_MINUTES = [int(m) for m in os.environ.get("MOTCUA_LOGIN_COOLOFF_MINUTES", "1,5,15,60").split(",")]
+AXES_COOLOFF_TIME = "motcua.identity.lockout.cooloff"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout expires after its own cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the earlier lockouts the cool-off grows with
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# Behind MOTCUA_PROXY_COUNT reverse proxies that each append to X-Forwarded-For, a client's address is the one
+# the outermost proxy saw (django-ipware counts the proxies listed in the header: all but the nearest one);
+# entries a client wrote into the header itself are ignored.
+PROXY_COUNT = int(os.environ.get("MOTCUA_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
 AXES_LOCKOUT_TEMPLATE = "motcua/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "motcua"
@@ -145,14 +158,22 @@ def eid_signing_key() -> str:
     importing the settings writes no file)."""
     path = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
     if not path.exists():
+        import contextlib
+        import tempfile
+
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-        path.chmod(0o600)
+        # Written whole, then linked into place unless another worker got there first: every worker signs
+        # with the same key, never a half-written one.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".eid-key-") as new_key:  # created 0600
+            new_key.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+            new_key.flush()
+            with contextlib.suppress(FileExistsError):
+                os.link(new_key.name, path)
     return path.read_text()
 
 
@@ -162,7 +183,11 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
     "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
-    "ALLOW_LOCALHOST_LOOPBACK": True,  # RFC 8252: loopback redirect URIs may use any port (demo, tests)
+    # Redirect URIs match exactly as registered; only the demo lets loopback ones use any port (RFC 8252).
+    "ALLOW_LOCALHOST_LOOPBACK": DEMO_MODE,
+    # end_session_endpoint (OpenID Connect RP-Initiated Logout): a relying party ends the provider's login too.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the hint is not the person logged in
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     # RFC 9700 (OAuth 2.0 security best current practice): code flow with S256 PKCE only, tokens only in
@@ -178,11 +203,15 @@ OAUTH2_PROVIDER = {
 }
 
 # The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
-# provider served by this same site at /eid/.
+# provider served by this same site at /eid/, which the portal reaches in-process.
 OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),
     "CLIENT_SECRET": secret("MOTCUA_OIDC_CLIENT_SECRET", "motcua-portal-demo-secret"),
+    # Longest wait for an external provider (discovery, keys and token endpoint; discovery and keys are cached).
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_OIDC_TIMEOUT_SECONDS", "5")),
+    # The provider's `acr` values and the e-ID level each asserts (the bundled provider issues these).
+    "ACR_LEVELS": {"urn:motcua:eid:level1": 1, "urn:motcua:eid:level2": 2},
 }
 
 LANGUAGE_CODE = "vi"

@@ -41,7 +41,13 @@ DEMO_CITIZENS = (
     DemoCitizen("001185004321", "Trần Thị Bình", "0987654321", date(1985, 9, 2), "F", 2),
     DemoCitizen("079078001122", "Lê Hoàng Cường", "0901122334", date(1978, 3, 8), "M", 1),
 )
-PORTAL_REDIRECT_URIS = "http://127.0.0.1/dang-nhap/xong/ http://localhost/dang-nhap/xong/"
+
+
+def portal_uris(path: str) -> str:
+    """The portal's address (PUBLIC_URL), exactly, and loopback ones that only the demo lets use any port."""
+    from django.conf import settings
+
+    return " ".join(f"{base}{path}" for base in (settings.PUBLIC_URL, "http://127.0.0.1", "http://localhost"))
 
 
 def seed_officials(password: str = DEMO_PASSWORD) -> list[str]:
@@ -84,7 +90,8 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
         Application.objects.create(
             name="motcua portal", client_id=settings.OIDC["CLIENT_ID"], client_secret=settings.OIDC["CLIENT_SECRET"],
             client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-            redirect_uris=PORTAL_REDIRECT_URIS, algorithm=Application.RS256_ALGORITHM, skip_authorization=True)
+            redirect_uris=portal_uris("/dang-nhap/xong/"), post_logout_redirect_uris=portal_uris("/"),
+            algorithm=Application.RS256_ALGORITHM, skip_authorization=True)
     return created
 
 

@@ -8,8 +8,8 @@ provider_endpoints = ([
     path("authorize/", views.EidAuthorizationView.as_view(), name="authorize"),
     path("token/", oauth.TokenView.as_view(), name="token"),
     path("userinfo/", oauth.UserInfoView.as_view(), name="user-info"),
-    path(".well-known/openid-configuration", oauth.ConnectDiscoveryInfoView.as_view(),
-         name="oidc-connect-discovery-info"),
+    path("logout/", views.EidLogoutView.as_view(), name="rp-initiated-logout"),
+    path(".well-known/openid-configuration", views.EidDiscoveryView.as_view(), name="oidc-connect-discovery-info"),
     path(".well-known/jwks.json", oauth.JwksInfoView.as_view(), name="jwks-info"),
 ], "oauth2_provider")
 

@@ -1,11 +1,16 @@
-"""The provider's own pages: its login (by personal ID number and password) and the authorize endpoint."""
+"""The provider's own pages: its login (by personal ID number and password), the authorize endpoint, the
+discovery document and the end of a session asked by a relying party."""
+
+import json
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.exceptions import InvalidOIDCRedirectURIError
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 
 from motcua.eid.models import EidAccount
 
@@ -45,3 +50,27 @@ class EidAuthorizationView(AuthorizationView):
         if request.user.is_authenticated and not is_eid_account(request.user):
             return redirect_to_login(request.get_full_path(), self.get_login_url(), self.get_redirect_field_name())
         return super().dispatch(request, *args, **kwargs)
+
+
+class EidDiscoveryView(ConnectDiscoveryInfoView):
+    """The discovery document, with the e-ID levels a login may assert (`acr`)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        metadata = json.loads(response.content)
+        metadata["acr_values_supported"] = list(settings.OIDC["ACR_LEVELS"])
+        response.content = json.dumps(metadata)
+        return response
+
+
+class EidLogoutView(RPInitiatedLogoutView):
+    """end_session_endpoint: ends the person's login here and sends them back to the relying party, to exactly
+    a registered post_logout_redirect_uri (any loopback port only in the demo, as for redirect URIs)."""
+
+    template_name = "eid/logout.html"
+
+    def validate_post_logout_redirect_uri(self, application, post_logout_redirect_uri):
+        super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        if (post_logout_redirect_uri and not oauth2_settings.ALLOW_LOCALHOST_LOOPBACK
+                and post_logout_redirect_uri not in application.post_logout_redirect_uris.split()):
+            raise InvalidOIDCRedirectURIError("This client does not have this redirect uri registered.")

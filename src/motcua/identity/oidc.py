@@ -1,20 +1,26 @@
-"""Citizen login as an OpenID Connect relying party: authorization code flow with PKCE, state and nonce,
-ID token signature checked against the provider's published keys. Pointing motcua at another provider
-(the national e-ID) is configuration only: MOTCUA_OIDC_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET."""
+"""Citizen login as an OpenID Connect relying party: authorization code flow with PKCE (S256), state and
+nonce, ID token signature checked against the provider's published keys, and logout that ends the provider's
+login too (RP-Initiated Logout). Pointing motcua at another provider (the national e-ID) is configuration
+only: MOTCUA_OIDC_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET.
+
+The flow reaches its provider through a :class:`Provider`: an external one over HTTP (:class:`RemoteProvider`),
+the one bundled with this site in-process (``motcua.eid.inprocess``)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import secrets
-import time
+from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
@@ -22,34 +28,85 @@ from motcua.core.errors import MotcuaError
 from motcua.identity import id_number
 
 SESSION_KEY = "oidc_pending"
+ID_TOKEN_SESSION_KEY = "oidc_id_token"  # sent back as id_token_hint when the citizen logs out
 ALGORITHMS = ["RS256", "ES256", "PS256"]
-_cache: dict[str, tuple[float, object]] = {}
-CACHE_SECONDS = 600
-TIMEOUT = 10
+CACHE_SECONDS = 3600
+REQUIRED_METADATA = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
 class LoginFailed(MotcuaError):
     pass
 
 
-def _cached_json(url: str) -> dict:
-    hit = _cache.get(url)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    try:
-        response = requests.get(url, timeout=TIMEOUT)
-        response.raise_for_status()
-        data = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise LoginFailed("provider_unreachable", "Không kết nối được hệ thống định danh điện tử.",
-                          "The e-ID provider cannot be reached.") from exc
-    _cache[url] = (time.monotonic() + CACHE_SECONDS, data)
-    return data
+def _unreachable() -> LoginFailed:
+    return LoginFailed("provider_unreachable", "Không kết nối được hệ thống định danh điện tử, vui lòng thử lại sau.",
+                       "The e-ID provider cannot be reached; please try again later.", status=503)
 
 
-def provider_metadata(request: HttpRequest) -> dict:
-    url = settings.OIDC["DISCOVERY_URL"] or request.build_absolute_uri("/eid/.well-known/openid-configuration")
-    return _cached_json(url)
+class Provider(Protocol):
+    """How the relying party reaches its provider."""
+
+    # The provider's login lives in this site's own session: ending the session here ends it there.
+    same_site: bool
+
+    def metadata(self) -> dict: ...
+
+    def jwks(self, refresh: bool = False) -> dict: ...
+
+    def token(self, form: dict[str, str]) -> dict:
+        """The token endpoint's JSON answer (an OAuth error is an answer too)."""
+        ...
+
+
+class RemoteProvider:
+    """An external provider found by its discovery URL. Its metadata and keys are cached (the keys fetched
+    again when a token names a key not seen yet, as after a rotation); no call waits longer than
+    OIDC["TIMEOUT_SECONDS"]. Failing to reach it is a LoginFailed (503), never an error page of the site."""
+
+    same_site = False
+
+    def __init__(self, discovery_url: str) -> None:
+        self.discovery_url = discovery_url
+
+    def metadata(self) -> dict:
+        return self._cached(self.discovery_url, required=REQUIRED_METADATA)
+
+    def jwks(self, refresh: bool = False) -> dict:
+        return self._cached(self.metadata()["jwks_uri"], required=("keys",), refresh=refresh)
+
+    def token(self, form: dict[str, str]) -> dict:
+        return self._json(lambda timeout: requests.post(self.metadata()["token_endpoint"], data=form,
+                                                        timeout=timeout))
+
+    def _cached(self, url: str, required: tuple[str, ...], refresh: bool = False) -> dict:
+        key = "oidc:" + hashlib.sha256(url.encode()).hexdigest()
+        data = None if refresh else cache.get(key)
+        if data is None:
+            data = self._json(lambda timeout: requests.get(url, timeout=timeout), raise_for_status=True)
+            if not all(name in data for name in required):
+                raise _unreachable()
+            cache.set(key, data, CACHE_SECONDS)
+        return data
+
+    @staticmethod
+    def _json(send, raise_for_status: bool = False) -> dict:
+        try:
+            response = send(settings.OIDC["TIMEOUT_SECONDS"])
+            if raise_for_status:
+                response.raise_for_status()
+            data = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise _unreachable() from exc
+        if not isinstance(data, dict):
+            raise _unreachable()
+        return data
+
+
+@dataclass(frozen=True)
+class Login:
+    claims: dict
+    eid_level: int
+    next_url: str
 
 
 def _redirect_uri(request: HttpRequest) -> str:
@@ -60,9 +117,9 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def begin(request: HttpRequest, next_url: str) -> str:
+def begin(request: HttpRequest, next_url: str, provider: Provider) -> str:
     """Remember state, nonce and PKCE verifier in the session; return the provider's authorization URL."""
-    metadata = provider_metadata(request)
+    metadata = provider.metadata()
     verifier = secrets.token_urlsafe(64)
     pending = {"state": secrets.token_urlsafe(24), "nonce": secrets.token_urlsafe(24), "verifier": verifier,
                "next": next_url, "redirect_uri": _redirect_uri(request)}
@@ -75,8 +132,9 @@ def begin(request: HttpRequest, next_url: str) -> str:
     return f"{metadata['authorization_endpoint']}?{query}"
 
 
-def complete(request: HttpRequest) -> tuple[dict, str]:
-    """Finish the flow on the callback: returns (verified claims, where to go next)."""
+def complete(request: HttpRequest, provider: Provider) -> Login:
+    """Finish the flow on the callback: the verified claims, the e-ID level and where to go next. The ID token
+    is kept in the session for the logout."""
     pending = request.session.pop(SESSION_KEY, None)
     if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
         raise LoginFailed("bad_state", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại.",
@@ -84,26 +142,35 @@ def complete(request: HttpRequest) -> tuple[dict, str]:
     if "error" in request.GET or not request.GET.get("code"):
         raise LoginFailed("refused", "Hệ thống định danh điện tử không xác thực được bạn.",
                           "The e-ID provider did not authenticate you.")
-    metadata = provider_metadata(request)
-    try:
-        response = requests.post(metadata["token_endpoint"], timeout=TIMEOUT, data={
-            "grant_type": "authorization_code", "code": request.GET["code"],
-            "redirect_uri": pending["redirect_uri"], "code_verifier": pending["verifier"],
-            "client_id": settings.OIDC["CLIENT_ID"], "client_secret": settings.OIDC["CLIENT_SECRET"],
-        })
-        response.raise_for_status()
-        raw = response.json()["id_token"]
-    except (requests.RequestException, ValueError, KeyError) as exc:
+    answer = provider.token({
+        "grant_type": "authorization_code", "code": request.GET["code"],
+        "redirect_uri": pending["redirect_uri"], "code_verifier": pending["verifier"],
+        "client_id": settings.OIDC["CLIENT_ID"], "client_secret": settings.OIDC["CLIENT_SECRET"],
+    })
+    raw = answer.get("id_token")
+    if not isinstance(raw, str):
         raise LoginFailed("token_exchange", "Không nhận được mã xác thực từ hệ thống định danh.",
-                          "No ID token could be obtained from the e-ID provider.") from exc
-    return verify_id_token(raw, metadata, pending["nonce"]), pending["next"]
+                          "No ID token could be obtained from the e-ID provider.")
+    claims = verify_id_token(raw, provider, pending["nonce"])
+    level = eid_level(claims)
+    request.session[ID_TOKEN_SESSION_KEY] = raw
+    return Login(claims, level, pending["next"])
 
 
-def verify_id_token(raw: str, metadata: dict, nonce: str) -> dict:
+def _key_set(raw: str, provider: Provider) -> KeySet:
+    """The provider's keys, fetched again once if the token names a key that is not among them."""
+    kid = jws.extract_compact(raw.encode()).protected.get("kid")
+    keys = KeySet.import_key_set(provider.jwks())
+    if kid is not None and kid not in {key.kid for key in keys}:
+        keys = KeySet.import_key_set(provider.jwks(refresh=True))
+    return keys
+
+
+def verify_id_token(raw: str, provider: Provider, nonce: str) -> dict:
     """Signature (the provider's JWKS), issuer, audience, expiry, nonce and the personal ID number."""
+    metadata = provider.metadata()
     try:
-        keys = KeySet.import_key_set(_cached_json(metadata["jwks_uri"]))
-        claims = jwt.decode(raw, keys, algorithms=ALGORITHMS).claims
+        claims = jwt.decode(raw, _key_set(raw, provider), algorithms=ALGORITHMS).claims
         jwt.JWTClaimsRegistry(
             leeway=30,
             iss={"essential": True, "value": metadata["issuer"]},
@@ -121,3 +188,41 @@ def verify_id_token(raw: str, metadata: dict, nonce: str) -> dict:
     except id_number.InvalidIdNumber as exc:
         raise LoginFailed("bad_id_number", exc.vi, exc.en) from exc
     return dict(claims)
+
+
+def eid_level(claims: dict) -> int:
+    """The e-ID level the login asserts: its `acr` where the provider sends one of OIDC["ACR_LEVELS"],
+    else the provider's eid_level claim."""
+    acr = claims.get("acr")
+    level = settings.OIDC["ACR_LEVELS"].get(acr) if isinstance(acr, str) else None
+    if level is None:
+        level = claims.get("eid_level")
+    if level not in (1, 2) or isinstance(level, bool):
+        raise LoginFailed("unknown_level", "Hệ thống định danh không cho biết mức định danh điện tử của tài khoản.",
+                          "The e-ID provider did not say which e-ID level the account has.")
+    return level
+
+
+def end_session(request: HttpRequest, provider: Provider, return_to: str) -> str:
+    """End the citizen's session here (flushed: the citizen, a pending login and, on this same site, the
+    provider's login) and say where the browser goes next: the provider's end_session_endpoint (OpenID
+    Connect RP-Initiated Logout 1.0), which ends its login and sends the browser back to return_to; or
+    return_to itself when the provider's login was this session or the provider offers no such endpoint."""
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    request.session.flush()
+    if provider.same_site:
+        return return_to
+    try:
+        endpoint = provider.metadata().get("end_session_endpoint")
+    except LoginFailed as exc:
+        raise LoginFailed(
+            "provider_logout_unreachable",
+            "Bạn đã đăng xuất khỏi cổng dịch vụ công, nhưng không kết nối được hệ thống định danh điện tử để "
+            "đăng xuất ở đó: hãy đóng trình duyệt nếu đây là máy dùng chung.",
+            "You are logged out of the portal, but the e-ID provider could not be reached to log you out "
+            "there: close the browser if this is a shared computer.", status=503) from exc
+    if not endpoint:
+        return return_to
+    hint = {"id_token_hint": id_token} if id_token else {}
+    query = urlencode({**hint, "client_id": settings.OIDC["CLIENT_ID"], "post_logout_redirect_uri": return_to})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

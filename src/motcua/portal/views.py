@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from motcua.dossiers import intake, pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
+from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
@@ -154,31 +156,45 @@ def _safe_next(url: str) -> str:
     return url if url.startswith("/") and not url.startswith("//") else "/"
 
 
+def eid_provider(request: HttpRequest) -> oidc.Provider:
+    """The e-ID provider: an external one found by its discovery URL, or the one bundled with this site,
+    answered in-process."""
+    url = settings.OIDC["DISCOVERY_URL"]
+    return oidc.RemoteProvider(url) if url else BundledProvider(request)
+
+
 def login(request: HttpRequest) -> HttpResponse:
     """Citizens log in with their e-ID (OpenID Connect): off to the provider."""
     try:
-        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/"))))
+        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/")), eid_provider(request)))
     except oidc.LoginFailed as exc:
-        return render(request, "portal/login_failed.html", {"error": exc}, status=503)
+        return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
 
 
 def login_complete(request: HttpRequest) -> HttpResponse:
     try:
-        claims, next_url = oidc.complete(request)
+        verified = oidc.complete(request, eid_provider(request))
     except oidc.LoginFailed as exc:
-        return render(request, "portal/login_failed.html", {"error": exc}, status=400)
+        return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
+    claims = verified.claims
     request.session.cycle_key()
     request.session[CITIZEN_SESSION_KEY] = {
-        "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": int(claims["eid_level"]),
+        "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": verified.eid_level,
         "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
     }
-    return redirect(_safe_next(next_url))
+    return redirect(_safe_next(verified.next_url))
 
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    request.session.pop(CITIZEN_SESSION_KEY, None)
-    return redirect("portal:home")
+    """Ends the citizen's session here and the e-ID provider's login too, so the next person at this browser
+    (a kiosk, a shared computer) is asked for their own password."""
+    home = request.build_absolute_uri(reverse("portal:home"))
+    try:
+        return redirect(oidc.end_session(request, eid_provider(request), home))
+    except oidc.LoginFailed as exc:
+        messages.warning(request, exc.message(request.LANGUAGE_CODE))
+        return redirect(home)
 
 
 def my_dossiers(request: HttpRequest) -> HttpResponse:

@@ -39,6 +39,13 @@ class Chromium:
         return context
 
 
+@pytest.fixture(autouse=True)
+def provider_accepts_any_loopback_port(settings):
+    """The live server listens on a port of its own choosing: the bundled provider accepts the portal's
+    redirect there as the demo does (RFC 8252 loopback), instead of exactly the registered address."""
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOW_LOCALHOST_LOOPBACK": True}
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """Chromium; every test that drives it must keep to the Content-Security-Policy on every page."""

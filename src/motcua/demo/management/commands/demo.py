@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from oauth2_provider.settings import oauth2_settings
 
 from motcua.demo.seeding import DEMO_AGENCIES, DEMO_CITIZENS, DEMO_PASSWORD, ROLE_NAMES
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             os.environ["MOTCUA_DEMO"] = "1"
             settings.DEMO_MODE = settings.SANDBOX_GATEWAY = True
+            # as settings.py decides for the demo: the bundled provider accepts the portal on any loopback port
+            settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOW_LOCALHOST_LOOPBACK": True}
+            oauth2_settings.reload()
         call_command("migrate", verbosity=0)
         call_command("seed")
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo on http://{options['addr']}/"))

@@ -1,0 +1,49 @@
+"""The bundled provider as a relying party on the same site reaches it: discovery, keys and the token endpoint
+answered in-process, by the same views and django-oauth-toolkit server as over HTTP. A call over HTTP back into
+the site would hold a worker while it waits for another one: with a few logins at once every worker waits and
+none answers."""
+
+import json
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+from oauth2_provider.views import JwksInfoView
+from oauthlib.oauth2 import OAuth2Error
+
+from motcua.eid.views import EidDiscoveryView
+
+
+class BundledProvider:
+    """A motcua.identity.oidc.Provider for the portal's request that is being answered."""
+
+    same_site = True  # the person's login at this provider is this site's session
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def metadata(self) -> dict:
+        return self._view_answer(EidDiscoveryView)
+
+    def jwks(self, refresh: bool = False) -> dict:
+        return self._view_answer(JwksInfoView)
+
+    def token(self, form: dict[str, str]) -> dict:
+        core = get_oauthlib_core()
+        # The request's host and scheme make the issuer, as for a call over HTTP. The client authenticates
+        # with the secret in the form, never with an Authorization header the browser happened to send.
+        headers = {**core.extract_headers(self.request), "Content-Type": "application/x-www-form-urlencoded"}
+        for name in ("Authorization", "HTTP_AUTHORIZATION", "HTTP_COOKIE"):
+            headers.pop(name, None)
+        uri = self.request.build_absolute_uri(reverse("oauth2_provider:token"))
+        try:
+            _headers, body, _status = core.server.create_token_response(uri, "POST", urlencode(form), headers)
+        except OAuth2Error as error:
+            body = error.json
+        return json.loads(body)
+
+    def _view_answer(self, view_class) -> dict:
+        view = view_class()
+        view.setup(self.request)
+        return json.loads(view.get(self.request).content)
