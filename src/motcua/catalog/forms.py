@@ -10,22 +10,28 @@ from typing import Any
 
 from motcua.catalog.spec import FormField
 from motcua.core.errors import FieldError
+from motcua.core.text import Problem, normalize, text_problem
 from motcua.identity import id_number
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
+# Free text kept as typed and printed on the documents; the other types are checked by their own rules.
+PRINTED_TEXT_TYPES = ("text", "textarea", "email")
 
 
-def _clean(f: FormField, value: Any,
-           known_communes: Container[str] | None) -> tuple[Any, tuple[str, str, str] | None]:
+def _clean(f: FormField, value: Any, known_communes: Container[str] | None,
+           printable: Container[str] | None) -> tuple[Any, Problem | None]:
     """Return (clean value, None) or (None, (code, vi, en))."""
     if isinstance(value, list | dict):  # JSON clients may send anything; a form value is a scalar
         return None, ("not_a_value", "Phải là một giá trị đơn, không phải danh sách hay đối tượng.",
                       "Must be a single value, not a list or an object.")
     if f.type in ("text", "textarea", "email", "phone", "id_number", "commune", "choice"):
-        value = str(value).strip()
+        value = normalize(str(value), multiline=f.type == "textarea")
         if f.max_length and len(value) > f.max_length:
             return None, ("too_long", f"Tối đa {f.max_length} ký tự.", f"At most {f.max_length} characters.")
+    if f.type in PRINTED_TEXT_TYPES and (problem := text_problem(value, printable,
+                                                                   multiline=f.type == "textarea")):
+        return None, problem
     if f.type == "email" and not EMAIL_RE.match(value):
         return None, ("invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Not a valid e-mail address.")
     if f.type == "phone" and not PHONE_RE.match(value.replace(" ", "")):
@@ -72,8 +78,10 @@ def _clean(f: FormField, value: Any,
 
 
 def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form",
-                  known_communes: Container[str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
-    """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped)."""
+                  known_communes: Container[str] | None = None,
+                  printable: Container[str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped).
+    Free text must be printable with ``printable`` (the characters of the printed forms' fonts)."""
     if not isinstance(data, dict):
         return {}, [FieldError(prefix, "invalid", "Dữ liệu biểu mẫu phải là một đối tượng.",
                                "Form data must be an object.")]
@@ -90,7 +98,7 @@ def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form"
                 errors.append(FieldError(f"{prefix}.{f.name}", "required",
                                          f"Vui lòng nhập '{f.label_vi}'.", f"'{f.label_en}' is required."))
             continue
-        cleaned, problem = _clean(f, value, known_communes)
+        cleaned, problem = _clean(f, value, known_communes, printable)
         if problem:
             errors.append(FieldError(f"{prefix}.{f.name}", *problem))
         else:

@@ -17,14 +17,16 @@ from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog import divisions
-from motcua.catalog.forms import PHONE_RE, validate_form
+from motcua.catalog.forms import EMAIL_RE, PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
+from motcua.core.text import normalize, text_problem
 from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
+from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
 from motcua.identity import id_number
 from motcua.identity.actors import Actor, Role
@@ -168,13 +170,20 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
         if actor.kind == "citizen" and actor.id != sub.applicant_id_number:
             errors.append(_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
                                "You may only submit dossiers in your own name."))
-    if not (sub.applicant_name or "").strip():
+    name = normalize(sub.applicant_name or "")
+    if not name:
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
-    elif len(sub.applicant_name) > 255:
+    elif len(name) > 255:
         errors.append(_err("applicant.name", "too_long", "Tối đa 255 ký tự.", "At most 255 characters."))
+    elif problem := text_problem(name, printable_characters()):  # printed on the receipt and the result
+        errors.append(_err("applicant.name", *problem))
     if sub.applicant_phone and not PHONE_RE.match(sub.applicant_phone.replace(" ", "")):
         errors.append(_err("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ.",
                            "Not a valid Vietnamese phone number."))
+    if sub.applicant_email and not (EMAIL_RE.match(sub.applicant_email)
+                                    and text_problem(sub.applicant_email) is None):
+        errors.append(_err("applicant.email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.",
+                           "Not a valid e-mail address."))
     if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
@@ -185,7 +194,8 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
             f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
             f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
-    clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes())
+    clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes(),
+                                            printable=printable_characters())
     errors += form_errors
     # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
     # (pre-fill looked and found nothing) is asked like any other.
@@ -280,7 +290,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             dossier = Dossier(
                 code=next_code(agency.code, local_date(now)), procedure_version=procedure.current_version,
                 channel=sub.channel, applicant_id_number=sub.applicant_id_number,
-                applicant_name=sub.applicant_name.strip(), applicant_phone=sub.applicant_phone,
+                applicant_name=normalize(sub.applicant_name), applicant_phone=sub.applicant_phone,
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
@@ -367,6 +377,9 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         now: datetime | None = None) -> tuple[Dossier, DossierState]:
     """Append one action to the journal if the rules allow it; the whole step is one transaction."""
     data = dict(data or {})
+    reason = normalize(reason or "", multiline=True)
+    if problem := text_problem(reason, printable_characters(), multiline=True):  # on the tracking sheet
+        raise LifecycleError(*problem, "reason")
     with transaction.atomic():
         dossier = get_dossier(code, for_update=True)
         workflow = spec_of(dossier.procedure_version).workflow
@@ -376,7 +389,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
                                  "to_agency")
         if kind in ACTION_DATA:
             data = ACTION_DATA[kind](dossier, state, actor, data)
-        action = Action(kind, now or timezone.now(), actor, (reason or "").strip(), data)
+        action = Action(kind, now or timezone.now(), actor, reason, data)
         new_state = apply(state, action, workflow, default_calendar())
         _record(dossier, action, new_state.version)
         _project(dossier, new_state)

@@ -127,6 +127,10 @@ def test_idempotency_key(citizen):
     ({"form": {**BIRTH_FORM, "surprise": 1}}, "form.surprise"),
     ({"evidence": []}, "evidence.to_khai"),
     ({"evidence": ["to_khai", "giay_chung_sinh"]}, "evidence.giay_chung_sinh"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "Nguyễn Văn An 😀"}}, "applicant.name"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "\u202eAn"}}, "applicant.name"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "\u200b\u200b"}}, "applicant.name"),
+    ({"form": {**BIRTH_FORM, "birth_place": "Bệnh viện 王"}}, "form.birth_place"),
     ({"form": "not an object"}, "form"),
     ({"applicant": None}, "applicant.id_number"),
 ])

@@ -1,5 +1,7 @@
 """Official pages through Django's test client."""
 
+import unicodedata
+
 import pytest
 
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
@@ -161,3 +163,18 @@ def test_wrong_data_reports_reach_the_registry_keeper(client, seeded):
     assert "Nguyễn Văn Ân" in page
     client.logout()
     assert "Nguyễn Văn Ân" not in login(client, "hoankiem.motcua").get("/backoffice/phan-anh-du-lieu/").content.decode()
+
+
+def test_counter_intake_refuses_a_name_the_documents_could_not_print(client, seeded):
+    from motcua.dossiers.models import Dossier
+
+    login(client, "hoankiem.motcua")
+    for name, message in (("Nguyễn\u202eAn", "chiều viết"), ("王小明", "không in được"), ("\u200b", "vô hình")):
+        response = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.name": name}))
+        page = response.content.decode()
+        assert response.status_code == 422 and message in page and 'id="f-applicantname"' in page
+    assert not Dossier.objects.exists()
+    typed = unicodedata.normalize("NFD", DEMO_CITIZENS[2].name)  # a keyboard sending combining marks
+    assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.name": typed})).status_code == 302
+    assert Dossier.objects.get().applicant_name == DEMO_CITIZENS[2].name
+

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,10 @@ FIELDS = (
     FormField("mail", "email", "Thư", "Mail"),
     FormField("phone", "phone", "Điện thoại", "Phone"),
     FormField("place", "commune", "Xã", "Commune"),
+    FormField("note", "textarea", "Ghi chú", "Note"),
 )
+# What fonts for Vietnamese print: Latin-1 and the Vietnamese letters.
+PRINTABLE = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x1EA0, 0x1EFA)])) | set("ĂăĐđĨĩŨũƠơƯư")
 
 
 @pytest.mark.parametrize(("data", "field", "code"), [
@@ -194,9 +198,14 @@ FIELDS = (
     ({"name": "a", "mail": "nobody"}, "form.mail", "invalid_email"),
     ({"name": "a", "phone": "12345"}, "form.phone", "invalid_phone"),
     ({"name": "a", "extra": 1}, "form.extra", "unknown_field"),
+    ({"name": "An 😀"}, "form.name", "unprintable_character"),
+    ({"name": "\u202eAn"}, "form.name", "bidi_control"),
+    ({"name": "\u200b\u200b"}, "form.name", "invisible_only"),
+    ({"name": "a", "note": "∑ x"}, "form.note", "unprintable_character"),
+    ({"name": "a", "mail": "an\u202e@example.vn"}, "form.mail", "bidi_control"),
 ])
 def test_form_validation_errors(data, field, code):
-    _clean, errors = validate_form(FIELDS, data)
+    _clean, errors = validate_form(FIELDS, data, printable=PRINTABLE)
     assert (field, code) in [(e.field, e.code) for e in errors]
     assert all(e.vi and e.en and e.vi != e.en for e in errors)
 
@@ -208,10 +217,17 @@ def test_form_validation_reports_every_error_at_once():
 
 def test_form_validation_cleans_values():
     clean, errors = validate_form(FIELDS, {"name": " An ", "born": "2026-01-02", "count": "2", "ok": "on",
-                                           "phone": "0912 345 678", "sex": "F"})
+                                           "phone": "0912 345 678", "sex": "F",
+                                           "note": "Dòng một\r\nDòng hai "}, printable=PRINTABLE)
     assert errors == []
     assert clean == {"name": "An", "born": "2026-01-02", "count": 2, "ok": True, "phone": "0912 345 678",
-                     "sex": "F"}
+                     "sex": "F", "note": "Dòng một\nDòng hai"}
+
+
+def test_form_validation_takes_vietnamese_typed_with_combining_marks_as_precomposed():
+    typed = unicodedata.normalize("NFD", "Đạt")
+    clean, errors = validate_form(FIELDS, {"name": typed}, printable=PRINTABLE)
+    assert errors == [] and clean["name"] == "Đạt" and len(typed) > len("Đạt")
 
 
 def test_form_validation_checks_communes_when_given_the_list():

@@ -153,3 +153,10 @@ def test_report_wrong_data(citizen):
     assert (report.person_id_number, report.registry, report.status) == (CITIZEN.id_number, "population", "open")
     assert report.owner_agency == "G01"  # the Ministry of Public Security keeps the population database
     assert citizen.post("/bao-sai-du-lieu/", {"registry": "nope"}).status_code == 404
+
+
+def test_a_form_value_the_documents_could_not_print_is_refused_by_its_field(citizen):
+    response = citizen.post("/thu-tuc/1.001193/nop/", form_post(**{"form.birth_place": "Bệnh viện 😀"}))
+    page = response.content.decode()
+    assert response.status_code == 422 and "không in được" in page and "U+1F600" in page
+    assert 'id="f-formbirth_place"' in page and not Dossier.objects.exists()
