@@ -15,8 +15,34 @@ from motcua.identity import id_number
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
+INTEGER_RE = re.compile(r"^[+-]?[0-9]{1,16}$")
+# Whole numbers stay exact in every JSON reader (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INTEGER = 2**53 - 1
 # Free text kept as typed and printed on the documents; the other types are checked by their own rules.
 PRINTED_TEXT_TYPES = ("text", "textarea", "email")
+
+
+def _integer(value: Any) -> int | None:
+    """A whole number from JSON (2, or 2.0) or a form ("2"); None for 2.5, "2.5", "two" or a boolean."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and INTEGER_RE.match(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if abs(number) <= MAX_SAFE_INTEGER else None
+
+
+def _out_of_bounds(f: FormField, value: float) -> Problem | None:
+    if f.min_value is not None and value < f.min_value:
+        return "too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}."
+    if f.max_value is not None and value > f.max_value:
+        return "too_large", f"Tối đa {f.max_value:g}.", f"At most {f.max_value:g}."
+    return None
 
 
 def _clean(f: FormField, value: Any, known_communes: Container[str] | None,
@@ -61,11 +87,15 @@ def _clean(f: FormField, value: Any, known_communes: Container[str] | None,
             value = None
         if value is None or not math.isfinite(value):
             return None, ("invalid_number", "Phải là một số.", "Must be a number.")
-        if f.min_value is not None and value < f.min_value:
-            return None, ("too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}.")
-        if f.max_value is not None and value > f.max_value:
-            return None, ("too_large", f"Tối đa {f.max_value:g}.", f"At most {f.max_value:g}.")
+        if problem := _out_of_bounds(f, value):
+            return None, problem
         return (int(value) if value.is_integer() else value), None
+    if f.type == "integer":
+        whole = _integer(value)
+        if whole is None:
+            return None, ("invalid_integer", "Phải là một số nguyên (không có phần thập phân).",
+                          "Must be a whole number (no decimals).")
+        return (None, problem) if (problem := _out_of_bounds(f, whole)) else (whole, None)
     if f.type == "boolean":
         if isinstance(value, bool):
             return value, None

@@ -204,13 +204,19 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
                            and origin.found is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
     errors += _file_errors(sub.files, asked)
-    given = set(sub.evidence or []) | {f.evidence_code for f in sub.files}
-    for code in sorted(given - asked):
+    ticked, attached = set(sub.evidence or []), {f.evidence_code for f in sub.files}
+    for code in sorted((ticked | attached) - asked):
         errors.append(_err(f"evidence.{code}", "not_asked",
                            "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
                            "This document is not needed (the state already holds it, or the procedure does not ask for it)."))
     for e in spec.evidence:
-        if e.code in asked and e.required and e.code not in given:
+        if e.code not in asked:
+            continue
+        if sub.channel == "online":  # a document is given online by attaching its file, never by a tick
+            if not e.filled_online and e.code not in attached and (e.required or e.code in ticked):
+                errors.append(_err(f"evidence.{e.code}", "file_required",
+                                   f"Vui lòng đính kèm tệp: {e.label_vi}.", f"Please attach the file: {e.label_en}."))
+        elif e.required and e.code not in ticked | attached:  # the reception officer ticks the paper seen
             errors.append(_err(f"evidence.{e.code}", "required", f"Thiếu giấy tờ: {e.label_vi}.",
                                f"Missing document: {e.label_en}."))
     agency = None
@@ -221,6 +227,13 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
     if errors or agency is None:
         raise SubmissionError(errors)
     return procedure, spec, clean_form, agency
+
+
+def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:
+    """The documents a dossier holds: ticked (paper seen at the counter), attached, and online the
+    declaration that is the form just filled in."""
+    online_forms = {e.code for e in spec.evidence if e.filled_online} if sub.channel == "online" else set()
+    return sorted({*sub.evidence, *(f.evidence_code for f in sub.files), *online_forms})
 
 
 def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
@@ -294,7 +307,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
-                form_data=clean_form, evidence=sorted(set(sub.evidence)), competent_agency=agency,
+                form_data=clean_form, evidence=_given(sub, spec), competent_agency=agency,
                 provenance=sub.provenance.as_dict(),
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
