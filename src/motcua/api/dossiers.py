@@ -172,6 +172,9 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
     if key and len(key) > 100:
         raise services.SubmissionError([FieldError("Idempotency-Key", "too_long", "Tối đa 100 ký tự.",
                                                     "At most 100 characters.")], 400)
+    if key and not key.isprintable():  # stored with the dossier: no NUL or other control character
+        raise services.SubmissionError([FieldError("Idempotency-Key", "unprintable_character",
+                                                    "Chỉ gồm ký tự in được.", "Printable characters only.")], 400)
     sub = services.Submission(
         procedure_code=payload.procedure_code, channel=payload.channel,
         applicant_id_number=payload.applicant.id_number, applicant_name=payload.applicant.name,

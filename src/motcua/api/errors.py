@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua.api.parsing import NulCharacter
 from motcua.core.errors import MotcuaError
 
 FORBIDDEN_CODES = {"actor_not_allowed", "not_applicant", "not_your_agency", "role_not_allowed"}
@@ -39,6 +40,16 @@ def _field_path(loc) -> str:
     return ".".join(parts) or "body"
 
 
+def invalid_input(api: NinjaAPI, request: HttpRequest, errors: list[dict]):
+    return api.create_response(request, body("Dữ liệu gửi lên không hợp lệ.", "The request is not valid.", errors),
+                               status=422)
+
+
+def _nul(field: str) -> dict:
+    return {"field": field, "code": "nul_character", "vi": "Chứa ký tự không hợp lệ (NUL, U+0000).",
+            "en": "Contains an invalid character (NUL, U+0000)."}
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation(request: HttpRequest, exc: ValidationError):
@@ -47,8 +58,11 @@ def install(api: NinjaAPI) -> None:
              "vi": PYDANTIC_VI.get(e.get("type"), "Giá trị không hợp lệ."), "en": e.get("msg", "Invalid value.")}
             for e in exc.errors
         ]
-        return api.create_response(request, body("Dữ liệu gửi lên không hợp lệ.", "The request is not valid.",
-                                                  errors), status=422)
+        return invalid_input(api, request, errors)
+
+    @api.exception_handler(NulCharacter)
+    def nul_character(request: HttpRequest, exc: NulCharacter):  # in the query string
+        return invalid_input(api, request, [_nul(exc.field)])
 
     @api.exception_handler(MotcuaError)
     def refused(request: HttpRequest, exc: MotcuaError):
@@ -61,4 +75,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):  # raised by the framework (e.g. an unreadable body)
+        if isinstance(exc.__cause__, NulCharacter):  # ninja wraps what its body parser raises
+            return invalid_input(api, request, [_nul(exc.__cause__.field)])
         return api.create_response(request, body("Yêu cầu không hợp lệ.", str(exc)), status=exc.status_code)

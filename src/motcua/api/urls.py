@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 
 from motcua.api import catalog, documents, dossiers, errors, index, payments
+from motcua.api.parsing import RefuseNul
 from motcua.catalog.models import Procedure
 
 
@@ -22,6 +23,7 @@ api = MotcuaAPI(
     description="One-stop online public services: procedure catalog and dossiers. Errors carry a bilingual "
                 "`detail` and field-level `errors` (`field`, `code`, `vi`, `en`).",
     urls_namespace="api",
+    parser=RefuseNul(),
 )
 errors.install(api)
 for capability in (catalog, dossiers, documents, payments, index):

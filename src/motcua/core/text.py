@@ -65,3 +65,22 @@ def text_problem(value: str, printable: Container[str] | None = None, *,
                 "or use Vietnamese or Latin letters.")
     return None
 
+
+def nul_field(data: object, path: str = "") -> str | None:
+    """The dotted path of the first decoded string (a key or a value, at any depth) that holds U+0000,
+    which no PostgreSQL text can store; None when there is none. A list item is named by its index."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    items: list[tuple[object, object]] = []
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, list | tuple):
+        items = list(enumerate(data))
+    for key, value in items:
+        name = str(key).replace("\x00", "\\u0000")  # the field is named, never carries the character
+        where = f"{path}.{name}" if path else name
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        if (found := nul_field(value, where)) is not None:
+            return found
+    return None

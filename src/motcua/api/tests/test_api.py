@@ -366,8 +366,8 @@ def test_database_refuses_to_rewrite_the_journal(submitted):
 ])
 def test_nul_characters_are_refused_not_crashing(citizen, path, body):
     response = post(citizen, path, body) if body else citizen.get(path)
-    assert response.status_code in (400, 404)
-    if response.status_code == 400:
+    assert response.status_code in (404, 422)
+    if response.status_code == 422:
         assert response.json()["errors"][0]["code"] == "nul_character"
     assert Dossier.objects.count() == 0
 
