@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
 
-from motcua.api import catalog, documents, dossiers, errors, index, payments
+from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments
 from motcua.api.parsing import RefuseNul
 from motcua.catalog.models import Procedure
 
@@ -15,6 +15,9 @@ class MotcuaAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """The handler's name: stable when code moves between modules."""
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return openapi.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 
 
 api = MotcuaAPI(
