@@ -272,6 +272,15 @@ def test_reason_required_is_field_error(client, submitted):
     assert response.json()["errors"][0]["field"] == "reason"
 
 
+@pytest.mark.parametrize(("reason", "code"), [("Thiếu giấy tờ \u202egnp.exe", "bidi_control"),
+                                              ("Thiếu bản sao 📎", "unprintable_character")])
+def test_a_reason_the_tracking_sheet_could_not_print_is_refused(client, submitted, reason, code):
+    response = post(client, f"/api/dossiers/{submitted}/refuse", {"reason": reason}, **bearer("hoankiem.motcua"))
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("reason", code)]
+    assert DossierAction.objects.filter(dossier__code=submitted).count() == 1  # the submission only
+
+
 def test_supplement_once_and_citizen_supplies(client, submitted):
     receiver = bearer("hoankiem.motcua")
     assert post(client, f"/api/dossiers/{submitted}/receive", {}, **receiver).status_code == 200
