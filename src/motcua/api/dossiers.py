@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, Named, caller, official_caller
@@ -26,6 +29,25 @@ class ApplicantIn(Schema):
     email: str = Field("", max_length=255)
 
 
+def _base64(value: object) -> bytes:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:  # binascii.Error, or characters outside ASCII
+        raise PydanticCustomError("base64_invalid", "Not valid base64 (RFC 4648, with padding)") from None
+
+
+Base64File = Annotated[bytes, BeforeValidator(_base64), WithJsonSchema({"type": "string", "format": "byte"})]
+
+
+class EvidenceFileIn(Schema):
+    evidence: str = Field(..., max_length=40, description="code of the document (evidence item) this file is")
+    name: str = Field(..., min_length=1, max_length=255, description="file name, e.g. to-khai.pdf")
+    content: Base64File = Field(..., description="the file, base64-encoded: PDF, JPEG or PNG, not empty, at most "
+                                                 "the upload limit (10 MB by default)")
+
+
 class SubmitIn(Schema):
     procedure_code: str = Field(..., max_length=40)
     channel: str = Field("online", max_length=10, description="online | counter | post")
@@ -33,7 +55,12 @@ class SubmitIn(Schema):
     commune_code: str = Field("", max_length=5, description="commune chosen or registered (commune-level procedures)")
     province_code: str = Field("", max_length=2, description="province chosen (province-level procedures)")
     form: dict[str, Any] = Field(default_factory=dict)
-    evidence: list[str] = Field(default_factory=list, description="codes of the documents attached")
+    evidence: list[str] = Field(default_factory=list, max_length=50,
+                                description="codes of the documents given: at the counter or by post, the paper "
+                                            "documents the reception officer has seen; online, each needs its file")
+    files: list[EvidenceFileIn] = Field(default_factory=list, max_length=50,
+                                        description="the documents' files; online, one for each document the "
+                                                    "procedure asks for (the state supplies the others)")
 
 
 class ProcedureRef(Named):
@@ -145,12 +172,16 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
     if key and len(key) > 100:
         raise services.SubmissionError([FieldError("Idempotency-Key", "too_long", "Tối đa 100 ký tự.",
                                                     "At most 100 characters.")], 400)
+    if key and not key.isprintable():  # stored with the dossier: no NUL or other control character
+        raise services.SubmissionError([FieldError("Idempotency-Key", "unprintable_character",
+                                                    "Chỉ gồm ký tự in được.", "Printable characters only.")], 400)
     sub = services.Submission(
         procedure_code=payload.procedure_code, channel=payload.channel,
         applicant_id_number=payload.applicant.id_number, applicant_name=payload.applicant.name,
         applicant_phone=payload.applicant.phone, applicant_email=payload.applicant.email,
         commune_code=payload.commune_code, province_code=payload.province_code,
         form=payload.form, evidence=payload.evidence, idempotency_key=key,
+        files=[services.IncomingFile(f.evidence, f.name, f.content) for f in payload.files],
     )
     actor = caller(request)
     dossier, created = services.submit(sub, actor)

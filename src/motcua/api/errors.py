@@ -6,28 +6,44 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua.api.parsing import NulCharacter
 from motcua.core.errors import MotcuaError
 
-FORBIDDEN_CODES = {"actor_not_allowed", "not_applicant", "not_your_agency", "role_not_allowed"}
-FIELD_CODES = {"required", "reason_required", "date_not_later", "not_working_day", "bad_outcome",
-               "same_agency", "unknown_agency", "amount_required", "amount_mismatch", "unknown_exemption"}
-
-# Pydantic error types people meet most, in Vietnamese.
-PYDANTIC_VI = {
-    "missing": "Thiếu trường bắt buộc.",
-    "string_type": "Phải là chuỗi ký tự.",
-    "string_too_long": "Chuỗi quá dài.",
-    "string_too_short": "Chuỗi quá ngắn.",
-    "int_parsing": "Phải là số nguyên.",
-    "int_type": "Phải là số nguyên.",
-    "dict_type": "Phải là một đối tượng.",
-    "list_type": "Phải là một danh sách.",
-    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
-    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
-    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
-    "json_invalid": "Nội dung JSON không hợp lệ.",
-    "model_attributes_type": "Nội dung phải là một đối tượng JSON.",
+# The validation errors of the API's schemas, in Vietnamese and English, by pydantic error type; the
+# placeholders are the error's context (limits, allowed values).
+PYDANTIC_MESSAGES = {
+    "missing": ("Thiếu trường bắt buộc.", "This field is required."),
+    "extra_forbidden": ("Trường không được phép.", "This field is not allowed."),
+    "string_type": ("Phải là chuỗi ký tự.", "Must be a string."),
+    "string_too_long": ("Tối đa {max_length} ký tự.", "At most {max_length} characters."),
+    "string_too_short": ("Tối thiểu {min_length} ký tự.", "At least {min_length} characters."),
+    "string_pattern_mismatch": ("Không đúng định dạng.", "Not in the expected format."),
+    "int_type": ("Phải là số nguyên.", "Must be a whole number."),
+    "int_parsing": ("Phải là số nguyên.", "Must be a whole number."),
+    "int_from_float": ("Phải là số nguyên (không có phần thập phân).", "Must be a whole number (no decimals)."),
+    "greater_than_equal": ("Tối thiểu {ge}.", "At least {ge}."),
+    "less_than_equal": ("Tối đa {le}.", "At most {le}."),
+    "bool_type": ("Phải là true hoặc false.", "Must be true or false."),
+    "bool_parsing": ("Phải là true hoặc false.", "Must be true or false."),
+    "dict_type": ("Phải là một đối tượng.", "Must be an object."),
+    "model_type": ("Phải là một đối tượng.", "Must be an object."),
+    "model_attributes_type": ("Nội dung phải là một đối tượng JSON.", "The content must be a JSON object."),
+    "list_type": ("Phải là một danh sách.", "Must be a list."),
+    "too_long": ("Tối đa {max_length} phần tử.", "At most {max_length} items."),
+    "date_type": ("Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "date_parsing": ("Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": ("Ngày không hợp lệ (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "date_from_datetime_inexact": ("Chỉ ghi ngày, không ghi giờ (YYYY-MM-DD).",
+                                   "A date without a time (YYYY-MM-DD)."),
+    "uuid_type": ("Phải là một UUID.", "Must be a UUID."),
+    "uuid_parsing": ("Phải là một UUID.", "Must be a UUID."),
+    "literal_error": ("Chọn một trong: {expected}.", "Choose one of: {expected}."),
+    "enum": ("Chọn một trong: {expected}.", "Choose one of: {expected}."),
+    "json_invalid": ("Nội dung JSON không hợp lệ.", "The content is not valid JSON."),
+    "base64_invalid": ("Tệp phải được mã hóa base64 (RFC 4648, có đệm '=').",
+                       "The file must be base64-encoded (RFC 4648, with '=' padding)."),
 }
+OTHER_PROBLEM = ("Giá trị không hợp lệ.", "Not a valid value.")
 
 
 def body(detail_vi: str, detail_en: str, errors: list[dict] | None = None) -> dict:
@@ -39,16 +55,38 @@ def _field_path(loc) -> str:
     return ".".join(parts) or "body"
 
 
+def field_error(error: dict) -> dict:
+    """One pydantic error as a field error: its path, its type as the code, the message in both languages."""
+    kind = error.get("type", "invalid")
+    vi, en = PYDANTIC_MESSAGES.get(kind, OTHER_PROBLEM)
+    context = error.get("ctx") or {}
+    # pydantic joins the allowed values in English ("'a', 'b' or 'c'").
+    context_vi = {k: v.replace(" or ", " hoặc ") if isinstance(v, str) else v for k, v in context.items()}
+    try:
+        vi, en = vi.format(**context_vi), en.format(**context)
+    except (KeyError, IndexError):  # a context unlike the usual one: the message without the numbers
+        vi, en = OTHER_PROBLEM
+    return {"field": _field_path(error.get("loc", ())), "code": kind, "vi": vi, "en": en}
+
+
+def invalid_input(api: NinjaAPI, request: HttpRequest, errors: list[dict]):
+    return api.create_response(request, body("Dữ liệu gửi lên không hợp lệ.", "The request is not valid.", errors),
+                               status=422)
+
+
+def _nul(field: str) -> dict:
+    return {"field": field, "code": "nul_character", "vi": "Chứa ký tự không hợp lệ (NUL, U+0000).",
+            "en": "Contains an invalid character (NUL, U+0000)."}
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation(request: HttpRequest, exc: ValidationError):
-        errors = [
-            {"field": _field_path(e.get("loc", ())), "code": e.get("type", "invalid"),
-             "vi": PYDANTIC_VI.get(e.get("type"), "Giá trị không hợp lệ."), "en": e.get("msg", "Invalid value.")}
-            for e in exc.errors
-        ]
-        return api.create_response(request, body("Dữ liệu gửi lên không hợp lệ.", "The request is not valid.",
-                                                  errors), status=422)
+        return invalid_input(api, request, [field_error(e) for e in exc.errors])
+
+    @api.exception_handler(NulCharacter)
+    def nul_character(request: HttpRequest, exc: NulCharacter):  # in the query string
+        return invalid_input(api, request, [_nul(exc.field)])
 
     @api.exception_handler(MotcuaError)
     def refused(request: HttpRequest, exc: MotcuaError):
@@ -61,4 +99,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):  # raised by the framework (e.g. an unreadable body)
-        return api.create_response(request, body("Yêu cầu không hợp lệ.", str(exc)), status=exc.status_code)
+        if isinstance(exc.__cause__, NulCharacter):  # ninja wraps what its body parser raises
+            return invalid_input(api, request, [_nul(exc.__cause__.field)])
+        if exc.status_code == 400:
+            return api.create_response(request, body("Không đọc được nội dung gửi lên (JSON).",
+                                                     "The request body could not be read (JSON)."), status=400)
+        return api.create_response(request, body("Yêu cầu không hợp lệ.", "The request is not valid."),
+                                   status=exc.status_code)

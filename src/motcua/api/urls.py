@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
 
-from motcua.api import catalog, documents, dossiers, errors, index, payments
+from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments
+from motcua.api.parsing import RefuseNul
 from motcua.catalog.models import Procedure
 
 
@@ -15,6 +16,9 @@ class MotcuaAPI(NinjaAPI):
         """The handler's name: stable when code moves between modules."""
         return operation.view_func.__name__
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return openapi.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
 
 api = MotcuaAPI(
     title="motcua API",
@@ -22,6 +26,7 @@ api = MotcuaAPI(
     description="One-stop online public services: procedure catalog and dossiers. Errors carry a bilingual "
                 "`detail` and field-level `errors` (`field`, `code`, `vi`, `en`).",
     urls_namespace="api",
+    parser=RefuseNul(),
 )
 errors.install(api)
 for capability in (catalog, dossiers, documents, payments, index):

@@ -10,22 +10,54 @@ from typing import Any
 
 from motcua.catalog.spec import FormField
 from motcua.core.errors import FieldError
+from motcua.core.text import Problem, normalize, text_problem
 from motcua.identity import id_number
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
+INTEGER_RE = re.compile(r"^[+-]?[0-9]{1,16}$")
+# Whole numbers stay exact in every JSON reader (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INTEGER = 2**53 - 1
+# Free text kept as typed and printed on the documents; the other types are checked by their own rules.
+PRINTED_TEXT_TYPES = ("text", "textarea", "email")
 
 
-def _clean(f: FormField, value: Any,
-           known_communes: Container[str] | None) -> tuple[Any, tuple[str, str, str] | None]:
+def _integer(value: Any) -> int | None:
+    """A whole number from JSON (2, or 2.0) or a form ("2"); None for 2.5, "2.5", "two" or a boolean."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and INTEGER_RE.match(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if abs(number) <= MAX_SAFE_INTEGER else None
+
+
+def _out_of_bounds(f: FormField, value: float) -> Problem | None:
+    if f.min_value is not None and value < f.min_value:
+        return "too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}."
+    if f.max_value is not None and value > f.max_value:
+        return "too_large", f"Tối đa {f.max_value:g}.", f"At most {f.max_value:g}."
+    return None
+
+
+def _clean(f: FormField, value: Any, known_communes: Container[str] | None,
+           printable: Container[str] | None) -> tuple[Any, Problem | None]:
     """Return (clean value, None) or (None, (code, vi, en))."""
     if isinstance(value, list | dict):  # JSON clients may send anything; a form value is a scalar
         return None, ("not_a_value", "Phải là một giá trị đơn, không phải danh sách hay đối tượng.",
                       "Must be a single value, not a list or an object.")
     if f.type in ("text", "textarea", "email", "phone", "id_number", "commune", "choice"):
-        value = str(value).strip()
+        value = normalize(str(value), multiline=f.type == "textarea")
         if f.max_length and len(value) > f.max_length:
             return None, ("too_long", f"Tối đa {f.max_length} ký tự.", f"At most {f.max_length} characters.")
+    if f.type in PRINTED_TEXT_TYPES and (problem := text_problem(value, printable,
+                                                                   multiline=f.type == "textarea")):
+        return None, problem
     if f.type == "email" and not EMAIL_RE.match(value):
         return None, ("invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Not a valid e-mail address.")
     if f.type == "phone" and not PHONE_RE.match(value.replace(" ", "")):
@@ -55,11 +87,15 @@ def _clean(f: FormField, value: Any,
             value = None
         if value is None or not math.isfinite(value):
             return None, ("invalid_number", "Phải là một số.", "Must be a number.")
-        if f.min_value is not None and value < f.min_value:
-            return None, ("too_small", f"Tối thiểu {f.min_value:g}.", f"At least {f.min_value:g}.")
-        if f.max_value is not None and value > f.max_value:
-            return None, ("too_large", f"Tối đa {f.max_value:g}.", f"At most {f.max_value:g}.")
+        if problem := _out_of_bounds(f, value):
+            return None, problem
         return (int(value) if value.is_integer() else value), None
+    if f.type == "integer":
+        whole = _integer(value)
+        if whole is None:
+            return None, ("invalid_integer", "Phải là một số nguyên (không có phần thập phân).",
+                          "Must be a whole number (no decimals).")
+        return (None, problem) if (problem := _out_of_bounds(f, whole)) else (whole, None)
     if f.type == "boolean":
         if isinstance(value, bool):
             return value, None
@@ -72,8 +108,10 @@ def _clean(f: FormField, value: Any,
 
 
 def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form",
-                  known_communes: Container[str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
-    """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped)."""
+                  known_communes: Container[str] | None = None,
+                  printable: Container[str] | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Clean ``data`` by the declared fields; unknown keys are errors (nothing is silently dropped).
+    Free text must be printable with ``printable`` (the characters of the printed forms' fonts)."""
     if not isinstance(data, dict):
         return {}, [FieldError(prefix, "invalid", "Dữ liệu biểu mẫu phải là một đối tượng.",
                                "Form data must be an object.")]
@@ -90,7 +128,7 @@ def validate_form(fields: tuple[FormField, ...], data: Any, prefix: str = "form"
                 errors.append(FieldError(f"{prefix}.{f.name}", "required",
                                          f"Vui lòng nhập '{f.label_vi}'.", f"'{f.label_en}' is required."))
             continue
-        cleaned, problem = _clean(f, value, known_communes)
+        cleaned, problem = _clean(f, value, known_communes, printable)
         if problem:
             errors.append(FieldError(f"{prefix}.{f.name}", *problem))
         else:

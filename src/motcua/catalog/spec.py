@@ -17,7 +17,8 @@ from motcua.identity.actors import Role
 
 LEVELS = ("ministry", "province", "commune")
 ONLINE_LEVELS = ("full", "partial")
-FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "email", "phone", "commune", "boolean")
+FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "integer", "email", "phone", "commune",
+               "boolean")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
                             "workflow"})
@@ -74,6 +75,9 @@ class Evidence:
     # For a document from the wallet ("documents"): "ask" the citizen when their wallet turns out not to hold
     # it (a result of an earlier procedure), or let the "agency" obtain it (e.g. from a hospital's system).
     if_missing: str = "agency"
+    # The declaration whose content is the procedure's form: online, the form filled in is this document
+    # (no file); at the counter the paper declaration is received like any other document.
+    filled_online: bool = False
 
     @property
     def asked_when_missing(self) -> bool:
@@ -181,13 +185,19 @@ def _fields(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[For
             )
             if raw == []:
                 r.fail(f"{p}.choices", "a choice field needs at least one choice")
+        # A count (pages, copies) is bounded by whole numbers.
+        bound_kind: type | tuple[type, ...] = int if ftype == "integer" else (int, float)
+        min_value = r.get(item, "min", p, bound_kind, False)
+        max_value = r.get(item, "max", p, bound_kind, False)
+        if min_value is not None and max_value is not None and min_value > max_value:
+            r.fail(f"{p}.max", "must not be less than min")
         out.append(FormField(
             name=name, type=ftype, label_vi=vi, label_en=en,
             required=r.get(item, "required", p, bool, False, False),
             choices=choices,
             max_length=r.get(item, "max_length", p, int, False),
-            min_value=r.get(item, "min", p, (int, float), False),
-            max_value=r.get(item, "max", p, (int, float), False),
+            min_value=min_value,
+            max_value=max_value,
             source=_source(r, item, p, sources),
         ))
     return tuple(out)
@@ -211,7 +221,10 @@ def _evidence(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[E
             source=r.one_of(item, "source", p, sources, False),
             copies=r.get(item, "copies", p, int, False, 1),
             if_missing=r.one_of(item, "if_missing", p, ("agency", "ask"), False, "agency"),
+            filled_online=r.get(item, "filled_online", p, bool, False, False),
         ))
+        if out[-1].source and out[-1].filled_online:
+            r.fail(f"{p}.filled_online", "a document the state supplies is not filled in by the applicant")
     return tuple(out)
 
 

@@ -4,6 +4,7 @@ of a dossier through its workflow (each step taken by the role the procedure giv
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.pdf import OfficialForm
 from motcua.identity.actors import Actor, actor_for_official
 
 SAMPLE_COMMUNE, SAMPLE_PROVINCE = "00070", "01"  # Phường Hoàn Kiếm, Hà Nội
@@ -24,15 +26,31 @@ def sample_value(f):
         "commune": SAMPLE_COMMUNE, "boolean": True,
         "choice": f.choices[0][0] if f.choices else "",
         "number": f.min_value if f.min_value is not None else 1,
+        "integer": int(f.min_value) if f.min_value is not None else 1,
     }[f.type]
 
 
+@cache
+def sample_scan() -> bytes:
+    """A one-page PDF standing for a scanned document."""
+    pdf = OfficialForm()
+    pdf.add_page()
+    pdf.heading("BẢN QUÉT GIẤY TỜ (DỮ LIỆU MẪU)", "Scanned document (sample data)")
+    return bytes(pdf.output())
+
+
+def scans_of(*evidence_codes: str) -> list[services.IncomingFile]:
+    return [services.IncomingFile(code, f"{code}.pdf", sample_scan()) for code in evidence_codes]
+
+
 def sample_submission(spec, citizen=DEMO_CITIZENS[0], **changes) -> services.Submission:
+    """Online, with a file for each document the procedure asks for besides its form."""
+    required = [e for e in spec.evidence if e.required and not e.source]
     values = dict(
         procedure_code=spec.code, channel="online", applicant_id_number=citizen.id_number,
         applicant_name=citizen.name, applicant_phone=citizen.phone, commune_code=SAMPLE_COMMUNE,
         province_code=SAMPLE_PROVINCE, form={f.name: sample_value(f) for f in spec.fields},
-        evidence=[e.code for e in spec.evidence if e.required and not e.source])
+        evidence=[e.code for e in required], files=scans_of(*(e.code for e in required if not e.filled_online)))
     values.update(changes)
     return services.Submission(**values)
 

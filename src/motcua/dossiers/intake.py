@@ -48,10 +48,11 @@ def submission_from_post(request: HttpRequest, spec, code: str, channel: str, ap
 
 def incoming_files(request: HttpRequest) -> list[services.IncomingFile]:
     """Evidence files of the form (``file.<evidence code>``); at most one byte more than the limit is read,
-    so an oversized file is reported, not loaded."""
+    so an oversized file is reported, not loaded. A file input left empty sends no file; a chosen file of
+    0 bytes is kept, to be refused by name."""
     files = []
     for key, upload in request.FILES.items():
-        if key.startswith("file.") and upload.size:
+        if key.startswith("file."):
             files.append(services.IncomingFile(key.removeprefix("file."), upload.name or key,
                                                upload.read(settings.MAX_UPLOAD_BYTES + 1)))
     return files

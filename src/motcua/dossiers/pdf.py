@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -16,8 +15,8 @@ from motcua.catalog.models import Agency
 from motcua.catalog.services import spec_of
 from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.printable import FONT_FILES
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 CHANNELS_VI = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Qua bưu chính"}
 TRACKING_PATH = "/tra-cuu/{code}"
 
@@ -35,9 +34,8 @@ class OfficialForm(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(True, margin=15)
-        self.add_font("Serif", "", FONTS / "DejaVuSerif.ttf")
-        self.add_font("Serif", "B", FONTS / "DejaVuSerif-Bold.ttf")
-        self.add_font("Serif", "I", FONTS / "DejaVuSerif-Italic.ttf")
+        for style, path in FONT_FILES.items():
+            self.add_font("Serif", style, path)
         self.set_title("motcua")
         self.set_creator("motcua")
 

@@ -17,14 +17,16 @@ from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog import divisions
-from motcua.catalog.forms import PHONE_RE, validate_form
+from motcua.catalog.forms import EMAIL_RE, PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
+from motcua.core.text import normalize, text_problem
 from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
+from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
 from motcua.identity import id_number
 from motcua.identity.actors import Actor, Role
@@ -161,13 +163,20 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
         id_number.decode(sub.applicant_id_number or "")
     except id_number.InvalidIdNumber as exc:
         errors.append(_err("applicant.id_number", exc.code, exc.vi, exc.en))
-    if not (sub.applicant_name or "").strip():
+    name = normalize(sub.applicant_name or "")
+    if not name:
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
-    elif len(sub.applicant_name) > 255:
+    elif len(name) > 255:
         errors.append(_err("applicant.name", "too_long", "Tối đa 255 ký tự.", "At most 255 characters."))
+    elif problem := text_problem(name, printable_characters()):  # printed on the receipt and the result
+        errors.append(_err("applicant.name", *problem))
     if sub.applicant_phone and not PHONE_RE.match(sub.applicant_phone.replace(" ", "")):
         errors.append(_err("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ.",
                            "Not a valid Vietnamese phone number."))
+    if sub.applicant_email and not (EMAIL_RE.match(sub.applicant_email)
+                                    and text_problem(sub.applicant_email) is None):
+        errors.append(_err("applicant.email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.",
+                           "Not a valid e-mail address."))
     if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
@@ -178,7 +187,8 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
             f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
             f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
-    clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes())
+    clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes(),
+                                            printable=printable_characters())
     errors += form_errors
     # Documents the state holds are never asked for; one the citizen's wallet turned out not to hold
     # (pre-fill looked and found nothing) is asked like any other.
@@ -187,13 +197,19 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
                            and origin.found is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
     errors += _file_errors(sub.files, asked)
-    given = set(sub.evidence or []) | {f.evidence_code for f in sub.files}
-    for code in sorted(given - asked):
+    ticked, attached = set(sub.evidence or []), {f.evidence_code for f in sub.files}
+    for code in sorted((ticked | attached) - asked):
         errors.append(_err(f"evidence.{code}", "not_asked",
                            "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
                            "This document is not needed (the state already holds it, or the procedure does not ask for it)."))
     for e in spec.evidence:
-        if e.code in asked and e.required and e.code not in given:
+        if e.code not in asked:
+            continue
+        if sub.channel == "online":  # a document is given online by attaching its file, never by a tick
+            if not e.filled_online and e.code not in attached and (e.required or e.code in ticked):
+                errors.append(_err(f"evidence.{e.code}", "file_required",
+                                   f"Vui lòng đính kèm tệp: {e.label_vi}.", f"Please attach the file: {e.label_en}."))
+        elif e.required and e.code not in ticked | attached:  # the reception officer ticks the paper seen
             errors.append(_err(f"evidence.{e.code}", "required", f"Thiếu giấy tờ: {e.label_vi}.",
                                f"Missing document: {e.label_en}."))
     agency = None
@@ -225,6 +241,13 @@ def _check_filer(sub: Submission, actor: Actor) -> None:
         raise SubmissionError([_err("channel", "counter_only",
                                     "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
                                     "Only a reception officer records counter or postal submissions.")], 403)
+
+
+def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:
+    """The documents a dossier holds: ticked (paper seen at the counter), attached, and online the
+    declaration that is the form just filled in."""
+    online_forms = {e.code for e in spec.evidence if e.filled_online} if sub.channel == "online" else set()
+    return sorted({*sub.evidence, *(f.evidence_code for f in sub.files), *online_forms})
 
 
 def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
@@ -295,11 +318,11 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             dossier = Dossier(
                 code=next_code(agency.code, local_date(now)), procedure_version=procedure.current_version,
                 channel=sub.channel, applicant_id_number=sub.applicant_id_number,
-                applicant_name=sub.applicant_name.strip(), applicant_phone=sub.applicant_phone,
+                applicant_name=normalize(sub.applicant_name), applicant_phone=sub.applicant_phone,
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
-                form_data=clean_form, evidence=sorted(set(sub.evidence)), competent_agency=agency,
+                form_data=clean_form, evidence=_given(sub, spec), competent_agency=agency,
                 provenance=sub.provenance.as_dict(),
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
@@ -384,6 +407,9 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         now: datetime | None = None) -> tuple[Dossier, DossierState]:
     """Append one action to the journal if the rules allow it; the whole step is one transaction."""
     data = dict(data or {})
+    reason = normalize(reason or "", multiline=True)
+    if problem := text_problem(reason, printable_characters(), multiline=True):  # on the tracking sheet
+        raise LifecycleError(*problem, "reason")
     with transaction.atomic():
         dossier = get_dossier(code, for_update=True)
         workflow = spec_of(dossier.procedure_version).workflow
@@ -393,7 +419,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
                                  "to_agency")
         if kind in ACTION_DATA:
             data = ACTION_DATA[kind](dossier, state, actor, data)
-        action = Action(kind, now or timezone.now(), actor, (reason or "").strip(), data)
+        action = Action(kind, now or timezone.now(), actor, reason, data)
         new_state = apply(state, action, workflow, default_calendar())
         _record(dossier, action)
         _project(dossier, new_state)

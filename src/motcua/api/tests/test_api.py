@@ -1,12 +1,17 @@
 """The REST API end to end through Django's test client, on the configured database."""
 
+import base64
 import threading
 import uuid
 
 import pytest
 from django.db import connection
 
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.testing import sample_scan, sample_value
+from motcua.documents.models import Attachment
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.identity.actors import citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY, issue_token
@@ -14,6 +19,12 @@ from motcua.identity.models import Official
 
 CITIZEN = DEMO_CITIZENS[0]
 AGENCY = "H01.X00070.UB"
+
+
+def attached(evidence_code, content=None, name="to-khai.pdf"):
+    """A file of the submission, as the API takes it (base64)."""
+    content = sample_scan() if content is None else content
+    return {"evidence": evidence_code, "name": name, "content": base64.b64encode(content).decode()}
 
 
 def submission(**overrides):
@@ -125,8 +136,11 @@ def test_idempotency_key(citizen):
     ({"form": {**BIRTH_FORM, "child_sex": "X"}}, "form.child_sex"),
     ({"form": {k: v for k, v in BIRTH_FORM.items() if k != "child_full_name"}}, "form.child_full_name"),
     ({"form": {**BIRTH_FORM, "surprise": 1}}, "form.surprise"),
-    ({"evidence": []}, "evidence.to_khai"),
     ({"evidence": ["to_khai", "giay_chung_sinh"]}, "evidence.giay_chung_sinh"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "Nguyễn Văn An 😀"}}, "applicant.name"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "\u202eAn"}}, "applicant.name"),
+    ({"applicant": {"id_number": CITIZEN.id_number, "name": "\u200b\u200b"}}, "applicant.name"),
+    ({"form": {**BIRTH_FORM, "birth_place": "Bệnh viện 王"}}, "form.birth_place"),
     ({"form": "not an object"}, "form"),
     ({"applicant": None}, "applicant.id_number"),
 ])
@@ -137,6 +151,36 @@ def test_bad_submission_gives_field_errors_and_writes_nothing(citizen, overrides
     assert field in [e["field"] for e in errors], errors
     assert all(e["vi"] and e["en"] for e in errors)
     assert Dossier.objects.count() == 0 and DossierAction.objects.count() == 0
+
+
+def permit_submission(**overrides):
+    """A building permit (1.013225): online, its design drawings must come as a file."""
+    spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
+    return submission(**{"procedure_code": spec.code, "form": {f.name: sample_value(f) for f in spec.fields},
+                         "evidence": ["don_de_nghi"], **overrides})
+
+
+@pytest.mark.parametrize(("overrides", "field", "code"), [
+    ({}, "evidence.ban_ve_thiet_ke", "file_required"),
+    ({"evidence": ["don_de_nghi", "ban_ve_thiet_ke"]}, "evidence.ban_ve_thiet_ke", "file_required"),
+    ({"files": [attached("ban_ve_thiet_ke", b"")]}, "evidence.ban_ve_thiet_ke", "empty_file"),
+    ({"files": [{**attached("ban_ve_thiet_ke"), "content": "bản vẽ"}]}, "files.0.content", "base64_invalid"),
+])
+def test_online_a_document_is_a_file_not_a_tick(citizen, overrides, field, code):
+    response = post(citizen, "/api/dossiers", permit_submission(**overrides))
+    assert response.status_code == 422, response.json()
+    assert (field, code) in [(e["field"], e["code"]) for e in response.json()["errors"]]
+    assert not Dossier.objects.exists()
+
+
+def test_online_the_declaration_is_the_form_and_other_documents_are_attached(citizen):
+    response = post(citizen, "/api/dossiers", permit_submission(files=[attached("ban_ve_thiet_ke", name="ban-ve.pdf")]))
+    assert response.status_code == 201, response.json()
+    dossier = Dossier.objects.get(code=response.json()["code"])
+    assert dossier.evidence == ["ban_ve_thiet_ke", "don_de_nghi"]
+    drawing = Attachment.objects.get(dossier=dossier)
+    assert (drawing.evidence_code, drawing.original_name, drawing.file.read()) == ("ban_ve_thiet_ke", "ban-ve.pdf",
+                                                                                    sample_scan())
 
 
 def test_malformed_json_is_a_client_error(citizen):
@@ -248,6 +292,15 @@ def test_reason_required_is_field_error(client, submitted):
     assert response.json()["errors"][0]["field"] == "reason"
 
 
+@pytest.mark.parametrize(("reason", "code"), [("Thiếu giấy tờ \u202egnp.exe", "bidi_control"),
+                                              ("Thiếu bản sao 📎", "unprintable_character")])
+def test_a_reason_the_tracking_sheet_could_not_print_is_refused(client, submitted, reason, code):
+    response = post(client, f"/api/dossiers/{submitted}/refuse", {"reason": reason}, **bearer("hoankiem.motcua"))
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("reason", code)]
+    assert DossierAction.objects.filter(dossier__code=submitted).count() == 1  # the submission only
+
+
 def test_supplement_once_and_citizen_supplies(client, submitted):
     receiver = bearer("hoankiem.motcua")
     assert post(client, f"/api/dossiers/{submitted}/receive", {}, **receiver).status_code == 200
@@ -342,8 +395,8 @@ def test_database_refuses_to_rewrite_the_journal(submitted):
 ])
 def test_nul_characters_are_refused_not_crashing(citizen, path, body):
     response = post(citizen, path, body) if body else citizen.get(path)
-    assert response.status_code in (400, 404)
-    if response.status_code == 400:
+    assert response.status_code in (404, 422)
+    if response.status_code == 422:
         assert response.json()["errors"][0]["code"] == "nul_character"
     assert Dossier.objects.count() == 0
 

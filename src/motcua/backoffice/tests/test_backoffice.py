@@ -1,8 +1,13 @@
 """Official pages through Django's test client."""
 
+import unicodedata
+
 import pytest
 
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
+from motcua.demo.testing import sample_value
 from motcua.dossiers import services
 from motcua.identity.actors import citizen_actor
 
@@ -170,3 +175,33 @@ def test_wrong_data_reports_reach_the_registry_keeper(client, seeded):
     assert "Nguyễn Văn Ân" in page
     client.logout()
     assert "Nguyễn Văn Ân" not in login(client, "hoankiem.motcua").get("/backoffice/phan-anh-du-lieu/").content.decode()
+
+
+def test_counter_intake_refuses_a_name_the_documents_could_not_print(client, seeded):
+    from motcua.dossiers.models import Dossier
+
+    login(client, "hoankiem.motcua")
+    for name, message in (("Nguyễn\u202eAn", "chiều viết"), ("王小明", "không in được"), ("\u200b", "vô hình")):
+        response = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.name": name}))
+        page = response.content.decode()
+        assert response.status_code == 422 and message in page and 'id="f-applicantname"' in page
+    assert not Dossier.objects.exists()
+    typed = unicodedata.normalize("NFD", DEMO_CITIZENS[2].name)  # a keyboard sending combining marks
+    assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.name": typed})).status_code == 302
+    assert Dossier.objects.get().applicant_name == DEMO_CITIZENS[2].name
+
+
+def test_at_the_counter_the_officer_ticks_the_paper_documents_seen(client, seeded):
+    from motcua.dossiers.models import Dossier
+
+    login(client, "hoankiem.motcua")
+    page = client.get("/backoffice/tiep-nhan/1.013225/").content.decode()
+    assert 'name="evidence" value="ban_ve_thiet_ke"' in page and 'name="evidence" value="don_de_nghi"' in page
+    spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
+    data = {f"form.{f.name}": sample_value(f) for f in spec.fields}
+    data.update({"province_code": "01", "commune_code": DEMO_COMMUNE, "channel": "counter",
+                 "evidence": ["don_de_nghi", "ban_ve_thiet_ke"], "idempotency_key": "counter-permit",
+                 "applicant.id_number": CITIZEN.id_number, "applicant.name": CITIZEN.name})
+    response = client.post("/backoffice/tiep-nhan/1.013225/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Dossier.objects.get().evidence == ["ban_ve_thiet_ke", "don_de_nghi"]

@@ -9,7 +9,7 @@ from motcua.catalog import divisions
 from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
 from motcua.catalog.spec import LEVELS
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.demo.testing import sample_value
+from motcua.demo.testing import sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import Actor, Role, citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
@@ -161,12 +161,6 @@ def test_pages_and_api_render_every_procedure(client, seeded, path, spec):
 @pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
 def test_a_citizen_can_submit_every_procedure(seeded, path, spec):
     an = DEMO_CITIZENS[0]
-    sub = services.Submission(
-        procedure_code=spec.code, channel="online", applicant_id_number=an.id_number, applicant_name=an.name,
-        applicant_phone=an.phone, commune_code=SAMPLE_COMMUNE, province_code=SAMPLE_PROVINCE,
-        form={f.name: sample_value(f) for f in spec.fields},
-        evidence=[e.code for e in spec.evidence if e.required and not e.source],
-    )
-    dossier, created = services.submit(sub, citizen_actor(an.id_number, an.name, an.eid_level))
+    dossier, created = services.submit(sample_submission(spec, an), citizen_actor(an.id_number, an.name, an.eid_level))
     assert created and dossier.competent_agency.agency_type == spec.agency_type
     assert dossier.procedure_version.procedure.code == spec.code

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,9 @@ def broken_folder(tmp_path):
     steps = [dict(step, decides=True) for step in permit["workflow"]]
     write(tmp_path, "two_deciders.yaml", {**permit, "code": "9.000006", "workflow": steps})
     write(tmp_path, "fees.yaml", {**good, "code": "9.000007", "fees": {"counter": "free", "online": -5}})
+    write(tmp_path, "counts.yaml", {**good, "code": "9.000008", "fields": [
+        {"name": "pages", "type": "integer", "min": 0.5, "label": {"vi": "Số trang", "en": "Pages"}},
+        {"name": "copies", "type": "integer", "min": 5, "max": 2, "label": {"vi": "Số bản", "en": "Copies"}}]})
     return tmp_path
 
 
@@ -84,6 +88,7 @@ def test_import_reports_every_error_with_file_and_path_and_writes_nothing(seeded
         ("workflow_name.yaml", "workflow"),
         ("two_deciders.yaml", "workflow"),
         ("fees.yaml", "fees.counter"), ("fees.yaml", "fees"),
+        ("counts.yaml", "fields[0].min"), ("counts.yaml", "fields[1].max"),
     }
     assert expected <= where, sorted(expected - where)
     assert {name for name, _path in where} == {p.name for p in broken_folder.iterdir()} - {"a_good.yaml"}
@@ -174,7 +179,11 @@ FIELDS = (
     FormField("mail", "email", "Thư", "Mail"),
     FormField("phone", "phone", "Điện thoại", "Phone"),
     FormField("place", "commune", "Xã", "Commune"),
+    FormField("pages", "integer", "Số trang", "Pages", min_value=1, max_value=500),
+    FormField("note", "textarea", "Ghi chú", "Note"),
 )
+# What fonts for Vietnamese print: Latin-1 and the Vietnamese letters.
+PRINTABLE = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x1EA0, 0x1EFA)])) | set("ĂăĐđĨĩŨũƠơƯư")
 
 
 @pytest.mark.parametrize(("data", "field", "code"), [
@@ -194,9 +203,20 @@ FIELDS = (
     ({"name": "a", "mail": "nobody"}, "form.mail", "invalid_email"),
     ({"name": "a", "phone": "12345"}, "form.phone", "invalid_phone"),
     ({"name": "a", "extra": 1}, "form.extra", "unknown_field"),
+    ({"name": "a", "pages": 2.5}, "form.pages", "invalid_integer"),
+    ({"name": "a", "pages": "2.5"}, "form.pages", "invalid_integer"),
+    ({"name": "a", "pages": True}, "form.pages", "invalid_integer"),
+    ({"name": "a", "pages": 2**60}, "form.pages", "invalid_integer"),
+    ({"name": "a", "pages": "0"}, "form.pages", "too_small"),
+    ({"name": "a", "pages": 501}, "form.pages", "too_large"),
+    ({"name": "An 😀"}, "form.name", "unprintable_character"),
+    ({"name": "\u202eAn"}, "form.name", "bidi_control"),
+    ({"name": "\u200b\u200b"}, "form.name", "invisible_only"),
+    ({"name": "a", "note": "∑ x"}, "form.note", "unprintable_character"),
+    ({"name": "a", "mail": "an\u202e@example.vn"}, "form.mail", "bidi_control"),
 ])
 def test_form_validation_errors(data, field, code):
-    _clean, errors = validate_form(FIELDS, data)
+    _clean, errors = validate_form(FIELDS, data, printable=PRINTABLE)
     assert (field, code) in [(e.field, e.code) for e in errors]
     assert all(e.vi and e.en and e.vi != e.en for e in errors)
 
@@ -208,10 +228,18 @@ def test_form_validation_reports_every_error_at_once():
 
 def test_form_validation_cleans_values():
     clean, errors = validate_form(FIELDS, {"name": " An ", "born": "2026-01-02", "count": "2", "ok": "on",
-                                           "phone": "0912 345 678", "sex": "F"})
+                                           "phone": "0912 345 678", "sex": "F", "pages": 2.0,
+                                           "note": "Dòng một\r\nDòng hai "}, printable=PRINTABLE)
     assert errors == []
     assert clean == {"name": "An", "born": "2026-01-02", "count": 2, "ok": True, "phone": "0912 345 678",
-                     "sex": "F"}
+                     "sex": "F", "pages": 2, "note": "Dòng một\nDòng hai"}
+    assert validate_form(FIELDS, {"name": "a", "pages": "12"})[0]["pages"] == 12
+
+
+def test_form_validation_takes_vietnamese_typed_with_combining_marks_as_precomposed():
+    typed = unicodedata.normalize("NFD", "Đạt")
+    clean, errors = validate_form(FIELDS, {"name": typed}, printable=PRINTABLE)
+    assert errors == [] and clean["name"] == "Đạt" and len(typed) > len("Đạt")
 
 
 def test_form_validation_checks_communes_when_given_the_list():

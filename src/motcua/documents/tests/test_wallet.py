@@ -40,7 +40,7 @@ def permit_post(key: str, **extra) -> dict:
     spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
     data = {f"form.{f.name}": sample_value(f) for f in spec.fields}
     data.update({"province_code": SAMPLE_PROVINCE, "commune_code": SAMPLE_COMMUNE, "idempotency_key": key,
-                 "evidence": ["don_de_nghi", "ban_ve_thiet_ke"]})
+                 "file.ban_ve_thiet_ke": SimpleUploadedFile("ban-ve.pdf", PDF)})
     data.update(extra)
     return data
 
@@ -98,7 +98,8 @@ def test_without_it_in_the_wallet_it_is_asked_for(citizen):
     html, key = open_form(citizen)
     assert 'name="file.giay_chung_nhan_qsdd"' in html
     response = citizen.post("/thu-tuc/1.013225/nop/", permit_post(key))
-    assert response.status_code == 422 and "Thiếu giấy tờ: Giấy chứng nhận quyền sử dụng đất" in response.content.decode()
+    assert response.status_code == 422
+    assert "Vui lòng đính kèm tệp: Giấy chứng nhận quyền sử dụng đất" in response.content.decode()
     upload = SimpleUploadedFile("so-do.pdf", PDF, "application/pdf")
     response = citizen.post("/thu-tuc/1.013225/nop/", permit_post(key, **{"file.giay_chung_nhan_qsdd": upload}))
     assert response.status_code == 302

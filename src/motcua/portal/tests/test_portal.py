@@ -1,8 +1,12 @@
 """Citizen pages through Django's test client."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.testing import sample_scan, sample_value
 from motcua.dossiers.models import Dossier
 from motcua.identity.callers import CITIZEN_SESSION_KEY
 
@@ -55,7 +59,7 @@ def test_bad_submission_shows_errors_next_to_fields_and_keeps_input(citizen):
         "form.child_birth_date": "31/02/2026", "form.child_full_name": "Bé Na", "evidence": []}))
     page = response.content.decode()
     assert response.status_code == 422
-    assert "Ngày không hợp lệ" in page and "Thiếu giấy tờ" in page
+    assert "Ngày không hợp lệ" in page
     assert 'value="Bé Na"' in page  # nothing the citizen typed is lost
     assert Dossier.objects.count() == 0
 
@@ -172,3 +176,45 @@ def test_a_read_of_my_spouses_record_shows_on_my_page_once(citizen):
     page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
     assert page.count("Lê Văn Minh") == 1 and page.count('data-testid="within-record"') == 1
     assert dossier.applicant_id_number in page.split('data-testid="within-record"')[1]
+
+
+def test_a_form_value_the_documents_could_not_print_is_refused_by_its_field(citizen):
+    response = citizen.post("/thu-tuc/1.001193/nop/", form_post(**{"form.birth_place": "Bệnh viện 😀"}))
+    page = response.content.decode()
+    assert response.status_code == 422 and "không in được" in page and "U+1F600" in page
+    assert 'id="f-formbirth_place"' in page and not Dossier.objects.exists()
+
+
+def permit_post(**overrides):
+    spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
+    data = {f"form.{f.name}": sample_value(f) for f in spec.fields}
+    data.update({"province_code": "01", "commune_code": DEMO_COMMUNE, "idempotency_key": "permit-1"})
+    data.update(overrides)
+    return data
+
+
+def test_online_a_document_must_be_attached_not_ticked(citizen):
+    page = citizen.get("/thu-tuc/1.013225/nop/").content.decode()
+    assert 'name="evidence"' not in page and 'name="file.ban_ve_thiet_ke"' in page  # no box to tick online
+    ticked = citizen.post("/thu-tuc/1.013225/nop/", permit_post(evidence=["ban_ve_thiet_ke"]))
+    assert ticked.status_code == 422 and "Vui lòng đính kèm tệp: Bản vẽ thiết kế" in ticked.content.decode()
+    empty = citizen.post("/thu-tuc/1.013225/nop/",
+                         permit_post(**{"file.ban_ve_thiet_ke": SimpleUploadedFile("ban-ve.pdf", b"")}))
+    assert empty.status_code == 422 and "Tệp ban-ve.pdf rỗng" in empty.content.decode()
+    assert not Dossier.objects.exists()
+    attached = citizen.post("/thu-tuc/1.013225/nop/",
+                            permit_post(**{"file.ban_ve_thiet_ke": SimpleUploadedFile("ban-ve.pdf", sample_scan())}))
+    assert attached.status_code == 302
+    assert Dossier.objects.get().evidence == ["ban_ve_thiet_ke", "don_de_nghi"]  # the declaration is the form
+
+
+def test_counts_are_whole_numbers(citizen):
+    spec = spec_of(Procedure.objects.get(code="2.000815").current_version)
+    data = {f"form.{f.name}": sample_value(f) for f in spec.fields}
+    data.update({"province_code": "01", "commune_code": DEMO_COMMUNE, "form.pages": "2.5",
+                 "file.ban_chinh": SimpleUploadedFile("ban-chinh.pdf", sample_scan())})
+    page = citizen.get("/thu-tuc/2.000815/nop/").content.decode()
+    assert 'name="form.pages"' in page and 'step="1" min="1" max="500"' in page
+    response = citizen.post("/thu-tuc/2.000815/nop/", data)
+    assert response.status_code == 422 and "Phải là một số nguyên" in response.content.decode()
+    assert not Dossier.objects.exists()
