@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 
 from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments
 from motcua.api.parsing import RefuseNul
+from motcua.audit.models import Seal
 from motcua.catalog.models import Procedure
+from motcua.core import outbox
 
 
 class MotcuaAPI(NinjaAPI):
@@ -33,8 +37,16 @@ for capability in (catalog, dossiers, documents, payments, index):
     api.add_router("", capability.router)
 
 
-@api.get("/health", tags=["operations"], summary="Liveness and database check")
+class HealthOut(Schema):
+    ok: bool
+    time: datetime
+    outbox_backlog_seconds: float = Field(description="How long the oldest unprocessed outbox event has waited")
+    last_seal_at: datetime | None = Field(description="When the audit chains were last sealed (none yet: null)")
+
+
+@api.get("/health", response=HealthOut, tags=["operations"], summary="Liveness, database and background work")
 def health(request: HttpRequest):
     Procedure.objects.exists()
-    return {"ok": True, "time": timezone.now()}
+    return {"ok": True, "time": timezone.now(), "outbox_backlog_seconds": round(outbox.backlog_seconds(), 1),
+            "last_seal_at": Seal.objects.order_by("-seq").values_list("sealed_at", flat=True).first()}
 

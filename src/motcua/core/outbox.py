@@ -55,6 +55,14 @@ def drain(limit: int = 1000) -> int:
     return len(events)
 
 
+def backlog_seconds() -> float:
+    """How long the oldest event not yet handed to the consumers has waited (0 when none waits): the figure to
+    watch for stalled or too few outbox workers."""
+    oldest = (OutboxEvent.objects.filter(processed_at__isnull=True).order_by("id")
+              .values_list("created_at", flat=True).first())
+    return max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
 def last_processed() -> int:
     return OutboxCursor.objects.filter(name="default").values_list("last_event_id", flat=True).first() or 0
 
