@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.services import spec_of
-from motcua.core.errors import Conflict
+from motcua.core.errors import Conflict, Unavailable
 from motcua.documents.issuing import issue
 from motcua.documents.signing import agency_seal
 from motcua.dossiers import services as dossiers
@@ -54,6 +54,9 @@ def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) 
     if state.status != Status.FINANCIAL_OBLIGATION or state.fee_due <= 0:
         raise PaymentError("nothing_due", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
                            "The dossier is not waiting for a payment.")
+    if gateway().unavailable():
+        raise Unavailable("payment_unavailable", "Hiện chưa thể thanh toán trực tuyến; vui lòng nộp phí tại bộ phận "
+                          "một cửa.", "Online payment is not available; please pay the fee at the one-stop counter.")
     with transaction.atomic():
         attempts = Payment.objects.select_for_update().filter(dossier=dossier)
         if attempts.filter(request_seq=state.fee_request, status="paid").exists():

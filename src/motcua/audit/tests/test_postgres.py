@@ -162,9 +162,9 @@ def test_the_application_role_can_append_but_not_rewrite_the_logs():
                     with pytest.raises(psycopg.errors.InsufficientPrivilege):
                         app.execute(sql)
             app.execute("INSERT INTO registries_accesslog (person_id_number, registry, reader_kind, reader_id, "
-                        "reader_name, reader_agency, purpose, procedure_code, dossier_code, allowed, at, seq, "
-                        "prev_digest, digest) VALUES (%s, 'population', 'system', 'x', '', '', 'x', '', '', true, "
-                        "now(), 99, '', '')", [BINH.id_number])
+                        "reader_name, reader_agency, purpose, procedure_code, dossier_code, allowed, within_record_of, "
+                        "at, seq, prev_digest, digest) VALUES (%s, 'population', 'system', 'x', '', '', 'x', '', '', "
+                        "true, '', now(), 99, '', '')", [BINH.id_number])
         # the site itself runs under the role: submission, an official's action, a logged registry read, a seal
         appended = motcua_as(role, "shell", "-c", APPEND_AS_THE_APPLICATION)
         assert appended.returncode == 0, appended.stderr

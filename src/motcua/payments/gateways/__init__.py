@@ -51,6 +51,12 @@ class GatewayError(Exception):
 class PaymentGateway(Plugin):
     label_vi = label_en = ""
 
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why no payment can be taken now (the gateway is not set up), or None. Not a misconfiguration: a
+        deployment may take fees only at the counter."""
+        return None
+
     def payment_url(self, payment, return_url: str, ip_address: str, locale: str) -> str:
         raise NotImplementedError
 

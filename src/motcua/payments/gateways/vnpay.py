@@ -39,9 +39,7 @@ class VNPay(PaymentGateway):
     def check(cls) -> list[str]:
         config = settings.PAYMENTS
         if not cls._at_real_gateway():
-            return [] if settings.SANDBOX_GATEWAY else [
-                "MOTCUA_VNPAY_PAY_URL and MOTCUA_VNPAY_API_URL are not set (the bundled sandbox gateway "
-                "serves only the demo, MOTCUA_DEMO=1, and the tests)"]
+            return []  # the sandbox, or no online payment at all (``unavailable``)
         problems = [f"MOTCUA_VNPAY_{name} is not set" for name in ("TMN_CODE", "HASH_SECRET", "PAY_URL", "API_URL")
                     if not config[name]]
         for name in ("PAY_URL", "API_URL"):
@@ -49,6 +47,13 @@ class VNPay(PaymentGateway):
             if config[name] and (url.scheme not in ("http", "https") or not url.netloc):
                 problems.append(f"MOTCUA_VNPAY_{name} is not an http(s) URL: {config[name]!r}")
         return problems
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        if cls._at_real_gateway() or settings.SANDBOX_GATEWAY:
+            return None
+        return ("MOTCUA_VNPAY_PAY_URL and MOTCUA_VNPAY_API_URL are not set (the bundled sandbox gateway serves "
+                "only the demo, MOTCUA_DEMO=1, and the tests): fees can be paid only at the counter")
 
     @staticmethod
     def _at_real_gateway() -> bool:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core.errors import Conflict
+from motcua.core.errors import Conflict, Unavailable
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission
 from motcua.documents import signing
@@ -180,6 +180,15 @@ def test_only_the_applicant_pays_and_only_when_owing(seeded):
     fresh, _ = dossiers.submit(sample_submission(spec), citizen())
     with pytest.raises(services.PaymentError):
         services.start_online_payment(fresh, dossiers.state_of(fresh), citizen())
+
+
+def test_without_a_gateway_online_payment_is_unavailable_and_nothing_is_recorded(seeded, settings):
+    settings.SANDBOX_GATEWAY = False  # no gateway URLs either: fees are paid at the counter
+    dossier, state = owing()
+    with pytest.raises(Unavailable) as refused:
+        services.start_online_payment(dossier, state, citizen())
+    assert refused.value.status == 503 and "bộ phận một cửa" in refused.value.vi
+    assert not Payment.objects.filter(dossier=dossier).exists()
 
 
 def test_the_return_url_credits_when_the_ipn_is_lost(client, payment):
