@@ -18,15 +18,9 @@ import argparse
 import itertools
 import os
 import random
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from throwaway import throwaway_database
 
 
 def main() -> None:
@@ -38,28 +32,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     args = parser.parse_args()
 
-    db = f"motcua_audit_bench_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db}"')
-    var = Path(f"/tmp/{db}")
-    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": str(var), "MOTCUA_OUTBOX_INLINE": "0"})
-    try:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        for command in (["migrate"], ["seed", "--no-dossiers"]):
-            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL)
-        import django
-
-        django.setup()
+    with throwaway_database("audit", MOTCUA_OUTBOX_INLINE="0"):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        subprocess.run(["rm", "-rf", str(var)], check=False)
 
 
 def run(args) -> None:

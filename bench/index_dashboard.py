@@ -21,16 +21,12 @@ import gc
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import psycopg
+from throwaway import throwaway_database
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # Relative demand for the bundled procedures (births, residence and ID cards dominate).
 PROCEDURE_WEIGHTS = {"1.001193": 14, "1.004222": 12, "1.004194": 14, "1.014064": 10, "1.000656": 4, "1.000894": 5,
                      "2.000815": 12, "2.000635": 6, "1.004873": 5, "3.000333": 6, "3.000347": 5, "1.001612": 2,
@@ -192,19 +188,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    db = f"motcua_index_bench_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db}"')
-    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": f"/tmp/{db}", "MOTCUA_DEMO": "1"})
-    try:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        for command in (["migrate"], ["seed", "--no-dossiers"]):
-            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL)
-        import django
-
-        django.setup()
+    with throwaway_database("index"):
         from django.db import connection, transaction
         from django.utils import timezone
 
@@ -268,13 +252,6 @@ def main() -> None:
         fast_d = show("dashboard, drill-down (province: communes + procedures)", timed(drill_down, args.repeat))
         slow_d = show("naive GROUP BY, drill-down", timed(naive_drill_down, naive_repeat))
         print(f"ratio naive / roll-up: national {slow_n / fast_n:,.0f}x, drill-down {slow_d / fast_d:,.0f}x")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        subprocess.run(["rm", "-rf", f"/tmp/{db}"], check=False)
 
 
 if __name__ == "__main__":

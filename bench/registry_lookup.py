@@ -16,15 +16,9 @@ import argparse
 import gc
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from throwaway import throwaway_database
 
 
 def percentiles(samples: list[float]) -> str:
@@ -38,19 +32,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=2000)
     args = parser.parse_args()
 
-    db = f"motcua_registry_bench_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db}"')
-    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_DEMO": "1"})
-    try:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        for command in (["migrate"], ["seed", "--no-dossiers"]):
-            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL)
-        import django
-
-        django.setup()
+    with throwaway_database("registry"):
         from django.db import connection
         from django.test import Client
 
@@ -95,9 +77,6 @@ def main() -> None:
         print(f"{'whole pre-filled page':<28} {percentiles(samples)}")
         print("targets: lookup p99 < 5 ms, page p99 < 30 ms (on 10 M people)")
         connection.close()
-    finally:
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -19,18 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-import psycopg
+from throwaway import throwaway_database
 
 from motcua.identity.actors import citizen_actor
-
-ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("MOTCUA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
 def line(label: str, count: int, seconds: float, samples: list[float] | None = None) -> None:
@@ -96,18 +90,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
 
-    db = f"motcua_signing_bench_{os.getpid()}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db}"')
-    var = Path(f"/tmp/{db}")
-    os.environ.update({"MOTCUA_DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "motcua.settings",
-                       "MOTCUA_LOG_LEVEL": "ERROR", "MOTCUA_VAR_DIR": str(var), "MOTCUA_DEMO": "1"})
-    try:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        for command in (["migrate"], ["seed", "--no-dossiers"]):
-            subprocess.run([sys.executable, "-m", "motcua.cli", *command], env=env, check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL)
-        _setup_django()
+    with throwaway_database("signing"):
         from django.test import Client
 
         from motcua.catalog.models import Procedure
@@ -179,13 +162,6 @@ def main() -> None:
             started = time.perf_counter()
             done = sum(pool.map(_verify, [(datas[i::n], 1) for i in range(n)]))
             line(f"verification ({n} processes)", done, time.perf_counter() - started)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        subprocess.run(["rm", "-rf", str(var)], check=False)
 
 
 if __name__ == "__main__":
