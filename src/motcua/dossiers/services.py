@@ -414,6 +414,8 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         dossier = get_dossier(code, for_update=True)
         workflow = spec_of(dossier.procedure_version).workflow
         state = fold(journal(dossier), workflow, default_calendar())
+        if actor.kind != "system" and not can_read(actor, dossier, state):
+            raise NotYours()  # before any rule, so no answer tells an outsider the dossier's status
         if kind == "transfer" and data.get("to_agency") and not Agency.objects.filter(code=data["to_agency"]).exists():
             raise LifecycleError("unknown_agency", "Không tìm thấy cơ quan nhận.", "Unknown receiving agency.",
                                  "to_agency")

@@ -280,10 +280,16 @@ def test_illegal_transition_is_409_bilingual(client, submitted):
     assert body["code"] == "illegal_transition" and "Không thể" in body["detail"]["vi"]
 
 
-def test_official_of_other_agency_is_forbidden(client, submitted):
-    response = post(client, f"/api/dossiers/{submitted}/receive", {}, **bearer("hanoi.stp.motcua"))
-    assert response.status_code == 403
-    assert response.json()["code"] == "not_your_agency"
+def test_outsiders_acting_learn_nothing_of_the_dossier(client, submitted):
+    """An official of another agency or another citizen gets the same 403 whatever the action, so no answer
+    (illegal transition, nothing owed…) tells them the dossier's status."""
+    for kind in ("receive", "complete", "pay", "request-payment"):
+        response = post(client, f"/api/dossiers/{submitted}/{kind}", {"reason": "x"}, **bearer("hanoi.stp.motcua"))
+        assert (response.status_code, response.json()["code"]) == (403, "not_yours")
+    login_citizen(client, DEMO_CITIZENS[1])
+    for kind in ("withdraw", "supplement"):
+        response = post(client, f"/api/dossiers/{submitted}/{kind}", {"reason": "x"})
+        assert (response.status_code, response.json()["code"]) == (403, "not_yours")
 
 
 def test_reason_required_is_field_error(client, submitted):
