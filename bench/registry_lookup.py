@@ -16,6 +16,7 @@ import argparse
 import gc
 import os
 import statistics
+import sys
 import time
 
 from throwaway import throwaway_database
@@ -36,14 +37,17 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
+        from motcua.core.progress import ProgressBar
         from motcua.identity.actors import Actor
         from motcua.identity.callers import CITIZEN_SESSION_KEY
         from motcua.registries.access import Purpose, read_person
-        from motcua.registries.synthetic import generate, print_progress
+        from motcua.registries.synthetic import generate
 
         print(f"motcua registry benchmark — {os.cpu_count()} CPUs, PostgreSQL, {args.people:,} people")
         started = time.perf_counter()
-        written = generate(args.people, seed=1, progress=print_progress)
+        bar = ProgressBar(sys.stderr, "people")
+        written = generate(args.people, seed=1, progress=bar)
+        bar.close()
         elapsed = time.perf_counter() - started
         print(f"{'generator':<28} {written / elapsed:>10,.0f} people/s ({written:,} people in {elapsed:,.0f} s)")
         with connection.cursor() as cursor:

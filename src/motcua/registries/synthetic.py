@@ -10,8 +10,6 @@ streamed in batches (PostgreSQL COPY, bulk inserts elsewhere), so memory stays f
 from __future__ import annotations
 
 import random
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -179,24 +177,12 @@ def write(batch: Batch) -> None:
 
 
 def generate(people: int, seed: int = 2026, batch_size: int = 20_000,
-             progress: Callable[[int, int, float], None] | None = None) -> int:
+             progress: Callable[[int, int], None] | None = None) -> int:
     """Create about ``people`` people (whole households); returns how many were written."""
-    started, written = time.perf_counter(), 0
+    written = 0
     for batch in Generator(seed).continue_after().batches(people, batch_size):
         write(batch)
         written += len(batch.people)
         if progress:
-            progress(written, people, time.perf_counter() - started)
+            progress(written, people)
     return written
-
-
-def print_progress(done: int, total: int, elapsed: float) -> None:
-    rate = done / elapsed if elapsed else 0
-    eta = (total - done) / rate if rate else 0
-    width = 30
-    filled = min(width, int(width * done / total)) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} people "
-                     f"{rate:,.0f}/s ETA {eta:,.0f}s ")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()

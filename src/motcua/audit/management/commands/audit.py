@@ -33,16 +33,9 @@ class Command(BaseCommand):
             self._verify()
 
     def _verify(self) -> None:
-        bar = None
-
-        def progress(done: int, total: int) -> None:
-            nonlocal bar
-            bar = bar or ProgressBar(sys.stderr, total, "entries")
-            bar.update(done)
-
-        report = services.verify(progress)
-        if bar:
-            bar.close()
+        bar = ProgressBar(sys.stderr, "entries")
+        report = services.verify(bar)
+        bar.close()
         last = (f", the last at {timezone.localtime(report.last_seal):%Y-%m-%d %H:%M:%S%z}" if report.last_seal
                 else " (none yet: run `motcua audit seal`)")
         self.stdout.write(f"{report.entries:,} entries in {report.streams:,} streams of {report.chains} chains; "

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from motcua.core.progress import ProgressBar
 from motcua.metrics.rollup import rebuild
 
 
@@ -13,11 +14,7 @@ class Command(BaseCommand):
         sub.add_parser("rebuild", help="recompute the roll-up tables from the journals (replaces them)")
 
     def handle(self, *args, action, **options):
-        def progress(done: int, total: int) -> None:
-            width = 30
-            filled = width * done // max(total, 1)
-            sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} dossiers")
-            sys.stdout.flush()
-
-        done = rebuild(progress)
-        self.stdout.write(f"\n{done:,} dossiers folded from their journals; roll-ups replaced")
+        bar = ProgressBar(sys.stderr, "dossiers")
+        done = rebuild(bar)
+        bar.close()
+        self.stdout.write(f"{done:,} dossiers folded from their journals; roll-ups replaced")

@@ -1,8 +1,10 @@
+import sys
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from motcua.core.progress import ProgressBar
 from motcua.payments.services import reconcile
 
 
@@ -20,12 +22,9 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--date must be YYYY-MM-DD") from None
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"\r{done}/{total} payments checked", ending="")
-            self.stdout.flush()
-
-        run = reconcile(day, progress)
-        self.stdout.write("")
+        bar = ProgressBar(sys.stderr, "payments checked")
+        run = reconcile(day, bar)
+        bar.close()
         self.stdout.write(f"{day}: {run.checked} online payments, {run.matched} match the gateway, "
                           f"{len(run.mismatches)} mismatches")
         for m in run.mismatches:

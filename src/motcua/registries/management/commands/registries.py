@@ -1,6 +1,9 @@
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.registries.synthetic import generate, print_progress
+from motcua.core.progress import ProgressBar
+from motcua.registries.synthetic import generate
 
 
 class Command(BaseCommand):
@@ -16,5 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if options["people"] <= 0:
             raise CommandError("--people must be positive")
-        written = generate(options["people"], options["seed"], options["batch"], print_progress)
+        bar = ProgressBar(sys.stderr, "people")
+        written = generate(options["people"], options["seed"], options["batch"], bar)
+        bar.close()
         self.stdout.write(f"{written:,} people written")
