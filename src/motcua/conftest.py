@@ -42,6 +42,14 @@ def seeded(db):
 
 
 
+@pytest.fixture
+def citizen(client, seeded):
+    """The test client, logged in to the portal as the first demo citizen (e-ID level 2)."""
+    from motcua.demo.testing import log_in_citizen
+
+    return log_in_citizen(client)
+
+
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict[str, str]:
     """The environment of the server processes tests start: the demo configuration (a test that needs

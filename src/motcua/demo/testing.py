@@ -14,6 +14,7 @@ from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.pdf import OfficialForm
 from motcua.identity.actors import Actor, actor_for_official
+from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 SAMPLE_COMMUNE, SAMPLE_PROVINCE = "00070", "01"  # Phường Hoàn Kiếm, Hà Nội
 
@@ -53,6 +54,15 @@ def sample_submission(spec, citizen=DEMO_CITIZENS[0], **changes) -> services.Sub
         evidence=[e.code for e in required], files=scans_of(*(e.code for e in required if not e.filled_online)))
     values.update(changes)
     return services.Submission(**values)
+
+
+def log_in_citizen(client, citizen=DEMO_CITIZENS[0]):
+    """A test client holding a citizen's portal session, as the e-ID login leaves it."""
+    session = client.session
+    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name,
+                                    "eid_level": citizen.eid_level}
+    session.save()
+    return client
 
 
 def official_actor(agency_code: str, role, name: str = "") -> Actor:

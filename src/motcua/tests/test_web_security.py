@@ -13,10 +13,9 @@ from django.test import Client
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
-from motcua.demo.testing import sample_submission
+from motcua.demo.testing import log_in_citizen, sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 PUBLIC_HOST = "dichvucong.example.vn"
 # The documented production configuration: HTTPS behind a proxy, no published default secret, a real gateway.
@@ -81,9 +80,7 @@ def pages(client, seeded):
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
     code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
     citizen, official = Client(), Client()
-    session = citizen.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": an.id_number, "name": an.name, "eid_level": 2}
-    session.save()
+    log_in_citizen(citizen, an)
     assert official.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua",
                                                     "password": DEMO_PASSWORD}).status_code == 302
     public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",

@@ -10,11 +10,11 @@ from django.db import connection
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.demo.testing import sample_scan, sample_value
+from motcua.demo.testing import log_in_citizen, sample_scan, sample_value
 from motcua.documents.models import Attachment
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.identity.actors import citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY, issue_token
+from motcua.identity.callers import issue_token
 from motcua.identity.models import Official
 
 CITIZEN = DEMO_CITIZENS[0]
@@ -40,25 +40,12 @@ def submission(**overrides):
     return body
 
 
-def login_citizen(client, citizen=CITIZEN):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name,
-                                    "eid_level": citizen.eid_level}
-    session.save()
-    return client
-
-
 def bearer(username):
     return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(Official.objects.get(user__username=username))}"}
 
 
 def post(client, path, body=None, **headers):
     return client.post(path, body or {}, content_type="application/json", **headers)
-
-
-@pytest.fixture
-def citizen(client, seeded):
-    return login_citizen(client)
 
 
 @pytest.fixture
@@ -196,7 +183,7 @@ def test_submit_requires_login(client, seeded):
 
 
 def test_procedure_demands_e_id_level(client, seeded):
-    level_one = login_citizen(client, DEMO_CITIZENS[2])
+    level_one = log_in_citizen(client, DEMO_CITIZENS[2])
     body = submission(applicant={"id_number": DEMO_CITIZENS[2].id_number, "name": DEMO_CITIZENS[2].name})
     response = post(level_one, "/api/dossiers", body)
     assert response.status_code == 403
@@ -250,7 +237,7 @@ def test_public_status_has_no_personal_data(client, submitted):
 
 def test_detail_for_applicant_and_agency_only(client, submitted):
     assert client.get(f"/api/dossiers/{submitted}").json()["applicant"]["id_number"] == CITIZEN.id_number
-    stranger = login_citizen(client, DEMO_CITIZENS[1])
+    stranger = log_in_citizen(client, DEMO_CITIZENS[1])
     assert stranger.get(f"/api/dossiers/{submitted}").status_code == 403
     assert client.get(f"/api/dossiers/{submitted}", **bearer("hanoi.stp.motcua")).status_code == 403
     assert client.get(f"/api/dossiers/{submitted}", **bearer("hoankiem.chuyenvien")).status_code == 200
@@ -286,7 +273,7 @@ def test_outsiders_acting_learn_nothing_of_the_dossier(client, submitted):
     for kind in ("receive", "complete", "pay", "request-payment"):
         response = post(client, f"/api/dossiers/{submitted}/{kind}", {"reason": "x"}, **bearer("hanoi.stp.motcua"))
         assert (response.status_code, response.json()["code"]) == (403, "not_yours")
-    login_citizen(client, DEMO_CITIZENS[1])
+    log_in_citizen(client, DEMO_CITIZENS[1])
     for kind in ("withdraw", "supplement"):
         response = post(client, f"/api/dossiers/{submitted}/{kind}", {"reason": "x"})
         assert (response.status_code, response.json()["code"]) == (403, "not_yours")
@@ -411,7 +398,7 @@ def test_nul_characters_are_refused_not_crashing(citizen, path, body):
 def test_an_authorization_header_other_than_bearer_never_falls_back_to_the_session(seeded, header):
     from django.test import Client
 
-    client = login_citizen(Client(enforce_csrf_checks=True))
+    client = log_in_citizen(Client(enforce_csrf_checks=True))
     response = post(client, "/api/dossiers", submission(), HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     assert not Dossier.objects.exists()

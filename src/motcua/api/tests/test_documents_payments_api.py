@@ -5,22 +5,18 @@ from django.test import Client
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS
-from motcua.demo.testing import official_actor, sample_submission, walk
+from motcua.demo.testing import log_in_citizen, official_actor, sample_submission, walk
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.identity.actors import Role, citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY, issue_token
+from motcua.identity.callers import issue_token
 from motcua.identity.models import Official
 
 AN, BINH = DEMO_CITIZENS[0], DEMO_CITIZENS[1]
 
 
 def as_citizen(citizen) -> Client:
-    client = Client()
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name, "eid_level": 2}
-    session.save()
-    return client
+    return log_in_citizen(Client(), citizen)
 
 
 def submitted(code: str):

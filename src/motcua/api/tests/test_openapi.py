@@ -4,7 +4,8 @@ describes are told in Vietnamese and in English."""
 
 import pytest
 
-from motcua.api.tests.test_api import bearer, login_citizen, post, submission
+from motcua.api.tests.test_api import bearer, post, submission
+from motcua.demo.testing import log_in_citizen
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -60,7 +61,7 @@ def test_links_lead_from_a_submission_to_its_status_and_actions(client, document
     for status in ("200", "201"):
         assert {"public_status", "read_dossier", "read_journal", "dossier_receive"} <= set(submitted[status]["links"])
     assert "links" in document["paths"]["/api/dossiers/{code}"]["get"]["responses"]["200"]
-    answer = post(login_citizen(client), "/api/dossiers", submission()).json()
+    answer = post(log_in_citizen(client), "/api/dossiers", submission()).json()
 
     method, path = resolve(document, "public_status", answer)
     assert (method, client.get(path).json()["status"]["code"]) == ("get", 1)
@@ -81,7 +82,7 @@ def test_links_lead_from_a_submission_to_its_status_and_actions(client, document
      "applicant.name", "string_too_long", "Tối đa 255 ký tự.", "At most 255 characters."),
 ])
 def test_validation_errors_are_told_in_both_languages_by_field(client, seeded, path, body, field, code, vi, en):
-    login_citizen(client)
+    log_in_citizen(client)
     response = post(client, path, body) if body else client.get(path)
     assert response.status_code == 422
     answer = response.json()
@@ -90,7 +91,7 @@ def test_validation_errors_are_told_in_both_languages_by_field(client, seeded, p
 
 
 def test_an_unreadable_body_is_told_in_both_languages(client, seeded):
-    response = login_citizen(client).post("/api/dossiers", "{not json", content_type="application/json")
+    response = log_in_citizen(client).post("/api/dossiers", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"] == {"vi": "Không đọc được nội dung gửi lên (JSON).",
                                          "en": "The request body could not be read (JSON)."}

@@ -9,10 +9,9 @@ from motcua.catalog import divisions
 from motcua.catalog.services import PROCEDURES_DIR, agency_types, competent_agency, parse_files
 from motcua.catalog.spec import LEVELS
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.demo.testing import sample_submission
+from motcua.demo.testing import log_in_citizen, sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import Actor, Role, citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.registries.access import Purpose
 from motcua.registries.prefill import prefill
 from motcua.registries.sources import SOURCES, source
@@ -149,9 +148,7 @@ def test_pages_and_api_render_every_procedure(client, seeded, path, spec):
     assert (detail["code"], detail["version"], detail["level"]) == (spec.code, 1, spec.level)
     assert client.get(f"/thu-tuc/{spec.code}/").status_code == 200
     an = DEMO_CITIZENS[0]
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": an.id_number, "name": an.name, "eid_level": 2}
-    session.save()
+    log_in_citizen(client, an)
     page = client.get(f"/thu-tuc/{spec.code}/nop/")
     assert page.status_code == 200
     html = page.content.decode()

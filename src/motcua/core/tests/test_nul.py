@@ -7,17 +7,8 @@ import pytest
 
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
 from motcua.dossiers.models import Dossier
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 CITIZEN = DEMO_CITIZENS[0]
-
-
-@pytest.fixture
-def citizen(client, seeded):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": CITIZEN.id_number, "name": CITIZEN.name, "eid_level": 2}
-    session.save()
-    return client
 
 
 def submit(client, **form):

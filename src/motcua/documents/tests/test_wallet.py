@@ -28,14 +28,6 @@ AN = DEMO_CITIZENS[0]
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-@pytest.fixture
-def citizen(client, seeded):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": AN.id_number, "name": AN.name, "eid_level": 2}
-    session.save()
-    return client
-
-
 def permit_post(key: str, **extra) -> dict:
     spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
     data = {f"form.{f.name}": sample_value(f) for f in spec.fields}

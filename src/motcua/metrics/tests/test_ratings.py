@@ -10,20 +10,11 @@ from motcua.demo.testing import sample_submission, walk
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.identity.actors import citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.metrics import queries
 from motcua.metrics.models import Rating
 from motcua.metrics.queries import Period
 
 AN = DEMO_CITIZENS[0]
-
-
-@pytest.fixture
-def citizen(client, seeded):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": AN.id_number, "name": AN.name, "eid_level": 2}
-    session.save()
-    return client
 
 
 def dossier(until=Status.RETURNED):

@@ -11,12 +11,11 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core.errors import Conflict, Unavailable
 from motcua.demo.seeding import DEMO_CITIZENS
-from motcua.demo.testing import official_actor, sample_submission
+from motcua.demo.testing import log_in_citizen, official_actor, sample_submission
 from motcua.documents import signing
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.identity.actors import Role, citizen_actor
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 from motcua.payments import sandbox, services
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun, SandboxTransaction
 from motcua.payments.sandbox import callback_params
@@ -192,9 +191,7 @@ def test_without_a_gateway_online_payment_is_unavailable_and_nothing_is_recorded
 
 
 def test_the_return_url_credits_when_the_ipn_is_lost(client, payment):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": AN.id_number, "name": AN.name, "eid_level": 2}
-    session.save()
+    log_in_citizen(client, AN)
     page = client.get("/thanh-toan/ket-qua/", gateway_says(payment))
     assert page.status_code == 302 and page["Location"].endswith(f"/ho-so/{payment.dossier.code}/")
     payment.refresh_from_db()

@@ -6,19 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.demo.testing import sample_scan, sample_value
+from motcua.demo.testing import log_in_citizen, sample_scan, sample_value
 from motcua.dossiers.models import Dossier
-from motcua.identity.callers import CITIZEN_SESSION_KEY
 
 CITIZEN = DEMO_CITIZENS[0]
-
-
-@pytest.fixture
-def citizen(client, seeded):
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": CITIZEN.id_number, "name": CITIZEN.name, "eid_level": 2}
-    session.save()
-    return client
 
 
 def form_post(**overrides):
@@ -78,9 +69,7 @@ def test_submission_and_double_click_make_one_dossier(citizen):
 def test_another_citizen_cannot_open_the_dossier(citizen, client):
     citizen.post("/thu-tuc/1.001193/nop/", form_post())
     code = Dossier.objects.get().code
-    session = client.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": DEMO_CITIZENS[1].id_number, "name": DEMO_CITIZENS[1].name}
-    session.save()
+    log_in_citizen(client, DEMO_CITIZENS[1])
     assert client.get(f"/ho-so/{code}/").status_code == 403
     assert client.get(f"/ho-so/{code}/phieu-tiep-nhan.pdf").status_code == 403
 
@@ -170,9 +159,7 @@ def test_a_read_of_my_spouses_record_shows_on_my_page_once(citizen):
     for _ in range(3):  # the official's page shown three times
         read_for_dossier("civil_status", official, dossier)
     spouse = next(c for c in DEMO_CITIZENS[:2] if c.id_number != dossier.applicant_id_number)
-    session = citizen.session
-    session[CITIZEN_SESSION_KEY] = {"id_number": spouse.id_number, "name": spouse.name, "eid_level": 2}
-    session.save()
+    log_in_citizen(citizen, spouse)
     page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
     assert page.count("Lê Văn Minh") == 1 and page.count('data-testid="within-record"') == 1
     assert dossier.applicant_id_number in page.split('data-testid="within-record"')[1]
