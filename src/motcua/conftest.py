@@ -20,6 +20,7 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     settings.SANDBOX_GATEWAY = True
+    settings.DEVELOPMENT_CA = True  # results are signed with the development CA, as in the demo
 
 
 def _seed() -> None:

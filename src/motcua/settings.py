@@ -25,6 +25,10 @@ def secret(variable: str, published_default: str) -> str:
 
 
 SECRET_KEY = secret("MOTCUA_SECRET_KEY", "insecure-development-key-change-me")
+# Keys that seal secrets kept in the database (motcua.core.sealing), newest first: `motcua rekey` after
+# putting a new one in front. Fernet keys (`motcua rekey --new-key` prints one).
+KEY_ENCRYPTION_KEYS = secret("MOTCUA_KEY_ENCRYPTION_KEYS",
+                             "bW90Y3VhLWRlbW8ta2V5LWVuY3J5cHRpb24ta2V5LSE=").split(",")
 ALLOWED_HOSTS = os.environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 # The demo enables the citizen picker (a stand-in for e-ID login) and seeded accounts.
 DEMO_MODE = os.environ.get("MOTCUA_DEMO", "0") == "1"
@@ -153,28 +157,24 @@ OTP_TOTP_ISSUER = "motcua"
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:queue"
 
+# The bundled e-ID provider's RSA key: created 0600 on first use (demo and tests); refused outside the demo
+# when other users may read it.
+EID_SIGNING_KEY_FILE = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
+
+
 def eid_signing_key() -> str:
     """The bundled e-ID provider's RSA key (PEM); generated on first use for demo and tests (read lazily:
     importing the settings writes no file)."""
-    path = Path(os.environ.get("MOTCUA_EID_SIGNING_KEY_FILE", VAR_DIR / "eid-signing-key.pem"))
-    if not path.exists():
-        import contextlib
-        import tempfile
+    from motcua.core import keyfiles
 
+    if not EID_SIGNING_KEY_FILE.exists():
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole, then linked into place unless another worker got there first: every worker signs
-        # with the same key, never a half-written one.
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".eid-key-") as new_key:  # created 0600
-            new_key.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption()))
-            new_key.flush()
-            with contextlib.suppress(FileExistsError):
-                os.link(new_key.name, path)
-    return path.read_text()
+        keyfiles.create(EID_SIGNING_KEY_FILE, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return keyfiles.read(EID_SIGNING_KEY_FILE, allow_exposed=DEMO_MODE).decode()
 
 
 OAUTH2_PROVIDER = {
@@ -251,6 +251,11 @@ SIGNING = {
     # Extra trusted root certificates (PEM files, comma-separated) for verifying signatures.
     "TRUST_ROOTS": [p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p],
 }
+
+# The development CA (SIGNING["BACKEND"] "dev_ca") issues a key to whoever signs first and keeps its own key in
+# a file: the demo only (and the tests, which turn it on). Elsewhere it refuses to sign and `motcua check --deploy`
+# reports it: a deployment signs with pkcs12 or pkcs11.
+DEVELOPMENT_CA = DEMO_MODE
 
 # The system key that signs audit seals (`motcua audit seal`): a PKCS#12 file <name>.p12 or a token label.
 AUDIT_SIGNER = os.environ.get("MOTCUA_AUDIT_SIGNER", "motcua-audit")

@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 
+from motcua.core.sealing import SealedTextField
+
 
 def _content_path(instance, filename: str) -> str:
     # Content-addressed: the same bytes are stored once, and a rolled-back write leaves nothing that a
@@ -12,7 +14,7 @@ def _content_path(instance, filename: str) -> str:
 
 
 class Certificate(models.Model):
-    """A signing certificate the system knows: issued by the development CA (with its key, encrypted), or
+    """A signing certificate the system knows: issued by the development CA (with its key, sealed), or
     registered from a deployment's PKCS#12 file or token (certificate only). Revocation is recorded here
     and published in the CA's revocation list."""
 
@@ -24,7 +26,7 @@ class Certificate(models.Model):
     subject = models.CharField(max_length=500)
     issuer = models.CharField(max_length=500)
     pem = models.TextField()
-    key_pem = models.TextField(blank=True)  # development CA only
+    key_pem = SealedTextField(blank=True)  # development CA only: the private key, sealed (motcua.core.sealing)
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

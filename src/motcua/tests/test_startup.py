@@ -11,10 +11,12 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2]
 SECRETS = {"MOTCUA_SECRET_KEY": "a-long-random-production-key", "MOTCUA_VNPAY_HASH_SECRET": "the-merchant-secret",
-           "MOTCUA_OIDC_CLIENT_SECRET": "the-e-id-client-secret"}
+           "MOTCUA_OIDC_CLIENT_SECRET": "the-e-id-client-secret",
+           "MOTCUA_KEY_ENCRYPTION_KEYS": "iuW5Vn0ZzT3lmjCHbR0a8Ik4F8Ti8TWxH9VZAVUMJ0o="}
 PUBLISHED = {"MOTCUA_SECRET_KEY": "insecure-development-key-change-me",
              "MOTCUA_VNPAY_HASH_SECRET": "motcua-sandbox-hash-secret-change-me",
-             "MOTCUA_OIDC_CLIENT_SECRET": "motcua-portal-demo-secret"}
+             "MOTCUA_OIDC_CLIENT_SECRET": "motcua-portal-demo-secret",
+             "MOTCUA_KEY_ENCRYPTION_KEYS": "bW90Y3VhLWRlbW8ta2V5LWVuY3J5cHRpb24ta2V5LSE="}
 
 
 def start(tmp_path: Path, entry_point: str = "motcua.wsgi", **variables: str) -> subprocess.CompletedProcess:

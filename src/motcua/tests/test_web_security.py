@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks; behind a TLS proxy the site is HTTPS-only; every page
 carries a strict Content-Security-Policy and keeps to it (no inline script or style)."""
 
+import base64
 import re
 import secrets
 import subprocess
@@ -26,11 +27,13 @@ PRODUCTION = {
     "MOTCUA_SECRET_KEY": secrets.token_urlsafe(50),
     "MOTCUA_VNPAY_HASH_SECRET": secrets.token_urlsafe(32),
     "MOTCUA_OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+    "MOTCUA_KEY_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "MOTCUA_ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1",  # the public name, and the address the proxy probes
     "MOTCUA_PUBLIC_URL": f"https://{PUBLIC_HOST}",
     "MOTCUA_OIDC_DISCOVERY_URL": "https://eid.example.vn/.well-known/openid-configuration",
     "MOTCUA_VNPAY_PAY_URL": "https://gateway.example.vn/paymentv2/vpcpay.html",
     "MOTCUA_VNPAY_API_URL": "https://gateway.example.vn/merchant_webapi/api/transaction",
+    "MOTCUA_SIGNING_BACKEND": "pkcs12",  # the deployment's own keys, never the development CA
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
@@ -38,7 +41,8 @@ INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?!
 def test_the_production_configuration_passes_the_deployment_checks(server_env):
     # The settings are read when imported: check them in a process of their own.
     result = subprocess.run([sys.executable, "-m", "motcua.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                            env={**server_env, **PRODUCTION}, capture_output=True, text=True, timeout=120)
+                            env={**server_env, **PRODUCTION, "MOTCUA_SIGNING_PKCS12_DIR": server_env["MOTCUA_VAR_DIR"]},
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 

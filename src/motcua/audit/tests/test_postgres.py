@@ -127,7 +127,8 @@ def motcua_as(role: str, *args: str) -> subprocess.CompletedProcess:
     """The ``motcua`` command run as a separate process connected as ``role``."""
     db = connection.settings_dict
     url = f"postgres://{role}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "MOTCUA_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
+    # the site as the demo configures it: its results and seals signed with the development CA
+    env = {**os.environ, "MOTCUA_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src"), "MOTCUA_DEMO": "1"}
     return subprocess.run([sys.executable, "-m", "motcua.cli", *args], env=env, cwd=Path.cwd(), capture_output=True,
                           text=True, timeout=120)
 

@@ -69,10 +69,6 @@ def in_memory_signer(key, cert: x509.Certificate, chain: list[x509.Certificate])
                              cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain]))
 
 
-def passphrase() -> bytes:
-    return (settings.SIGNING["PASSPHRASE"] or settings.SECRET_KEY).encode()
-
-
 def register_certificate(cert: x509.Certificate, identity: SignerIdentity, key_pem: str = "") -> Certificate:
     serial = format(cert.serial_number, "x")
     row, _ = Certificate.objects.get_or_create(serial=serial, defaults={

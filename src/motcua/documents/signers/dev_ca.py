@@ -12,36 +12,41 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from pyhanko.sign import signers
 
+from motcua.core import keyfiles
 from motcua.documents import pki
 from motcua.documents.models import Certificate
 from motcua.documents.signers import (
     BACKENDS,
     SignerBackend,
     SignerIdentity,
+    SigningUnavailable,
     in_memory_signer,
-    passphrase,
     register_certificate,
 )
 
 CRL_REBUILD_AFTER = timedelta(hours=1)
+DEVELOPMENT_CA_REFUSED = ("the development CA signs only in the demo (MOTCUA_DEMO=1): set MOTCUA_SIGNING_BACKEND "
+                          "to pkcs12 or pkcs11 (docs/deployment.md, Signing keys)")
 _crl_cache: dict[tuple, tuple[datetime, bytes]] = {}
 
 
 @BACKENDS.register("dev_ca")
 class DevelopmentCA(SignerBackend):
     """A CA generated on first use under ``SIGNING["PKI_DIR"]``; it issues a certificate to each agency and
-    official the first time they sign. Its private keys are kept in the database, encrypted."""
+    official the first time they sign. Its private keys are kept in the database, sealed
+    with the key-encryption key (motcua.core.sealing)."""
 
     def __init__(self) -> None:
+        if not settings.DEVELOPMENT_CA:
+            raise SigningUnavailable(DEVELOPMENT_CA_REFUSED)
         directory = Path(settings.SIGNING["PKI_DIR"])
         cert_path, key_path = directory / "dev-ca-cert.pem", directory / "dev-ca-key.pem"
-        if not cert_path.exists():
-            directory.mkdir(parents=True, exist_ok=True)
+        if not key_path.exists():
             ca = pki.new_ca()
-            key_path.write_bytes(ca.key_pem)
-            key_path.chmod(0o600)
-            cert_path.write_bytes(ca.cert_pem)
-        self.ca = pki.Credential(cert_path.read_bytes(), key_path.read_bytes())
+            if keyfiles.create(key_path, ca.key_pem):  # else another process made the CA first: use that one
+                keyfiles.create(cert_path, ca.cert_pem)
+        self.ca = pki.Credential(cert_path.read_bytes(),
+                                 keyfiles.read(key_path, allow_exposed=settings.DEMO_MODE))
 
     @property
     def crl_url(self) -> str:
@@ -58,10 +63,8 @@ class DevelopmentCA(SignerBackend):
     def _issue(self, identity: SignerIdentity) -> Certificate:
         credential = pki.issue(self.ca, identity.name, identity.organisation,
                                uid=identity.code if identity.kind == "official" else "", crl_url=self.crl_url)
-        encrypted = credential.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.BestAvailableEncryption(passphrase()))
-        with transaction.atomic():
-            return register_certificate(credential.certificate, identity, encrypted.decode())
+        with transaction.atomic():  # the key is sealed by its column (Certificate.key_pem)
+            return register_certificate(credential.certificate, identity, credential.key_pem.decode())
 
     def trust_roots(self) -> list[x509.Certificate]:
         return [self.ca.certificate, *super().trust_roots()]
@@ -83,6 +86,6 @@ class DevelopmentCA(SignerBackend):
 
 @functools.lru_cache(maxsize=512)
 def _loaded_signer(cert_pem: str, key_pem: str, ca_pem: bytes) -> signers.Signer:
-    return in_memory_signer(serialization.load_pem_private_key(key_pem.encode(), password=passphrase()),
+    return in_memory_signer(serialization.load_pem_private_key(key_pem.encode(), password=None),
                             x509.load_pem_x509_certificate(cert_pem.encode()),
                             [x509.load_pem_x509_certificate(ca_pem)])

@@ -14,7 +14,6 @@ from motcua.documents.signers import (
     SignerIdentity,
     SigningUnavailable,
     in_memory_signer,
-    passphrase,
     register_certificate,
 )
 
@@ -47,5 +46,6 @@ class Pkcs12Files(SignerBackend):
 def _pkcs12_signer(path: str, mtime: float) -> signers.Signer:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), passphrase())
+    key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(),
+                                                         settings.SIGNING["PASSPHRASE"].encode() or None)
     return in_memory_signer(key, cert, chain)

@@ -1,0 +1,48 @@
+"""The development CA signs in the demo and the tests only; its key is a private file."""
+
+import stat
+
+import pytest
+
+from motcua.documents import checks, signers
+from motcua.documents.signers import SigningUnavailable, dev_ca
+
+
+@pytest.fixture
+def fresh_pki(settings, tmp_path):
+    settings.SIGNING = {**settings.SIGNING, "BACKEND": "dev_ca", "PKI_DIR": tmp_path / "pki"}
+    signers._backend.cache_clear()
+    yield tmp_path / "pki"
+    signers._backend.cache_clear()
+
+
+def test_outside_the_demo_the_development_ca_refuses_to_sign(settings, fresh_pki):
+    settings.DEVELOPMENT_CA = False
+    with pytest.raises(SigningUnavailable, match="MOTCUA_SIGNING_BACKEND to pkcs12 or pkcs11"):
+        signers.backend()
+    assert not fresh_pki.exists()  # no CA was made
+    assert [e.id for e in checks.signing_keys(None)] == ["motcua.E123"]
+    settings.DEVELOPMENT_CA = True
+    assert checks.signing_keys(None) == []
+
+
+def test_its_key_is_written_private_and_refused_once_others_may_read_it(settings, fresh_pki):
+    ca = signers.backend()
+    key = fresh_pki / "dev-ca-key.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(fresh_pki.stat().st_mode) == 0o700
+    assert dev_ca.DevelopmentCA().ca.cert_pem == ca.ca.cert_pem  # the same CA when read again
+    key.chmod(0o640)
+    with pytest.raises(PermissionError, match=f"chmod 600 {key}"):
+        dev_ca.DevelopmentCA()
+    assert [(e.id, e.hint) for e in checks.signing_keys(None)] == [("motcua.E124", f"chmod 600 {key}")]
+    settings.DEMO_MODE = True  # the demo takes a checkout's files as they are
+    assert dev_ca.DevelopmentCA().ca.cert_pem == ca.ca.cert_pem
+
+
+def test_exposed_pkcs12_files_are_reported(settings, tmp_path):
+    (tmp_path / "H01.p12").write_bytes(b"p12")
+    (tmp_path / "H01.p12").chmod(0o604)
+    settings.SIGNING = {**settings.SIGNING, "BACKEND": "pkcs12", "PKCS12_DIR": str(tmp_path),
+                        "PKI_DIR": tmp_path / "pki"}
+    assert [e.msg for e in checks.signing_keys(None)] == [
+        f"the private key file {tmp_path / 'H01.p12'} is readable by other users"]
