@@ -21,12 +21,13 @@ def pytest_configure(config) -> None:
 
     settings.SANDBOX_GATEWAY = True
     settings.DEVELOPMENT_CA = True  # results are signed with the development CA, as in the demo
+    settings.BUNDLED_EID = True  # citizens log in at the bundled e-ID provider, as in the demo
 
 
 def _seed() -> None:
     from motcua.demo.seeding import seed_all
 
-    seed_all(with_dossiers=False)
+    seed_all(with_dossiers=False, demo_people=True)
 
 
 @pytest.fixture(scope="session")

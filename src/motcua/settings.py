@@ -128,8 +128,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Officials' passwords (e-ID accounts belong to the provider): at least 12 characters, not a known common
+# password, not all digits, not close to the username or name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Lockout after repeated failures of one username from one address (both together: failures elsewhere lock
@@ -153,6 +158,11 @@ if PROXY_COUNT:
 AXES_LOCKOUT_TEMPLATE = "motcua/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "motcua"
+# Officials are offered a second factor (an authenticator app) and, once enrolled, always asked for it.
+# Administrators must use one; so must these roles (leaders sign results in their own name). The demo's
+# accounts log in with their password alone unless the variable is set.
+SECOND_FACTOR_ROLES = [r for r in os.environ.get("MOTCUA_SECOND_FACTOR_ROLES", "" if DEMO_MODE else "leader")
+                       .split(",") if r]
 
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:queue"
@@ -204,6 +214,9 @@ OAUTH2_PROVIDER = {
 
 # The e-ID provider citizens log in with (OpenID Connect, authorization code + PKCE). Unset: the bundled
 # provider served by this same site at /eid/, which the portal reaches in-process.
+# The bundled provider is a test provider: served (and trusted) in the demo, the tests, or where an operator
+# turns it on (MOTCUA_BUNDLED_EID=1, e.g. a training site or its own process); elsewhere /eid/ is not found.
+BUNDLED_EID = DEMO_MODE or os.environ.get("MOTCUA_BUNDLED_EID", "0") == "1"
 OIDC = {
     "DISCOVERY_URL": os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", ""),
     "CLIENT_ID": os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal"),

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 from functools import wraps
 
+import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout as end_session
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from motcua.backoffice import accounts
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
@@ -30,7 +36,9 @@ from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import RULES, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages, queue_item
+from motcua.identity import second_factor
 from motcua.identity.actors import Role, actor_for_official
+from motcua.identity.callers import OFFICIAL_LOGIN_KEY, logged_in_official
 from motcua.identity.models import Official
 from motcua.payments import services as payments
 from motcua.payments.models import ReconciliationRun
@@ -45,7 +53,7 @@ assert set(OFFICIAL_ACTIONS) == set(RULES) - {"submit", *CITIZEN_ACTIONS}
 
 
 class LoginForm(auth_views.AuthenticationForm):
-    """Password, and for administrators a one-time code from their authenticator app (TOTP)."""
+    """Password, and the one-time code of the official's authenticator app once one is enrolled."""
 
     otp_token = forms.CharField(required=False, max_length=8)
 
@@ -53,19 +61,11 @@ class LoginForm(auth_views.AuthenticationForm):
         super().confirm_login_allowed(user)
         if not Official.objects.filter(user=user).exists():
             raise ValidationError(_("This account is not an official's account."), code="not_official")
-        if user.is_staff:
-            self.otp_device = self._verified_device(user)
-
-    def _verified_device(self, user):
-        devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-        if not devices:
-            raise ValidationError(_("Administrators must enrol an authenticator app before logging in."),
-                                  code="otp_not_enrolled")
-        token = (self.cleaned_data.get("otp_token") or "").strip()
-        device = next((d for d in devices if token and d.verify_token(token)), None)
-        if device is None:
-            raise ValidationError(_("Enter the 6-digit code from your authenticator app."), code="otp_invalid")
-        return device
+        self.otp_device = None
+        if second_factor.has_authenticator(user):
+            self.otp_device = second_factor.verified_device(user, self.cleaned_data.get("otp_token") or "")
+            if self.otp_device is None:
+                raise ValidationError(_("Enter the 6-digit code from your authenticator app."), code="otp_invalid")
 
 
 class LoginView(auth_views.LoginView):
@@ -75,25 +75,80 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        device = getattr(form, "otp_device", None)
-        if device is not None:
-            otp_login(self.request, device)  # marks the session as verified with a second factor
+        self.request.session[OFFICIAL_LOGIN_KEY] = True
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)  # marks the session as verified with a second factor
         return response
 
 
 def official_required(view):
-    """Logged-in officials only; the view receives the official's Actor."""
+    """Officials logged in at the back office, with their second factor where they have or need one; the view
+    receives the official's Actor. One who must enrol an authenticator is sent to do so first."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        official = Official.objects.select_related("user", "agency").filter(user=request.user).first()
-        if official is None or (request.user.is_staff and not request.user.is_verified()):
+        official = logged_in_official(request)
+        if official is None:
             return render(request, "backoffice/forbidden.html", status=403)
+        if not second_factor.satisfied(request, official):
+            return redirect(f"{reverse('backoffice:second_factor')}?next={request.get_full_path()}")
+        if official.password_change_required:
+            return redirect(f"{reverse('backoffice:password_change')}?next={request.get_full_path()}")
         request.official = official
         return view(request, actor_for_official(official), *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Self-service enrolment of an authenticator app: the code to scan, then the first one-time code proves
+    it. Reached after the password; an official with an authenticator already enrolled comes here verified."""
+    official = logged_in_official(request)
+    if official is None or (second_factor.has_authenticator(request.user) and not request.user.is_verified()):
+        return render(request, "backoffice/forbidden.html", status=403)
+    error = ""
+    if request.method == "POST":
+        if second_factor.confirm_enrolment(request, request.POST.get("otp_token", "")):
+            messages.success(request, _("Your authenticator app is enrolled: log-ins ask for its code from now on."))
+            return redirect(_safe_next(request, request.POST.get("next", "")))
+        error = _("That code does not match: check the time on your phone and enter the code now shown.")
+    device = second_factor.pending_enrolment(request.user)
+    return render(request, "backoffice/second_factor.html", {
+        "official": official if second_factor.satisfied(request, official) else None,
+        "required": second_factor.required(official), "enrolled": second_factor.has_authenticator(request.user),
+        "qr": segno.make(device.config_url).svg_inline(scale=4, title=_("Authenticator app code")),
+        "secret": base64.b32encode(device.bin_key).decode(), "error": error,
+        "next": request.GET.get("next", "") or request.POST.get("next", ""),
+    }, status=400 if error else 200)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The official chooses a new password (required after a one-time one): the old one, the new one twice,
+    checked against the password rules; the session stays, the official's other sessions end."""
+    official = logged_in_official(request)
+    if official is None or not second_factor.satisfied(request, official):
+        return render(request, "backoffice/forbidden.html", status=403)
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        accounts.password_changed(request.user)
+        messages.success(request, _("Your password is changed."))
+        return redirect(_safe_next(request, request.POST.get("next", "")))
+    return render(request, "backoffice/password_change.html", {
+        "official": None if official.password_change_required else official, "form": form,
+        "required": official.password_change_required,
+        "next": request.GET.get("next", "") or request.POST.get("next", ""),
+    }, status=400 if form.errors else 200)
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse("backoffice:queue")
 
 
 @official_required

@@ -189,14 +189,17 @@ def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
 
 
 @transaction.atomic
-def seed_all(with_dossiers: bool = True) -> dict[str, int]:
+def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str, int]:
+    """Agencies and the bundled catalog; with ``demo_people`` (the demo and the tests only) also the demo's
+    officials and e-ID accounts, whose password is published, the synthetic registries and sample dossiers."""
     agencies = seed_agencies()
     report = import_procedures([PROCEDURES_DIR])
     if not report.ok:
         raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
-    officials = seed_officials()
-    seed_eid()
-    people = seed_demo_registry()
-    dossiers = seed_dossiers() if with_dossiers else 0
-    return {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
-            "officials": len(officials), "registry people": people, "dossiers": dossiers}
+    counts = {"agencies": agencies, "procedures": len(report.created) + len(report.updated)}
+    if demo_people:
+        counts["officials"] = len(seed_officials())
+        seed_eid()
+        counts["registry people"] = seed_demo_registry()
+        counts["dossiers"] = seed_dossiers() if with_dossiers else 0
+    return counts

@@ -9,7 +9,7 @@ from functools import cache
 from django.utils import timezone
 
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.pdf import OfficialForm
@@ -62,6 +62,34 @@ def log_in_citizen(client, citizen=DEMO_CITIZENS[0]):
     session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name,
                                     "eid_level": citizen.eid_level}
     session.save()
+    return client
+
+
+def one_time_code(device) -> str:
+    """The code an official's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def log_in_official(client, username: str, password: str = DEMO_PASSWORD):
+    """A test client logged in through the back office's login form, with the one-time code of the official's
+    authenticator app where the account has or needs one (enrolled on the spot)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.identity import second_factor
+    from motcua.identity.models import Official
+
+    official = Official.objects.select_related("user").get(user__username=username)
+    data = {"username": username, "password": password}
+    if second_factor.required(official):
+        device = (TOTPDevice.objects.filter(user=official.user, confirmed=True).first()
+                  or TOTPDevice.objects.create(user=official.user, name="authenticator", confirmed=True))
+        device.last_t = -1  # a test may log the same official in twice within one 30-second step
+        device.throttle_reset()
+        data["otp_token"] = one_time_code(device)
+    response = client.post("/backoffice/dang-nhap/", data)
+    assert response.status_code == 302, response.content.decode()
     return client
 
 

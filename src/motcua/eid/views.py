@@ -2,17 +2,31 @@
 discovery document and the end of a session asked by a relying party."""
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from oauth2_provider.exceptions import InvalidOIDCRedirectURIError
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 
 from motcua.eid.models import EidAccount
+
+
+def when_bundled(view):
+    """Not found unless this site serves the bundled provider (settings.BUNDLED_EID)."""
+
+    @wraps(view)
+    def served(request, *args, **kwargs):
+        if not settings.BUNDLED_EID:
+            raise Http404("the bundled e-ID provider is not served here")
+        return view(request, *args, **kwargs)
+
+    return served
 
 
 def is_eid_account(user) -> bool:

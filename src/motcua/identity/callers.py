@@ -1,27 +1,60 @@
-"""Who is calling: an official (bearer token or back-office session) or a citizen (portal session, set by
-the e-ID login). One answer for the API, the portal and the back office."""
+"""Who is calling: an official (bearer token, or a session opened by the back office's login with its second
+factor) or a citizen (portal session, set by the e-ID login). One answer for the API, the portal and the back
+office."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.http import HttpRequest
+from django.utils import timezone
 
+from motcua.core.errors import Forbidden
+from motcua.identity import second_factor
 from motcua.identity.actors import Actor, actor_for_official, citizen_actor
-from motcua.identity.models import ApiToken, Official
+from motcua.identity.models import TOKEN_DAYS, ApiToken, Official
 
 CITIZEN_SESSION_KEY = "citizen"
+# Set by the back office's login and nowhere else: a session opened at any other door (the bundled e-ID
+# provider's login page, Django's admin) is not an official's.
+OFFICIAL_LOGIN_KEY = "official_login"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+LAST_USE_PRECISION = timedelta(minutes=1)  # a token's last use is written at most once a minute
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(official: Official, label: str = "") -> str:
+def issue_token(official: Official, label: str = "", scope: str = "read act", days: int = TOKEN_DAYS) -> str:
+    """A new token (shown once: only its digest is kept)."""
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(official=official, digest=token_digest(token), label=label)
+    ApiToken.objects.create(official=official, digest=token_digest(token), label=label, scope=scope,
+                            expires_at=timezone.now() + timedelta(days=days))
     return token
+
+
+def logged_in_official(request: HttpRequest) -> Official | None:
+    """The official whose back-office login opened this session (second factor not yet considered)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not request.session.get(OFFICIAL_LOGIN_KEY):
+        return None
+    return Official.objects.select_related("agency", "user").filter(user=user).first()
+
+
+def _token_official(request: HttpRequest, token: str) -> Official | None:
+    now = timezone.now()
+    row = ApiToken.objects.select_related("official__user", "official__agency").filter(
+        digest=token_digest(token), revoked_at__isnull=True, expires_at__gt=now).first()
+    if row is None or not row.official.user.is_active:
+        return None
+    if request.method not in SAFE_METHODS and "act" not in row.scopes:
+        raise Forbidden("token_scope", "Mã truy cập này chỉ được dùng để đọc.", "This access token may only read.")
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_PRECISION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.official
 
 
 def citizen_from_session(request: HttpRequest) -> Actor | None:
@@ -38,12 +71,9 @@ def actor_from_request(request: HttpRequest) -> Actor | None:
     if header:
         if not header.startswith("Bearer "):
             return None
-        token = ApiToken.objects.select_related("official__user", "official__agency").filter(
-            digest=token_digest(header[7:].strip())).first()
-        return actor_for_official(token.official) if token and token.official.user.is_active else None
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        official = Official.objects.select_related("agency", "user").filter(user=user).first()
-        if official:
-            return actor_for_official(official)
+        official = _token_official(request, header[7:].strip())
+        return actor_for_official(official) if official else None
+    official = logged_in_official(request)
+    if official is not None and second_factor.satisfied(request, official):
+        return actor_for_official(official)
     return citizen_from_session(request)

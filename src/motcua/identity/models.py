@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from motcua.identity.actors import ROLE_LABELS, Role
 
@@ -11,15 +14,36 @@ class Official(models.Model):
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="officials")
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r][0]) for r in Role])
     full_name = models.CharField(max_length=255)
+    # A password an operator set (`motcua officials create` / `reset-password`) works once: the official
+    # chooses their own before anything else.
+    password_change_required = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.role}, {self.agency.code})"
 
 
+TOKEN_DAYS = 90
+TOKEN_SCOPES = {"read": ("Đọc", "Read"), "act": ("Thao tác trên hồ sơ", "Act on dossiers")}
+
+
+def token_expiry():
+    return timezone.now() + timedelta(days=TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for an official's API client; only the SHA-256 of the token is stored."""
+    """A bearer token for an official's API client, issued and revoked by an operator (`motcua tokens`); only
+    the SHA-256 of the token is stored. ``read`` allows safe methods, ``act`` the others; it ends at
+    ``expires_at`` or when revoked, and its last use is kept."""
 
     official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=100, blank=True)
+    scope = models.CharField(max_length=50, default="read act")  # space-separated TOKEN_SCOPES
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=token_expiry)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def scopes(self) -> set[str]:
+        return set(self.scope.split())

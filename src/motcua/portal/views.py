@@ -160,7 +160,12 @@ def eid_provider(request: HttpRequest) -> oidc.Provider:
     """The e-ID provider: an external one found by its discovery URL, or the one bundled with this site,
     answered in-process."""
     url = settings.OIDC["DISCOVERY_URL"]
-    return oidc.RemoteProvider(url) if url else BundledProvider(request)
+    if url:
+        return oidc.RemoteProvider(url)
+    if not settings.BUNDLED_EID:
+        raise oidc.LoginFailed("no_provider", "Đăng nhập bằng định danh điện tử chưa được cấu hình cho cổng này.",
+                               "e-ID login is not set up for this portal.", status=503)
+    return BundledProvider(request)
 
 
 def login(request: HttpRequest) -> HttpResponse:
@@ -193,6 +198,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     try:
         return redirect(oidc.end_session(request, eid_provider(request), home))
     except oidc.LoginFailed as exc:
+        request.session.flush()  # whatever the provider's state, the session here ends
         messages.warning(request, exc.message(request.LANGUAGE_CODE))
         return redirect(home)
 

@@ -13,8 +13,8 @@ from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
-from motcua.demo.testing import log_in_citizen, sample_submission
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import log_in_citizen, log_in_official, sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import citizen_actor
 
@@ -85,8 +85,7 @@ def pages(client, seeded):
     code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
     citizen, official = Client(), Client()
     log_in_citizen(citizen, an)
-    assert official.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua",
-                                                    "password": DEMO_PASSWORD}).status_code == 302
+    log_in_official(official, "hoankiem.motcua")
     public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/sandbox-gateway/paymentv2/vpcpay.html",

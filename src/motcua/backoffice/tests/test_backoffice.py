@@ -7,7 +7,7 @@ import pytest
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
-from motcua.demo.testing import sample_value
+from motcua.demo.testing import log_in_official, sample_value
 from motcua.dossiers import services
 from motcua.identity.actors import citizen_actor
 
@@ -22,12 +22,6 @@ def dossier(seeded):
     return services.submit(sub, citizen_actor(CITIZEN.id_number, eid_level=2))[0]
 
 
-def login(client, username):
-    response = client.post("/backoffice/dang-nhap/", {"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code == 302, response.content.decode()
-    return client
-
-
 def test_login_required_and_wrong_password(client, seeded):
     assert client.get("/backoffice/").status_code == 302
     response = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua", "password": "wrong"})
@@ -35,12 +29,12 @@ def test_login_required_and_wrong_password(client, seeded):
 
 
 def test_queue_shows_own_agency_dossiers(client, dossier):
-    page = login(client, "hoankiem.motcua").get("/backoffice/").content.decode()
+    page = log_in_official(client, "hoankiem.motcua").get("/backoffice/").content.decode()
     assert dossier.code in page and "việc của tôi" in page
 
 
 def test_other_agency_sees_nothing_and_gets_403(client, dossier):
-    login(client, "hanoi.stp.motcua")
+    log_in_official(client, "hanoi.stp.motcua")
     assert dossier.code not in client.get("/backoffice/").content.decode()
     assert client.get(f"/backoffice/ho-so/{dossier.code}/").status_code == 403
     client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
@@ -49,15 +43,15 @@ def test_other_agency_sees_nothing_and_gets_403(client, dossier):
 
 
 def test_buttons_only_for_allowed_actions(client, dossier):
-    receiver_page = login(client, "hoankiem.motcua").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    receiver_page = log_in_official(client, "hoankiem.motcua").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
     assert 'data-action="receive"' in receiver_page and 'data-action="complete"' not in receiver_page
     client.logout()
-    leader_page = login(client, "hoankiem.lanhdao").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    leader_page = log_in_official(client, "hoankiem.lanhdao").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
     assert 'data-action="receive"' not in leader_page
 
 
 def test_action_errors_are_shown(client, dossier):
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
     client.post(f"/backoffice/ho-so/{dossier.code}/apologize/", {"reason": "Cần xác minh", "new_date": "2020-01-01"})
     page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
@@ -65,7 +59,7 @@ def test_action_errors_are_shown(client, dossier):
 
 
 def test_pdfs(client, dossier):
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     assert client.get(f"/backoffice/ho-so/{dossier.code}/phieu-tiep-nhan.pdf").status_code == 404  # not received
     client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
     for which in ("phieu-tiep-nhan", "phieu-kiem-soat"):
@@ -85,7 +79,7 @@ def intake_post(**overrides):
 def test_counter_intake_records_and_receives(client, seeded):
     from motcua.dossiers.models import Dossier
 
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     assert "Đăng ký khai sinh" in client.get("/backoffice/tiep-nhan/", {"q": "khai sinh"}).content.decode()
     bad = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.id_number": "12"}))
     assert bad.status_code == 422 and "12 chữ số" in bad.content.decode()
@@ -98,14 +92,14 @@ def test_counter_intake_records_and_receives(client, seeded):
 
 
 def test_only_reception_officers_take_in_dossiers(client, seeded):
-    login(client, "hoankiem.chuyenvien")
+    log_in_official(client, "hoankiem.chuyenvien")
     assert client.post("/backoffice/tiep-nhan/1.001193/", intake_post()).status_code == 403
 
 
 def test_the_counter_does_not_file_online(client, seeded):
     from motcua.dossiers.models import Dossier
 
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     refused = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(channel="online"))
     assert refused.status_code == 403 and "Chỉ người nộp hồ sơ tự nộp trực tuyến" in refused.content.decode()
     assert not Dossier.objects.exists()
@@ -117,7 +111,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     dossier.provenance = {"mother_id_number": {"source": "registry", "registry": "civil_status", "version": 1,
                                                "fetched_at": "2026-11-24T09:00:00+07:00"}}
     dossier.save(update_fields=["provenance"])
-    login(client, "hoankiem.chuyenvien")
+    log_in_official(client, "hoankiem.chuyenvien")
     page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
     assert 'data-testid="provenance"' in page and "civil_status" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
@@ -125,7 +119,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number).get()
     assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
     client.logout()
-    login(client, "hanoi.stp.chuyenvien")
+    log_in_official(client, "hanoi.stp.chuyenvien")
     assert client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/").status_code == 403
 
 
@@ -135,29 +129,6 @@ def test_lockout_after_repeated_failures(client, seeded, settings):
     locked = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.motcua", "password": DEMO_PASSWORD})
     assert locked.status_code == 429 and "tạm khóa" in locked.content.decode()
     assert "_auth_user_id" not in client.session
-
-
-def test_administrators_need_a_second_factor(client, seeded):
-    from django.contrib.auth import get_user_model
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    admin = get_user_model().objects.get(username="hoankiem.lanhdao")
-    admin.is_staff = True
-    admin.save()
-    no_device = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD})
-    assert no_device.status_code == 200 and "_auth_user_id" not in client.session
-    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
-    wrong = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD,
-                                                   "otp_token": "000000"})
-    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
-    device.refresh_from_db()
-    device.throttle_reset()  # a failed code throttles the device for a moment
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    ok = client.post("/backoffice/dang-nhap/", {"username": admin.username, "password": DEMO_PASSWORD,
-                                                "otp_token": code})
-    assert ok.status_code == 302
-    assert client.get("/backoffice/").status_code == 200
 
 
 def test_wrong_data_reports_reach_the_registry_keeper(client, seeded):
@@ -171,16 +142,16 @@ def test_wrong_data_reports_reach_the_registry_keeper(client, seeded):
                                     field="full_name", recorded_value="Nguyễn Văn Ân")
     keeper = get_user_model().objects.create_user("bocongan.dancu", password=DEMO_PASSWORD)
     Official.objects.create(user=keeper, agency=Agency.objects.get(code="G01"), role="specialist", full_name="Cán bộ")
-    page = login(client, "bocongan.dancu").get("/backoffice/phan-anh-du-lieu/").content.decode()
+    page = log_in_official(client, "bocongan.dancu").get("/backoffice/phan-anh-du-lieu/").content.decode()
     assert "Nguyễn Văn Ân" in page
     client.logout()
-    assert "Nguyễn Văn Ân" not in login(client, "hoankiem.motcua").get("/backoffice/phan-anh-du-lieu/").content.decode()
+    assert "Nguyễn Văn Ân" not in log_in_official(client, "hoankiem.motcua").get("/backoffice/phan-anh-du-lieu/").content.decode()
 
 
 def test_counter_intake_refuses_a_name_the_documents_could_not_print(client, seeded):
     from motcua.dossiers.models import Dossier
 
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     for name, message in (("Nguyễn\u202eAn", "chiều viết"), ("王小明", "không in được"), ("\u200b", "vô hình")):
         response = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{"applicant.name": name}))
         page = response.content.decode()
@@ -194,7 +165,7 @@ def test_counter_intake_refuses_a_name_the_documents_could_not_print(client, see
 def test_at_the_counter_the_officer_ticks_the_paper_documents_seen(client, seeded):
     from motcua.dossiers.models import Dossier
 
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     page = client.get("/backoffice/tiep-nhan/1.013225/").content.decode()
     assert 'name="evidence" value="ban_ve_thiet_ke"' in page and 'name="evidence" value="don_de_nghi"' in page
     spec = spec_of(Procedure.objects.get(code="1.013225").current_version)

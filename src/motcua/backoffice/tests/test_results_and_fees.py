@@ -4,8 +4,8 @@ import pytest
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
-from motcua.demo.testing import sample_submission
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.testing import log_in_official, sample_submission
 from motcua.documents.models import IssuedDocument
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
@@ -16,11 +16,6 @@ AN = DEMO_CITIZENS[0]
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def login(client, username):
-    assert client.post("/backoffice/dang-nhap/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
-    return client
-
-
 def submit(code, **changes):
     spec = spec_of(Procedure.objects.get(code=code).current_version)
     return services.submit(sample_submission(spec, **changes), citizen_actor(AN.id_number, AN.name, 2))[0]
@@ -28,7 +23,7 @@ def submit(code, **changes):
 
 def step(client, username, code, action, **data):
     client.logout()
-    login(client, username)
+    log_in_official(client, username)
     response = client.post(f"/backoffice/ho-so/{code}/{action}/", data)
     assert response.status_code == 302
     return services.state_of(services.get_dossier(code))
@@ -44,7 +39,7 @@ def test_fee_request_uses_the_catalog_amount_and_cash_issues_a_receipt(client, j
     code = judicial.code
     step(client, "hanoi.ca.motcua", code, "receive")
     state = step(client, "hanoi.ca.motcua", code, "forward")
-    page = login(client, "hanoi.ca.chuyenvien").get(f"/backoffice/ho-so/{code}/").content.decode()
+    page = log_in_official(client, "hanoi.ca.chuyenvien").get(f"/backoffice/ho-so/{code}/").content.decode()
     assert 'data-testid="fee-quote">200.000' in page
     state = step(client, "hanoi.ca.chuyenvien", code, "request_payment", amount="1")  # a typed amount is ignored
     assert state.status == Status.FINANCIAL_OBLIGATION and state.fee_due == 200000
@@ -82,7 +77,7 @@ def test_approval_signs_and_the_leader_can_revoke(client, seeded):
     result.refresh_from_db()
     assert result.revoked_at is not None and "Cấp nhầm" in result.revocation_reason
     client.logout()
-    login(client, "hoankiem.motcua")  # not a leader
+    log_in_official(client, "hoankiem.motcua")  # not a leader
     assert client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": "x"}).status_code == 403
 
 
@@ -91,7 +86,7 @@ def test_counter_intake_scans_paper_evidence(client, seeded):
 
     from motcua.demo.seeding import BIRTH_FORM, DEMO_COMMUNE
 
-    login(client, "hoankiem.motcua")
+    log_in_official(client, "hoankiem.motcua")
     data = {f"form.{k}": v for k, v in BIRTH_FORM.items()}
     data.update({"applicant.id_number": AN.id_number, "applicant.name": AN.name, "province_code": "01",
                  "commune_code": DEMO_COMMUNE, "channel": "counter", "evidence": ["to_khai"],
@@ -106,7 +101,7 @@ def test_counter_intake_scans_paper_evidence(client, seeded):
     assert 'data-testid="attachments"' in page
     assert client.get(f"/backoffice/ho-so/{code}/tep/{scan.id}/").content == PDF
     client.logout()
-    login(client, "hanoi.sxd.motcua")  # another agency: no access to the file
+    log_in_official(client, "hanoi.sxd.motcua")  # another agency: no access to the file
     assert client.get(f"/backoffice/ho-so/{code}/tep/{scan.id}/").status_code == 403
 
 
@@ -120,8 +115,8 @@ def test_reconciliation_page_lists_the_agencys_mismatches(client, judicial):
                                                              "kind": "amount_mismatch",
                                                              "ours": {"status": "paid", "amount": 200000},
                                                              "gateway": {"amount": 100000}}])
-    page = login(client, "hanoi.ca.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
+    page = log_in_official(client, "hanoi.ca.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
     assert "REF1" in page and judicial.code in page
     client.logout()
-    other = login(client, "hoankiem.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
+    other = log_in_official(client, "hoankiem.motcua").get("/backoffice/doi-soat-thanh-toan/").content.decode()
     assert "REF1" not in other

@@ -11,6 +11,7 @@ from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import (
     SAMPLE_COMMUNE,
     SAMPLE_PROVINCE,
+    log_in_official,
     official_actor,
     sample_submission,
     sample_value,
@@ -77,7 +78,7 @@ def test_taking_a_document_from_the_wallet_is_a_logged_read_once_per_purpose(cit
     reused = Attachment.objects.get(dossier=dossier, evidence_code="giay_chung_nhan_qsdd")
     agency_code = dossier.agency.code
     reader = Official.objects.filter(agency__code=agency_code).select_related("user").first().user
-    client.force_login(reader)
+    log_in_official(client, reader.username)
     for _ in range(3):  # the official opens it three times: one read
         response = client.get(f"/backoffice/ho-so/{dossier.code}/tep/{reused.pk}/")
         assert response.status_code == 200 and response.content == certificate.file.open("rb").read()

@@ -113,6 +113,7 @@ def server_env(tmp_path_factory):
                 "MOTCUA_DATABASE_URL": f"sqlite:///{var / 'motcua.sqlite3'}", "MOTCUA_SECRET_KEY": "test-secret-key",
                 "MOTCUA_OIDC_CLIENT_SECRET": "test-client-secret", "MOTCUA_VNPAY_HASH_SECRET": "test-hash-secret",
                 "MOTCUA_KEY_ENCRYPTION_KEYS": "iuW5Vn0ZzT3lmjCHbR0a8Ik4F8Ti8TWxH9VZAVUMJ0o=",
+                "MOTCUA_BUNDLED_EID": "1",  # the test provider, served by the portal and as a process of its own
                 # a payment gateway of its own, which no login reaches (the sandbox one is the demo's)
                 "MOTCUA_VNPAY_PAY_URL": "http://127.0.0.1:9/pay", "MOTCUA_VNPAY_API_URL": "http://127.0.0.1:9/api"})
     command = [sys.executable, "-m", "motcua.cli"]

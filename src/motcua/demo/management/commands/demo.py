@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             os.environ["MOTCUA_DEMO"] = "1"
-            settings.DEMO_MODE = settings.SANDBOX_GATEWAY = settings.DEVELOPMENT_CA = True
+            settings.DEMO_MODE = settings.SANDBOX_GATEWAY = settings.DEVELOPMENT_CA = settings.BUNDLED_EID = True
+            if "MOTCUA_SECOND_FACTOR_ROLES" not in os.environ:  # demo accounts log in with their password
+                settings.SECOND_FACTOR_ROLES = []
             # as settings.py decides for the demo: the bundled provider accepts the portal on any loopback port
             settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOW_LOCALHOST_LOOPBACK": True}
             oauth2_settings.reload()

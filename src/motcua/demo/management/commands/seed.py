@@ -1,14 +1,19 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from motcua.demo.seeding import seed_all
 
 
 class Command(BaseCommand):
-    help = "Create agencies for all divisions, import the bundled catalog, demo officials and dossiers."
+    help = ("Create agencies for all divisions and import the bundled catalog; in the demo also its officials, "
+            "e-ID accounts, registries and dossiers.")
 
     def add_arguments(self, parser):
         parser.add_argument("--no-dossiers", action="store_true", help="skip the sample dossiers")
 
     def handle(self, *args, **options):
-        counts = seed_all(with_dossiers=not options["no_dossiers"])
+        counts = seed_all(with_dossiers=not options["no_dossiers"], demo_people=settings.DEMO_MODE)
         self.stdout.write(", ".join(f"{k}: {v} new" for k, v in counts.items()))
+        if not settings.DEMO_MODE:
+            self.stdout.write("Demo officials, e-ID accounts, registries and dossiers are made in the demo only "
+                              "(MOTCUA_DEMO=1); create officials with `motcua officials create`.")

@@ -1,0 +1,61 @@
+"""Officials' second factor, an authenticator app (TOTP): offered to every official, required of administrators
+and of the roles in ``SECOND_FACTOR_ROLES``, and once enrolled always asked for. Enrolment is self-service
+after the password: the official scans a code and proves it with the first one-time code."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from motcua.identity.models import Official
+from motcua.identity.notices import notify_factor_change
+
+ENROLMENT_NAME = "authenticator"
+
+
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def required(official: Official) -> bool:
+    """Whether this official may act only after a one-time code."""
+    return (official.user.is_staff or official.role in settings.SECOND_FACTOR_ROLES
+            or has_authenticator(official.user))
+
+
+def satisfied(request: HttpRequest, official: Official) -> bool:
+    """The session has verified the second factor, or this official needs none."""
+    return request.user.is_verified() or not required(official)
+
+
+def verified_device(user, code: str) -> TOTPDevice | None:
+    """The official's enrolled device that accepts ``code`` (each code once: django-otp keeps the last one used
+    and throttles repeated failures)."""
+    code = code.strip()
+    return next((device for device in TOTPDevice.objects.devices_for_user(user, confirmed=True)
+                 if code and device.verify_token(code)), None)
+
+
+def pending_enrolment(user) -> TOTPDevice:
+    """The authenticator being enrolled (unconfirmed), made on first call and kept until it is proved."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=ENROLMENT_NAME, confirmed=False)
+
+
+def confirm_enrolment(request: HttpRequest, code: str) -> bool:
+    """The first code proves the new authenticator: it replaces any earlier one and verifies this session."""
+    device = pending_enrolment(request.user)
+    if not code.strip() or not device.verify_token(code.strip()):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    notify_factor_change(request.user, "second_factor_enrolled",
+                         "Một ứng dụng xác thực mới đã được đăng ký cho tài khoản của bạn.",
+                         "A new authenticator app was enrolled for your account.")
+    return True
