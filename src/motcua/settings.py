@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "motcua.core.middleware.RejectNulCharacters",  # after authentication: who asks is known first
     "django_otp.middleware.OTPMiddleware",
+    "motcua.identity.sessions.SessionLimits",  # after authentication: it may end the login
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -293,6 +294,10 @@ OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
 LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
+# (absolute, idle) seconds a login lasts: officials a working day, citizens shorter; both end after 30 minutes
+# without a request (identity.sessions). The cookie lasts no longer than the longest.
+SESSION_LIMITS = {"official": (12 * 3600, 30 * 60), "citizen": (4 * 3600, 30 * 60)}
+SESSION_COOKIE_AGE = max(absolute for absolute, _idle in SESSION_LIMITS.values())
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
@@ -300,6 +305,8 @@ X_FRAME_OPTIONS = "DENY"
 # replacing whatever the client sent, and the application servers are reachable only through it.
 HTTPS = os.environ.get("MOTCUA_HTTPS", "0") == "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+if HTTPS:  # __Host-: the browser keeps the cookie to this exact host, secure, for the whole site
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the proxy's own health probe may come in plain HTTP
 # Once a browser has seen the site over HTTPS it refuses plain HTTP to the host and its subdomains for this

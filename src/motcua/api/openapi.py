@@ -45,8 +45,8 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     schema["components"].setdefault("securitySchemes", {})[SESSION_SCHEME] = {
         "type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
         "description": "A portal session (a citizen logged in with e-ID) or a back-office session (an "
-                       "official). POST requests also send the CSRF token (cookie `csrftoken`) in the "
-                       "`X-CSRFToken` header."}
+                       "official). POST requests also send the CSRF token (cookie "
+                       f"`{settings.CSRF_COOKIE_NAME}`) in the `X-CSRFToken` header."}
     for path, operation in operations:
         responses = operation["responses"]  # keyed by int status, as ninja writes them
         for status in _shared_responses(path, operation):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-xuat/", views.logout, name="logout"),
     path("xac-thuc-hai-buoc/", views.second_factor_setup, name="second_factor"),
     path("doi-mat-khau/", views.password_change, name="password_change"),
+    path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),

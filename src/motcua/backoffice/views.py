@@ -8,7 +8,6 @@ from functools import wraps
 import segno
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout as end_session
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -28,7 +27,7 @@ from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
-from motcua.core.web import pdf_response
+from motcua.core.web import CLEAR_SITE_DATA, pdf_response
 from motcua.documents.services import opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import intake as dossier_intake
@@ -36,7 +35,7 @@ from motcua.dossiers import pdf, services
 from motcua.dossiers.lifecycle import RULES, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages, queue_item
-from motcua.identity import second_factor
+from motcua.identity import second_factor, sessions
 from motcua.identity.actors import Role, actor_for_official
 from motcua.identity.callers import OFFICIAL_LOGIN_KEY, logged_in_official
 from motcua.identity.models import Official
@@ -76,6 +75,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session[OFFICIAL_LOGIN_KEY] = True
+        sessions.opened(self.request, "official", form.get_user().get_username())
         if form.otp_device is not None:
             otp_login(self.request, form.otp_device)  # marks the session as verified with a second factor
         return response
@@ -358,5 +358,19 @@ def reconciliation(request: HttpRequest, actor) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    end_session(request)
-    return redirect("backoffice:login")
+    sessions.end(request)
+    response = redirect("backoffice:login")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@official_required
+def my_sessions(request: HttpRequest, actor) -> HttpResponse:
+    """The official's sessions (where, since when, last seen), and ending all the others."""
+    if request.method == "POST":
+        ended = sessions.end_others(request)
+        messages.success(request, _("%(n)d other sessions ended.") % {"n": ended})
+        return redirect("backoffice:sessions")
+    return render(request, "backoffice/sessions.html", {
+        "official": request.official, "sessions": sessions.mine(request),
+        "current": request.session.session_key})

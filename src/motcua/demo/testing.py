@@ -3,6 +3,7 @@ of a dossier through its workflow (each step taken by the role the procedure giv
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -13,6 +14,7 @@ from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.pdf import OfficialForm
+from motcua.identity import sessions
 from motcua.identity.actors import Actor, actor_for_official
 from motcua.identity.callers import CITIZEN_SESSION_KEY
 
@@ -61,6 +63,7 @@ def log_in_citizen(client, citizen=DEMO_CITIZENS[0]):
     session = client.session
     session[CITIZEN_SESSION_KEY] = {"id_number": citizen.id_number, "name": citizen.name,
                                     "eid_level": citizen.eid_level}
+    session.update({sessions.KIND_KEY: "citizen", sessions.STARTED_KEY: time.time(), sessions.SEEN_KEY: time.time()})
     session.save()
     return client
 

@@ -47,3 +47,20 @@ class ApiToken(models.Model):
     @property
     def scopes(self) -> set[str]:
         return set(self.scope.split())
+
+
+class SessionRecord(models.Model):
+    """A login's session, as its owner sees it in "my sessions" and may end it: who (an official's username or
+    a citizen's ID number), since when, last seen when and from where. The session itself (its data, its cookie)
+    is Django's; this row goes when it ends."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10)  # "official" | "citizen"
+    subject = models.CharField(max_length=150)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "subject"])]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-nhap/", views.login, name="login"),
     path("dang-nhap/xong/", views.login_complete, name="login_complete"),
     path("dang-xuat/", views.logout, name="logout"),
+    path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ai-da-xem-du-lieu/", views.my_data_reads, name="data_reads"),
     path("bao-sai-du-lieu/", views.report_wrong_data, name="report_wrong_data"),

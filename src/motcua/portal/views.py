@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, NotFound, in_language
-from motcua.core.web import pdf_response
+from motcua.core.web import CLEAR_SITE_DATA, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
@@ -25,7 +25,7 @@ from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.eid.inprocess import BundledProvider
-from motcua.identity import oidc
+from motcua.identity import oidc, sessions
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
@@ -187,6 +187,7 @@ def login_complete(request: HttpRequest) -> HttpResponse:
         "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": verified.eid_level,
         "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
     }
+    sessions.opened(request, "citizen", claims["personal_id"])
     return redirect(_safe_next(verified.next_url))
 
 
@@ -195,12 +196,28 @@ def logout(request: HttpRequest) -> HttpResponse:
     """Ends the citizen's session here and the e-ID provider's login too, so the next person at this browser
     (a kiosk, a shared computer) is asked for their own password."""
     home = request.build_absolute_uri(reverse("portal:home"))
+    sessions.forget(request)
     try:
-        return redirect(oidc.end_session(request, eid_provider(request), home))
+        response = redirect(oidc.end_session(request, eid_provider(request), home))
     except oidc.LoginFailed as exc:
         request.session.flush()  # whatever the provider's state, the session here ends
         messages.warning(request, exc.message(request.LANGUAGE_CODE))
-        return redirect(home)
+        return redirect(home)  # keeps the cookies: the message is in one
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    """The citizen's sessions on this portal (where, since when, last seen), and ending all the others."""
+    if (redirect_to_login := _require_citizen(request)) is not None:
+        return redirect_to_login
+    if request.method == "POST":
+        ended = sessions.end_others(request)
+        messages.success(request, _("%(n)d other sessions ended.") % {"n": ended})
+        return redirect("portal:sessions")
+    return render(request, "portal/sessions.html", {
+        "citizen": current_citizen(request), "sessions": sessions.mine(request),
+        "current": request.session.session_key})
 
 
 def my_dossiers(request: HttpRequest) -> HttpResponse:

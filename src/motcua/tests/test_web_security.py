@@ -61,14 +61,15 @@ def test_behind_the_tls_proxy_the_site_is_https_only(start_server):
     assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "form-action 'self' https://dichvucong.example.vn https://eid.example.vn https://gateway.example.vn" \
         in page.headers["Content-Security-Policy"]
-    csrf_cookie = next(c for c in page.cookies if c.name == "csrftoken")
-    assert csrf_cookie.secure
+    csrf_cookie = next(c for c in page.cookies if c.name == "__Host-csrftoken")  # this host only, whole site
+    assert csrf_cookie.secure and csrf_cookie.path == "/" and not csrf_cookie.domain_specified
+    assert page.headers["Cache-Control"] == "no-store, private"
 
     def switch_language(origin: str) -> int:
         return requests.post(f"{site}/i18n/setlang/", data={"language": "en", "next": "/",
                                                             "csrfmiddlewaretoken": csrf_cookie.value},
                              headers={**through_proxy, "Origin": origin, "Referer": f"{origin}/"},
-                             cookies={"csrftoken": csrf_cookie.value}, allow_redirects=False, timeout=10).status_code
+                             cookies={"__Host-csrftoken": csrf_cookie.value}, allow_redirects=False, timeout=10).status_code
 
     assert switch_language(f"https://{PUBLIC_HOST}") == 302  # a form posted from the public address is accepted
     assert switch_language("https://elsewhere.example") == 403

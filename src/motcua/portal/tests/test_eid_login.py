@@ -20,6 +20,7 @@ from oauth2_provider.models import Application
 
 import motcua
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.identity.models import SessionRecord
 
 AN = DEMO_CITIZENS[0]
 
@@ -58,6 +59,8 @@ def test_login_with_the_bundled_provider_makes_no_http_call_back_into_the_site(p
         "username": AN.id_number, "password": DEMO_PASSWORD, "next": page.context["next"]}, follow=True)
     assert response.request["PATH_INFO"] == "/ho-so/" and AN.name in response.content.decode()
     assert portal_client.session["citizen"]["eid_level"] == 2
+    recorded = SessionRecord.objects.get(session_key=portal_client.session.session_key)  # "my sessions" lists it
+    assert (recorded.kind, recorded.subject) == ("citizen", AN.id_number)
 
 
 def test_after_logout_the_next_login_asks_for_the_password_again(portal_client):
@@ -68,6 +71,7 @@ def test_after_logout_the_next_login_asks_for_the_password_again(portal_client):
     response = portal_client.post("/dang-xuat/", follow=True)
     assert response.request["PATH_INFO"] == "/" and "citizen" not in portal_client.session
     assert "_auth_user_id" not in portal_client.session  # the provider's login on this site ended too
+    assert not SessionRecord.objects.exists()
     page = provider_login_page(portal_client)
     assert page is not None and 'name="password"' in page.content.decode()
 
