@@ -1,6 +1,7 @@
 """Django settings. Everything a deployment changes comes from MOTCUA_* environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "motcua.core.logs.RequestContext",  # first: every later line, and every refusal, names the request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -137,7 +139,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["motcua.identity.lockout.AddressLimit", "axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+# And failures from one address, whatever usernames it tries: at most this many in the window.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("MOTCUA_LOGIN_ADDRESS_WINDOW_MINUTES", "15")))
 # Lockout after repeated failures of one username from one address (both together: failures elsewhere lock
 # no one out), for officials and e-ID accounts alike; each lockout of the day lasts longer (identity.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT", "5"))
@@ -345,9 +351,18 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
     "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")}
 
+# One line per record on standard error, JSON by default (for a log shipper: docs/deployment.md, "Logs"), or
+# escaped text for a person at a terminal; every line names the request, the client's address and the actor.
+# Security events (motcua.security) are always kept, from INFO up.
+LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "text" if DEBUG or DEMO_MODE else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "motcua.core.logs.RequestFields"}},
+    "formatters": {"json": {"()": "motcua.core.logs.JsonFormatter"},
+                   "text": {"()": "motcua.core.logs.TextFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"],
+                             "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "WARNING")},
+    "loggers": {"motcua.security": {"level": "INFO"}},
 }

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import Agency
 from motcua.core.errors import Invalid, NotFound
+from motcua.core.security_log import security_event
 from motcua.identity.actors import Role
 from motcua.identity.models import ApiToken, Official
 from motcua.identity.notices import notify_factor_change
@@ -48,6 +49,7 @@ def create_official(username: str, agency_code: str, role: str, full_name: str, 
     user = get_user_model().objects.create_user(username=username, password=password, email=email, is_staff=admin)
     official = Official.objects.create(user=user, agency=agency, role=role, full_name=full_name.strip(),
                                        password_change_required=True)
+    security_event("official_created", "success", subject=username, agency=agency_code, role=role, admin=admin)
     return official, password
 
 
@@ -80,6 +82,7 @@ def deactivate(username: str) -> int:
     official = _official(username)
     official.user.is_active = False
     official.user.save(update_fields=["is_active"])
+    security_event("official_deactivated", "success", subject=username)
     return ApiToken.objects.filter(official=official, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

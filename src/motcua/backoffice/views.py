@@ -27,6 +27,7 @@ from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
+from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response
 from motcua.documents.services import opened_attachment, revoke
 from motcua.documents.views import document_file
@@ -64,6 +65,7 @@ class LoginForm(auth_views.AuthenticationForm):
         if second_factor.has_authenticator(user):
             self.otp_device = second_factor.verified_device(user, self.cleaned_data.get("otp_token") or "")
             if self.otp_device is None:
+                security_event("second_factor", "failure", actor=f"user:{user.get_username()}")
                 raise ValidationError(_("Enter the 6-digit code from your authenticator app."), code="otp_invalid")
 
 
@@ -113,6 +115,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
         if second_factor.confirm_enrolment(request, request.POST.get("otp_token", "")):
             messages.success(request, _("Your authenticator app is enrolled: log-ins ask for its code from now on."))
             return redirect(_safe_next(request, request.POST.get("next", "")))
+        security_event("second_factor_enrolment", "failure")
         error = _("That code does not match: check the time on your phone and enter the code now shown.")
     device = second_factor.pending_enrolment(request.user)
     return render(request, "backoffice/second_factor.html", {

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class IdentityConfig(AppConfig):
     name = "motcua.identity"
     label = "identity"
+
+    def ready(self) -> None:
+        from motcua.identity import security_events  # noqa: F401  (connects the receivers)

@@ -67,6 +67,12 @@ def citizen_from_session(request: HttpRequest) -> Actor | None:
 def actor_from_request(request: HttpRequest) -> Actor | None:
     """A request that sends an ``Authorization`` header is judged by it alone: a scheme other than Bearer
     authenticates no one (it must not fall back to the session, which would skip the CSRF check)."""
+    actor = _resolve_actor(request)
+    request.motcua_actor = actor  # type: ignore[attr-defined]  # who the log lines name
+    return actor
+
+
+def _resolve_actor(request: HttpRequest) -> Actor | None:
     header = request.headers.get("Authorization", "")
     if header:
         if not header.startswith("Bearer "):

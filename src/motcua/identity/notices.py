@@ -12,7 +12,7 @@ from motcua.core.security_log import security_event
 
 def notify_factor_change(user: AbstractBaseUser, change: str, vi: str, en: str) -> None:
     """``change`` is the event's name in the log; ``vi``/``en`` say what changed, for the person."""
-    security_event(change, "success", actor=user.get_username())
+    security_event(change, "success", actor=f"user:{user.get_username()}")
     address = getattr(user, "email", "")
     if address:
         send_mail(subject="motcua: tài khoản của bạn đã thay đổi / your account changed",

@@ -80,7 +80,8 @@ def confirm(params: dict[str, str], channel: str, remote_addr: str | None = None
     payment = None
     if not result.signature_valid:
         outcome = Outcome.INVALID_SIGNATURE
-        log.warning("payment callback with an invalid signature from %s: %s", remote_addr, result.reference)
+        log.warning("payment callback with an invalid signature", extra={"reference": result.reference,
+                                                                          "callback_address": remote_addr})
     else:
         with transaction.atomic():
             payment = Payment.objects.select_for_update().select_related("dossier").filter(

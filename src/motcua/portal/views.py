@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, NotFound, in_language
+from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
@@ -180,6 +181,7 @@ def login_complete(request: HttpRequest) -> HttpResponse:
     try:
         verified = oidc.complete(request, eid_provider(request))
     except oidc.LoginFailed as exc:
+        security_event("citizen_login", "failure", reason=exc.code)
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     claims = verified.claims
     request.session.cycle_key()
@@ -188,6 +190,7 @@ def login_complete(request: HttpRequest) -> HttpResponse:
         "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
     }
     sessions.opened(request, "citizen", claims["personal_id"])
+    security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level)
     return redirect(_safe_next(verified.next_url))
 
 
@@ -196,6 +199,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     """Ends the citizen's session here and the e-ID provider's login too, so the next person at this browser
     (a kiosk, a shared computer) is asked for their own password."""
     home = request.build_absolute_uri(reverse("portal:home"))
+    security_event("citizen_logout", "success")
     sessions.forget(request)
     try:
         response = redirect(oidc.end_session(request, eid_provider(request), home))

@@ -74,3 +74,17 @@ def test_behind_a_reverse_proxy_each_client_is_its_own_address(client, settings,
     fail_until_locked(client, settings, url, username, proxy, x_forwarded_for=f"{OWNER}, {ATTACKER}")
     assert attempt(client, url, username, proxy, DEMO_PASSWORD, x_forwarded_for=ATTACKER).status_code == 429
     assert attempt(client, url, username, proxy, DEMO_PASSWORD, x_forwarded_for=OWNER).status_code == 302
+
+
+@pytest.mark.parametrize("url, username", LOGINS)
+def test_one_address_trying_many_usernames_is_slowed(client, settings, url, username):
+    """Invented usernames lock no real account, but the address that tries them waits out its window."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    for invented in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        attempt(client, url, f"invented-{invented}", ATTACKER)
+    limited = attempt(client, url, username, ATTACKER, DEMO_PASSWORD)
+    assert limited.status_code == 429 and "15 phút" in limited.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert attempt(client, url, username, OWNER, DEMO_PASSWORD).status_code == 302  # other addresses go on
+    time_passes(settings.LOGIN_ADDRESS_WINDOW)
+    assert attempt(client, url, username, ATTACKER, DEMO_PASSWORD).status_code == 302
