@@ -240,6 +240,9 @@ class ActionIn(Schema):
     new_date: date | None = Field(None, description="apologize: new appointment date")
     outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
     note: str = Field("", max_length=2000)
+    confirmation: str = Field("", max_length=128, description="complete: the official confirms the decision "
+                              "that is signed in their name with a fresh one-time code from their authenticator "
+                              "app, or their password where none is enrolled")
 
 
 def _action_endpoint(kind: str):
@@ -247,7 +250,9 @@ def _action_endpoint(kind: str):
 
     def take_action(request: HttpRequest, code: str, payload: ActionIn):
         actor = caller(request)
-        data = {k: v for k, v in payload.dict().items() if k != "reason" and v not in (None, "")}
+        services.confirm_step_up(actor, code, kind, payload.confirmation)
+        data = {k: v for k, v in payload.dict().items()
+                if k not in ("reason", "confirmation") and v not in (None, "")}
         dossier, state = services.act(code, kind, actor, payload.reason, data)
         return dossier_summary(dossier, state, actor)
 

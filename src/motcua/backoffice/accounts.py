@@ -8,13 +8,12 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import Agency
 from motcua.core.errors import Invalid, NotFound
 from motcua.core.security_log import security_event
 from motcua.identity.actors import Role
-from motcua.identity.models import ApiToken, Official
+from motcua.identity.models import ApiToken, Authenticator, Official
 from motcua.identity.notices import notify_factor_change
 
 
@@ -70,7 +69,7 @@ def reset_password(username: str) -> str:
 def reset_second_factor(username: str) -> None:
     """The official's authenticator is removed: they enrol a new one after their next password login."""
     official = _official(username)
-    TOTPDevice.objects.filter(user=official.user).delete()
+    Authenticator.objects.filter(user=official.user).delete()
     notify_factor_change(official.user, "second_factor_reset",
                          "Ứng dụng xác thực của bạn đã được quản trị viên gỡ bỏ; hãy đăng ký lại khi đăng nhập.",
                          "Your authenticator app was removed by an administrator; enrol again when you log in.")

@@ -29,7 +29,7 @@ from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response
-from motcua.documents.services import opened_attachment, revoke
+from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import intake as dossier_intake
 from motcua.dossiers import pdf, services
@@ -212,6 +212,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         "fee_due": state.fee_due, "attachments": dossier.attachments.select_related("from_document"),
         "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
         "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,
+        "has_authenticator": second_factor.has_authenticator(request.user),
         "d": view, "stages": progress_stages(state), "official": request.official, "agency_names": names,
         "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
         "transfer_targets": transfer_targets,
@@ -228,6 +229,7 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
     fields = ("to_agency", "new_date", "outcome", "note", "exemption")
     data = {k: request.POST[k] for k in fields if request.POST.get(k)}
     try:
+        services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""))
         services.act(code, kind, actor, request.POST.get("reason", ""), data)
         messages.success(request, _("Done: %(action)s") % {
             "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
@@ -297,11 +299,12 @@ def revoke_document(request: HttpRequest, actor, dossier, state, document_id) ->
     """A leader of the issuing agency revokes a document issued in error."""
     document = _issued(dossier, document_id)
     try:
-        if revoke(document, actor, request.POST.get("reason", "")):
+        if revoke(document, actor, request.POST.get("reason", ""),
+                  request.POST.get(second_factor.CONFIRMATION_FIELD, "")):
             messages.success(request, _("Document %(number)s revoked.") % {"number": document.number})
-    except Forbidden:
+    except RevocationRefused:
         return render(request, "backoffice/forbidden.html", status=403)
-    except Invalid as exc:
+    except (Invalid, Forbidden) as exc:  # no reason given, or not confirmed
         messages.error(request, exc.message(request.LANGUAGE_CODE))
     return redirect("backoffice:detail", code=dossier.code)
 

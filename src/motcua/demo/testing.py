@@ -75,19 +75,28 @@ def one_time_code(device) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
 
 
+def fresh_code(username: str) -> str:
+    """A one-time code the official's authenticator would show for a step-up (the device forgets the code the
+    login took and any wrong one before, as a test may not wait for the next 30-second step)."""
+    from motcua.identity.models import Authenticator
+
+    device = Authenticator.objects.get(user__username=username, confirmed=True)
+    Authenticator.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
+                                                      throttling_failure_timestamp=None)
+    return one_time_code(device)
+
+
 def log_in_official(client, username: str, password: str = DEMO_PASSWORD):
     """A test client logged in through the back office's login form, with the one-time code of the official's
     authenticator app where the account has or needs one (enrolled on the spot)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from motcua.identity import second_factor
-    from motcua.identity.models import Official
+    from motcua.identity.models import Authenticator, Official
 
     official = Official.objects.select_related("user").get(user__username=username)
     data = {"username": username, "password": password}
     if second_factor.required(official):
-        device = (TOTPDevice.objects.filter(user=official.user, confirmed=True).first()
-                  or TOTPDevice.objects.create(user=official.user, name="authenticator", confirmed=True))
+        device = (Authenticator.objects.filter(user=official.user, confirmed=True).first()
+                  or Authenticator.objects.create(user=official.user, name="authenticator", confirmed=True))
         device.last_t = -1  # a test may log the same official in twice within one 30-second step
         device.throttle_reset()
         data["otp_token"] = one_time_code(device)

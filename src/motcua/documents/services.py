@@ -13,6 +13,7 @@ from motcua.core.errors import Forbidden, Invalid, NotFound
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import can_read, changed
+from motcua.identity import second_factor
 from motcua.identity.actors import Actor, Role
 from motcua.registries.access import log_wallet_read
 from motcua.registries.models import HeldDocument
@@ -57,16 +58,17 @@ class RevocationRefused(Forbidden):
 
 
 @transaction.atomic
-def revoke(document: IssuedDocument, actor: Actor, reason: str) -> bool:
-    """A leader of the issuing agency revokes a document issued in error: its verification page says so,
-    it leaves the owner's wallet (it can no longer serve as evidence) and no longer counts in the index.
-    Returns False when it was revoked already."""
+def revoke(document: IssuedDocument, actor: Actor, reason: str, confirmation: str) -> bool:
+    """A leader of the issuing agency revokes a document issued in error, confirming with a fresh second factor
+    (``confirmation``): its verification page says so, it leaves the owner's wallet (it can no longer serve as
+    evidence) and no longer counts in the index. Returns False when it was revoked already."""
     if actor.role != Role.LEADER or actor.agency_code != document.issuer_agency.code:
         raise RevocationRefused()
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("reason_required", "Cần ghi rõ lý do thu hồi.", "Give the reason for revoking the document.",
                       "reason")
+    second_factor.confirm_fresh(actor.id, confirmation, "revoke")
     if document.revoked_at is not None:
         return False
     document.revoked_at, document.revocation_reason = timezone.now(), f"{reason[:200]} — {actor.name}"[:255]

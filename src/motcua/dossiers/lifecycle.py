@@ -145,6 +145,8 @@ class Rule:
     roles: frozenset[Role] | None = ANY_ROLE
     to_status: Status | None = None  # None: the handler decides
     needs_reason: bool = False
+    # The official confirms with a fresh second factor in the same request: the decision is signed in their name.
+    needs_confirmation: bool = False
     vi: str = ""
     en: str = ""
 
@@ -180,7 +182,7 @@ RULES: dict[str, Rule] = {
     "withdraw": Rule(_OPEN, _CITIZEN, None, S.WITHDRAWAL_REQUESTED, True, vi="Rút hồ sơ", en="Withdraw"),
     "stop": Rule(frozenset({S.WITHDRAWAL_REQUESTED}), _OFFICIAL, frozenset({Role.RECEIVER, Role.LEADER}),
                  S.STOPPED, vi="Dừng xử lý", en="Stop processing"),
-    "complete": Rule(frozenset({S.PROCESSING}), _OFFICIAL, STEP_ROLE, S.PROCESSED,
+    "complete": Rule(frozenset({S.PROCESSING}), _OFFICIAL, STEP_ROLE, S.PROCESSED, needs_confirmation=True,
                      vi="Hoàn thành xử lý", en="Complete processing"),
     "return_result": Rule(frozenset({S.PROCESSED}), _OFFICIAL, STEP_ROLE, S.RETURNED,
                           vi="Trả kết quả", en="Return result"),

@@ -24,11 +24,20 @@ from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
 from motcua.core.text import normalize, text_problem
-from motcua.dossiers.lifecycle import Action, DossierState, LifecycleError, apply, fold, local_date, start
+from motcua.dossiers.lifecycle import (
+    RULES,
+    Action,
+    DossierState,
+    LifecycleError,
+    apply,
+    fold,
+    local_date,
+    start,
+)
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
 from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
-from motcua.identity import id_number
+from motcua.identity import id_number, second_factor
 from motcua.identity.actors import Actor, Role
 
 CHANNELS = ("online", "counter", "post")
@@ -401,6 +410,15 @@ def get_dossier(code: str, for_update: bool = False) -> Dossier:
         return qs.get(code=code)
     except Dossier.DoesNotExist:
         raise NotFound(code) from None
+
+
+def confirm_step_up(actor: Actor, code: str, kind: str, proof: str) -> None:
+    """Where the action's rule asks for it (the decision that is signed), the official's fresh second factor,
+    checked before anything is done; pages and the API call this with what the official typed. An outsider is
+    told only that the dossier is not theirs, as by ``act``."""
+    if RULES[kind].needs_confirmation and actor.kind == "official":
+        readable_dossier(actor, code)
+        second_factor.confirm_fresh(actor.id, proof, kind)
 
 
 def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None = None,

@@ -3,7 +3,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from motcua.core.sealing import SealedTextField
 from motcua.identity.actors import ROLE_LABELS, Role
 
 
@@ -64,3 +67,26 @@ class SessionRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "subject"])]
+
+
+class Authenticator(TimestampMixin, ThrottlingMixin, Device):
+    """An official's authenticator app (TOTP, RFC 6238), as django-otp's TOTP device but with its seed sealed
+    (motcua.core.sealing): a copy of the database gives no one the officials' one-time codes. Codes are
+    checked by django-otp's own TOTP device methods, borrowed, not rewritten."""
+
+    key = SealedTextField(default=default_key)  # hex, 20 random bytes
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)  # steps either side of now still accepted
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)  # the step of the last code taken: each code works once
+
+    bin_key = TOTPDevice.bin_key
+    config_url = TOTPDevice.config_url
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        pass

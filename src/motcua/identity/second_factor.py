@@ -5,19 +5,21 @@ after the password: the official scans a code and proves it with the first one-t
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.identity.models import Official
+from motcua.core.errors import Forbidden
+from motcua.core.security_log import security_event
+from motcua.identity.models import Authenticator, Official
 from motcua.identity.notices import notify_factor_change
 
 ENROLMENT_NAME = "authenticator"
 
 
 def has_authenticator(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Authenticator.objects.filter(user=user, confirmed=True).exists()
 
 
 def required(official: Official) -> bool:
@@ -31,18 +33,18 @@ def satisfied(request: HttpRequest, official: Official) -> bool:
     return request.user.is_verified() or not required(official)
 
 
-def verified_device(user, code: str) -> TOTPDevice | None:
+def verified_device(user, code: str) -> Authenticator | None:
     """The official's enrolled device that accepts ``code`` (each code once: django-otp keeps the last one used
     and throttles repeated failures)."""
     code = code.strip()
-    return next((device for device in TOTPDevice.objects.devices_for_user(user, confirmed=True)
+    return next((device for device in Authenticator.objects.devices_for_user(user, confirmed=True)
                  if code and device.verify_token(code)), None)
 
 
-def pending_enrolment(user) -> TOTPDevice:
+def pending_enrolment(user) -> Authenticator:
     """The authenticator being enrolled (unconfirmed), made on first call and kept until it is proved."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=ENROLMENT_NAME, confirmed=False)
+    device = Authenticator.objects.filter(user=user, confirmed=False).first()
+    return device or Authenticator.objects.create(user=user, name=ENROLMENT_NAME, confirmed=False)
 
 
 def confirm_enrolment(request: HttpRequest, code: str) -> bool:
@@ -51,7 +53,7 @@ def confirm_enrolment(request: HttpRequest, code: str) -> bool:
     if not code.strip() or not device.verify_token(code.strip()):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+        Authenticator.objects.filter(user=request.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     otp_login(request, device)
@@ -59,3 +61,26 @@ def confirm_enrolment(request: HttpRequest, code: str) -> bool:
                          "Một ứng dụng xác thực mới đã được đăng ký cho tài khoản của bạn.",
                          "A new authenticator app was enrolled for your account.")
     return True
+
+
+CONFIRMATION_FIELD = "confirmation"
+
+
+def confirm_fresh(username: str, proof: str, what: str) -> None:
+    """Step-up before a sensitive act (signing a decision, revoking a document): the official proves, in the
+    same request, that they are at the keyboard now, with a fresh one-time code from their authenticator, or
+    their password where none is enrolled. An open session or a stolen token alone does not sign."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    proof = (proof or "").strip()
+    enrolled = user is not None and has_authenticator(user)
+    confirmed = user is not None and bool(proof) and (
+        verified_device(user, proof) is not None if enrolled else user.check_password(proof))
+    security_event("step_up", "success" if confirmed else "failure", actor=f"user:{username}", act=what)
+    if not confirmed:
+        if enrolled:
+            raise Forbidden("confirmation_failed",
+                            "Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực của bạn để xác nhận.",
+                            "Enter the 6-digit code now shown by your authenticator app to confirm.",
+                            CONFIRMATION_FIELD)
+        raise Forbidden("confirmation_failed", "Nhập lại mật khẩu của bạn để xác nhận.",
+                        "Enter your password again to confirm.", CONFIRMATION_FIELD)

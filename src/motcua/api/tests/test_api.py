@@ -9,7 +9,7 @@ from django.db import connection
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_COMMUNE, DEMO_PASSWORD
 from motcua.demo.testing import log_in_citizen, sample_scan, sample_value
 from motcua.documents.models import Attachment
 from motcua.dossiers.models import Dossier, DossierAction
@@ -246,7 +246,7 @@ def test_detail_for_applicant_and_agency_only(client, submitted):
 def test_full_lifecycle_through_the_api(client, submitted):
     receiver, specialist, leader = (bearer(f"hoankiem.{r}") for r in ("motcua", "chuyenvien", "lanhdao"))
     steps = [("receive", receiver, {}), ("forward", receiver, {}), ("forward", specialist, {}),
-             ("complete", leader, {"outcome": "approved"}), ("return-result", receiver, {})]
+             ("complete", leader, {"outcome": "approved", "confirmation": DEMO_PASSWORD}), ("return-result", receiver, {})]
     for kind, who, body in steps:
         response = post(client, f"/api/dossiers/{submitted}/{kind}", body, **who)
         assert response.status_code == 200, (kind, response.json())
@@ -261,7 +261,8 @@ def test_full_lifecycle_through_the_api(client, submitted):
 
 
 def test_illegal_transition_is_409_bilingual(client, submitted):
-    response = post(client, f"/api/dossiers/{submitted}/complete", {}, **bearer("hoankiem.lanhdao"))
+    response = post(client, f"/api/dossiers/{submitted}/complete", {"confirmation": DEMO_PASSWORD},
+                    **bearer("hoankiem.lanhdao"))
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "illegal_transition" and "Không thể" in body["detail"]["vi"]
@@ -403,3 +404,25 @@ def test_an_authorization_header_other_than_bearer_never_falls_back_to_the_sessi
     assert response.status_code == 401
     assert not Dossier.objects.exists()
     assert client.get("/api/wallet", HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_a_signed_decision_needs_a_fresh_second_factor(client, submitted):
+    """A token or an open session alone does not sign: the leader confirms in the same request, with a code
+    from their authenticator once enrolled (the password then no longer does), and the proof is kept nowhere."""
+    from motcua.demo.testing import fresh_code
+    from motcua.identity.models import Authenticator
+
+    receiver, specialist, leader = (bearer(f"hoankiem.{r}") for r in ("motcua", "chuyenvien", "lanhdao"))
+    for kind, who in (("receive", receiver), ("forward", receiver), ("forward", specialist)):
+        assert post(client, f"/api/dossiers/{submitted}/{kind}", {}, **who).status_code == 200
+    url = f"/api/dossiers/{submitted}/complete"
+    refused = post(client, url, {"outcome": "approved"}, **leader)
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["field"] == "confirmation" and "mật khẩu" in refused.json()["detail"]["vi"]
+    Authenticator.objects.create(user=Official.objects.get(user__username="hoankiem.lanhdao").user,
+                                 name="authenticator", confirmed=True)
+    assert post(client, url, {"outcome": "approved", "confirmation": DEMO_PASSWORD}, **leader).status_code == 403
+    done = post(client, url, {"outcome": "approved", "confirmation": fresh_code("hoankiem.lanhdao")}, **leader)
+    assert done.status_code == 200, done.json()
+    stored = DossierAction.objects.filter(dossier__code=submitted, kind="complete").get()
+    assert "confirmation" not in stored.data and DEMO_PASSWORD not in str(stored.data)

@@ -7,12 +7,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.demo.testing import log_in_official
 from motcua.eid.models import EidAccount
 from motcua.identity.callers import issue_token
-from motcua.identity.models import ApiToken, Official
+from motcua.identity.models import ApiToken, Authenticator, Official
 
 AGENCY = "H01.X00070.UB"
 STRONG = "mùa thu Hà Nội 1945 rất đẹp"
@@ -72,9 +71,9 @@ def test_reset_and_deactivation_end_what_the_official_holds(client, seeded, caps
     call_command("officials", "reset-password", "hoankiem.moi")
     assert client.get("/backoffice/").status_code == 302  # the session ended with the old password
     token = issue_token(Official.objects.get(user=user))
-    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    Authenticator.objects.create(user=user, name="authenticator", confirmed=True)
     call_command("officials", "reset-second-factor", "hoankiem.moi")
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
     call_command("officials", "deactivate", "hoankiem.moi")
     assert "1 token(s) revoked" in capsys.readouterr().out
     assert ApiToken.objects.get().revoked_at is not None

@@ -4,8 +4,8 @@ import pytest
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS
-from motcua.demo.testing import log_in_official, sample_submission
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.demo.testing import fresh_code, log_in_official, sample_submission
 from motcua.documents.models import IssuedDocument
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
@@ -24,6 +24,7 @@ def submit(code, **changes):
 def step(client, username, code, action, **data):
     client.logout()
     log_in_official(client, username)
+    data = {name: value() if callable(value) else value for name, value in data.items()}  # a code: after login
     response = client.post(f"/backoffice/ho-so/{code}/{action}/", data)
     assert response.status_code == 302
     return services.state_of(services.get_dossier(code))
@@ -64,16 +65,21 @@ def test_approval_signs_and_the_leader_can_revoke(client, seeded):
     for username, action in (("hoankiem.motcua", "receive"), ("hoankiem.motcua", "forward"),
                              ("hoankiem.chuyenvien", "forward")):
         step(client, username, code, action)
-    state = step(client, "hoankiem.lanhdao", code, "complete", outcome="approved")
+    state = step(client, "hoankiem.lanhdao", code, "complete", outcome="approved",
+                 confirmation=lambda: fresh_code("hoankiem.lanhdao"))
     assert state.status == Status.PROCESSED
     result = IssuedDocument.objects.get(dossier__code=code, kind="result")
     assert "Lãnh đạo" in result.signed_by or result.signed_by
     page = client.get(f"/backoffice/ho-so/{code}/").content.decode()
     assert result.number in page and "/thu-hoi/" in page
-    client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": ""})
+    revoke_url = f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/"
+    client.post(revoke_url, {"reason": "", "confirmation": fresh_code("hoankiem.lanhdao")})
+    client.post(revoke_url, {"reason": "Cấp nhầm", "confirmation": DEMO_PASSWORD})  # a code is asked, not this
     result.refresh_from_db()
     assert result.revoked_at is None
-    client.post(f"/backoffice/ho-so/{code}/van-ban/{result.id}/thu-hoi/", {"reason": "Cấp nhầm"})
+    unconfirmed = client.get(f"/backoffice/ho-so/{code}/").content.decode()
+    assert "mã 6 chữ số" in unconfirmed and 'autocomplete="one-time-code"' in unconfirmed
+    client.post(revoke_url, {"reason": "Cấp nhầm", "confirmation": fresh_code("hoankiem.lanhdao")})
     result.refresh_from_db()
     assert result.revoked_at is not None and "Cấp nhầm" in result.revocation_reason
     client.logout()

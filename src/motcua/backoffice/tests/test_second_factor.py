@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.demo.seeding import DEMO_PASSWORD
 from motcua.demo.testing import log_in_official, one_time_code
+from motcua.identity.models import Authenticator
 
 LEADER = "hoankiem.lanhdao"
 
@@ -35,11 +35,11 @@ def test_a_leader_enrols_an_authenticator_before_acting(client, seeded):
     assert "<svg" in page and "cần xác thực hai bước" in page
     wrong = client.post("/backoffice/xac-thuc-hai-buoc/", {"otp_token": "000000", "next": "/backoffice/"})
     assert wrong.status_code == 400 and "Mã không khớp" in wrong.content.decode()
-    TOTPDevice.objects.filter(user__username=LEADER).update(throttling_failure_count=0)
+    Authenticator.objects.filter(user__username=LEADER).update(throttling_failure_count=0)
     done = client.post("/backoffice/xac-thuc-hai-buoc/", {"otp_token": code_from_page(page), "next": "/backoffice/"})
     assert done.status_code == 302 and done["Location"] == "/backoffice/"
     assert client.get("/backoffice/").status_code == 200 and client.get("/api/queue").status_code == 200
-    assert TOTPDevice.objects.get(user__username=LEADER).confirmed
+    assert Authenticator.objects.get(user__username=LEADER).confirmed
 
 
 def test_once_enrolled_the_code_is_asked_at_every_login(client, seeded):
@@ -81,7 +81,7 @@ def test_no_other_login_opens_an_officials_session(client, seeded):
 
 def test_a_device_once_used_does_not_take_the_same_code_again(client, seeded):
     log_in_official(client, LEADER)
-    device = TOTPDevice.objects.get(user__username=LEADER)
+    device = Authenticator.objects.get(user__username=LEADER)
     client.post("/backoffice/dang-xuat/")
     replayed = client.post("/backoffice/dang-nhap/", {"username": LEADER, "password": DEMO_PASSWORD,
                                                       "otp_token": one_time_code(device)})

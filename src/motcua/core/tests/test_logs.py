@@ -8,11 +8,11 @@ import logging
 
 import pytest
 from django.test import override_settings
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.logs import JsonFormatter, RequestFields, TextFormatter
 from motcua.demo.seeding import DEMO_PASSWORD
 from motcua.demo.testing import log_in_official
+from motcua.identity.models import Authenticator
 
 LEADER = "hoankiem.lanhdao"
 
@@ -50,7 +50,7 @@ def test_failed_and_successful_logins_name_who_where_and_when(client, seeded, sh
 
 
 def test_a_wrong_second_factor_and_a_lockout_are_recorded(client, seeded, shipped):
-    device = TOTPDevice.objects.create(user_id=_user_id(LEADER), name="authenticator", confirmed=True)
+    device = Authenticator.objects.create(user_id=_user_id(LEADER), name="authenticator", confirmed=True)
     client.post("/backoffice/dang-nhap/", {"username": LEADER, "password": DEMO_PASSWORD, "otp_token": "000000"})
     (wrong_code,) = events(shipped(), "second_factor")
     assert wrong_code["outcome"] == "failure" and wrong_code["actor"] == f"user:{LEADER}"

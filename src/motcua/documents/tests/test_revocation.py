@@ -8,7 +8,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core import outbox
 from motcua.core.errors import Forbidden, Invalid
-from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import revoke, wallet_of
@@ -53,7 +53,7 @@ def test_a_revoked_result_leaves_the_wallet_and_the_index(land_certificate):
     assert land_certificate in wallet_of(AN.id_number)
     leader = official_actor(land_certificate.issuer_agency.code, Role.LEADER)
 
-    assert revoke(land_certificate, leader, "Cấp nhầm thửa đất") is True
+    assert revoke(land_certificate, leader, "Cấp nhầm thửa đất", DEMO_PASSWORD) is True
     drain_all()
 
     assert land_certificate not in wallet_of(AN.id_number)
@@ -62,14 +62,17 @@ def test_a_revoked_result_leaves_the_wallet_and_the_index(land_certificate):
     incremental = rollup.table_snapshot()
     rollup.rebuild()
     assert rollup.table_snapshot() == incremental
-    assert revoke(land_certificate, leader, "again") is False  # once
+    assert revoke(land_certificate, leader, "again", DEMO_PASSWORD) is False  # once
 
 
 def test_only_the_issuing_leader_revokes_with_a_reason(land_certificate):
     agency = land_certificate.issuer_agency.code
     with pytest.raises(Forbidden):
-        revoke(land_certificate, official_actor(agency, Role.SPECIALIST), "Cấp nhầm")
+        revoke(land_certificate, official_actor(agency, Role.SPECIALIST), "Cấp nhầm", DEMO_PASSWORD)
     with pytest.raises(Invalid):
-        revoke(land_certificate, official_actor(agency, Role.LEADER), "  ")
+        revoke(land_certificate, official_actor(agency, Role.LEADER), "  ", DEMO_PASSWORD)
+    with pytest.raises(Forbidden) as unconfirmed:  # an open session alone does not revoke
+        revoke(land_certificate, official_actor(agency, Role.LEADER), "Cấp nhầm", "not my password")
+    assert unconfirmed.value.field == "confirmation"
     land_certificate.refresh_from_db()
     assert land_certificate.revoked_at is None

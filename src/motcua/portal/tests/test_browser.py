@@ -8,6 +8,7 @@ import pytest
 from django.db import connections
 from django_otp.oath import totp
 
+from motcua.demo.testing import fresh_code
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import citizen_actor
 
@@ -87,9 +88,12 @@ def official_page(browser, base, username):
     return page
 
 
-def act(page, base, code, action):
+def act(page, base, code, action, username=None):
+    """The official takes ``action``; one who signs (``username`` given) types their authenticator's code."""
     page.goto(f"{base}/backoffice/ho-so/{code}/")
     page.eval_on_selector(f"details[data-action={action}]", "d => { d.open = true; }")
+    if username is not None:
+        page.fill(f"details[data-action={action}] input[name=confirmation]", fresh_code(username))
     page.click(f"details[data-action={action}] button[type=submit]")
     page.wait_for_load_state()
 
@@ -158,7 +162,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     shot(specialist, "07b-provenance-rechecked")
     act(specialist, base, code, "forward")
     leader = official_page(browser, base, "hoankiem.lanhdao")
-    act(leader, base, code, "complete")
+    act(leader, base, code, "complete", "hoankiem.lanhdao")
     assert "Đã xử lý xong" in leader.inner_text("[data-testid=status]")
     shot(leader, "08-decided")
     act(receiver, base, code, "return_result")
@@ -242,7 +246,7 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     for username, action in (("hanoi.ca.chuyenvien", "forward"), ("hanoi.ca.lanhdao", "complete"),
                              ("hanoi.ca.motcua", "return_result")):
         page = official_page(browser, base, username)
-        act(page, base, code, action)
+        act(page, base, code, action, username if action == "complete" else None)
         if action == "complete":
             assert "Đã xử lý xong" in page.inner_text("[data-testid=status]")
             shot(page, "24-approved-and-signed")

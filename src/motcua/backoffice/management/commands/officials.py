@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.backoffice import accounts
 from motcua.core.errors import MotcuaError
 from motcua.identity.actors import Role
-from motcua.identity.models import Official
+from motcua.identity.models import Authenticator, Official
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         officials = Official.objects.select_related("user", "agency").order_by("agency__code", "user__username")
         if agency:
             officials = officials.filter(agency__code=agency)
-        enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+        enrolled = set(Authenticator.objects.filter(confirmed=True).values_list("user_id", flat=True))
         for o in officials:
             flags = [f for f, on in (("admin", o.user.is_staff), ("inactive", not o.user.is_active),
                                      ("must-change-password", o.password_change_required),
