@@ -18,7 +18,7 @@ from motcua.documents.models import IssuedDocument
 from motcua.documents.services import readable_document, wallet_of
 from motcua.documents.views import document_file as document_file_response
 from motcua.documents.views import verification_context
-from motcua.dossiers.services import readable_dossier
+from motcua.dossiers.services import READING_DOSSIER, readable_dossier
 
 router = Router(tags=["documents"])
 
@@ -54,7 +54,7 @@ def _document_out(document) -> dict:
 @router.get("/dossiers/{code}/documents", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(),
             summary="Signed results and receipts issued for a dossier")
 def dossier_documents(request: HttpRequest, code: str):
-    dossier, _state = readable_dossier(caller(request), code)
+    dossier, _state = readable_dossier(caller(request), code, READING_DOSSIER)
     return [_document_out(d) for d in dossier.issued_documents.select_related("issuer_agency").order_by("issued_at")]
 
 

@@ -199,14 +199,14 @@ def public_status(request: HttpRequest, code: str):
             summary="Read a dossier with its journal and tracking sheet")
 def read_dossier(request: HttpRequest, code: str):
     actor = caller(request)
-    return dossier_detail(*services.readable_dossier(actor, code), actor)
+    return dossier_detail(*services.readable_dossier(actor, code, services.READING_DOSSIER), actor)
 
 
 @router.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(),
             summary="The dossier's journal of actions, oldest first")
 def read_journal(request: HttpRequest, code: str):
     actor = caller(request)
-    return dossier_detail(*services.readable_dossier(actor, code), actor)["journal"]
+    return dossier_detail(*services.readable_dossier(actor, code, services.READING_DOSSIER), actor)["journal"]
 
 
 class QueueItem(DossierOut):

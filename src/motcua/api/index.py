@@ -35,7 +35,7 @@ class RatingOut(Schema):
              summary="The applicant rates the service once the result is returned (feeds the index)")
 def rate_dossier(request: HttpRequest, code: str, payload: RatingIn):
     actor = caller(request)
-    dossier, state = readable_dossier(actor, code)
+    dossier, state = readable_dossier(actor, code, "")  # the applicant's act
     rating = ratings.rate(dossier, state, actor, payload.score, payload.complaint)
     return Respond(201, {"score": rating.score, "complaint": rating.complaint, "created_at": rating.created_at})
 

@@ -25,7 +25,7 @@ class PaymentStartOut(Schema):
              summary="Start paying what the dossier owes online (the applicant)")
 def start_payment(request: HttpRequest, code: str):
     actor = caller(request)
-    dossier, state = readable_dossier(actor, code)
+    dossier, state = readable_dossier(actor, code, "")  # the applicant's act
     payment = payments.start_online_payment(dossier, state, actor)
     url = payments.gateway().payment_url(payment, request.build_absolute_uri(reverse("payments:return")),
                                          request.META.get("REMOTE_ADDR", ""), "vi")

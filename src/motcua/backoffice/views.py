@@ -181,24 +181,28 @@ def _is_my_task(view: dict, actor) -> bool:
         view["step"]["role"] == actor.role
 
 
-def readable_dossier_view(view):
-    """Pages of one dossier for an official of an agency that holds or held it: 404 or 403 otherwise."""
+def readable_dossier_view(reading: str):
+    """Pages of one dossier for an official of an agency that holds or held it: 404 or 403 otherwise.
+    ``reading`` is what the page shows of it, recorded for the applicant (empty for an act)."""
 
-    @official_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, actor, code: str, *args, **kwargs):
-        try:
-            dossier, state = services.readable_dossier(actor, code)
-        except NotFound:
-            raise Http404(code) from None
-        except Forbidden:
-            return render(request, "backoffice/forbidden.html", status=403)
-        return view(request, actor, dossier, state, *args, **kwargs)
+    def decorate(view):
+        @official_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, actor, code: str, *args, **kwargs):
+            try:
+                dossier, state = services.readable_dossier(actor, code, reading)
+            except NotFound:
+                raise Http404(code) from None
+            except Forbidden:
+                return render(request, "backoffice/forbidden.html", status=403)
+            return view(request, actor, dossier, state, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-@readable_dossier_view
+@readable_dossier_view(services.READING_DOSSIER)
 def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     view = dossier_detail(dossier, state, actor)
     agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
@@ -244,7 +248,7 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
 
 
 @require_POST
-@readable_dossier_view
+@readable_dossier_view("")
 def recheck(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     """Re-read the registries the pre-filled values came from and say what changed since submission."""
     found = recheck_registries(dossier, actor)
@@ -257,7 +261,7 @@ def recheck(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     return redirect("backoffice:detail", code=dossier.code)
 
 
-@readable_dossier_view
+@readable_dossier_view(services.READING_SLIP)
 def document(request: HttpRequest, actor, dossier, state, which: str) -> HttpResponse:
     render_pdf = {"phieu-tiep-nhan": pdf.receipt_slip, "phieu-kiem-soat": pdf.tracking_sheet}.get(which)
     if render_pdf is None:
@@ -268,7 +272,7 @@ def document(request: HttpRequest, actor, dossier, state, which: str) -> HttpRes
         raise Http404("not received yet") from None
 
 
-@readable_dossier_view
+@readable_dossier_view(services.READING_FILE)
 def attachment(request: HttpRequest, actor, dossier, state, attachment_id: int) -> HttpResponse:
     """An evidence file of a dossier the official may read (a wallet document is served from the wallet)."""
     try:
@@ -288,13 +292,13 @@ def _issued(dossier, document_id):
     return document
 
 
-@readable_dossier_view
+@readable_dossier_view(services.READING_RESULT)
 def issued_document(request: HttpRequest, actor, dossier, state, document_id) -> HttpResponse:
     return document_file(_issued(dossier, document_id))
 
 
 @require_POST
-@readable_dossier_view
+@readable_dossier_view("")
 def revoke_document(request: HttpRequest, actor, dossier, state, document_id) -> HttpResponse:
     """A leader of the issuing agency revokes a document issued in error."""
     document = _issued(dossier, document_id)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.core.errors import Forbidden, Invalid, NotFound
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import can_read, changed
+from motcua.dossiers.services import READING_RESULT, can_read, changed, record_read
 from motcua.identity import second_factor
 from motcua.identity.actors import Actor, Role
 from motcua.registries.access import log_wallet_read
@@ -34,6 +34,7 @@ def readable_document(actor: Actor, document_id: uuid.UUID | str) -> IssuedDocum
         raise NotFound(str(document_id))
     if not can_read(actor, document.dossier):
         raise Forbidden("not_yours", "Bạn không có quyền xem văn bản này.", "You may not read this document.")
+    record_read(actor, document.dossier, READING_RESULT)
     return document
 
 

@@ -417,7 +417,7 @@ def confirm_step_up(actor: Actor, code: str, kind: str, proof: str) -> None:
     checked before anything is done; pages and the API call this with what the official typed. An outsider is
     told only that the dossier is not theirs, as by ``act``."""
     if RULES[kind].needs_confirmation and actor.kind == "official":
-        readable_dossier(actor, code)
+        readable_dossier(actor, code, "")
         second_factor.confirm_fresh(actor.id, proof, kind)
 
 
@@ -448,17 +448,42 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
     return dossier, new_state
 
 
+# What an official read, as the person whose dossier it is will see it on "who read my data".
+READING_DOSSIER = "Xem hồ sơ khi giải quyết"
+READING_FILE = "Mở giấy tờ đính kèm của hồ sơ"
+READING_RESULT = "Mở văn bản đã cấp cho hồ sơ"
+READING_SLIP = "In phiếu tiếp nhận, phiếu kiểm soát của hồ sơ"
+ReadHook = Callable[[Actor, Dossier, str], None]
+READ_HOOKS: list[ReadHook] = []
+
+
+def on_read(hook: ReadHook) -> ReadHook:
+    """``hook(reader, dossier, reading)`` runs whenever an official reads a dossier or one of its files (the
+    registries capability logs it for the applicant)."""
+    READ_HOOKS.append(hook)
+    return hook
+
+
+def record_read(actor: Actor, dossier: Dossier, reading: str) -> None:
+    if reading and actor.kind == "official":
+        for hook in READ_HOOKS:
+            hook(actor, dossier, reading)
+
+
 class NotYours(Forbidden):
     def __init__(self) -> None:
         super().__init__("not_yours", "Bạn không có quyền xem hồ sơ này.", "You may not read this dossier.")
 
 
-def readable_dossier(actor: Actor | None, code: str) -> tuple[Dossier, DossierState]:
-    """The one access check for a dossier's pages, API and files: not found, or not this actor's to read."""
+def readable_dossier(actor: Actor | None, code: str, reading: str) -> tuple[Dossier, DossierState]:
+    """The one access check for a dossier's pages, API and files: not found, or not this actor's to read.
+    ``reading`` says what an official reads (one of the READING_… texts), recorded for the applicant; empty where
+    nothing of the dossier is shown (an act, which the journal records)."""
     dossier = get_dossier(code)
     state = state_of(dossier)
     if actor is None or not can_read(actor, dossier, state):
         raise NotYours()
+    record_read(actor, dossier, reading)
     return dossier, state
 
 

@@ -31,7 +31,7 @@ from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.payments import services as payments
-from motcua.registries.access import Purpose, access_log_for
+from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
 from motcua.registries.models import CorrectionReport
 from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
@@ -240,7 +240,7 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
     citizen = current_citizen(request)
     return render(request, "portal/data_reads.html", {
         "citizen": citizen, "reads": access_log_for(citizen["id_number"]),
-        "registries": {key: source(key) for key in SOURCES}})
+        "registries": {key: source(key) for key in SOURCES} | {DOSSIER_READS: DOSSIER_LABEL}})
 
 
 def applicant_view(view):
@@ -252,7 +252,7 @@ def applicant_view(view):
             return redirect_to_login
         actor = _citizen_actor(request)
         try:
-            found, state = services.readable_dossier(actor, code)
+            found, state = services.readable_dossier(actor, code, "")  # the applicant's own
         except NotFound:
             raise Http404(code) from None
         except Forbidden:

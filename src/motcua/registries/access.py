@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+from types import SimpleNamespace
 
 from django.utils import timezone
 
 from motcua.core.errors import Forbidden
+from motcua.dossiers.services import on_read
 from motcua.identity.actors import Actor
 from motcua.registries.models import AccessLog, HeldDocument
 from motcua.registries.sources import RegistryRecord, source
+
+DOSSIER_READS = "dossier"  # the access log's "registry" of reads of a dossier and its files
+DOSSIER_LABEL = SimpleNamespace(label_vi="Hồ sơ thủ tục của bạn", label_en="Your dossier")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,12 @@ def read_for_dossier(registry: str, reader: Actor, dossier) -> RegistryRecord | 
         _log(registry, [dossier.applicant_id_number], reader, purpose, allowed=False)
         raise ReadRefused()
     return _read(registry, dossier.applicant_id_number, reader, purpose)
+
+
+@on_read
+def log_dossier_read(reader: Actor, dossier, reading: str) -> None:
+    """An official read the applicant's dossier or one of its files: a read of the applicant's data."""
+    _log(DOSSIER_READS, [dossier.applicant_id_number], reader, _dossier_purpose(reading, dossier))
 
 
 def log_wallet_read(reader: Actor, dossier, purpose_text: str) -> None:

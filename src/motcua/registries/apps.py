@@ -8,7 +8,7 @@ class RegistriesConfig(AppConfig):
 
     def ready(self):
         from motcua.catalog import services as catalog
-        from motcua.registries import checks  # noqa: F401 — registers the registry sources' system check
+        from motcua.registries import access, checks  # noqa: F401 — the dossier-read hook, the sources' check
         from motcua.registries.sources import SOURCES
 
         catalog.use_sources(SOURCES)

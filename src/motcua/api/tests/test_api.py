@@ -241,6 +241,11 @@ def test_detail_for_applicant_and_agency_only(client, submitted):
     assert stranger.get(f"/api/dossiers/{submitted}").status_code == 403
     assert client.get(f"/api/dossiers/{submitted}", **bearer("hanoi.stp.motcua")).status_code == 403
     assert client.get(f"/api/dossiers/{submitted}", **bearer("hoankiem.chuyenvien")).status_code == 200
+    from motcua.registries.models import AccessLog
+
+    read = AccessLog.objects.get(person_id_number=CITIZEN.id_number, registry="dossier")  # the official's only
+    assert (read.reader_id, read.dossier_code, read.purpose) == ("hoankiem.chuyenvien", submitted,
+                                                                 "Xem hồ sơ khi giải quyết")
 
 
 def test_full_lifecycle_through_the_api(client, submitted):

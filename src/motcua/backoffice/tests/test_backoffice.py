@@ -116,7 +116,8 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     assert 'data-testid="provenance"' in page and "civil_status" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
-    entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number).get()
+    entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number,
+                                     registry="civil_status").get()
     assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
     client.logout()
     log_in_official(client, "hanoi.stp.chuyenvien")
@@ -176,3 +177,32 @@ def test_at_the_counter_the_officer_ticks_the_paper_documents_seen(client, seede
     response = client.post("/backoffice/tiep-nhan/1.013225/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Dossier.objects.get().evidence == ["ban_ve_thiet_ke", "don_de_nghi"]
+
+
+def test_officials_reads_of_a_dossier_are_shown_to_the_applicant(client, seeded):
+    """Opening the dossier, its files and its printed slips is a read of the applicant's data: recorded once per
+    official, purpose and dossier, and listed on the applicant's "who read my data" page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.demo.testing import log_in_citizen, sample_scan
+    from motcua.registries.models import AccessLog
+
+    applicant = DEMO_CITIZENS[2]
+    log_in_official(client, "hoankiem.motcua")
+    taken_in = client.post("/backoffice/tiep-nhan/1.001193/", intake_post(**{
+        "file.to_khai": SimpleUploadedFile("to-khai.pdf", sample_scan())}))
+    dossier = services.get_dossier(taken_in["Location"].rstrip("/").rsplit("/", 1)[-1])
+    scan = dossier.attachments.get()
+    for _twice in range(2):
+        assert client.get(f"/backoffice/ho-so/{dossier.code}/").status_code == 200
+        assert client.get(f"/backoffice/ho-so/{dossier.code}/tep/{scan.pk}/").status_code == 200
+        assert client.get(f"/backoffice/ho-so/{dossier.code}/phieu-tiep-nhan.pdf").status_code == 200
+    reads = AccessLog.objects.filter(person_id_number=applicant.id_number, registry="dossier")
+    assert sorted(reads.values_list("purpose", flat=True)) == sorted([
+        services.READING_DOSSIER, services.READING_FILE, services.READING_SLIP])
+    assert {(r.reader_id, r.dossier_code) for r in reads} == {("hoankiem.motcua", dossier.code)}
+    client.logout()
+    log_in_citizen(client, applicant)
+    assert client.get(f"/ho-so/{dossier.code}/").status_code == 200  # the applicant's own reads are not listed
+    page = client.get("/ai-da-xem-du-lieu/").content.decode()
+    assert page.count("Hồ sơ thủ tục của bạn") == 3 and services.READING_FILE in page
