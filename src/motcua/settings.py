@@ -3,7 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from csp.constants import NONE, SELF
 from django.utils.functional import lazy
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "motcua.core.logs.RequestContext",  # first: every later line, and every refusal, names the request
+    "motcua.core.middleware.KnownMethods",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -102,8 +103,14 @@ TEMPLATES = [
 ]
 
 
+# Connection parameters a PostgreSQL URL may carry in its query (libpq's names), passed on to the driver:
+# TLS to the server and its verification above all (sslmode=verify-full&sslrootcert=/path/ca.pem).
+POSTGRES_URL_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout",
+                        "application_name", "target_session_attrs")
+
+
 def database_from_url(url: str) -> dict:
-    """sqlite:///path or postgres://user@host:port/name."""
+    """sqlite:///path or postgres://user@host:port/name[?sslmode=…&sslrootcert=…]."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         return {
@@ -122,8 +129,17 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(os.environ.get("MOTCUA_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": _postgres_options(parse_qs(parsed.query)),
         }
     raise ValueError(f"unsupported database URL scheme: {parsed.scheme}")
+
+
+def _postgres_options(query: dict[str, list[str]]) -> dict[str, str]:
+    unknown = set(query) - set(POSTGRES_URL_OPTIONS)
+    if unknown:  # a misspelt sslmode must not silently mean "no TLS"
+        raise ValueError(f"unknown database URL parameter(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(POSTGRES_URL_OPTIONS)}")
+    return {name: values[-1] for name, values in query.items()}
 
 
 DATABASES = {
@@ -249,6 +265,8 @@ WHITENOISE_USE_FINDERS = True
 # Issued results, receipts and evidence files. A deployment points this at shared storage (or sets
 # STORAGES to an object store) so every application server sees the same files.
 MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
+# Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
+DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # A whole request (a submission's files, base64 in the API's JSON), refused with 413 before it is read
 # (motcua.core.bodysize, in front of Django in motcua.wsgi); the reverse proxy should cap it too.

@@ -162,7 +162,7 @@ class PublicStatusOut(Schema):
     finished_at: datetime | None
 
 
-@router.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS, 429: ErrorOut}, auth=ActorAuth(),
              summary="Submit a dossier",
              description="Online by the applicant, or at the counter/post by a reception officer. Send an "
                          "`Idempotency-Key` header to make retries safe: the same key and content return the "

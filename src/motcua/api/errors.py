@@ -101,6 +101,8 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError):  # raised by the framework (e.g. an unreadable body)
         if isinstance(exc.__cause__, NulCharacter):  # ninja wraps what its body parser raises
             return invalid_input(api, request, [_nul(exc.__cause__.field)])
+        if isinstance(exc.__cause__, MotcuaError):  # the body is not JSON (415)
+            return refused(request, exc.__cause__)
         if exc.status_code == 400:
             return api.create_response(request, body("Không đọc được nội dung gửi lên (JSON).",
                                                      "The request body could not be read (JSON)."), status=400)

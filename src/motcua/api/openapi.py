@@ -22,14 +22,15 @@ def _error(status: int) -> dict[str, Any]:
 
 def _shared_responses(path: str, operation: dict[str, Any]) -> list[int]:
     """400 (unreadable request) and 422 (a parameter or the body is not valid) anywhere; 401 where the caller
-    must authenticate; 404 where the path names something; 413 where a body is sent (the size cap)."""
+    must authenticate; 404 where the path names something; 413 and 415 where a body is sent (the size cap,
+    and a body that is not JSON)."""
     statuses = [400, 422]
     if operation.get("security"):
         statuses.append(401)
     if "{" in path:
         statuses.append(404)
     if "requestBody" in operation:
-        statuses.append(413)
+        statuses += [413, 415]
     return statuses
 
 

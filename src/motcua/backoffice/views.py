@@ -28,7 +28,7 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.security_log import security_event
-from motcua.core.web import CLEAR_SITE_DATA, pdf_response
+from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_response
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import intake as dossier_intake
@@ -280,9 +280,7 @@ def attachment(request: HttpRequest, actor, dossier, state, attachment_id: int) 
     except NotFound:
         raise Http404(attachment_id) from None
     with stored.open("rb") as f:
-        response = HttpResponse(f.read(), content_type=found.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{found.evidence_code}{found.EXTENSION}"'
-    return response
+        return uploaded_file_response(f.read(), found.content_type, f"{found.evidence_code}{found.EXTENSION}")
 
 
 def _issued(dossier, document_id):

@@ -2,7 +2,7 @@ import contextlib
 import json
 
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.utils import translation
 
 from motcua.core.text import nul_field
@@ -24,6 +24,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class KnownMethods:
+    """Only the methods the platform answers: TRACE, CONNECT and invented ones get 405 before any view (a view
+    that does not check its method would otherwise answer them as a GET)."""
+
+    ALLOWED = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
 
 
 class RejectNulCharacters:

@@ -9,6 +9,15 @@ from django.http import HttpResponse
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
+def uploaded_file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file someone uploaded (evidence): downloaded, never shown in the page's origin, and were it opened
+    anyway, sandboxed with nothing allowed, so a crafted file can run no script as this site."""
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     """A PDF shown in the browser (inline), saved under ``filename``."""
     response = HttpResponse(data, content_type="application/pdf")

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cached_property
 from typing import Any
 
@@ -22,7 +22,7 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
-from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
+from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers.lifecycle import (
     RULES,
@@ -303,6 +303,24 @@ def next_code(agency_code: str, day: date) -> str:
     return f"{agency_code}-{day:%y%m%d}-{next_number(agency_code, day):04d}"
 
 
+class DailyCapReached(MotcuaError):
+    status = 429
+
+    def __init__(self, cap: int) -> None:
+        super().__init__("daily_limit", f"Mỗi người nộp trực tuyến tối đa {cap} hồ sơ mỗi ngày; hãy nộp tiếp vào "
+                         "ngày mai hoặc tại bộ phận một cửa.",
+                         f"One person may file at most {cap} dossiers online a day; file again tomorrow or at "
+                         "the one-stop counter.")
+
+
+def _check_daily_cap(applicant_id_number: str, now: datetime) -> None:
+    cap = settings.DAILY_SUBMISSIONS_PER_APPLICANT
+    midnight = timezone.make_aware(datetime.combine(local_date(now), time.min))
+    if Dossier.objects.filter(applicant_id_number=applicant_id_number, channel="online",
+                              submitted_at__gte=midnight).count() >= cap:
+        raise DailyCapReached(cap)
+
+
 def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[Dossier, bool]:
     """Create a dossier (status 1). Returns (dossier, created); a repeated idempotency key returns
     the first dossier unchanged, and a reused key with different content is refused."""
@@ -312,8 +330,10 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                                           idempotency_key=sub.idempotency_key).first()
         if existing:
             return _replay(existing, sub)
-    procedure, spec, clean_form, agency = _validate(sub, actor)
     now = now or timezone.now()
+    if actor.kind == "citizen":
+        _check_daily_cap(sub.applicant_id_number, now)
+    procedure, spec, clean_form, agency = _validate(sub, actor)
     holder = agency
     if sub.channel != "online":  # received at the counter of the official's own agency
         holder = Agency.objects.get(code=actor.agency_code)

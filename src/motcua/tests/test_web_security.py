@@ -116,3 +116,35 @@ def test_the_api_documentation_page_uses_no_inline_script(client):
     # The settings of Swagger UI are data (application/json), which the policy does not run.
     assert not INLINE.search(re.sub(r'<script type="application/json".*?</script>', "", html, flags=re.S))
     assert "/static/ninja/swagger-ui-init.js" in html
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND"])
+def test_methods_nobody_serves_are_refused(client, seeded, method):
+    for path in ("/", "/api/health", "/backoffice/dang-nhap/"):
+        response = client.generic(method, path)
+        assert response.status_code == 405 and "GET" in response["Allow"]
+
+
+def test_the_api_reads_a_body_only_as_json(client, seeded):
+    from motcua.identity.callers import issue_token
+    from motcua.identity.models import Official
+
+    token = issue_token(Official.objects.get(user__username="hoankiem.motcua"))
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        response = client.post("/api/dossiers/H01-NOSUCH/receive", '{"reason": ""}', content_type=content_type,
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 415, (content_type, response.content)
+        assert response.json()["code"] == "unsupported_media_type"
+    problem = client.post("/api/dossiers/H01-NOSUCH/receive", '{"reason": ""}',
+                          content_type="application/problem+json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert problem.status_code == 404  # a JSON media type is read, and the dossier is not found
+
+
+def test_the_database_url_carries_its_tls_settings():
+    from motcua.settings import database_from_url
+
+    options = database_from_url("postgres://motcua@db.internal:5432/motcua?sslmode=verify-full"
+                                "&sslrootcert=/etc/motcua/db-ca.pem")["OPTIONS"]
+    assert options == {"sslmode": "verify-full", "sslrootcert": "/etc/motcua/db-ca.pem"}
+    with pytest.raises(ValueError, match="sslmod"):
+        database_from_url("postgres://motcua@db.internal/motcua?sslmod=require")  # misspelt: no silent plain text

@@ -195,7 +195,9 @@ def test_officials_reads_of_a_dossier_are_shown_to_the_applicant(client, seeded)
     scan = dossier.attachments.get()
     for _twice in range(2):
         assert client.get(f"/backoffice/ho-so/{dossier.code}/").status_code == 200
-        assert client.get(f"/backoffice/ho-so/{dossier.code}/tep/{scan.pk}/").status_code == 200
+        evidence = client.get(f"/backoffice/ho-so/{dossier.code}/tep/{scan.pk}/")
+        assert evidence.status_code == 200 and evidence["Content-Disposition"].startswith("attachment;")
+        assert evidence["Content-Security-Policy"].startswith("sandbox")  # an uploaded file runs nothing here
         assert client.get(f"/backoffice/ho-so/{dossier.code}/phieu-tiep-nhan.pdf").status_code == 200
     reads = AccessLog.objects.filter(person_id_number=applicant.id_number, registry="dossier")
     assert sorted(reads.values_list("purpose", flat=True)) == sorted([

@@ -71,3 +71,21 @@ def test_a_replayed_submission_is_refused_to_whoever_may_not_file_it(birth):
     sub = sample_submission(birth, idempotency_key="retry-1")
     services.submit(sub, citizen_actor(AN.id_number, AN.name, 2))
     assert refusal(sub, official_actor(HOAN_KIEM, Role.RECEIVER)) == (403, "channel", "online_by_applicant_only")
+
+
+def test_one_person_files_only_so_many_dossiers_online_a_day(birth, settings):
+    """A cap against flooding an agency's queue: the next day, and a retry of one already filed, still work."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DAILY_SUBMISSIONS_PER_APPLICANT = 2
+    an = citizen_actor(AN.id_number, AN.name, 2)
+    first, _ = services.submit(sample_submission(birth, idempotency_key="day-1-a"), an)
+    services.submit(sample_submission(birth), an)
+    with pytest.raises(services.DailyCapReached) as capped:
+        services.submit(sample_submission(birth), an)
+    assert capped.value.status == 429 and "tối đa 2 hồ sơ" in capped.value.vi and Dossier.objects.count() == 2
+    assert services.submit(sample_submission(birth, idempotency_key="day-1-a"), an) == (first, False)
+    tomorrow = timezone.now() + timedelta(days=1)
+    assert services.submit(sample_submission(birth), an, now=tomorrow)[1] is True
