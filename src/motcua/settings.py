@@ -222,6 +222,9 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the hint is not the person logged in
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    # The portal keeps no refresh token: those issued end within the hour and `motcua retention` deletes them;
+    # a client may revoke its tokens at the revocation endpoint (RFC 7009).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     # RFC 9700 (OAuth 2.0 security best current practice): code flow with S256 PKCE only, tokens only in
     # headers and stored hashed, the issuer named in the authorization response, replayed refresh tokens
@@ -265,6 +268,27 @@ WHITENOISE_USE_FINDERS = True
 # Issued results, receipts and evidence files. A deployment points this at shared storage (or sets
 # STORAGES to an object store) so every application server sees the same files.
 MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
+# Evidence files and issued documents are personal data: readable by the service's own account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Days each kind of working data is kept after it was last useful (motcua.core.retention, `motcua retention`):
+# ended sessions, "my sessions" rows, login attempts and failures, the e-ID provider's expired tokens, outbox
+# events every consumer has passed. Records of the State (journals, access logs) are never deleted.
+RETENTION_DEFAULT_DAYS = {"sessions": 0, "session_records": 1, "login_attempts": 90, "oauth_tokens": 0, "outbox": 30}
+
+
+def _retention_days(text: str) -> dict[str, int]:
+    days = dict(RETENTION_DEFAULT_DAYS)
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = item.partition("=")
+        if name not in days or not value.isdigit():
+            raise ValueError(f"MOTCUA_RETENTION_DAYS: '{item}' is not name=days, with a name among "
+                             f"{', '.join(sorted(days))}")
+        days[name] = int(value)
+    return days
+
+
+RETENTION_DAYS = _retention_days(os.environ.get("MOTCUA_RETENTION_DAYS", ""))
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.core.models import OutboxCursor, OutboxEvent
+from motcua.core.retention import retained
 
 log = logging.getLogger(__name__)
 Consumer = Callable[[list[OutboxEvent]], None]
@@ -61,6 +63,11 @@ def backlog_seconds() -> float:
     oldest = (OutboxEvent.objects.filter(processed_at__isnull=True).order_by("id")
               .values_list("created_at", flat=True).first())
     return max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
+@retained("outbox", "outbox events every consumer has handled")
+def _purge_handled(before: datetime) -> int:
+    return OutboxEvent.objects.filter(processed_at__lt=before).delete()[0]
 
 
 def last_processed() -> int:

@@ -7,4 +7,5 @@ class EidConfig(AppConfig):
     verbose_name = "Bundled national e-ID provider (OpenID Connect)"
 
     def ready(self) -> None:
-        from motcua.eid import checks  # noqa: F401 — registers the deployment check of the provider's key file
+        # the deployment check of the provider's key file; what the provider keeps for a time
+        from motcua.eid import checks, retention  # noqa: F401

@@ -67,12 +67,13 @@ class EidAuthorizationView(AuthorizationView):
 
 
 class EidDiscoveryView(ConnectDiscoveryInfoView):
-    """The discovery document, with the e-ID levels a login may assert (`acr`)."""
+    """The discovery document, with the e-ID levels a login may assert (`acr`) and the revocation endpoint."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         metadata = json.loads(response.content)
         metadata["acr_values_supported"] = list(settings.OIDC["ACR_LEVELS"])
+        metadata["revocation_endpoint"] = self._get_endpoint_url(request, "revoke-token", required=True)
         response.content = json.dumps(metadata)
         return response
 

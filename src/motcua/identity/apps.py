@@ -6,4 +6,4 @@ class IdentityConfig(AppConfig):
     label = "identity"
 
     def ready(self) -> None:
-        from motcua.identity import security_events  # noqa: F401  (connects the receivers)
+        from motcua.identity import retention, security_events  # noqa: F401  (registers, connects)

@@ -86,7 +86,29 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-PREFILL_SESSION_PREFIX = "prefill:"
+# What the registries pre-filled into a form, kept in the session until it is submitted so the dossier can
+# say where each value came from: one slot per procedure (the latest form opened), at most PREFILL_SLOTS.
+PREFILL_SESSION_KEY = "prefill"
+PREFILL_SLOTS = 5
+
+
+def _keep_prefill(request: HttpRequest, procedure_code: str, form_key: str, filled: Prefill) -> None:
+    slots = {code: slot for code, slot in request.session.get(PREFILL_SESSION_KEY, {}).items()
+             if code != procedure_code}
+    kept = list(slots.items())[-(PREFILL_SLOTS - 1):]  # insertion order: the oldest go first
+    request.session[PREFILL_SESSION_KEY] = {**dict(kept), procedure_code: {"form": form_key,
+                                                                               "prefill": filled.as_dict()}}
+
+
+def _kept_prefill(request: HttpRequest, procedure_code: str, form_key: str) -> Prefill:
+    slot = request.session.get(PREFILL_SESSION_KEY, {}).get(procedure_code) or {}
+    return Prefill.from_dict(slot["prefill"] if slot.get("form") == form_key else None)
+
+
+def _drop_prefill(request: HttpRequest, procedure_code: str) -> None:
+    slots = dict(request.session.get(PREFILL_SESSION_KEY, {}))
+    if slots.pop(procedure_code, None) is not None:
+        request.session[PREFILL_SESSION_KEY] = slots
 
 
 def submit(request: HttpRequest, code: str) -> HttpResponse:
@@ -100,7 +122,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                "registries": {key: source(key) for key in SOURCES}}
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
-        filled = Prefill.from_dict(request.session.get(PREFILL_SESSION_PREFIX + key))
+        filled = _kept_prefill(request, code, key)
         sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
                                           citizen.get("name", ""))
         sub.provenance = filled.provenance(sub.form)
@@ -110,12 +132,12 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             context = intake.with_errors(context, sub, exc)
             context.update(prefill=filled, prefill_rows=_prefill_rows(spec, filled))
             return render(request, "portal/submit.html", context, status=422)
-        request.session.pop(PREFILL_SESSION_PREFIX + key, None)
+        _drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
     # Once-only: what the state already holds is filled in, shown, and never asked again.
     filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
-    request.session[PREFILL_SESSION_PREFIX + context["idempotency_key"]] = filled.as_dict()
+    _keep_prefill(request, code, context["idempotency_key"], filled)
     context.update(values={k: v.value for k, v in filled.values.items()}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled))
     return render(request, "portal/submit.html", context)

@@ -21,6 +21,7 @@ def test_discovery_and_keys(client, seeded):
     meta = client.get("/eid/.well-known/openid-configuration").json()
     assert meta["issuer"] == "http://testserver/eid"
     assert meta["authorization_endpoint"].endswith("/eid/authorize/")
+    assert meta["revocation_endpoint"].endswith("/eid/revoke/")  # RFC 7009: a client ends its own tokens
     keys = client.get("/eid/.well-known/jwks.json").json()["keys"]
     assert keys and keys[0]["kty"] == "RSA" and "d" not in keys[0]  # public half only
 
