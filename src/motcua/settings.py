@@ -312,6 +312,11 @@ SIGNING = {
     "PASSPHRASE": os.environ.get("MOTCUA_SIGNING_PASSPHRASE", ""),  # PKCS#12 passphrase or token PIN
     # Extra trusted root certificates (PEM files, comma-separated) for verifying signatures.
     "TRUST_ROOTS": [p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p],
+    # Certificates of another CA (PKCS#12, PKCS#11 keys) are checked against the revocation list or OCSP responder
+    # their certificates name, fetched at most this long: "hard-fail" trusts no certificate whose revocation
+    # source cannot be reached, "soft-fail" trusts it then, "require" also refuses certificates naming no source.
+    "REVOCATION_MODE": os.environ.get("MOTCUA_SIGNING_REVOCATION", "hard-fail"),
+    "REVOCATION_TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_SIGNING_REVOCATION_TIMEOUT_SECONDS", "5")),
 }
 
 # The development CA (SIGNING["BACKEND"] "dev_ca") issues a key to whoever signs first and keeps its own key in

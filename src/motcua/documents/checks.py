@@ -13,6 +13,22 @@ def signing_backend(app_configs, **kwargs) -> list[checks.Error]:
     return BACKENDS.system_check(settings.SIGNING["BACKEND"], unusable="motcua.E121", misconfigured="motcua.E122")
 
 
+REVOCATION_MODES = ("hard-fail", "soft-fail", "require")
+
+
+@checks.register()
+def revocation_checking(app_configs, **kwargs) -> list[checks.Error]:
+    """MOTCUA_SIGNING_REVOCATION is a mode the validator knows and its timeout a positive number (E125)."""
+    problems = []
+    if settings.SIGNING["REVOCATION_MODE"] not in REVOCATION_MODES:
+        problems.append(checks.Error(f"MOTCUA_SIGNING_REVOCATION: unknown mode {settings.SIGNING['REVOCATION_MODE']!r}",
+                                     hint=f"one of {', '.join(REVOCATION_MODES)}", id="motcua.E125"))
+    if not settings.SIGNING["REVOCATION_TIMEOUT_SECONDS"] > 0:
+        problems.append(checks.Error("MOTCUA_SIGNING_REVOCATION_TIMEOUT_SECONDS must be more than 0",
+                                     id="motcua.E125"))
+    return problems
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def signing_keys(app_configs, **kwargs) -> list[checks.Error]:
     """A deployment does not sign with the development CA (E123), and no signing key file is readable by other

@@ -8,9 +8,10 @@ import asyncio
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from asn1crypto import cms
+from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -18,6 +19,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from motcua.documents.models import Certificate
 from motcua.documents.signers import SignerIdentity, asn1_certificate, backend
@@ -100,17 +102,32 @@ class Verification:
 
 
 def _validation_context(moment: datetime | None = None) -> ValidationContext:
-    """The trust roots and revocation list of the configured backend; certificates judged at ``moment``
-    (default now)."""
+    """The trust roots of the configured backend and how revocation is learnt; certificates judged at
+    ``moment`` (default now). The CA motcua runs itself hands its list over; another CA's list or OCSP
+    responder, named in its certificates, is fetched (SIGNING["REVOCATION_MODE"] says what an unreachable one
+    means)."""
     chosen = backend()
+    roots = [asn1_certificate(c) for c in chosen.trust_roots()]
     crl = chosen.revocation_list()
-    return ValidationContext(trust_roots=[asn1_certificate(c) for c in chosen.trust_roots()],
-                             crls=[crl] if crl else [], allow_fetching=False, revocation_mode="soft-fail",
-                             moment=moment)
+    if crl is not None:
+        return ValidationContext(trust_roots=roots, crls=[crl], allow_fetching=False, revocation_mode="soft-fail",
+                                 moment=moment)
+    return ValidationContext(
+        trust_roots=roots, allow_fetching=True, revocation_mode=settings.SIGNING["REVOCATION_MODE"], moment=moment,
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=settings.SIGNING["REVOCATION_TIMEOUT_SECONDS"]))
 
 
 def _revoked() -> dict[str, datetime]:
     return dict(Certificate.objects.filter(revoked_at__isnull=False).values_list("serial", "revoked_at"))
+
+
+def _revoked_at(status, serial: str, revoked: dict[str, datetime]) -> datetime | None:
+    """When the signing certificate (or a CA above it) was revoked: motcua's own record, else the date the
+    revocation list or OCSP answer gave."""
+    if serial in revoked:
+        return revoked[serial]
+    details = status.revocation_details
+    return details.revocation_date if details is not None else None
 
 
 def verify_pdf(data: bytes) -> Verification:
@@ -135,7 +152,7 @@ def verify_pdf(data: bytes) -> Verification:
         result.signatures.append(SignatureCheck(
             field_name=sig.field_name, signer=cert.subject.human_friendly, serial=serial,
             signed_at=status.signer_reported_dt, intact=status.intact and status.valid, trusted=status.trusted,
-            revoked_at=revoked.get(serial) or (datetime.now(UTC) if status.revoked else None),
+            revoked_at=_revoked_at(status, serial, revoked),
             covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             changed_after=level is not None and level.name not in ("NONE", "LTA_UPDATES", "FORM_FILLING"),
         ))
@@ -164,6 +181,6 @@ def verify_data(data: bytes, signature: bytes, moment: datetime | None = None) -
     return SignatureCheck(
         field_name="", signer=status.signing_cert.subject.human_friendly, serial=serial,
         signed_at=status.signer_reported_dt, intact=status.intact and status.valid, trusted=status.trusted,
-        revoked_at=_revoked().get(serial) or (datetime.now(UTC) if status.revoked else None),
+        revoked_at=_revoked_at(status, serial, _revoked()),
         covers_whole_file=True, changed_after=False,
     )

@@ -31,3 +31,9 @@ def test_every_backend_needs_its_trusted_roots(settings, tmp_path):
     settings.SIGNING = {**settings.SIGNING, "TRUST_ROOTS": [str(tmp_path / "root.pem")]}
     assert errors() == [("motcua.E122", f"signing backend 'dev_ca': MOTCUA_SIGNING_TRUST_ROOTS: "
                                         f"{tmp_path / 'root.pem'} is not a file")]
+
+
+def test_revocation_checking_knows_its_modes(settings):
+    settings.SIGNING = {**settings.SIGNING, "REVOCATION_MODE": "hardfail", "REVOCATION_TIMEOUT_SECONDS": 0}
+    assert errors() == [("motcua.E125", "MOTCUA_SIGNING_REVOCATION: unknown mode 'hardfail'"),
+                        ("motcua.E125", "MOTCUA_SIGNING_REVOCATION_TIMEOUT_SECONDS must be more than 0")]

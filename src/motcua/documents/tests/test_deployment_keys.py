@@ -83,3 +83,52 @@ def test_pkcs11_token(db, tmp_path, settings, deployment_ca, monkeypatch):
     with pytest.raises(SigningUnavailable):
         signing.sign_pdf(blank_pdf(), [Signature(SignerIdentity("official", "nobody", "X"), "S", "x")])
     assert io.BytesIO(signed).read(5) == b"%PDF-"
+
+
+@pytest.fixture
+def published_crl():
+    """The outside CA's revocation list, published over HTTP as a CA publishes it (a real server on a free
+    port); ``published_crl.der`` is what it serves, None for "unreachable" (503)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Publisher(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = server.der
+            self.send_response(200 if body else 503)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
+    server.der = None
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/root.crl"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def test_a_certificate_revoked_by_its_own_ca_no_longer_verifies(db, tmp_path, settings, deployment_ca,
+                                                                published_crl):
+    """PKCS#12 keys come from another CA: its revocation list, named in the certificate, is fetched."""
+    from datetime import UTC, datetime
+
+    credential = pki.issue(deployment_ca, AGENCY.name, AGENCY.name, crl_url=published_crl.url)
+    (tmp_path / f"{AGENCY.code}.p12").write_bytes(pki.to_pkcs12(credential, deployment_ca, b"mat-khau"))
+    use(settings, tmp_path, BACKEND="pkcs12", PKCS12_DIR=str(tmp_path), PASSPHRASE="mat-khau",
+        REVOCATION_TIMEOUT_SECONDS=2)
+    published_crl.der = pki.build_crl(deployment_ca, [])
+    signed, _certificates = signing.sign_pdf(blank_pdf(), [Signature(AGENCY, "Seal", "Đóng dấu")])
+    assert signing.verify_pdf(signed).valid
+    revoked_on = datetime.now(UTC).replace(microsecond=0)
+    published_crl.der = pki.build_crl(deployment_ca, [(credential.certificate.serial_number, revoked_on)])
+    revoked = signing.verify_pdf(signed)
+    assert not revoked.valid and revoked.signatures[0].revoked_at == revoked_on
+    published_crl.der = None  # the CA's server is down: hard-fail trusts nothing it cannot check
+    assert not signing.verify_pdf(signed).valid
+    use(settings, tmp_path, BACKEND="pkcs12", PKCS12_DIR=str(tmp_path), PASSPHRASE="mat-khau",
+        REVOCATION_MODE="soft-fail", REVOCATION_TIMEOUT_SECONDS=2)
+    assert signing.verify_pdf(signed).valid
