@@ -19,6 +19,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.api import CertificateFetcher, Fetchers, FetchLimits
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from motcua.documents.models import Certificate
@@ -101,6 +102,34 @@ class Verification:
             self.signatures[-1].covers_whole_file
 
 
+class _NoIssuerFetching(CertificateFetcher):
+    """Issuer certificates are never fetched from the addresses a certificate names (its caIssuers): anyone can
+    upload a PDF to the public verification page, so those addresses are the uploader's to choose, and the
+    server would call them (internal ones included). Chains are built from the certificates the signature
+    carries and the configured roots."""
+
+    async def fetch_cert_issuers(self, cert):
+        return
+        yield
+
+    async def fetch_crl_issuers(self, certificate_list):
+        return
+        yield
+
+    def fetched_certs(self):
+        return ()
+
+
+class _RevocationFetching(RequestsFetcherBackend):
+    """Revocation lists and OCSP answers only. They are asked for only once a chain to a trusted root is
+    built, so the addresses come from certificates a trusted CA issued."""
+
+    def get_fetchers(self) -> Fetchers:
+        fetchers = super().get_fetchers()
+        return Fetchers(ocsp_fetcher=fetchers.ocsp_fetcher, crl_fetcher=fetchers.crl_fetcher,
+                        cert_fetcher=_NoIssuerFetching())
+
+
 def _validation_context(moment: datetime | None = None) -> ValidationContext:
     """The trust roots of the configured backend and how revocation is learnt; certificates judged at
     ``moment`` (default now). The CA motcua runs itself hands its list over; another CA's list or OCSP
@@ -114,7 +143,8 @@ def _validation_context(moment: datetime | None = None) -> ValidationContext:
                                  moment=moment)
     return ValidationContext(
         trust_roots=roots, allow_fetching=True, revocation_mode=settings.SIGNING["REVOCATION_MODE"], moment=moment,
-        fetcher_backend=RequestsFetcherBackend(per_request_timeout=settings.SIGNING["REVOCATION_TIMEOUT_SECONDS"]))
+        fetcher_backend=_RevocationFetching(per_request_timeout=settings.SIGNING["REVOCATION_TIMEOUT_SECONDS"],
+                                            limits=FetchLimits(max_requests=20, max_cert_requests=0)))
 
 
 def _revoked() -> dict[str, datetime]:

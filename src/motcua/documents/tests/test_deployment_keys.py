@@ -94,6 +94,7 @@ def published_crl():
 
     class Publisher(BaseHTTPRequestHandler):
         def do_GET(self):
+            server.asked.append(self.path)
             body = server.der
             self.send_response(200 if body else 503)
             self.send_header("Content-Type", "application/pkix-crl")
@@ -104,7 +105,7 @@ def published_crl():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
-    server.der = None
+    server.der, server.asked = None, []
     server.url = f"http://127.0.0.1:{server.server_address[1]}/root.crl"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
@@ -132,3 +133,33 @@ def test_a_certificate_revoked_by_its_own_ca_no_longer_verifies(db, tmp_path, se
     use(settings, tmp_path, BACKEND="pkcs12", PKCS12_DIR=str(tmp_path), PASSPHRASE="mat-khau",
         REVOCATION_MODE="soft-fail", REVOCATION_TIMEOUT_SECONDS=2)
     assert signing.verify_pdf(signed).valid
+
+
+def test_verifying_an_uploaded_pdf_calls_no_address_its_certificates_name(db, tmp_path, settings, deployment_ca,
+                                                                         published_crl):
+    """Anyone may upload a PDF to the verification page: a certificate of a CA nobody trusts, naming an internal
+    address as its issuer's location, its revocation list and its OCSP responder, makes the server call none."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    stranger = pki.new_ca("Stranger CA")
+    planted = pki.issue(stranger, AGENCY.name, AGENCY.name, crl_url=published_crl.url)
+    base = planted.certificate
+    internal = x509.UniformResourceIdentifier(published_crl.url.replace("root.crl", "internal"))
+    cert = (x509.CertificateBuilder().subject_name(base.subject).issuer_name(stranger.certificate.subject)
+            .public_key(base.public_key()).serial_number(base.serial_number)
+            .not_valid_before(base.not_valid_before_utc).not_valid_after(base.not_valid_after_utc))
+    for extension in base.extensions:
+        cert = cert.add_extension(extension.value, extension.critical)
+    cert = cert.add_extension(x509.AuthorityInformationAccess([
+        x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS, internal),
+        x509.AccessDescription(AuthorityInformationAccessOID.OCSP, internal)]), critical=False)
+    signed_cert = cert.sign(stranger.private_key, hashes.SHA256())
+    forged = pki.Credential(signed_cert.public_bytes(serialization.Encoding.PEM), planted.key_pem)
+    (tmp_path / f"{AGENCY.code}.p12").write_bytes(pki.to_pkcs12(forged, None, b"mat-khau"))
+    use(settings, tmp_path, BACKEND="pkcs12", PKCS12_DIR=str(tmp_path), PASSPHRASE="mat-khau")
+    signed, _certificates = signing.sign_pdf(blank_pdf(), [Signature(AGENCY, "Seal", "Đóng dấu")])
+    check = signing.verify_pdf(signed)
+    assert not check.valid and not check.signatures[0].trusted
+    assert published_crl.asked == []
