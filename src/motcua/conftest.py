@@ -36,6 +36,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _seed()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with nothing counted against its address (rate limits live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db):
     """Agencies, catalog and officials; re-created if a transactional test flushed them."""

@@ -187,6 +187,10 @@ OTP_TOTP_ISSUER = "motcua"
 SECOND_FACTOR_ROLES = [r for r in os.environ.get("MOTCUA_SECOND_FACTOR_ROLES", "" if DEMO_MODE else "leader")
                        .split(",") if r]
 
+# A password an operator hands over (`motcua officials create`, `reset-password`) is spent by the official's first
+# login, and unused it lapses after this many hours: a new one must then be asked for.
+ONE_TIME_PASSWORD_HOURS = int(os.environ.get("MOTCUA_ONE_TIME_PASSWORD_HOURS", "72"))
+
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:queue"
 
@@ -277,18 +281,27 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 RETENTION_DEFAULT_DAYS = {"sessions": 0, "session_records": 1, "login_attempts": 90, "oauth_tokens": 0, "outbox": 30}
 
 
-def _retention_days(text: str) -> dict[str, int]:
-    days = dict(RETENTION_DEFAULT_DAYS)
-    for item in filter(None, (part.strip() for part in text.split(","))):
+def _named_numbers(variable: str, defaults: dict[str, int], unit: str) -> dict[str, int]:
+    """``name=number,…`` from the environment, over the defaults; only the names to change need be given."""
+    numbers = dict(defaults)
+    for item in filter(None, (part.strip() for part in os.environ.get(variable, "").split(","))):
         name, _, value = item.partition("=")
-        if name not in days or not value.isdigit():
-            raise ValueError(f"MOTCUA_RETENTION_DAYS: '{item}' is not name=days, with a name among "
-                             f"{', '.join(sorted(days))}")
-        days[name] = int(value)
-    return days
+        if name not in numbers or not value.isdigit():
+            raise ValueError(f"{variable}: '{item}' is not name={unit}, with a name among "
+                             f"{', '.join(sorted(numbers))}")
+        numbers[name] = int(value)
+    return numbers
 
 
-RETENTION_DAYS = _retention_days(os.environ.get("MOTCUA_RETENTION_DAYS", ""))
+RETENTION_DAYS = _named_numbers("MOTCUA_RETENTION_DAYS", RETENTION_DEFAULT_DAYS, "days")
+# Requests per minute one address may make, without logging in, to what costs the server or could be walked
+# through (motcua.core.ratelimit): checking an uploaded document, looking a dossier up by its code.
+# The cache every process shares when a deployment runs several (rate limits): Redis at MOTCUA_REDIS_URL
+# (redis://host:6379/0). Without it each process keeps its own.
+REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+          if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATE_LIMITS = _named_numbers("MOTCUA_RATE_LIMITS", {"verify": 20, "track": 60}, "requests per minute")
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
@@ -298,6 +311,11 @@ MAX_REQUEST_BYTES = int(os.environ.get("MOTCUA_MAX_REQUEST_BYTES", str(32 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 # Address printed in QR codes (verification, tracking): what a phone that scans the paper can reach.
 PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who answers for the personal data the portal handles, as its privacy notice (/quyen-rieng-tu/) names them.
+PRIVACY = {
+    "CONTROLLER": os.environ.get("MOTCUA_PRIVACY_CONTROLLER", ""),  # e.g. "Văn phòng UBND tỉnh …"
+    "CONTACT": os.environ.get("MOTCUA_PRIVACY_CONTACT", ""),  # an address or e-mail for requests about one's data
+}
 
 # Who holds the signing keys for results and receipts (motcua.documents.signing):
 #   dev_ca   a development CA under VAR_DIR/pki issues agency and official certificates on first use;

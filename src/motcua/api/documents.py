@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, Named, caller, citizen_caller
+from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.documents.issuing import verification_url
 from motcua.documents.models import IssuedDocument
@@ -94,9 +95,10 @@ class VerificationOut(Schema):
     signatures: list[SignatureOut]
 
 
-@router.get("/documents/{document_id}/verification", response={200: VerificationOut, 404: ErrorOut},
+@router.get("/documents/{document_id}/verification", response={200: VerificationOut, 404: ErrorOut, 429: ErrorOut},
             summary="Public verification of an issued document (what its QR code shows)")
 def verify_document(request: HttpRequest, document_id: uuid.UUID):
+    ratelimit.check(request, "verify")
     document = IssuedDocument.objects.select_related("issuer_agency").filter(pk=document_id).first()
     if document is None:
         raise NotFound(str(document_id))

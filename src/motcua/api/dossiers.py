@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, Named, caller, official_caller
+from motcua.core import ratelimit
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES
@@ -189,9 +190,10 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
     return Respond(201 if created else 200, dossier_summary(dossier, state, actor))
 
 
-@router.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut},
+@router.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},
             summary="Public status lookup by dossier code (no personal data)")
 def public_status(request: HttpRequest, code: str):
+    ratelimit.check(request, "track")
     return public_status_of(code)
 
 
@@ -257,7 +259,8 @@ def _action_endpoint(kind: str):
         return dossier_summary(dossier, state, actor)
 
     take_action.__name__ = f"action_{kind}"
-    router.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS},
+    throttled = {429: ErrorOut} if rule.needs_confirmation else {}  # too many wrong confirmations
+    router.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS, **throttled},
                 auth=ActorAuth(), tags=["dossier actions"], operation_id=f"dossier_{kind}",
                 summary=f"{rule.en} ({rule.vi})")(take_action)
 

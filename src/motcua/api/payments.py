@@ -9,6 +9,7 @@ from ninja import Status as Respond
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, caller
+from motcua.core.web import client_address
 from motcua.dossiers.services import readable_dossier
 from motcua.payments import services as payments
 
@@ -28,7 +29,7 @@ def start_payment(request: HttpRequest, code: str):
     dossier, state = readable_dossier(actor, code, "")  # the applicant's act
     payment = payments.start_online_payment(dossier, state, actor)
     url = payments.gateway().payment_url(payment, request.build_absolute_uri(reverse("payments:return")),
-                                         request.META.get("REMOTE_ADDR", ""), "vi")
+                                         client_address(request), "vi")
     return Respond(201, {"reference": payment.reference, "amount": payment.amount, "payment_url": url})
 
 

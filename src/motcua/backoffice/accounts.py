@@ -4,7 +4,9 @@ and a password the operator hands over works once, until the official chooses th
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,10 @@ from motcua.identity.notices import notify_factor_change
 
 def one_time_password() -> str:
     return secrets.token_urlsafe(12)  # 16 characters, 96 bits
+
+
+def _lapses():
+    return timezone.now() + timedelta(hours=settings.ONE_TIME_PASSWORD_HOURS)
 
 
 def _official(username: str) -> Official:
@@ -47,7 +53,7 @@ def create_official(username: str, agency_code: str, role: str, full_name: str, 
     password = one_time_password()
     user = get_user_model().objects.create_user(username=username, password=password, email=email, is_staff=admin)
     official = Official.objects.create(user=user, agency=agency, role=role, full_name=full_name.strip(),
-                                       password_change_required=True)
+                                       password_change_required=True, one_time_password_expires_at=_lapses())
     security_event("official_created", "success", subject=username, agency=agency_code, role=role, admin=admin)
     return official, password
 
@@ -59,7 +65,8 @@ def reset_password(username: str) -> str:
     password = one_time_password()
     official.user.set_password(password)
     official.user.save(update_fields=["password"])
-    Official.objects.filter(pk=official.pk).update(password_change_required=True)
+    Official.objects.filter(pk=official.pk).update(password_change_required=True,
+                                                   one_time_password_expires_at=_lapses())
     notify_factor_change(official.user, "password_reset", "Mật khẩu của bạn đã được quản trị viên đặt lại.",
                          "Your password was reset by an administrator.")
     return password
@@ -87,6 +94,6 @@ def deactivate(username: str) -> int:
 
 def password_changed(user) -> None:
     """After the official chose a new password (the change page)."""
-    Official.objects.filter(user=user).update(password_change_required=False)
+    Official.objects.filter(user=user).update(password_change_required=False, one_time_password_expires_at=None)
     notify_factor_change(user, "password_changed", "Mật khẩu tài khoản của bạn vừa được đổi.",
                          "The password of your account was just changed.")

@@ -59,8 +59,13 @@ class LoginForm(auth_views.AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not Official.objects.filter(user=user).exists():
+        official = Official.objects.filter(user=user).first()
+        if official is None:
             raise ValidationError(_("This account is not an official's account."), code="not_official")
+        if official.one_time_password_expired:
+            security_event("login", "failure", actor=f"user:{user.get_username()}", reason="one_time_password_expired")
+            raise ValidationError(_("This one-time password has lapsed: ask your administrator for a new one."),
+                                  code="one_time_password_expired")
         self.otp_device = None
         if second_factor.has_authenticator(user):
             self.otp_device = second_factor.verified_device(user, self.cleaned_data.get("otp_token") or "")
@@ -306,7 +311,7 @@ def revoke_document(request: HttpRequest, actor, dossier, state, document_id) ->
             messages.success(request, _("Document %(number)s revoked.") % {"number": document.number})
     except RevocationRefused:
         return render(request, "backoffice/forbidden.html", status=403)
-    except (Invalid, Forbidden) as exc:  # no reason given, or not confirmed
+    except MotcuaError as exc:  # no reason given, not confirmed, too many wrong confirmations
         messages.error(request, exc.message(request.LANGUAGE_CODE))
     return redirect("backoffice:detail", code=dossier.code)
 

@@ -70,12 +70,10 @@ class RequestFields(logging.Filter):
         request = _current_request.get()
         fields = {name: "" for name in _CONTEXT_FIELDS}
         if request is not None:
-            # The one rule for the client's address behind proxies; imported late, as logging is configured
-            # before the apps are loaded.
-            from axes.helpers import get_client_ip_address
+            from motcua.core.web import client_address  # late: logging is configured before the apps load
 
             fields.update(request_id=getattr(request, "request_id", ""),
-                          address=get_client_ip_address(request) or "", actor=request_actor(request),
+                          address=client_address(request), actor=request_actor(request),
                           method=request.method or "", path=request.path)
         for name, value in fields.items():
             if not getattr(record, name, ""):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 # Sent with a logout: the browser drops what it kept of the session (cached pages, cookies, storage), so the
 # next person at a shared computer finds nothing of the last one's.
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, behind MOTCUA_PROXY_COUNT reverse proxies: the one rule (django-axes' ipware
+    settings) for lockouts, logs, sessions and payments alike, never the proxy's own address."""
+    from axes.helpers import get_client_ip_address  # late: logging asks before the apps are loaded
+
+    return get_client_ip_address(request) or ""
 
 
 def uploaded_file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -58,7 +58,6 @@ class RevocationRefused(Forbidden):
                          "Only a leader of the issuing agency may revoke a document.")
 
 
-@transaction.atomic
 def revoke(document: IssuedDocument, actor: Actor, reason: str, confirmation: str) -> bool:
     """A leader of the issuing agency revokes a document issued in error, confirming with a fresh second factor
     (``confirmation``): its verification page says so, it leaves the owner's wallet (it can no longer serve as
@@ -70,6 +69,11 @@ def revoke(document: IssuedDocument, actor: Actor, reason: str, confirmation: st
         raise Invalid("reason_required", "Cần ghi rõ lý do thu hồi.", "Give the reason for revoking the document.",
                       "reason")
     second_factor.confirm_fresh(actor.id, confirmation, "revoke")
+    return _revoke(document, actor, reason)
+
+
+@transaction.atomic
+def _revoke(document: IssuedDocument, actor: Actor, reason: str) -> bool:
     if document.revoked_at is not None:
         return False
     document.revoked_at, document.revocation_reason = timezone.now(), f"{reason[:200]} — {actor.name}"[:255]

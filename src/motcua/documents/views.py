@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.ratelimit import rate_limited
 from motcua.core.web import pdf_response
 from motcua.documents import signers, signing
 from motcua.documents.models import IssuedDocument
@@ -55,6 +56,7 @@ def verification_context(document: IssuedDocument | None, data: bytes | None) ->
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("verify", methods=("POST",))
 def verify(request: HttpRequest, document_id=None) -> HttpResponse:
     """GET with an id (from the QR code): the issuer's record and a check of the stored file.
     POST a file: check its signatures and whether it is exactly the document the issuer recorded."""

@@ -80,6 +80,7 @@ def _resolve_actor(request: HttpRequest) -> Actor | None:
         official = _token_official(request, header[7:].strip())
         return actor_for_official(official) if official else None
     official = logged_in_official(request)
-    if official is not None and second_factor.satisfied(request, official):
+    # A session opened with a one-time password serves only to choose one's own, on the back office's page.
+    if official is not None and not official.password_change_required and second_factor.satisfied(request, official):
         return actor_for_official(official)
     return citizen_from_session(request)

@@ -18,11 +18,17 @@ class Official(models.Model):
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r][0]) for r in Role])
     full_name = models.CharField(max_length=255)
     # A password an operator set (`motcua officials create` / `reset-password`) works once: the official
-    # chooses their own before anything else.
+    # chooses their own before anything else, and before it lapses (settings.ONE_TIME_PASSWORD_HOURS).
     password_change_required = models.BooleanField(default=False)
+    one_time_password_expires_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.role}, {self.agency.code})"
+
+    @property
+    def one_time_password_expired(self) -> bool:
+        return (self.password_change_required and self.one_time_password_expires_at is not None
+                and self.one_time_password_expires_at <= timezone.now())
 
 
 TOKEN_DAYS = 90

@@ -4,13 +4,17 @@ after the password: the official scans a code and proves it with the first one-t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 
-from motcua.core.errors import Forbidden
+from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.security_log import security_event
 from motcua.identity.models import Authenticator, Official
 from motcua.identity.notices import notify_factor_change
@@ -64,12 +68,32 @@ def confirm_enrolment(request: HttpRequest, code: str) -> bool:
 
 
 CONFIRMATION_FIELD = "confirmation"
+# Wrong confirmations are kept with the login failures (django-axes' log, shared by every process through the
+# database, and deleted with them by `motcua retention`), under a path of their own.
+STEP_UP_FAILURES = "step-up"
+STEP_UP_WINDOW = timedelta(minutes=15)
+
+
+class StepUpThrottled(MotcuaError):
+    status = 429
+
+    def __init__(self) -> None:
+        super().__init__("confirmation_throttled",
+                         "Đã xác nhận sai quá nhiều lần: hãy chờ 15 phút rồi thử lại.",
+                         "Too many wrong confirmations: wait 15 minutes and try again.", CONFIRMATION_FIELD)
 
 
 def confirm_fresh(username: str, proof: str, what: str) -> None:
     """Step-up before a sensitive act (signing a decision, revoking a document): the official proves, in the
     same request, that they are at the keyboard now, with a fresh one-time code from their authenticator, or
-    their password where none is enrolled. An open session or a stolen token alone does not sign."""
+    their password where none is enrolled. An open session or a stolen token alone does not sign, nor may it
+    guess: after LOGIN_FAILURE_LIMIT wrong confirmations in 15 minutes, none is checked until the window passes.
+    Call it outside a transaction, so that a failure stays recorded when the act is refused."""
+    recent_failures = AccessFailureLog.objects.filter(
+        username=username, path_info=STEP_UP_FAILURES, attempt_time__gte=timezone.now() - STEP_UP_WINDOW)
+    if recent_failures.count() >= settings.AXES_FAILURE_LIMIT:
+        security_event("step_up", "rate_limited", actor=f"user:{username}", act=what)
+        raise StepUpThrottled()
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     proof = (proof or "").strip()
     enrolled = user is not None and has_authenticator(user)
@@ -77,6 +101,8 @@ def confirm_fresh(username: str, proof: str, what: str) -> None:
         verified_device(user, proof) is not None if enrolled else user.check_password(proof))
     security_event("step_up", "success" if confirmed else "failure", actor=f"user:{username}", act=what)
     if not confirmed:
+        AccessFailureLog.objects.create(username=username, path_info=STEP_UP_FAILURES, user_agent="",
+                                        http_accept="", ip_address=None, locked_out=False)
         if enrolled:
             raise Forbidden("confirmation_failed",
                             "Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực của bạn để xác nhận.",

@@ -8,12 +8,12 @@ import time
 from datetime import UTC, datetime
 from importlib import import_module
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from motcua.core.web import client_address
 from motcua.identity.models import SessionRecord
 
 KIND_KEY, STARTED_KEY, SEEN_KEY = "login_kind", "login_started", "login_seen"
@@ -32,7 +32,7 @@ def opened(request: HttpRequest, kind: str, subject: str) -> None:
     at = timezone.now()
     SessionRecord.objects.update_or_create(session_key=request.session.session_key, defaults={
         "kind": kind, "subject": subject, "started_at": at, "last_seen_at": at,
-        "address": get_client_ip_address(request) or None,
+        "address": client_address(request) or None,
         "user_agent": request.headers.get("User-Agent", "")[:300]})
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from motcua.core.web import client_address
 from motcua.payments import services
 
 
@@ -21,7 +22,7 @@ def _params(request: HttpRequest) -> dict[str, str]:
 def ipn(request: HttpRequest) -> HttpResponse:
     """Instant payment notification: the gateway's word on a payment. Always answered in the gateway's
     format (an error is an answer code, never a 500), so the gateway knows whether to retry."""
-    done = services.confirm(_params(request), "ipn", request.META.get("REMOTE_ADDR"))
+    done = services.confirm(_params(request), "ipn", client_address(request))
     return JsonResponse(services.gateway().ipn_answer(done.outcome))
 
 
@@ -29,7 +30,7 @@ def ipn(request: HttpRequest) -> HttpResponse:
 def payment_return(request: HttpRequest) -> HttpResponse:
     """The citizen's browser back from the gateway. The callback is applied here too (idempotently), so a
     delayed IPN does not leave the citizen looking at an unpaid dossier."""
-    done = services.confirm(_params(request), "return", request.META.get("REMOTE_ADDR"))
+    done = services.confirm(_params(request), "return", client_address(request))
     payment = done.payment
     if payment is None:
         messages.error(request, _("The payment gateway's answer could not be checked. Nothing was charged "

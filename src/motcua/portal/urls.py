@@ -24,4 +24,5 @@ urlpatterns = [
     path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>", views.track, name="track_code"),
+    path("quyen-rieng-tu/", views.privacy_notice, name="privacy"),
 ]

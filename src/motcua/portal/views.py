@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import Forbidden, NotFound, in_language
+from motcua.core.ratelimit import rate_limited
 from motcua.core.security_log import security_event
-from motcua.core.web import CLEAR_SITE_DATA, pdf_response
+from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
@@ -329,7 +330,7 @@ def pay_online(request: HttpRequest, actor, found, state) -> HttpResponse:
         messages.error(request, exc.message(request.LANGUAGE_CODE))
         return redirect("portal:dossier", code=code)
     return_url = request.build_absolute_uri(reverse("payments:return"))
-    return redirect(payments.gateway().payment_url(payment, return_url, request.META.get("REMOTE_ADDR", ""),
+    return redirect(payments.gateway().payment_url(payment, return_url, client_address(request),
                                                    request.LANGUAGE_CODE))
 
 
@@ -376,6 +377,7 @@ def receipt_pdf(request: HttpRequest, actor, found, state) -> HttpResponse:
     return pdf_response(data, f"phieu-tiep-nhan-{found.code}.pdf")
 
 
+@rate_limited("track")
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     code = (code or request.GET.get("code", "")).strip()[:60]
     found = None
@@ -386,4 +388,14 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     return render(request, "portal/track.html", {
         "code": code, "dossier": found, "stages": stages, "citizen": current_citizen(request),
         "status_en": Status(found.status).label_en if found else "",
+    })
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """What the portal does with personal data, for whom, how long it is kept and the person's rights."""
+    return render(request, "portal/privacy.html", {
+        "citizen": current_citizen(request), "controller": settings.PRIVACY["CONTROLLER"],
+        "contact": settings.PRIVACY["CONTACT"], "retention": settings.RETENTION_DAYS,
+        "session_hours": settings.SESSION_LIMITS["citizen"][0] // 3600,
+        "idle_minutes": settings.SESSION_LIMITS["citizen"][1] // 60,
     })

@@ -34,6 +34,8 @@ PRODUCTION = {
     "MOTCUA_VNPAY_PAY_URL": "https://gateway.example.vn/paymentv2/vpcpay.html",
     "MOTCUA_VNPAY_API_URL": "https://gateway.example.vn/merchant_webapi/api/transaction",
     "MOTCUA_SIGNING_BACKEND": "pkcs12",  # the deployment's own keys, never the development CA
+    "MOTCUA_PRIVACY_CONTROLLER": "Văn phòng Ủy ban nhân dân thành phố Hà Nội",
+    "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
@@ -89,7 +91,7 @@ def pages(client, seeded):
     log_in_official(official, "hoankiem.motcua")
     public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
-              "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/sandbox-gateway/paymentv2/vpcpay.html",
+              "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
               "/khong-co-trang-nay/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",

@@ -431,3 +431,18 @@ def test_a_signed_decision_needs_a_fresh_second_factor(client, submitted):
     assert done.status_code == 200, done.json()
     stored = DossierAction.objects.filter(dossier__code=submitted, kind="complete").get()
     assert "confirmation" not in stored.data and DEMO_PASSWORD not in str(stored.data)
+
+
+def test_confirmations_cannot_be_guessed(client, submitted, settings):
+    """Wrong confirmations are counted whatever process checks them: after LOGIN_FAILURE_LIMIT of them in 15
+    minutes not even the right one is checked (429), and nothing is signed."""
+    receiver, specialist, leader = (bearer(f"hoankiem.{r}") for r in ("motcua", "chuyenvien", "lanhdao"))
+    for kind, who in (("receive", receiver), ("forward", receiver), ("forward", specialist)):
+        assert post(client, f"/api/dossiers/{submitted}/{kind}", {}, **who).status_code == 200
+    url = f"/api/dossiers/{submitted}/complete"
+    for guess in range(settings.AXES_FAILURE_LIMIT):
+        assert post(client, url, {"outcome": "approved", "confirmation": f"doan-{guess}"}, **leader).status_code == 403
+    throttled = post(client, url, {"outcome": "approved", "confirmation": DEMO_PASSWORD}, **leader)
+    assert throttled.status_code == 429 and throttled.json()["code"] == "confirmation_throttled"
+    assert throttled.json()["errors"][0]["field"] == "confirmation"
+    assert not DossierAction.objects.filter(dossier__code=submitted, kind="complete").exists()

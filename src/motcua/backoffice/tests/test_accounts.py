@@ -20,7 +20,7 @@ STRONG = "mùa thu Hà Nội 1945 rất đẹp"
 def create(capsys, username="hoankiem.moi", *extra) -> str:
     call_command("officials", "create", username, "--agency", AGENCY, "--role", "receiver",
                  "--name", "Phạm Thị Mới", "--email", "moi@hoankiem.example.vn", *extra)
-    return re.search(r"one-time password \(to be changed at first login\): (\S+)", capsys.readouterr().out).group(1)
+    return re.search(r"one-time password \(to be changed at first login, within \d+ h\): (\S+)", capsys.readouterr().out).group(1)
 
 
 def test_seed_outside_the_demo_creates_no_account(db, settings, capsys):
@@ -59,6 +59,19 @@ def test_a_new_official_changes_the_one_time_password_before_anything_else(clien
     again = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.moi", "password": password})
     assert again.status_code == 200  # the one-time password is spent
     log_in_official(client, "hoankiem.moi", STRONG)
+
+
+def test_a_one_time_password_opens_nothing_but_the_change_page_and_lapses(client, seeded, capsys, settings):
+    password = create(capsys)
+    log_in_official(client, "hoankiem.moi", password)
+    assert client.get("/api/queue").status_code == 401  # the API does not take such a session either
+    client.post("/backoffice/dang-xuat/")
+    settings.ONE_TIME_PASSWORD_HOURS = 0
+    call_command("officials", "reset-password", "hoankiem.moi")
+    password = re.search(r": (\S+)$", capsys.readouterr().out.strip()).group(1)
+    lapsed = client.post("/backoffice/dang-nhap/", {"username": "hoankiem.moi", "password": password})
+    assert lapsed.status_code == 200 and "đã hết hạn" in lapsed.content.decode()
+    assert client.get("/backoffice/").status_code == 302
 
 
 def test_reset_and_deactivation_end_what_the_official_holds(client, seeded, capsys):

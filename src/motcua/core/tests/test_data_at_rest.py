@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from motcua.core.models import OutboxEvent
 from motcua.identity.models import SessionRecord
-from motcua.settings import _retention_days
+from motcua.settings import RETENTION_DEFAULT_DAYS, _named_numbers
 
 
 def mode(path) -> int:
@@ -64,9 +64,13 @@ def test_retention_deletes_only_what_is_past_its_period(seeded):
         "sessions", "session_records", "login_attempts", "oauth_tokens", "outbox"}
 
 
-def test_retention_periods_are_set_by_name():
-    assert _retention_days("login_attempts=180, outbox=7")["login_attempts"] == 180
+def test_retention_periods_are_set_by_name(monkeypatch):
+    def periods(text: str) -> dict[str, int]:
+        monkeypatch.setenv("MOTCUA_RETENTION_DAYS", text)
+        return _named_numbers("MOTCUA_RETENTION_DAYS", RETENTION_DEFAULT_DAYS, "days")
+
+    assert periods("login_attempts=180, outbox=7")["login_attempts"] == 180
     with pytest.raises(ValueError, match="login_attempts"):
-        _retention_days("login_attempt=180")
+        periods("login_attempt=180")
     with pytest.raises(ValueError):
-        _retention_days("outbox=-1")
+        periods("outbox=-1")

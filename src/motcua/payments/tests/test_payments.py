@@ -158,6 +158,15 @@ def test_forged_signature_is_refused_and_logged(client, payment):
     assert logged.count() == 2 and {c.answer_code for c in logged} == {"97"}
 
 
+def test_behind_the_proxy_the_callback_records_the_gateways_address(client, payment, settings):
+    # what MOTCUA_PROXY_COUNT=1 sets: the proxy appends the address it saw to X-Forwarded-For
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    client.get("/thanh-toan/ipn/", gateway_says(payment), REMOTE_ADDR="10.0.0.2",
+               HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert GatewayCallback.objects.get(reference=payment.reference).remote_addr == "203.0.113.5"
+
+
 def test_wrong_amount_and_unknown_order(client, payment):
     assert ipn(client, gateway_says(payment, amount=FEE - 1000))["RspCode"] == "04"
     payment.refresh_from_db()

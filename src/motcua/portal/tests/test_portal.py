@@ -163,6 +163,7 @@ def test_a_read_of_my_spouses_record_shows_on_my_page_once(citizen):
     page = citizen.get("/ai-da-xem-du-lieu/").content.decode()
     assert page.count("Lê Văn Minh") == 1 and page.count('data-testid="within-record"') == 1
     assert dossier.applicant_id_number in page.split('data-testid="within-record"')[1]
+    assert dossier.code not in page.split("<table>")[1]  # the other person's dossier, which anyone may track by its code, stays theirs
 
 
 def test_a_form_value_the_documents_could_not_print_is_refused_by_its_field(citizen):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.backoffice import accounts
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def create(self, username, agency, role, name, email, admin, **options):
         official, password = accounts.create_official(username, agency, role, name, email, admin)
-        self.stdout.write(f"{official}\none-time password (to be changed at first login): {password}")
+        self.stdout.write(f"{official}\n{_handed_over(password)}")
 
     def list(self, agency, **options):
         officials = Official.objects.select_related("user", "agency").order_by("agency__code", "user__username")
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                               f"last login {last}\t{' '.join(flags)}")
 
     def reset_password(self, username, **options):
-        self.stdout.write(f"one-time password (to be changed at first login): {accounts.reset_password(username)}")
+        self.stdout.write(_handed_over(accounts.reset_password(username)))
 
     def reset_second_factor(self, username, **options):
         accounts.reset_second_factor(username)
@@ -58,3 +59,8 @@ class Command(BaseCommand):
     def deactivate(self, username, **options):
         revoked = accounts.deactivate(username)
         self.stdout.write(f"{username}: deactivated, {revoked} token(s) revoked")
+
+
+def _handed_over(password: str) -> str:
+    return (f"one-time password (to be changed at first login, within {settings.ONE_TIME_PASSWORD_HOURS} h): "
+            f"{password}")
