@@ -347,6 +347,14 @@ AUDIT_SIGNER = os.environ.get("MOTCUA_AUDIT_SIGNER", "motcua-audit")
 
 # Online payment: the gateway plug-in (motcua.payments.gateways) and its merchant settings. Unset URLs:
 # the sandbox gateway bundled at /sandbox-gateway/, which speaks the same protocol.
+# Evidence files are scanned for malware before anything of a submission is kept (motcua.dossiers.scanners):
+# "clamav" asks clamd at CLAMD_ADDRESS (tcp://host:3310 or unix:///run/clamav/clamd.ctl); "none" scans nothing
+# (the demo; `motcua check --deploy` warns elsewhere, W153).
+UPLOAD_SCANNING = {
+    "SCANNER": os.environ.get("MOTCUA_UPLOAD_SCANNER", "none"),
+    "CLAMD_ADDRESS": os.environ.get("MOTCUA_CLAMD_ADDRESS", "tcp://127.0.0.1:3310"),
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_CLAMD_TIMEOUT_SECONDS", "30")),
+}
 PAYMENTS = {
     "GATEWAY": os.environ.get("MOTCUA_PAYMENT_GATEWAY", "vnpay"),
     "TMN_CODE": os.environ.get("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),

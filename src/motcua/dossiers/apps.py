@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     label = "dossiers"
+
+    def ready(self) -> None:
+        from motcua.dossiers import checks  # noqa: F401 — registers the upload scanner's system checks

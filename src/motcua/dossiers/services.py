@@ -23,6 +23,7 @@ from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
+from motcua.core.security_log import security_event
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers.lifecycle import (
     RULES,
@@ -37,6 +38,7 @@ from motcua.dossiers.lifecycle import (
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
 from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
+from motcua.dossiers.scanners import scanner
 from motcua.identity import id_number, second_factor
 from motcua.identity.actors import Actor, Role
 
@@ -274,6 +276,10 @@ def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]
         elif f.content_type is None:
             errors.append(_err(where, "file_type", f"Tệp {f.name} phải là PDF, JPEG hoặc PNG.",
                                f"The file {f.name} must be a PDF, JPEG or PNG."))
+        elif (threat := scanner().scan(f.data)) is not None:
+            security_event("upload_malware", "refused", evidence=f.evidence_code, threat=threat)
+            errors.append(_err(where, "malware_found", f"Tệp {f.name} chứa mã độc ({threat}) nên không được nhận.",
+                               f"The file {f.name} contains malware ({threat}) and is refused."))
     return errors
 
 

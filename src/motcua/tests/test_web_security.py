@@ -36,6 +36,8 @@ PRODUCTION = {
     "MOTCUA_SIGNING_BACKEND": "pkcs12",  # the deployment's own keys, never the development CA
     "MOTCUA_PRIVACY_CONTROLLER": "Văn phòng Ủy ban nhân dân thành phố Hà Nội",
     "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",
+    "MOTCUA_UPLOAD_SCANNER": "clamav",
+    "MOTCUA_CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
