@@ -302,6 +302,9 @@ REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATE_LIMITS = _named_numbers("MOTCUA_RATE_LIMITS", {"verify": 20, "track": 60}, "requests per minute")
+# Working days a registry's keeper has to answer a report of wrong data (accept and correct, or reject with the
+# reason); overdue reports are flagged in the keeper's queue.
+CORRECTION_ANSWER_DAYS = int(os.environ.get("MOTCUA_CORRECTION_ANSWER_DAYS", "5"))
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

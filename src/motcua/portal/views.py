@@ -33,7 +33,7 @@ from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.payments import services as payments
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
-from motcua.registries.models import CorrectionReport
+from motcua.registries.corrections import open_correction
 from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
 
@@ -167,10 +167,8 @@ def report_wrong_data(request: HttpRequest) -> HttpResponse:
     if registry not in SOURCES:
         raise Http404(registry)
     owner = source(registry)
-    CorrectionReport.objects.create(
-        person_id_number=current_citizen(request)["id_number"], registry=registry, owner_agency=owner.owner_agency,
-        field=request.POST.get("field", "")[:63], recorded_value=request.POST.get("value", "")[:255],
-        note=request.POST.get("note", "")[:2000])
+    open_correction(current_citizen(request)["id_number"], registry, request.POST.get("field", ""),
+                    request.POST.get("value", ""), note=request.POST.get("note", ""))
     messages.success(request, _("Thank you. Your report was sent to the keeper of %(registry)s.") % {
         "registry": in_language(request.LANGUAGE_CODE, owner.label_vi, owner.label_en)})
     return redirect(_safe_next(request.POST.get("next", "/")))

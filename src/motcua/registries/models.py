@@ -66,16 +66,30 @@ class HeldDocument(models.Model):
 
 
 class CorrectionReport(models.Model):
-    """A person says a registry holds wrong data about them; routed to the registry's owner."""
+    """Registry data said to be wrong: by the person (the "this is wrong" button), by a data steward after
+    reconciling another agency's dataset, or by the digitization of an old register. Routed to the registry's
+    keeper, who answers by a due date: accepted (the registry changes, with its history) or rejected, with the
+    reason. ``registry_value`` is what the registry held; ``proposed_value`` what it should hold, if known."""
+
+    ORIGINS = [("citizen", "Người dân báo"), ("reconciliation", "Đối soát dữ liệu"), ("digitization", "Số hóa sổ")]
+    STATUSES = [("open", "Đang xử lý"), ("accepted", "Đã chấp nhận, đã sửa"), ("rejected", "Không chấp nhận")]
 
     person_id_number = models.CharField(max_length=12, db_index=True)
     registry = models.CharField(max_length=20)
     owner_agency = models.CharField(max_length=35, db_index=True, default="")  # where the report is routed
     field = models.CharField(max_length=63)
     recorded_value = models.CharField(max_length=255, blank=True)
+    proposed_value = models.CharField(max_length=255, blank=True)
     note = models.TextField(blank=True)
-    status = models.CharField(max_length=10, default="open")
+    origin = models.CharField(max_length=20, choices=ORIGINS, default="citizen")
+    reference = models.CharField(max_length=100, blank=True)  # the finding or register entry behind it
+    status = models.CharField(max_length=10, choices=STATUSES, default="open")
     created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(null=True, blank=True)  # the keeper answers by then (working days)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.CharField(max_length=150, blank=True)
+    answer = models.TextField(blank=True)  # the reason given to the person, accepted or not
+    legal_basis = models.CharField(max_length=255, blank=True)
 
 
 class AccessLog(ChainedEntry):
