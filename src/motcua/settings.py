@@ -305,6 +305,14 @@ RATE_LIMITS = _named_numbers("MOTCUA_RATE_LIMITS", {"verify": 20, "track": 60}, 
 # Working days a registry's keeper has to answer a report of wrong data (accept and correct, or reject with the
 # reason); overdue reports are flagged in the keeper's queue.
 CORRECTION_ANSWER_DAYS = int(os.environ.get("MOTCUA_CORRECTION_ANSWER_DAYS", "5"))
+# Reconciling other agencies' datasets and digitizing old registers: the largest file read (bigger ones are
+# refused with a report, before anything is read), the engine of the record linkage (duckdb in-process, or
+# spark: a local Spark unless the deployment's code passes its cluster's session), the probability at or above
+# which a record is linked to a person, and where the linkage spills to disk (the system's temporary folder).
+RECONCILE_MAX_BYTES = int(os.environ.get("MOTCUA_RECONCILE_MAX_BYTES", str(8 * 1024**3)))
+RECONCILE_ENGINE = os.environ.get("MOTCUA_RECONCILE_ENGINE", "duckdb")
+RECONCILE_THRESHOLD = float(os.environ.get("MOTCUA_RECONCILE_THRESHOLD", "0.9"))
+RECONCILE_WORK_DIR = os.environ.get("MOTCUA_RECONCILE_WORK_DIR") or None
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -116,3 +116,108 @@ class AccessLog(ChainedEntry):
     class Meta:
         indexes = [models.Index(fields=["person_id_number", "-at"])]
         constraints = [models.UniqueConstraint(fields=["person_id_number", "seq"], name="unique_access_log_seq")]
+
+
+class Dataset(models.Model):
+    """Another agency's dataset reconciled against a registry (social-insurance members, health-insurance
+    cards, land-use holders…), with the column mapping it was last read with; or the digitized old paper
+    registers of a commune (``kind`` digitization)."""
+
+    KINDS = [("reconciliation", "Đối soát dữ liệu"), ("digitization", "Số hóa sổ hộ tịch")]
+
+    code = models.SlugField(max_length=63, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS, default="reconciliation")
+    name_vi = models.CharField(max_length=255)
+    name_en = models.CharField(max_length=255)
+    source_agency = models.CharField(max_length=63)  # the agency that holds the dataset
+    registry = models.CharField(max_length=20, default="population")
+    mapping = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DatasetRun(models.Model):
+    """One reconciliation (or digitization) of one file of a dataset: who ran it, with which engine, and the
+    figures; the findings that need a steward are its :class:`Finding` rows (exact matches are only counted)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="runs")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    engine = models.CharField(max_length=10, default="duckdb")
+    model_version = models.CharField(max_length=30)
+    threshold = models.FloatField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.CharField(max_length=150)
+    records = models.PositiveIntegerField(default=0)
+    exact = models.PositiveIntegerField(default=0)
+    conflicting = models.PositiveIntegerField(default=0)
+    probable = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)  # records of a person another record already is
+    inserted = models.PositiveIntegerField(default=0)  # digitization: entries written to the register
+    pairs_scored = models.BigIntegerField(default=0)
+    # Measured against the truth a synthetic dataset carries (None for real data).
+    precision = models.FloatField(null=True, blank=True)
+    recall = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset", "-started_at"])]
+
+    def share(self, count: int) -> float:
+        return count / self.records if self.records else 0.0
+
+
+class Finding(models.Model):
+    """A record of a run that a data steward should see: fields in conflict with the registry, a probable
+    match with a wrong or missing ID number, no match, or (digitization) a probable duplicate of an entry
+    already in the register. ``source`` is what the record said, ``registry`` what the registry holds."""
+
+    OUTCOMES = [("exact", "Khớp hoàn toàn"), ("conflict", "Khớp, có trường khác"), ("probable", "Có thể khớp, sai/thiếu số định danh"),
+                ("unmatched", "Không khớp"), ("duplicate", "Có thể trùng bản ghi đã có")]
+    STATES = [("open", "Chưa quyết định"), ("decided", "Đã quyết định")]
+
+    run = models.ForeignKey(DatasetRun, on_delete=models.CASCADE, related_name="findings")
+    line = models.PositiveIntegerField()
+    source_key = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=10, choices=OUTCOMES)
+    person_id_number = models.CharField(max_length=12, blank=True, db_index=True)
+    probability = models.FloatField(null=True, blank=True)
+    conflicts = models.JSONField(default=list)  # [{field, source, registry, kind}]
+    source = models.JSONField(default=dict)
+    registry = models.JSONField(default=dict)
+    duplicate_of_line = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default="open")
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "outcome", "state"])]
+
+
+class StewardDecision(ChainedEntry):
+    """A data steward's decision on one field of a finding (or, for a probable duplicate, on the record):
+    who, when, what, why. Append-only and chained by hash per dataset; the latest decision on a field holds."""
+
+    DECISIONS = [("registry_right", "Cơ sở dữ liệu đúng: trả về đơn vị nguồn"),
+                 ("registry_wrong", "Cơ sở dữ liệu sai: đề nghị đính chính"),
+                 ("unsure", "Chưa chắc chắn: để mở"),
+                 ("insert", "Không trùng: ghi vào sổ"), ("duplicate", "Trùng: không ghi")]
+
+    chain = Chain(stream="dataset", title="steward decisions of dataset")
+
+    dataset = models.CharField(max_length=63)
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="decisions")
+    field = models.CharField(max_length=63)
+    decision = models.CharField(max_length=20, choices=DECISIONS)
+    source_value = models.CharField(max_length=255, blank=True)
+    registry_value = models.CharField(max_length=255, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150)
+    decided_by_name = models.CharField(max_length=255, blank=True)
+    decided_by_agency = models.CharField(max_length=35, blank=True)
+    correction = models.ForeignKey(CorrectionReport, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dataset", "seq"], name="unique_steward_decision_seq")]

@@ -1,0 +1,204 @@
+"""The record-linkage model: which person of the registry a record of another agency's dataset is (Splink).
+
+One model, two engines: DuckDB in-process by default, Spark for national volumes (the same settings, so the
+same comparisons, blocking rules and weights, run as Spark SQL). Both sides come as Arrow tables (or Parquet
+files) with the columns of :data:`registries.datasets.LINKAGE_SCHEMA`, normalized by
+:mod:`registries.matching`; the answer is one row per dataset record that found a candidate: the best person
+and the probability that they are the same.
+
+- Blocking never uses the surname alone (four people in ten share a handful of them): candidates share the
+  ID number, or the birth date and the given name, or the birth date and the commune, or the birth date with
+  day and month swapped and the given name, or the birth year and every word of the name in any order.
+- Comparisons: ID number (same, one digit apart, other), name (same folded, same words in another order,
+  Jaro-Winkler ≥ 0.92 or ≥ 0.80), birth date (same, day/month swapped, one digit apart, other), sex, place
+  (same commune, same current province, other).
+- The m probabilities (how often a true match agrees at each level) are set from what is known of agencies'
+  data; the u probabilities (how often two different people agree by chance) are estimated on each run by
+  random sampling of the actual data, with a fixed seed, so a run is reproducible.
+
+No Django import: the benchmark drives it without a database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ENGINES = ("duckdb", "spark")
+CANDIDATE_FLOOR = 0.01  # pairs below this probability are not kept as candidates
+DEFAULT_THRESHOLD = 0.9  # at or above: the record is linked to the person
+SEED = 2026
+MODEL_VERSION = "vn-person-1"
+
+
+def _comparisons() -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    ident = cl.CustomComparison(output_column_name="id12", comparison_description="ID number", comparison_levels=[
+        cll.NullLevel("id12"), cll.ExactMatchLevel("id12"), cll.LevenshteinLevel("id12", 1), cll.ElseLevel(),
+    ]).configure(m_probabilities=[0.95, 0.03, 0.02])
+    name = cl.CustomComparison(output_column_name="name", comparison_description="name", comparison_levels=[
+        cll.NullLevel("name_folded"),
+        cll.ExactMatchLevel("name_folded"),
+        cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same words, other order"),
+        cll.JaroWinklerLevel("name_folded", 0.92),
+        cll.JaroWinklerLevel("name_folded", 0.80),
+        cll.ElseLevel(),
+    ]).configure(m_probabilities=[0.86, 0.03, 0.07, 0.03, 0.01])
+    born = cl.CustomComparison(output_column_name="dob", comparison_description="birth date", comparison_levels=[
+        cll.NullLevel("dob"),
+        cll.ExactMatchLevel("dob"),
+        cll.CustomLevel("dob_swapped_l = dob_r", label_for_charts="day and month swapped"),
+        cll.LevenshteinLevel("dob", 1),
+        cll.ElseLevel(),
+    ]).configure(m_probabilities=[0.90, 0.04, 0.04, 0.02])
+    sex = cl.CustomComparison(output_column_name="sex", comparison_description="sex", comparison_levels=[
+        cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel(),
+    ]).configure(m_probabilities=[0.99, 0.01])
+    place = cl.CustomComparison(output_column_name="place", comparison_description="place", comparison_levels=[
+        cll.NullLevel("province"),
+        cll.ExactMatchLevel("commune"),
+        cll.ExactMatchLevel("province"),
+        cll.ElseLevel(),
+    ]).configure(m_probabilities=[0.80, 0.12, 0.08])
+    return [ident, name, born, sex, place]
+
+
+def _blocking_rules() -> list[Any]:
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    return [
+        block_on("id12"),
+        block_on("dob", "given"),
+        block_on("dob", "commune"),
+        CustomRule("l.dob_swapped = r.dob and l.given = r.given"),
+        block_on("birth_year", "name_sorted"),
+    ]
+
+
+def settings(registry_size: int) -> dict[str, Any]:
+    """The model as Splink settings. Nearly every record of a dataset is one person of the registry: the
+    chance that two records taken at random match is about 1 / the registry's size."""
+    from splink import SettingsCreator
+
+    creator = SettingsCreator(
+        link_type="link_only", unique_id_column_name="unique_id",
+        probability_two_random_records_match=min(0.5, 0.9 / max(registry_size, 1)),
+        comparisons=_comparisons(), blocking_rules_to_generate_predictions=_blocking_rules(),
+        retain_intermediate_calculation_columns=False, retain_matching_columns=False,
+    )
+    return creator.get_settings("duckdb").as_dict()
+
+
+@dataclass(frozen=True)
+class Linked:
+    """One row per dataset record that has a candidate: ``record`` (the dataset's unique_id), ``person``
+    (the registry's), ``probability``; and how many candidate pairs were scored."""
+
+    best: pa.Table
+    pairs_scored: int
+
+
+def _quiet() -> None:
+    for name in ("splink", "py4j"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+BEST_SQL = """
+    select record, person, probability from (
+        select case when source_dataset_l = 'dataset' then unique_id_l else unique_id_r end as record,
+               case when source_dataset_l = 'dataset' then unique_id_r else unique_id_l end as person,
+               match_probability as probability,
+               row_number() over (partition by case when source_dataset_l = 'dataset' then unique_id_l
+                                                    else unique_id_r end
+                                  order by match_probability desc,
+                                           case when source_dataset_l = 'dataset' then unique_id_r
+                                                else unique_id_l end) as rank
+        from {table}
+    ) where rank = 1
+"""
+
+
+def link_duckdb(registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *, seed: int = SEED,
+                work_dir: str | Path | None = None, threads: int | None = None,
+                memory_limit: str | None = None) -> Linked:
+    """Link on an in-process DuckDB. ``registry`` is an Arrow table or a Parquet file of linkage rows."""
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    _quiet()
+    with tempfile.TemporaryDirectory(prefix="motcua-linkage-", dir=work_dir) as scratch:
+        con = duckdb.connect(os.path.join(scratch, "linkage.duckdb"))
+        try:
+            con.execute(f"set temp_directory = '{scratch}'")
+            if threads:
+                con.execute(f"set threads = {int(threads)}")
+            if memory_limit:
+                con.execute(f"set memory_limit = '{memory_limit}'")
+            con.execute("set preserve_insertion_order = false")
+            if isinstance(registry, pa.Table):
+                con.register("registry_arrow", registry)
+                con.execute("create table registry as select * from registry_arrow")
+                con.unregister("registry_arrow")
+            else:
+                con.execute("create table registry as select * from read_parquet(?)", [str(registry)])
+            con.register("dataset_arrow", dataset)
+            con.execute("create table dataset as select * from dataset_arrow")
+            con.unregister("dataset_arrow")
+            api = DuckDBAPI(con)
+            tables = [api.register("registry", dataset_display_name="registry", table_name="registry_in"),
+                      api.register("dataset", dataset_display_name="dataset", table_name="dataset_in")]
+            linker = Linker(tables, settings(registry_size), log_level=None)
+            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            predicted = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)
+            scored = con.execute(f"select count(*) from {predicted.physical_name}").fetchone()
+            best = con.execute(BEST_SQL.format(table=predicted.physical_name)).to_arrow_table()
+            return Linked(best, int(scored[0]) if scored else 0)
+        finally:
+            con.close()
+
+
+def spark_session(app: str = "motcua-linkage", cores: int | None = None, memory: str = "4g") -> Any:
+    """A local Spark (``local[cores]``) for the same model; a deployment passes its cluster's session."""
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master(f"local[{cores or '*'}]").appName(app)
+            .config("spark.driver.memory", memory).config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", str(max(2, (cores or os.cpu_count() or 2) * 2)))
+            .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+            .getOrCreate())
+
+
+def link_spark(spark: Any, registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *,
+               seed: int = SEED, work_dir: str | Path | None = None) -> Linked:
+    """The same model on Spark: the two sides go to Spark as Parquet files, the best links come back."""
+    from splink import Linker, SparkAPI
+
+    _quiet()
+    with tempfile.TemporaryDirectory(prefix="motcua-linkage-", dir=work_dir) as scratch:
+        registry_path = str(registry) if not isinstance(registry, pa.Table) else os.path.join(scratch, "registry.parquet")
+        if isinstance(registry, pa.Table):
+            pq.write_table(registry, registry_path)
+        dataset_path = os.path.join(scratch, "dataset.parquet")
+        pq.write_table(dataset, dataset_path)
+        api = SparkAPI(spark_session=spark, break_lineage_method="parquet", num_partitions_on_repartition=4)
+        spark.conf.set("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
+        spark.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
+        tables = [api.register(spark.read.parquet(registry_path), dataset_display_name="registry"),
+                  api.register(spark.read.parquet(dataset_path), dataset_display_name="dataset")]
+        linker = Linker(tables, settings(registry_size), log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        predicted = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR).as_spark_dataframe()
+        predicted.createOrReplaceTempView("predicted")
+        scored = predicted.count()
+        best = spark.sql(BEST_SQL.format(table="predicted")).toArrow()
+        return Linked(best, int(scored))
