@@ -41,7 +41,7 @@ LINKAGE_SCHEMA = pa.schema([
 SOURCE_SCHEMA = pa.schema([
     ("unique_id", pa.string()), ("line", pa.int64()), ("key", pa.string()), ("id_raw", pa.string()),
     ("name_raw", pa.string()), ("dob_raw", pa.string()), ("sex_raw", pa.string()), ("commune_raw", pa.string()),
-    ("province_raw", pa.string()), ("province_old", pa.bool_()), ("address", pa.string()), ("truth", pa.string()),
+    ("province_raw", pa.string()), ("province", pa.string()), ("province_old", pa.bool_()), ("address", pa.string()), ("truth", pa.string()),
 ])
 
 

@@ -14,7 +14,8 @@ and the probability that they are the same.
   (same commune, same current province, other).
 - The m probabilities (how often a true match agrees at each level) are set from what is known of agencies'
   data; the u probabilities (how often two different people agree by chance) are estimated on each run by
-  random sampling of the actual data, with a fixed seed, so a run is reproducible.
+  random sampling of the actual data, with a fixed seed, so a run is reproducible (:func:`train`, on DuckDB:
+  a sample of pairs needs no cluster). The trained model (Splink's JSON) is what Spark predicts with.
 
 No Django import: the benchmark drives it without a database.
 """
@@ -85,7 +86,7 @@ def _blocking_rules() -> list[Any]:
     ]
 
 
-def settings(registry_size: int) -> dict[str, Any]:
+def settings(registry_size: int, dialect: str = "duckdb") -> dict[str, Any]:
     """The model as Splink settings. Nearly every record of a dataset is one person of the registry: the
     chance that two records taken at random match is about 1 / the registry's size."""
     from splink import SettingsCreator
@@ -96,7 +97,20 @@ def settings(registry_size: int) -> dict[str, Any]:
         comparisons=_comparisons(), blocking_rules_to_generate_predictions=_blocking_rules(),
         retain_intermediate_calculation_columns=False, retain_matching_columns=False,
     )
-    return creator.get_settings("duckdb").as_dict()
+    return creator.get_settings(dialect).as_dict()
+
+
+def for_dialect(model: dict[str, Any], registry_size: int, dialect: str) -> dict[str, Any]:
+    """A trained model's parameters on the settings written in another engine's SQL (Splink's JSON holds the
+    SQL of the engine it was trained on): same comparisons, same levels, same probabilities."""
+    target = settings(registry_size, dialect)
+    target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for ours, trained in zip(target["comparisons"], model["comparisons"], strict=True):
+        for level, learnt in zip(ours["comparison_levels"], trained["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in learnt:
+                    level[key] = learnt[key]
+    return target
 
 
 @dataclass(frozen=True)
@@ -128,75 +142,123 @@ BEST_SQL = """
 """
 
 
-def link_duckdb(registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *, seed: int = SEED,
-                work_dir: str | Path | None = None, threads: int | None = None,
-                memory_limit: str | None = None) -> Linked:
-    """Link on an in-process DuckDB. ``registry`` is an Arrow table or a Parquet file of linkage rows."""
+def _duckdb(scratch: str, threads: int | None = None, memory_limit: str | None = None) -> Any:
     import duckdb
+
+    con = duckdb.connect(os.path.join(scratch, "linkage.duckdb"))
+    con.execute(f"set temp_directory = '{scratch}'")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
+def _load(con: Any, name: str, table: pa.Table | str | Path) -> None:
+    if isinstance(table, pa.Table):
+        con.register(f"{name}_arrow", table)
+        con.execute(f"create table {name} as select * from {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    else:
+        con.execute(f"create table {name} as select * from read_parquet(?)", [str(table)])
+
+
+def _duckdb_linker(con: Any, registry_size: int, model: dict[str, Any] | None = None) -> Any:
     from splink import DuckDBAPI, Linker
 
+    api = DuckDBAPI(con)
+    tables = [api.register("registry", dataset_display_name="registry", table_name="registry_in"),
+              api.register("dataset", dataset_display_name="dataset", table_name="dataset_in")]
+    return Linker(tables, model or settings(registry_size), log_level=None)
+
+
+def train(registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *, seed: int = SEED,
+          work_dir: str | Path | None = None, sample: int = 1_000_000) -> dict[str, Any]:
+    """The model with its u probabilities estimated on these data (random pairs, fixed seed), as Splink's
+    JSON: what either engine then predicts with. Trained on DuckDB, on at most ``sample`` records a side."""
     _quiet()
     with tempfile.TemporaryDirectory(prefix="motcua-linkage-", dir=work_dir) as scratch:
-        con = duckdb.connect(os.path.join(scratch, "linkage.duckdb"))
+        con = _duckdb(scratch)
         try:
-            con.execute(f"set temp_directory = '{scratch}'")
-            if threads:
-                con.execute(f"set threads = {int(threads)}")
-            if memory_limit:
-                con.execute(f"set memory_limit = '{memory_limit}'")
-            con.execute("set preserve_insertion_order = false")
-            if isinstance(registry, pa.Table):
-                con.register("registry_arrow", registry)
-                con.execute("create table registry as select * from registry_arrow")
-                con.unregister("registry_arrow")
-            else:
-                con.execute("create table registry as select * from read_parquet(?)", [str(registry)])
-            con.register("dataset_arrow", dataset)
-            con.execute("create table dataset as select * from dataset_arrow")
-            con.unregister("dataset_arrow")
-            api = DuckDBAPI(con)
-            tables = [api.register("registry", dataset_display_name="registry", table_name="registry_in"),
-                      api.register("dataset", dataset_display_name="dataset", table_name="dataset_in")]
-            linker = Linker(tables, settings(registry_size), log_level=None)
+            _load(con, "registry_all", registry)
+            con.execute(f"create table registry as select * from registry_all using sample reservoir({sample} rows) "
+                        f"repeatable ({seed})")
+            _load(con, "dataset_all", dataset)
+            con.execute(f"create table dataset as select * from dataset_all using sample reservoir({sample} rows) "
+                        f"repeatable ({seed})")
+            linker = _duckdb_linker(con, registry_size)
             linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-            predicted = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)
-            scored = con.execute(f"select count(*) from {predicted.physical_name}").fetchone()
-            best = con.execute(BEST_SQL.format(table=predicted.physical_name)).to_arrow_table()
-            return Linked(best, int(scored[0]) if scored else 0)
+            model: dict[str, Any] = linker.misc.save_model_to_json()
+            return model
         finally:
             con.close()
 
 
-def spark_session(app: str = "motcua-linkage", cores: int | None = None, memory: str = "4g") -> Any:
-    """A local Spark (``local[cores]``) for the same model; a deployment passes its cluster's session."""
-    from pyspark.sql import SparkSession
+def link_duckdb(registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *, seed: int = SEED,
+                work_dir: str | Path | None = None, threads: int | None = None,
+                memory_limit: str | None = None, model: dict[str, Any] | None = None) -> Linked:
+    """Link on an in-process DuckDB. ``registry`` is an Arrow table or a Parquet file of linkage rows;
+    ``model`` a trained model (:func:`train`), trained here on these data when not given."""
+    _quiet()
+    with tempfile.TemporaryDirectory(prefix="motcua-linkage-", dir=work_dir) as scratch:
+        con = _duckdb(scratch, threads, memory_limit)
+        try:
+            _load(con, "registry", registry)
+            _load(con, "dataset", dataset)
+            linker = _duckdb_linker(con, registry_size, model)
+            if model is None:
+                linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            predicted = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)
+            scored = con.sql(f"select count(*) from {predicted.physical_name}").fetchall()[0]
+            best = con.sql(BEST_SQL.format(table=predicted.physical_name)).to_arrow_table()
+            return Linked(best, int(scored[0]))
+        finally:
+            con.close()
 
-    return (SparkSession.builder.master(f"local[{cores or '*'}]").appName(app)
-            .config("spark.driver.memory", memory).config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", str(max(2, (cores or os.cpu_count() or 2) * 2)))
-            .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-            .getOrCreate())
+
+def spark_session(app: str = "motcua-linkage", cores: int | None = None, memory: str = "4g",
+                  scratch: str | None = None, small: bool = False) -> Any:
+    """A local Spark (``local[cores]``) for the same model, with Splink's similarity functions (the jar it
+    ships); a deployment passes its cluster's session instead, with that jar on its class path."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    scratch = scratch or tempfile.gettempdir()
+    session: Any = (SparkSession.builder.master(f"local[{cores or '*'}]").appName(app)
+               .config("spark.driver.memory", memory).config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.jars", similarity_jar_location())
+               .config("spark.sql.shuffle.partitions", str(max(2, (cores or os.cpu_count() or 2) * 2)))
+               .config("spark.sql.warehouse.dir", os.path.join(scratch, "motcua-spark-warehouse"))
+               .config("spark.local.dir", scratch)
+               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1"))
+    if small:  # tiny data (the tests): compiling each query's code costs more than running it
+        session = session.config("spark.sql.codegen.wholeStage", "false").config("spark.sql.adaptive.enabled", "false")
+    session = session.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def link_spark(spark: Any, registry: pa.Table | str | Path, dataset: pa.Table, registry_size: int, *,
-               seed: int = SEED, work_dir: str | Path | None = None) -> Linked:
-    """The same model on Spark: the two sides go to Spark as Parquet files, the best links come back."""
+               seed: int = SEED, work_dir: str | Path | None = None, model: dict[str, Any] | None = None) -> Linked:
+    """The same model on Spark: trained as :func:`train` does (unless given), the two sides handed to Spark
+    as Parquet files, the pairs blocked, scored and ranked there, the best links brought back."""
     from splink import Linker, SparkAPI
 
     _quiet()
+    model = model or train(registry, dataset, registry_size, seed=seed, work_dir=work_dir)
     with tempfile.TemporaryDirectory(prefix="motcua-linkage-", dir=work_dir) as scratch:
         registry_path = str(registry) if not isinstance(registry, pa.Table) else os.path.join(scratch, "registry.parquet")
         if isinstance(registry, pa.Table):
             pq.write_table(registry, registry_path)
         dataset_path = os.path.join(scratch, "dataset.parquet")
         pq.write_table(dataset, dataset_path)
+        spark.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))  # intermediate tables
         api = SparkAPI(spark_session=spark, break_lineage_method="parquet", num_partitions_on_repartition=4)
-        spark.conf.set("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
-        spark.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
         tables = [api.register(spark.read.parquet(registry_path), dataset_display_name="registry"),
                   api.register(spark.read.parquet(dataset_path), dataset_display_name="dataset")]
-        linker = Linker(tables, settings(registry_size), log_level=None)
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker = Linker(tables, for_dialect(model, registry_size, "spark"), log_level=None)
         predicted = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR).as_spark_dataframe()
         predicted.createOrReplaceTempView("predicted")
         scored = predicted.count()
