@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import views
+from motcua.backoffice import stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
+    path("doi-soat-du-lieu/", stewardship.datasets_page, name="datasets"),
+    path("doi-soat-du-lieu/lan/<int:run_id>/", stewardship.dataset_run, name="dataset_run"),
+    path("doi-soat-du-lieu/lan/<int:run_id>/tra-ve.csv", stewardship.export, name="dataset_export"),
+    path("doi-soat-du-lieu/ket-qua/<int:finding_id>/", stewardship.finding, name="finding"),
+    path("doi-soat-du-lieu/ket-qua/<int:finding_id>/quyet-dinh/", stewardship.decide, name="decide"),
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),

@@ -296,8 +296,12 @@ def reconcile(path: str | Path, mapping: datasets.Mapping | str | Path, by: str,
 
 # --- the steward -----------------------------------------------------------------------------------------
 
+def keeper_agency_of_registry(registry: str) -> str:
+    return source(registry).owner_agency
+
+
 def keeper_agency(dataset: Dataset) -> str:
-    return source(dataset.registry if dataset.kind == "reconciliation" else "civil_status").owner_agency
+    return keeper_agency_of_registry(dataset.registry if dataset.kind == "reconciliation" else "civil_status")
 
 
 def may_steward(actor: Actor, dataset: Dataset) -> bool:

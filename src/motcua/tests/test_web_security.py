@@ -97,7 +97,7 @@ def pages(client, seeded):
               "/khong-co-trang-nay/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
-            "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/"]
+            "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", "/backoffice/doi-soat-du-lieu/"]
     return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
 
 
