@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -91,7 +91,7 @@ def read_entries(path: str | Path, default_commune: str = "", max_bytes: int | N
                       f"No commune with code '{default_commune}'.", column="--commune")
     state = {"line": 0}
 
-    def text_lines():
+    def text_lines() -> Iterator[str]:
         for number, text, _ in datasets.decoded_lines(path, "utf-8", problems):
             state["line"] = number
             yield text
@@ -286,7 +286,7 @@ def digitize(path: str | Path, by: str, default_commune: str = "", threshold: fl
         findings, counts = [], {"exact": 0, "probable": 0, "unmatched": 0, "inserted": 0, "duplicates": 0}
         claimed: dict[tuple[str, str], Entry] = {}
         for done, e in enumerate(entries, start=1):
-            subject, probability = subjects[e.line]
+            subject, chance = subjects[e.line]
             source = {**e.as_source(), "linked_id_number": subject}
             same = existing.get((e.kind, subject), []) if subject else []
             if e.kind == "marriage" and same and e.other_id_number:
@@ -297,12 +297,12 @@ def digitize(path: str | Path, by: str, default_commune: str = "", threshold: fl
             earlier = claimed.get((e.kind, subject)) if subject and e.kind != "marriage" else None
             if same or earlier or e.register_number in taken:
                 counts["duplicates"] += 1
-                event = same[0] if same else None
+                held = same[0] if same else None
                 findings.append(Finding(
                     run=run, line=e.line, source_key=e.register_number, outcome="duplicate",
-                    person_id_number=subject, probability=probability,
-                    conflicts=_differences(e, event) if event else [], source=source,
-                    registry=_event_values(event) if event else {},
+                    person_id_number=subject, probability=chance,
+                    conflicts=_differences(e, held) if held else [], source=source,
+                    registry=_event_values(held) if held else {},
                     duplicate_of_line=earlier.line if earlier else None))
                 continue
             if subject:

@@ -25,7 +25,8 @@ WHOLE = "every chain is whole and every seal verifies"
 
 def test_every_append_only_log_is_chained():
     assert {m._meta.label for m in chained_models()} == {
-        "dossiers.DossierAction", "registries.AccessLog", "payments.GatewayCallback", "audit.Seal"}
+        "dossiers.DossierAction", "registries.AccessLog", "payments.GatewayCallback", "audit.Seal",
+        "registries.StewardDecision"}
 
 
 def test_each_stream_is_numbered_and_linked(history):
