@@ -46,7 +46,7 @@ def test_an_untouched_history_verifies(history):
                                  reader_id="motcua", purpose="Kiểm tra lại")
     code, lines = audit_verify()
     assert code == 0, lines
-    assert lines[0].startswith("20 entries in 6 streams of 4 chains; 1 seals, the last at ")
+    assert lines[0].startswith("20 entries in 6 streams of 5 chains; 1 seals, the last at ")
     assert lines[-1] == WHOLE
 
 
