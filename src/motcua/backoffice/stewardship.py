@@ -190,7 +190,7 @@ def dataset_run(request: HttpRequest, actor, run_id: int) -> HttpResponse:
 
 def _finding_or_404(actor, finding_id: int):
     try:
-        return reconciliation.finding_for(actor, finding_id)
+        return reconciliation.review(actor, finding_id)
     except NotFound:
         raise Http404(finding_id) from None
 

@@ -101,6 +101,11 @@ def held_document_for_dossier(reader: Actor, dossier, doc_type: str, number: str
                                        number=number).first()
 
 
+def log_steward_read(reader: Actor, registry: str, id_number: str, dataset_name: str) -> None:
+    """A data steward opened a reconciliation finding that shows this person's registry data."""
+    _log(registry, [id_number], reader, Purpose(f"Đối soát dữ liệu: {dataset_name}"[:255]))
+
+
 def access_log_for(id_number: str, limit: int = 200):
     """Who read this person's data, newest first (the citizen's "who read my data" page)."""
     return AccessLog.objects.filter(person_id_number=id_number).order_by("-at")[:limit]

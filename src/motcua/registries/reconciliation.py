@@ -27,6 +27,7 @@ from motcua.catalog import divisions
 from motcua.core.errors import Conflict, Forbidden, Invalid, NotFound
 from motcua.identity.actors import Actor
 from motcua.registries import datasets, linkage, matching
+from motcua.registries.access import log_steward_read
 from motcua.registries.corrections import open_correction
 from motcua.registries.models import Dataset, DatasetRun, Finding, Person, StewardDecision
 from motcua.registries.sources import source
@@ -347,6 +348,17 @@ def finding_for(actor: Actor, finding_id: int) -> Finding:
     if not may_steward(actor, finding.run.dataset):
         raise Forbidden("not_steward", "Chỉ cán bộ của cơ quan quản lý cơ sở dữ liệu mới được quyết định.",
                         "Only officials of the agency that keeps the registry may decide.")
+    return finding
+
+
+def review(actor: Actor, finding_id: int) -> Finding:
+    """A finding for the steward's side-by-side page; the registry data shown is a read of the person's data,
+    logged for them ("who read my data")."""
+    finding = finding_for(actor, finding_id)
+    if finding.person_id_number:
+        dataset = finding.run.dataset
+        log_steward_read(actor, dataset.registry if dataset.kind == "reconciliation" else "civil_status",
+                         finding.person_id_number, dataset.name_vi)
     return finding
 
 

@@ -12,7 +12,7 @@ from motcua.demo.seeding import DEMO_PASSWORD
 from motcua.demo.testing import log_in_official
 from motcua.identity.models import Official
 from motcua.registries import reconciliation, synthetic_datasets
-from motcua.registries.models import CorrectionReport, Finding, Person, StewardDecision
+from motcua.registries.models import AccessLog, CorrectionReport, Finding, Person, StewardDecision
 from motcua.registries.synthetic import generate
 from motcua.tests.test_web_security import INLINE
 
@@ -72,6 +72,8 @@ def test_the_steward_reviews_side_by_side_and_decides(run, keeper):
     field = conflict.conflicts[0]["field"]
     html = _page(keeper, f"/backoffice/doi-soat-du-lieu/ket-qua/{conflict.pk}/")
     assert conflict.conflicts[0]["source"] in html and conflict.conflicts[0]["registry"] in html
+    read = AccessLog.objects.get(person_id_number=conflict.person_id_number, reader_id="bocongan.dancu")
+    assert read.purpose.startswith("Đối soát dữ liệu") and read.reader_agency == "G01"
     assert 'name="csrfmiddlewaretoken"' in html and 'value="registry_wrong"' in html and 'value="unsure"' in html
     csrf = Client(enforce_csrf_checks=True)
     csrf.cookies = keeper.cookies
