@@ -333,10 +333,22 @@ def fields_to_decide(finding: Finding) -> list[str]:
     return fields
 
 
+# Which registry, and which of its fields, a finding's field is: what a correction report names.
+CORRECTS = {
+    "reconciliation": {"full_name": ("population", "full_name"), "birth_date": ("population", "birth_date"),
+                       "sex": ("population", "sex"), "id_number": ("population", "id_number"),
+                       "commune_code": ("residence", "permanent_commune")},
+    "digitization": {"date": ("civil_status", "date"), "commune_code": ("civil_status", "commune_code"),
+                     "other_id_number": ("civil_status", "other_id_number")},
+}
+
+
 def choices_for(finding: Finding, field: str) -> list[str]:
+    """The decisions a field allows: the registry can be found wrong only on what a correction can change
+    (not a province written as before the 2025 merger, not a record as a whole)."""
     if finding.outcome == "duplicate" and field == RECORD:
         return ["duplicate", "insert", "unsure"]
-    if field == RECORD:
+    if field not in CORRECTS[finding.run.dataset.kind]:
         return ["registry_right", "unsure"]
     return ["registry_right", "registry_wrong", "unsure"]
 
@@ -390,9 +402,9 @@ def decide(actor: Actor, finding_id: int, field: str, decision: str, reason: str
             if not finding.person_id_number:
                 raise Invalid("no_person", "Bản ghi không gắn với ai trong cơ sở dữ liệu.",
                               "The record is linked to nobody in the registry.", "field")
+            registry, registry_field = CORRECTS[dataset.kind][field]
             correction = open_correction(
-                finding.person_id_number, dataset.registry if dataset.kind == "reconciliation" else "civil_status",
-                field, registry_value, source_value,
+                finding.person_id_number, registry, registry_field, registry_value, source_value,
                 origin="reconciliation" if dataset.kind == "reconciliation" else "digitization",
                 reference=f"finding:{finding.pk}",
                 note=f"{dataset.name_vi} ({dataset.source_agency}), {finding.run.file_name}, "

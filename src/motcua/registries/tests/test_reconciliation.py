@@ -184,7 +184,8 @@ def _run_with_findings(synthetic):
 
 def test_the_steward_decides_and_every_decision_is_journalled(synthetic):
     run = _run_with_findings(synthetic)
-    conflict = Finding.objects.filter(run=run, outcome="conflict").exclude(person_id_number="").first()
+    conflict = next(f for f in Finding.objects.filter(run=run, outcome="conflict").order_by("line")
+                    if f.conflicts[0]["field"] in ("full_name", "birth_date"))
     field = conflict.conflicts[0]["field"]
     with pytest.raises(Forbidden):
         reconciliation.decide(OUTSIDER, conflict.pk, field, "registry_right", "x")
@@ -201,6 +202,10 @@ def test_the_steward_decides_and_every_decision_is_journalled(synthetic):
     assert report.proposed_value == conflict.conflicts[0]["source"] and report.due_on
     with pytest.raises(Conflict):
         reconciliation.decide(STEWARD, conflict.pk, field, "registry_right", "changed my mind")
+    merged = next(f for f in Finding.objects.filter(run=run, outcome="conflict")
+                  if f.conflicts[0]["kind"] == "before_2025")
+    with pytest.raises(Invalid):  # a province written as before the merger: nothing to correct in the registry
+        reconciliation.decide(STEWARD, merged.pk, "province", "registry_wrong", "x")
     probable = Finding.objects.filter(run=run, outcome="probable").first()
     reconciliation.decide(STEWARD, probable.pk, "id_number", "registry_right", "Số định danh trong CSDL là đúng")
     exported = list(reconciliation.export_for_source(run))
