@@ -12,6 +12,7 @@ urlpatterns = [
     path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
+    path("phan-anh-du-lieu/<int:report_id>/tra-loi/", views.answer_correction, name="answer_correction"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),

@@ -24,6 +24,7 @@ class FamilyRelations(RegistrySource):
 
     label_vi, label_en = "Quan hệ gia đình (dân cư, hộ tịch)", "Family relations (population, civil status)"
     owner_agency = "G08"  # the civil-status register's keeper: marriages are recorded there
+    local_keeper = ("commune", "ubnd_xa")
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         person = Person.objects.filter(id_number=id_number).first()

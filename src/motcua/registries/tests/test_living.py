@@ -117,3 +117,27 @@ def test_a_household_business_enters_the_enterprise_registry(seeded):
     assert (business.name, business.kind) == ("Tạp hóa An Bình", "household")
     assert business.registration_number in printed(result)
     assert history("enterprise", business.registration_number)[0].source_reference == result.dossier.code
+
+
+def test_apps_get_the_same_prefill_as_the_portal(seeded):
+    from django.test import Client
+
+    from motcua.demo.testing import log_in_citizen
+
+    app = log_in_citizen(Client(), BINH)
+    preview = app.get("/api/procedures/1.001193/prefill").json()
+    assert preview["values"]["mother_id_number"]["value"] == BINH.id_number
+    assert preview["values"]["father_id_number"] == {**preview["values"]["father_id_number"], "value": AN.id_number,
+                                                     "registry": "family"}
+    assert preview["evidence"]["giay_chung_sinh"]["found"]
+    # an app that sends only what the registries do not hold gets the rest filled, with provenance
+    form = {k: v for k, v in BIRTH_FORM.items() if k not in ("mother_id_number", "relationship")}
+    response = app.post("/api/dossiers", {"procedure_code": "1.001193", "channel": "online", "commune_code": "00070",
+                                          "applicant": {"id_number": BINH.id_number, "name": BINH.name,
+                                                        "phone": BINH.phone},
+                                          "form": form, "evidence": ["to_khai"]}, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    dossier = services.get_dossier(response.json()["code"])
+    assert (dossier.form_data["mother_id_number"], dossier.form_data["relationship"]) == (BINH.id_number, "Mẹ")
+    assert dossier.provenance["mother_id_number"]["registry"] == "family"
+    assert dossier.provenance["evidence.giay_chung_sinh"]["found"]
