@@ -144,7 +144,7 @@ def test_report_wrong_data(citizen):
     assert response.status_code == 302 and response["Location"] == "/thu-tuc/1.001193/nop/"
     report = CorrectionReport.objects.get()
     assert (report.person_id_number, report.registry, report.status) == (CITIZEN.id_number, "population", "open")
-    assert report.owner_agency == "G01"  # the Ministry of Public Security keeps the population database
+    assert report.owner_agency == "H01.X00070.CA"  # the ward police, where the person lives, correct it
     assert citizen.post("/bao-sai-du-lieu/", {"registry": "nope"}).status_code == 404
 
 
