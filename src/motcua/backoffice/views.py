@@ -362,7 +362,8 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
     reports = corrections.reports_for_keeper(actor, status)
     today = timezone.localdate()
     rows = [{"report": r, "overdue": corrections.is_overdue(r, today), "registry": source(r.registry),
-             "now": corrections.current_value(r), "correctable": r.field in source(r.registry).correctable}
+             "now": corrections.current_value(r), "correctable": r.field in source(r.registry).correctable,
+             "history": corrections.field_history(r)}
             for r in reports]
     return render(request, "backoffice/correction_reports.html", {
         "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUSES,

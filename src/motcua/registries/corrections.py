@@ -20,7 +20,7 @@ from motcua.core.text import normalize, text_problem
 from motcua.identity.actors import Actor
 from motcua.identity.id_number import InvalidIdNumber
 from motcua.identity.id_number import validate as validate_id_number
-from motcua.registries.changes import ChangeSource, change_person
+from motcua.registries.changes import ChangeSource, change_person, history
 from motcua.registries.models import CorrectionReport, Person
 from motcua.registries.sources import SOURCES, source
 
@@ -74,6 +74,15 @@ def current_value(report: CorrectionReport) -> str:
     person = Person.objects.filter(id_number=report.person_id_number).first()
     value = getattr(person, report.field, "") if person else ""
     return "" if value is None else str(value)
+
+
+def field_history(report: CorrectionReport) -> list[dict[str, object]]:
+    """How the reported field got its value: each recorded version of the person's record in that registry,
+    with its source (the keeper's "how did this value get here")."""
+    return [{"version": v.seq, "value": v.data.get(report.field, ""), "source": v.get_source_display(),
+             "reference": v.source_reference, "valid_from": v.valid_from, "recorded_at": v.recorded_at,
+             "recorded_by": v.recorded_by, "legal_basis": v.legal_basis}
+            for v in history(report.registry, report.person_id_number)]
 
 
 def reports_of_person(id_number: str) -> list[CorrectionReport]:

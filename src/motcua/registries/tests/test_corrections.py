@@ -54,6 +54,8 @@ def test_the_keeper_accepts_and_the_registry_changes_with_its_history(citizen):
     assert [(v.source, v.event) for v in versions] == [("baseline", ""), ("correction", "corrected")]
     assert (versions[0].data["full_name"], versions[1].legal_basis) == (AN.name, "Trích lục khai sinh số 12/1990")
     assert OutboxEvent.objects.filter(topic="registry.person.corrected", key=AN.id_number).exists()
+    shown = keeper.get("/backoffice/phan-anh-du-lieu/?status=").content.decode().split('data-testid="record-history"')[1]
+    assert AN.name in shown and "Nguyễn Văn Ân" in shown and "Trích lục khai sinh số 12/1990" in shown
     # the person reads the answer, and the next pre-fill has the corrected name
     mine = citizen.get("/ai-da-xem-du-lieu/").content.decode().split('data-testid="my-reports"')[1]
     assert "Đã sửa theo bản chính giấy khai sinh." in mine and "Nguyễn Văn Ân" in mine
