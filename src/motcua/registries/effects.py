@@ -102,8 +102,13 @@ def _person(number: Any, role_vi: str, role_en: str) -> Person:
     return person
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _day(value: Any, context: Context, what_vi: str, what_en: str) -> date:
+    """A date the form gave, which cannot be after the decision nor before the registers began."""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    if not date(1900, 1, 1) <= day <= context.day:
+        raise EffectRefused("date_out_of_range", f"{what_vi} ({day:%d/%m/%Y}) không thể sau ngày quyết định "
+                            f"hoặc trước năm 1900.", f"The {what_en} ({day}) cannot be after the decision or before 1900.")
+    return day
 
 
 def _allocate_person(values: dict[str, Any], province_code: str, context: Context) -> Person:
@@ -129,7 +134,7 @@ def _birth(values: dict[str, Any], context: Context) -> dict[str, str]:
     """The child enters the population registry with a new ID number, linked to the parents the form names
     (known to the registry or not: the registry then keeps the declared number), and the birth is entered in
     the civil-status register."""
-    birth_date = _day(values["birth_date"])
+    birth_date = _day(values["birth_date"], context, "Ngày sinh", "date of birth")
     father, mother = str(values.get("father_id_number") or ""), str(values.get("mother_id_number") or "")
     twin = Person.objects.filter(full_name=values["full_name"], birth_date=birth_date, mother_id_number=mother,
                                  father_id_number=father).first() if (father or mother) else None
@@ -157,7 +162,7 @@ def _birth(values: dict[str, Any], context: Context) -> dict[str, str]:
 def _death(values: dict[str, Any], context: Context) -> dict[str, str]:
     deceased = _person(values["id_number"], "Người chết", "deceased")
     spouse = Person.objects.select_for_update().filter(id_number=current_spouse(deceased.id_number) or None).first()
-    died_on = _day(values["date_of_death"])
+    died_on = _day(values["date_of_death"], context, "Ngày chết", "date of death")
     changes: dict[str, Any] = {"deceased_on": died_on, "death_place": values.get("place_of_death") or ""}
     if values.get("close_residence"):
         changes |= {"permanent_commune": "", "permanent_address": "", "household_code": "",
@@ -215,7 +220,7 @@ def _permanent_residence(values: dict[str, Any], context: Context) -> dict[str, 
 @handles("temporary_residence")
 def _temporary_residence(values: dict[str, Any], context: Context) -> dict[str, str]:
     person = _person(values["id_number"], "Người đăng ký", "applicant")
-    until = _day(values["until"]) if values.get("until") else None
+    until = date.fromisoformat(str(values["until"])) if values.get("until") else None
     change_person(person, {"temporary_commune": values["commune"], "temporary_address": values["address"],
                            "temporary_until": until}, "moved", context.source)
     return {}

@@ -141,3 +141,9 @@ def test_apps_get_the_same_prefill_as_the_portal(seeded):
     assert (dossier.form_data["mother_id_number"], dossier.form_data["relationship"]) == (BINH.id_number, "Mẹ")
     assert dossier.provenance["mother_id_number"]["registry"] == "family"
     assert dossier.provenance["evidence.giay_chung_sinh"]["found"]
+
+
+def test_a_birth_date_after_the_decision_is_refused_not_crashed(seeded):
+    with pytest.raises(EffectRefused, match="cannot be after the decision"):
+        file_and_approve("1.001193", **{**BIRTH_FORM, "child_birth_date": "2099-01-01"})
+    assert not Person.objects.filter(full_name="Nguyễn Minh Khang").exists()
