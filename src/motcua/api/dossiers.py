@@ -19,6 +19,7 @@ from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES
 from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
+from motcua.registries.prefill import prefill_submission
 
 router = Router(tags=["dossiers"])
 
@@ -185,6 +186,7 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
         files=[services.IncomingFile(f.evidence, f.name, f.content) for f in payload.files],
     )
     actor = caller(request)
+    prefill_submission(sub, actor)
     dossier, created = services.submit(sub, actor)
     state = services.state_of(dossier)
     return Respond(201 if created else 200, dossier_summary(dossier, state, actor))

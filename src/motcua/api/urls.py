@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 
-from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments
+from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments, registries
 from motcua.api.parsing import RefuseNul
 from motcua.audit.models import Seal
 from motcua.catalog.models import Procedure
@@ -33,7 +33,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, documents, payments, index):
+for capability in (catalog, dossiers, documents, payments, registries, index):
     api.add_router("", capability.router)
 
 

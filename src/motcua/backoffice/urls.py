@@ -12,6 +12,7 @@ urlpatterns = [
     path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
+    path("phan-anh-du-lieu/<int:report_id>/tra-loi/", views.answer_correction, name="answer_correction"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
     path("doi-soat-du-lieu/", stewardship.datasets_page, name="datasets"),
     path("doi-soat-du-lieu/lan/<int:run_id>/", stewardship.dataset_run, name="dataset_run"),

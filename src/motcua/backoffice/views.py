@@ -42,8 +42,10 @@ from motcua.identity.callers import OFFICIAL_LOGIN_KEY, logged_in_official
 from motcua.identity.models import Official
 from motcua.payments import services as payments
 from motcua.payments.models import ReconciliationRun
+from motcua.registries import corrections
 from motcua.registries.models import CorrectionReport
 from motcua.registries.recheck import recheck as recheck_registries
+from motcua.registries.sources import source
 
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
@@ -353,9 +355,34 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
 
 @official_required
 def correction_reports(request: HttpRequest, actor) -> HttpResponse:
-    """Reports of wrong registry data routed to the official's agency, as keeper of that registry."""
-    reports = CorrectionReport.objects.filter(owner_agency=actor.agency_code).order_by("-created_at")[:200]
-    return render(request, "backoffice/correction_reports.html", {"official": request.official, "reports": reports})
+    """Reports of wrong registry data routed to the official's agency, as keeper of that registry: open ones due
+    first, each beside what the registry holds now, with the answer forms (accept and correct, or reject)."""
+    status = request.GET.get("status", "open")
+    status = status if status in dict(CorrectionReport.STATUSES) or status == "" else "open"
+    reports = corrections.reports_for_keeper(actor, status)
+    today = timezone.localdate()
+    rows = [{"report": r, "overdue": corrections.is_overdue(r, today), "registry": source(r.registry),
+             "now": corrections.current_value(r), "correctable": r.field in source(r.registry).correctable,
+             "history": corrections.field_history(r)}
+            for r in reports]
+    return render(request, "backoffice/correction_reports.html", {
+        "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUSES,
+    })
+
+
+@require_POST
+@official_required
+def answer_correction(request: HttpRequest, actor, report_id: int) -> HttpResponse:
+    accepted = request.POST.get("decision") == "accept"
+    try:
+        corrections.answer(report_id, actor, accepted, request.POST.get("answer", ""),
+                           value=request.POST.get("value", ""), legal_basis=request.POST.get("legal_basis", ""))
+        messages.success(request, _("Answer recorded: the person can read it on their data page."))
+    except NotFound:
+        raise Http404(str(report_id)) from None
+    except MotcuaError as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
+    return redirect(f"{reverse('backoffice:correction_reports')}#report-{report_id}")
 
 
 @official_required

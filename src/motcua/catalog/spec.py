@@ -21,7 +21,7 @@ FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "int
                "boolean")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
-                            "workflow"})
+                            "workflow", "registry_effects"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -84,6 +84,42 @@ class Evidence:
         return self.source == "documents" and self.if_missing == "ask"
 
 
+# What an issued result changes in the base registries (applied by motcua.registries.effects in the transaction
+# of the approval): each kind with its required and optional parameters.
+EFFECT_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "birth": (frozenset({"full_name", "birth_date", "sex"}),
+              frozenset({"birth_place", "father_id_number", "mother_id_number"})),
+    "death": (frozenset({"id_number", "date_of_death"}), frozenset({"place_of_death", "close_residence"})),
+    "marriage": (frozenset({"spouse_id_number", "other_spouse_id_number"}), frozenset()),
+    "permanent_residence": (frozenset({"id_number", "commune", "address"}), frozenset({"household_head_id_number"})),
+    "temporary_residence": (frozenset({"id_number", "commune", "address"}), frozenset({"until"})),
+    "household_business": (frozenset({"owner_id_number", "name", "commune"}), frozenset({"address"})),
+    "identity_card": (frozenset({"id_number"}), frozenset({"reason"})),
+}
+# Where a parameter's value comes from: a form field, who applied, or a fixed value (true/false, a number).
+APPLICANT_VALUES = ("applicant.id_number", "applicant.name")
+
+
+@dataclass(frozen=True)
+class RegistryEffect:
+    kind: str
+    # (parameter, reference): "form.<field>", "applicant.id_number" / "applicant.name", or a fixed value
+    parameters: tuple[tuple[str, str | bool | int], ...]
+
+    def value(self, parameter: str, form: dict[str, Any], applicant_id_number: str,
+              applicant_name: str) -> str | bool | int | None:
+        """The parameter's value for one dossier; None when not declared or the form left it empty."""
+        reference = dict(self.parameters).get(parameter)
+        if not isinstance(reference, str):
+            return reference
+        if reference == "applicant.id_number":
+            return applicant_id_number
+        if reference == "applicant.name":
+            return applicant_name
+        found = form.get(reference.removeprefix("form."))
+        return None if found in (None, "") else found
+
+
 @dataclass(frozen=True)
 class Fees:
     counter: int = 0
@@ -115,6 +151,7 @@ class ProcedureSpec:
     legal_basis: tuple[str, ...] = ()
     description_vi: str = ""
     description_en: str = ""
+    registry_effects: tuple[RegistryEffect, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -228,6 +265,36 @@ def _evidence(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[E
     return tuple(out)
 
 
+def _effects(r: _Reader, items: list[Any], field_names: Collection[str]) -> tuple[RegistryEffect, ...]:
+    out = []
+    for i, item in enumerate(items):
+        p = f"registry_effects[{i}]"
+        kind = r.one_of(item, "effect", p, tuple(EFFECT_KINDS))
+        parameters = r.get(item, "with", p, dict, True, {})
+        if kind not in EFFECT_KINDS or not isinstance(parameters, dict):
+            continue
+        required, optional = EFFECT_KINDS[kind]
+        for name in sorted(required - set(parameters)):
+            r.fail(f"{p}.with.{name}", f"is required by the '{kind}' effect")
+        for name in sorted(set(parameters) - required - optional):
+            r.fail(f"{p}.with.{name}", f"is not a parameter of the '{kind}' effect "
+                                       f"({', '.join(sorted(required | optional))})")
+        for name, reference in parameters.items():
+            if isinstance(reference, bool | int):
+                continue
+            if not isinstance(reference, str):
+                r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name or a fixed "
+                                           "true/false/number")
+            elif reference.startswith("form."):
+                if reference.removeprefix("form.") not in field_names:
+                    r.fail(f"{p}.with.{name}", f"names no field of this procedure ('{reference}')")
+            elif reference not in APPLICANT_VALUES:
+                r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name or a fixed "
+                                           "true/false/number")
+        out.append(RegistryEffect(kind, tuple(sorted(parameters.items()))))
+    return tuple(out)
+
+
 def _workflow(r: _Reader, items: list[Any], statutory_days: int) -> Workflow | None:
     steps = []
     for i, item in enumerate(items):
@@ -285,6 +352,7 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     spec_fields = _fields(r, r.get(data, "fields", "", list, True, []), known_sources)
     evidence = _evidence(r, r.get(data, "evidence", "", list, True, []), known_sources)
     workflow = _workflow(r, wf_raw, days if isinstance(days, int) else 0)
+    effects = _effects(r, r.get(data, "registry_effects", "", list, False, []), {f.name for f in spec_fields})
     sector_vi, sector_en = r.label(sector, "name", "sector")
     result_vi, result_en = r.label(result, "name", "result")
     sector_code = r.text(sector, "code", "sector")
@@ -306,6 +374,6 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
         eid_level=eid_level, fees=fees, evidence=evidence, fields=spec_fields,
         result_type=result_type, result_vi=result_vi, result_en=result_en,
         workflow=workflow, legal_basis=legal_basis,
-        description_vi=description_vi, description_en=description_en,
+        description_vi=description_vi, description_en=description_en, registry_effects=effects,
         raw=data,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,7 +19,8 @@ from motcua.identity.models import Official
 
 DEMO_PASSWORD = "motcua-demo"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
-DEMO_AGENCIES = {"hoankiem": "H01.X00070.UB", "hanoi.stp": "H01.STP", "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA"}
+DEMO_AGENCIES = {"hoankiem": "H01.X00070.UB", "hoankiem.ca": "H01.X00070.CA", "hanoi.stp": "H01.STP",
+                 "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA"}
 ROLE_NAMES = {Role.RECEIVER: "motcua", Role.SPECIALIST: "chuyenvien", Role.LEADER: "lanhdao"}
 OFFICIAL_NAMES = {
     Role.RECEIVER: "Trần Thị Thu", Role.SPECIALIST: "Lê Văn Minh", Role.LEADER: "Phạm Quốc Hùng",
@@ -96,8 +98,9 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
 
 
 def seed_demo_registry(extra_people: int = 300) -> int:
-    """The demo citizens in the base registries (An and Bình married, with a newborn, in Hoàn Kiếm; Cường
-    with a household business in Hồ Chí Minh City), plus generated households. Idempotent."""
+    """The demo citizens in the base registries (An and Bình married in Hoàn Kiếm, their baby born at the
+    hospital and not registered yet: the hospital's birth certificate is the mother's; Cường with a household
+    business in Hồ Chí Minh City), plus generated households. Idempotent."""
     from motcua.registries.models import CivilEvent, Enterprise, HeldDocument, Person
     from motcua.registries.synthetic import generate
 
@@ -106,22 +109,20 @@ def seed_demo_registry(extra_people: int = 300) -> int:
     an, binh, cuong = DEMO_CITIZENS
     home = {"household_code": "HK-DEMO-1", "permanent_commune": DEMO_COMMUNE,
             "permanent_address": "Số 12 Hàng Bài, Phường Hoàn Kiếm"}
-    for c, place in ((an, home), (binh, home), (cuong, {"household_code": "HK-DEMO-2", "permanent_commune": "26506",
-                                                         "permanent_address": "Số 5 Lê Lợi, Phường Vũng Tàu"})):
+    for c, place, status in ((an, home, "married"), (binh, home, "married"),
+                             (cuong, {"household_code": "HK-DEMO-2", "permanent_commune": "26506",
+                                      "permanent_address": "Số 5 Lê Lợi, Phường Vũng Tàu"}, "single")):
         Person.objects.create(id_number=c.id_number, full_name=c.name, birth_date=c.birth_date,
-                              birth_province=c.id_number[:3], sex=c.sex, **place)
-    child = Person.objects.create(id_number="001226000101", full_name="Nguyễn Minh Khang", birth_date=date(2026, 11, 18),
-                                  birth_province="001", sex="M", father_id_number=an.id_number,
-                                  mother_id_number=binh.id_number, **home)
+                              birth_province=c.id_number[:3], sex=c.sex, marital_status=status, **place)
     CivilEvent.objects.create(kind="marriage", register_number="KH-2020-000000001", date=date(2020, 10, 10),
                               commune_code=DEMO_COMMUNE, subject_id_number=an.id_number, other_id_number=binh.id_number)
     for spouse in (an, binh):
         HeldDocument.objects.create(owner_id_number=spouse.id_number, doc_type="giay_chung_nhan_ket_hon",
                                     number="KH-2020-000000001", issued_on=date(2020, 10, 10),
                                     issuer_agency="H01.X00070.UB")
-    HeldDocument.objects.create(owner_id_number=child.id_number, doc_type="giay_chung_sinh", number="CS-2026-0042",
+    HeldDocument.objects.create(owner_id_number=binh.id_number, doc_type="giay_chung_sinh", number="CS-2026-0042",
                                 issued_on=date(2026, 11, 18), issuer_agency="H01.SYT",
-                                data={"hospital": "Bệnh viện Phụ sản Hà Nội"})
+                                data={"hospital": "Bệnh viện Phụ sản Hà Nội", "child": "Nguyễn Minh Khang"})
     Enterprise.objects.create(registration_number="79A8001234", tax_code="8001234567", name="Tạp hóa Cường Lê",
                               kind="household", owner_id_number=cuong.id_number, commune_code="26506",
                               registered_on=date(2019, 3, 1))
@@ -138,8 +139,24 @@ BIRTH_FORM = {
 }
 
 
+BABY_NAMES = (("M", "Gia Huy"), ("F", "Bảo Ngọc"), ("M", "Minh Đức"), ("F", "An Nhiên"), ("M", "Đức Anh"))
+
+
+def _generated_parents(count: int) -> list[tuple[Any, str]]:
+    """Fathers of generated couples, with their wives' ID numbers: the applicants of the sample dossiers."""
+    from motcua.registries.models import CivilEvent, Person
+
+    couples = CivilEvent.objects.filter(kind="marriage").exclude(register_number__startswith="KH-2020")
+    fathers = {p.id_number: p for p in Person.objects.filter(
+        id_number__in=couples.values_list("subject_id_number", flat=True), deceased_on__isnull=True)}
+    return [(fathers[c.subject_id_number], c.other_id_number) for c in couples.order_by("id")
+            if c.subject_id_number in fathers][:count]
+
+
 def seed_dossiers() -> int:
-    """A few birth registrations in different statuses, dated over the last days."""
+    """Birth registrations in different statuses, dated over the last days: An's for his newborn son waits
+    at the counter (approving it creates the child in the population registry); generated families' are
+    further along."""
     if Dossier.objects.exists():
         return 0
     citizen = DEMO_CITIZENS[0]
@@ -152,23 +169,30 @@ def seed_dossiers() -> int:
         (3, ["receive", "forward"]),
         (2, ["receive"]),
         (1, ["request_supplement"]),
-        (0, []),
     ]
     actors = {"receive": receiver, "forward": None, "complete": leader, "return_result": receiver,
               "request_supplement": receiver}
-    for days_ago, steps in plans:
+    families = _generated_parents(len(plans))
+    births = [(actor, citizen.name, citizen.phone, {**BIRTH_FORM, "father_id_number": citizen.id_number},
+               now - timedelta(hours=1), [])]
+    for (days_ago, steps), (father, mother_id), (sex, given) in zip(plans, families, BABY_NAMES, strict=False):
         at = now - timedelta(days=days_ago, hours=1)
+        form = {**BIRTH_FORM, "child_full_name": f"{father.full_name.split()[0]} {given}", "child_sex": sex,
+                "child_birth_date": (at - timedelta(days=3)).date().isoformat(), "mother_id_number": mother_id,
+                "father_id_number": father.id_number, "birth_place": "Bệnh viện Đa khoa Xanh Pôn"}
+        births.append((citizen_actor(father.id_number, father.full_name, 2), father.full_name, "0987654321", form, at,
+                       steps))
+    for applicant, name, phone, form, at, steps in births:
         sub = services.Submission(
-            procedure_code="1.001193", channel="online", applicant_id_number=citizen.id_number,
-            applicant_name=citizen.name, applicant_phone=citizen.phone, commune_code=DEMO_COMMUNE,
-            form=BIRTH_FORM, evidence=["to_khai"],
+            procedure_code="1.001193", channel="online", applicant_id_number=applicant.id,
+            applicant_name=name, applicant_phone=phone, commune_code=DEMO_COMMUNE, form=form, evidence=["to_khai"],
         )
-        dossier, _ = services.submit(sub, actor, now=at)
+        dossier, _ = services.submit(sub, applicant, now=at)
         for i, kind in enumerate(steps):
             who = actors[kind] or (receiver if dossier.step == 0 else specialist)
             reason = "Thiếu bản sao giấy tờ tùy thân của người đi khai sinh." if kind == "request_supplement" else ""
             dossier, _ = services.act(dossier.code, kind, who, reason, {}, now=at + timedelta(minutes=10 * (i + 1)))
-    return len(plans) + seed_dossier_owing_a_fee(citizen, actor, now - timedelta(days=1))
+    return len(births) + seed_dossier_owing_a_fee(citizen, actor, now - timedelta(days=1))
 
 
 def seed_dossier_owing_a_fee(citizen, actor, at) -> int:

@@ -19,8 +19,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.dossiers.presenters import display_value
 from motcua.dossiers.services import Recorded, on_action
+from motcua.registries import effects
 from motcua.registries.access import held_document_for_dossier
-from motcua.registries.models import HeldDocument
 
 SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
 
@@ -70,12 +70,12 @@ def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
                   f"Phê duyệt hồ sơ {dossier.code}", agency.name_vi),
         agency_seal(agency, "Ký số của cơ quan ban hành"),
     ]
+    registered = effects.apply(dossier, action)  # the registries first: the result prints what they allotted
     document = issue(dossier, "result", spec.result_type, title, agency, action.at, signer_name, signatures,
-                     lambda draft: render_result(dossier, draft, title, signer_name, action))
-    HeldDocument.objects.create(
-        owner_id_number=dossier.applicant_id_number, doc_type=spec.result_type, number=document.number,
-        issued_on=document.issued_at.astimezone(LOCAL_TZ).date(), issuer_agency=agency.code,
-        data={"document_id": str(document.id), "title": title[0], "dossier": dossier.code})
+                     lambda draft: render_result(dossier, draft, title, signer_name, action, registered))
+    effects.hold_result(dossier, spec.result_type, document.number, document.issued_at.astimezone(LOCAL_TZ).date(),
+                        {"document_id": str(document.id), "title": title[0], "dossier": dossier.code, **registered},
+                        action.actor.id)
     return document
 
 
@@ -124,8 +124,18 @@ def issued_form(dossier: Dossier, draft: Draft, title: str) -> OfficialForm:
     return pdf
 
 
+# What the registries allotted, printed as the legal forms print it (the birth certificate's ID number and
+# register book), before the dossier's own data.
+REGISTERED_LABELS = {
+    "child_id_number": "Số định danh cá nhân của người được khai sinh:", "father_name": "Họ, chữ đệm, tên người cha:",
+    "mother_name": "Họ, chữ đệm, tên người mẹ:", "spouse_names": "Họ, chữ đệm, tên hai bên kết hôn:",
+    "household_code": "Số hộ:", "registration_number": "Mã số hộ kinh doanh:", "card_number": "Số thẻ căn cước:",
+    "register_number": "Số đăng ký:", "register_book": "Quyển số:",
+}
+
+
 def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer_name: str,
-                  action: Action) -> bytes:
+                  action: Action, registered: dict[str, str]) -> bytes:
     spec = spec_of(dossier.procedure_version)
     pdf = issued_form(dossier, draft, title[0])
     pdf.font(10.5, "I")
@@ -141,6 +151,9 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
         pdf.ln(2)
     pdf.field("Cấp cho:", dossier.applicant_name, bold=True)
     pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
+    for key, label in REGISTERED_LABELS.items():
+        if registered.get(key):
+            pdf.field(label, registered[key], bold=key == "child_id_number")
     for f in spec.fields:
         if f.name in dossier.form_data and dossier.form_data[f.name] not in ("", None):
             value = dossier.form_data[f.name]

@@ -16,7 +16,7 @@ from motcua.dossiers.services import READING_RESULT, can_read, changed, record_r
 from motcua.identity import second_factor
 from motcua.identity.actors import Actor, Role
 from motcua.registries.access import log_wallet_read
-from motcua.registries.models import HeldDocument
+from motcua.registries.changes import ChangeSource, withdraw_document
 
 
 def wallet_of(id_number: str) -> QuerySet[IssuedDocument]:
@@ -78,6 +78,7 @@ def _revoke(document: IssuedDocument, actor: Actor, reason: str) -> bool:
         return False
     document.revoked_at, document.revocation_reason = timezone.now(), f"{reason[:200]} — {actor.name}"[:255]
     document.save(update_fields=["revoked_at", "revocation_reason"])
-    HeldDocument.objects.filter(data__document_id=str(document.id)).delete()
+    withdraw_document(str(document.id), ChangeSource("dossier", document.dossier.code, actor.id,
+                                                     f"Thu hồi: {reason[:200]}"))
     changed(document.dossier)
     return True

@@ -33,7 +33,7 @@ from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.payments import services as payments
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
-from motcua.registries.corrections import open_correction
+from motcua.registries.corrections import open_correction, reports_of_person
 from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
 
@@ -261,6 +261,7 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
     citizen = current_citizen(request)
     return render(request, "portal/data_reads.html", {
         "citizen": citizen, "reads": access_log_for(citizen["id_number"]),
+        "reports": reports_of_person(citizen["id_number"]),
         "registries": {key: source(key) for key in SOURCES} | {DOSSIER_READS: DOSSIER_LABEL}})
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from motcua.catalog import divisions
 from motcua.core.errors import Conflict, Invalid
 from motcua.registries import datasets, linkage, matching
+from motcua.registries.changes import ChangeSource, record_civil_event
 from motcua.registries.models import CivilEvent, Dataset, DatasetRun, Finding
 from motcua.registries.reconciliation import _province_of_commune, registry_side
 
@@ -215,24 +216,27 @@ def _differences(entry: Entry, event: CivilEvent) -> list[dict[str, str]]:
     return found
 
 
-def insert(entry: dict[str, Any], subject: str, run_id: int) -> CivilEvent:
-    """Write one transcribed entry to the register, marked digitized with its book, page and entry."""
-    return CivilEvent.objects.create(
-        kind=entry["kind"], register_number=f"SO-{entry['book']}-{entry['page']}-{entry['entry']}"[:30],
-        date=date.fromisoformat(entry["date"]), commune_code=entry["commune_code"], subject_id_number=subject,
-        other_id_number=entry.get("other_id_number", ""),
+def insert(entry: dict[str, Any], subject: str, run_id: int, by: str) -> CivilEvent:
+    """Write one transcribed entry to the register, marked digitized with its book, page and entry: through
+    ``registries.changes``, so it has its first version in the register's history and its registry event."""
+    number = f"SO-{entry['book']}-{entry['page']}-{entry['entry']}"[:30]
+    on = date.fromisoformat(entry["date"])
+    return record_civil_event(dict(
+        kind=entry["kind"], register_number=number, date=on, commune_code=entry["commune_code"],
+        subject_id_number=subject, other_id_number=entry.get("other_id_number", ""),
         data={"digitized": True, "book": entry["book"], "page": entry["page"], "entry": entry["entry"],
               "full_name": entry["full_name"], "birth_date": entry.get("birth_date", ""),
-              "other_name": entry.get("other_name", ""), "note": entry.get("note", ""), "run": run_id})
+              "other_name": entry.get("other_name", ""), "note": entry.get("note", ""), "run": run_id}),
+        ChangeSource("digitization", number, by[:150], valid_from=on))
 
 
-def insert_decided(finding: Finding) -> None:
+def insert_decided(finding: Finding, by: str) -> None:
     """The steward found a probable duplicate to be another event: it is written now."""
     number = f"SO-{finding.source['book']}-{finding.source['page']}-{finding.source['entry']}"[:30]
     if CivilEvent.objects.filter(register_number=number).exists():
         raise Conflict("entry_in_register", "Mục sổ này đã có trong cơ sở dữ liệu hộ tịch.",
                        "This book entry is already in the civil-status register.")
-    insert(finding.source, finding.source.get("linked_id_number", ""), finding.run_id)
+    insert(finding.source, finding.source.get("linked_id_number", ""), finding.run_id, by)
     DatasetRun.objects.filter(pk=finding.run_id).update(inserted=F("inserted") + 1)
 
 
@@ -308,7 +312,7 @@ def digitize(path: str | Path, by: str, default_commune: str = "", threshold: fl
             if subject:
                 claimed[(e.kind, subject)] = e
             counts["exact" if subject and subject == e.id_number else "probable" if subject else "unmatched"] += 1
-            insert(source, subject, run.pk)
+            insert(source, subject, run.pk, by)
             counts["inserted"] += 1
             if progress and done % 1000 == 0:
                 progress(done, len(entries))

@@ -20,6 +20,13 @@ class Person(models.Model):
     permanent_commune = models.CharField(max_length=5, blank=True)
     permanent_address = models.CharField(max_length=255, blank=True)
     temporary_commune = models.CharField(max_length=5, blank=True)
+    temporary_address = models.CharField(max_length=255, blank=True)
+    temporary_until = models.DateField(null=True, blank=True)
+    MARITAL_STATUSES = [("single", "Chưa kết hôn"), ("married", "Đã kết hôn"), ("widowed", "Góa"),
+                        ("divorced", "Đã ly hôn")]
+    marital_status = models.CharField(max_length=10, choices=MARITAL_STATUSES, blank=True)  # blank: not recorded
+    deceased_on = models.DateField(null=True, blank=True)
+    death_place = models.CharField(max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,6 +97,31 @@ class CorrectionReport(models.Model):
     answered_by = models.CharField(max_length=150, blank=True)
     answer = models.TextField(blank=True)  # the reason given to the person, accepted or not
     legal_basis = models.CharField(max_length=255, blank=True)
+
+
+class RegistryVersion(ChainedEntry):
+    """The history of one registry record (a person's population or residence data, a civil-status entry, an
+    enterprise, a held document): every version as it was recorded, never changed. ``data`` is the record's
+    values after the change; the change's source says how they got there (the dossier whose result changed it,
+    a correction, a digitized register, or the values the record held before its first recorded change)."""
+
+    chain = Chain(stream="record", title="history of registry record")
+    SOURCES = [("baseline", "Dữ liệu có trước"), ("dossier", "Kết quả giải quyết hồ sơ"),
+               ("correction", "Chỉnh sửa theo phản ánh"), ("digitization", "Số hóa sổ hộ tịch")]
+
+    record = models.CharField(max_length=80)  # "<registry>:<key>", e.g. "population:001226000101"
+    registry = models.CharField(max_length=20)
+    event = models.CharField(max_length=20, blank=True)  # born, died, moved, married, corrected…
+    data = models.JSONField()
+    valid_from = models.DateField(null=True, blank=True)  # when it became true (None: not known)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, choices=SOURCES)
+    source_reference = models.CharField(max_length=100, blank=True)  # the dossier code, the correction id…
+    recorded_by = models.CharField(max_length=150, blank=True)
+    legal_basis = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "seq"], name="unique_registry_version_seq")]
 
 
 class AccessLog(ChainedEntry):

@@ -85,3 +85,21 @@ def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose
         else:
             result.evidence[e.code] = HeldEvidence(e.source, record is not None)
     return result
+
+
+def prefill_submission(sub, actor: Actor) -> None:
+    """An online submission by the applicants themselves gets, whatever the channel's client (the portal's form,
+    an app through the API), what once-only promises: fields the caller left out are filled from the
+    registries, and every field's provenance is recorded (registry, version and time, or declared)."""
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import spec_of
+
+    if sub.channel != "online" or actor.kind != "citizen" or actor.id != sub.applicant_id_number:
+        return
+    procedure = Procedure.objects.filter(code=sub.procedure_code).select_related("current_version").first()
+    if procedure is None or procedure.current_version is None:
+        return  # the submission itself reports the unknown procedure
+    spec = spec_of(procedure.current_version)
+    filled = prefill(spec, actor.id, actor, Purpose("Điền sẵn khi nộp hồ sơ qua API", spec.code))
+    sub.form = {**{name: known.value for name, known in filled.values.items()}, **(sub.form or {})}
+    sub.provenance = filled.provenance(sub.form)

@@ -416,7 +416,7 @@ def decide(actor: Actor, finding_id: int, field: str, decision: str, reason: str
         if decision == "insert":
             from motcua.registries.digitization import insert_decided
 
-            insert_decided(finding)
+            insert_decided(finding, actor.id)
         decided = latest_decisions(finding)
         if all(f in decided and decided[f].decision in FINAL for f in fields_to_decide(finding)):
             Finding.objects.filter(pk=finding.pk).update(state="decided")

@@ -141,10 +141,12 @@ def test_bad_submission_gives_field_errors_and_writes_nothing(citizen, overrides
 
 
 def permit_submission(**overrides):
-    """A building permit (1.013225): online, its design drawings must come as a file."""
+    """A building permit (1.013225): online, its design drawings must come as a file, and so must the land-use
+    right certificate, which the applicant's wallet does not hold (the API pre-fills as the portal does)."""
     spec = spec_of(Procedure.objects.get(code="1.013225").current_version)
+    files = [*overrides.pop("files", []), attached("giay_chung_nhan_qsdd", name="so-do.pdf")]
     return submission(**{"procedure_code": spec.code, "form": {f.name: sample_value(f) for f in spec.fields},
-                         "evidence": ["don_de_nghi"], **overrides})
+                         "evidence": ["don_de_nghi"], "files": files, **overrides})
 
 
 @pytest.mark.parametrize(("overrides", "field", "code"), [
@@ -164,8 +166,10 @@ def test_online_the_declaration_is_the_form_and_other_documents_are_attached(cit
     response = post(citizen, "/api/dossiers", permit_submission(files=[attached("ban_ve_thiet_ke", name="ban-ve.pdf")]))
     assert response.status_code == 201, response.json()
     dossier = Dossier.objects.get(code=response.json()["code"])
-    assert dossier.evidence == ["ban_ve_thiet_ke", "don_de_nghi"]
-    drawing = Attachment.objects.get(dossier=dossier)
+    assert dossier.evidence == ["ban_ve_thiet_ke", "don_de_nghi", "giay_chung_nhan_qsdd"]
+    origin = dossier.provenance["evidence.giay_chung_nhan_qsdd"]  # looked for in the wallet, then asked
+    assert (origin["registry"], origin["found"]) == ("documents", False)
+    drawing = Attachment.objects.get(dossier=dossier, evidence_code="ban_ve_thiet_ke")
     assert (drawing.evidence_code, drawing.original_name, drawing.file.read()) == ("ban_ve_thiet_ke", "ban-ve.pdf",
                                                                                     sample_scan())
 

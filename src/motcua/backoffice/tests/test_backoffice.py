@@ -108,17 +108,17 @@ def test_the_counter_does_not_file_online(client, seeded):
 def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, dossier):
     from motcua.registries.models import AccessLog
 
-    dossier.provenance = {"mother_id_number": {"source": "registry", "registry": "civil_status", "version": 1,
+    dossier.provenance = {"mother_id_number": {"source": "registry", "registry": "family", "version": 1,
                                                "fetched_at": "2026-11-24T09:00:00+07:00"}}
     dossier.save(update_fields=["provenance"])
     log_in_official(client, "hoankiem.chuyenvien")
     page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
-    assert 'data-testid="provenance"' in page and "civil_status" in page
+    assert 'data-testid="provenance"' in page and "family" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
     entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number,
-                                     registry="civil_status").get()
-    assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "civil_status", True)
+                                     registry="family").get()
+    assert (entry.reader_id, entry.registry, entry.allowed) == ("hoankiem.chuyenvien", "family", True)
     client.logout()
     log_in_official(client, "hanoi.stp.chuyenvien")
     assert client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/").status_code == 403

@@ -115,7 +115,7 @@ def registry_keys() -> dict[str, set[str]]:
     """The keys each local registry holds, read from the demo people (no reads are logged here)."""
     an, _binh, cuong = DEMO_CITIZENS
     people = {"population": an.id_number, "residence": an.id_number, "civil_status": an.id_number,
-              "enterprise": cuong.id_number, "documents": "001226000101"}
+              "enterprise": cuong.id_number, "documents": an.id_number, "family": an.id_number}
     return {name: set(source(name).lookup(person).data) for name, person in people.items()}
 
 

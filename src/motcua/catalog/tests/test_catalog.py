@@ -342,3 +342,28 @@ def test_unknown_keys_are_reported(seeded, tmp_path):
     write(tmp_path, "typo.yaml", {**good, "code": "9.000010", "legal_bases": ["x"]})
     report = import_procedures([tmp_path])
     assert ("typo.yaml", "legal_bases") in {(Path(p).name, i.path) for p, i in report.errors}
+
+
+def test_registry_effects_are_checked_by_field(seeded, tmp_path):
+    good = yaml.safe_load(BIRTH.read_text(encoding="utf-8"))
+    write(tmp_path, "effects.yaml", {**good, "code": "9.000011", "registry_effects": [
+        {"effect": "birth", "with": {"full_name": "form.child_name", "birth_date": "form.child_birth_date",
+                                     "colour": "form.child_sex"}},
+        {"effect": "adoption", "with": {}},
+        {"effect": "death", "with": {"id_number": "dossier.owner", "date_of_death": ["form.x"]}},
+    ]})
+    report = import_procedures([tmp_path])
+    found = {(i.path, i.message.split(" (")[0]) for _p, i in report.errors}
+    assert found == {
+        ("registry_effects[0].with.sex", "is required by the 'birth' effect"),
+        ("registry_effects[0].with.colour", "is not a parameter of the 'birth' effect"),
+        ("registry_effects[0].with.full_name", "names no field of this procedure"),
+        ("registry_effects[1].effect", "must be one of " + ", ".join(
+            ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "household_business",
+             "identity_card"])),
+        ("registry_effects[2].with.id_number",
+         "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
+        ("registry_effects[2].with.date_of_death",
+         "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
+    }
+    assert not Procedure.objects.filter(code="9.000011").exists()

@@ -100,7 +100,7 @@ def test_a_revoked_certificate_makes_the_signature_invalid(result):
     revoked = [s for s in check.signatures if s.revoked_at]
     assert [s.serial for s in revoked] == [seal.serial]
     # the next document of that agency is signed with a new certificate
-    dossier = submit("1.001193")
+    dossier = submit("1.001193", form={**result.dossier.form_data, "child_full_name": "Nguyễn Minh Khôi"})  # a twin
     walk(dossier.code, Status.PROCESSED)
     fresh = IssuedDocument.objects.get(dossier=dossier).certificates.get(owner_kind="agency")
     assert fresh.serial != seal.serial and signing.verify_pdf(IssuedDocument.objects.get(dossier=dossier)

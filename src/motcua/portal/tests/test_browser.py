@@ -156,7 +156,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
 
     specialist = official_page(browser, base, "hoankiem.chuyenvien")
     specialist.goto(f"{base}/backoffice/ho-so/{code}/")
-    assert "civil_status" in specialist.inner_text("[data-testid=provenance]")
+    assert "family" in specialist.inner_text("[data-testid=provenance]")
     specialist.click("text=Kiểm tra lại với cơ sở dữ liệu")
     specialist.wait_for_load_state()
     shot(specialist, "07b-provenance-rechecked")
@@ -172,6 +172,13 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.goto(f"{base}/ho-so/{code}/")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
     shot(citizen, "10-citizen-sees-result")
+    # the birth is live in the registries: the child has a personal ID number, printed on the certificate
+    from motcua.registries.models import Person
+
+    child = Person.objects.get(full_name="Nguyễn Minh Khang", mother_id_number="001185004321")
+    certificate = citizen.request.get(base + citizen.get_attribute("[data-testid=download-result]", "href")).body()
+    text = pdf_text(certificate)
+    assert child.id_number in text and "Trần Thị Bình" in text and "Quyển số" in text
     citizen.goto(f"{base}/ai-da-xem-du-lieu/")
     reads = citizen.inner_text("table")
     assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose

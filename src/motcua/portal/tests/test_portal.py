@@ -112,7 +112,7 @@ def test_form_is_prefilled_from_registries_with_a_preview(citizen):
     assert 'value="001185004321"' in page  # the mother: the applicant's spouse in the civil-status register
     assert "Cơ sở dữ liệu hộ tịch điện tử" in page
     reads = AccessLog.objects.filter(person_id_number=CITIZEN.id_number, procedure_code="1.001193")
-    assert set(reads.values_list("registry", flat=True)) == {"civil_status", "documents", "population"}
+    assert set(reads.values_list("registry", flat=True)) == {"civil_status", "documents", "family"}
 
 
 def test_provenance_is_kept_per_field(citizen):
@@ -123,7 +123,7 @@ def test_provenance_is_kept_per_field(citizen):
     citizen.post("/thu-tuc/1.001193/nop/", data)
     provenance = Dossier.objects.get().provenance
     assert provenance["mother_id_number"]["source"] == "registry"
-    assert provenance["mother_id_number"]["registry"] == "civil_status" and provenance["mother_id_number"]["version"]
+    assert provenance["mother_id_number"]["registry"] == "family" and provenance["mother_id_number"]["version"]
     assert provenance["child_full_name"] == {"source": "citizen"}
     assert provenance["evidence.giay_chung_sinh"]["registry"] == "documents"
 
@@ -133,7 +133,7 @@ def test_a_changed_registry_value_is_marked_as_declared(citizen):
     key = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
     citizen.post("/thu-tuc/1.001193/nop/", form_post(idempotency_key=key, **{"form.mother_id_number": "001185009999"}))
     origin = Dossier.objects.get().provenance["mother_id_number"]
-    assert origin == {"source": "citizen", "registry": "civil_status", "registry_value": "001185004321"}
+    assert origin == {"source": "citizen", "registry": "family", "registry_value": "001185004321"}
 
 
 def test_report_wrong_data(citizen):
@@ -144,7 +144,7 @@ def test_report_wrong_data(citizen):
     assert response.status_code == 302 and response["Location"] == "/thu-tuc/1.001193/nop/"
     report = CorrectionReport.objects.get()
     assert (report.person_id_number, report.registry, report.status) == (CITIZEN.id_number, "population", "open")
-    assert report.owner_agency == "G01"  # the Ministry of Public Security keeps the population database
+    assert report.owner_agency == "H01.X00070.CA"  # the ward police, where the person lives, correct it
     assert citizen.post("/bao-sai-du-lieu/", {"registry": "nope"}).status_code == 404
 
 

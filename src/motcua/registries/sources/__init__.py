@@ -25,7 +25,13 @@ class RegistryRecord:
 class RegistrySource(Plugin):
     label_vi = ""
     label_en = ""
-    owner_agency = ""  # agency code of the registry's keeper
+    owner_agency = ""  # agency code of the registry's national keeper
+    # Where the keeper's local office that corrects a person's data sits: (level, agency type) found in the
+    # person's commune of permanent residence (commune police for the population data…); None: the national one.
+    local_keeper: tuple[str, str] | None = None
+    # The person's fields this registry holds in motcua and a keeper may correct here (a correction accepted
+    # changes them, with history); other registries are corrected in their own systems.
+    correctable: tuple[str, ...] = ()
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         raise NotImplementedError

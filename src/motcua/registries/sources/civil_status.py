@@ -7,7 +7,8 @@ from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
 @SOURCES.register("civil_status")
 class LocalCivilStatus(RegistrySource):
     label_vi, label_en = "Cơ sở dữ liệu hộ tịch điện tử", "Electronic civil-status register"
-    owner_agency = "G08"  # keeper of the national registry: corrections are routed there
+    owner_agency = "G08"  # keeper of the national registry
+    local_keeper = ("commune", "ubnd_xa")  # civil status is registered at the commune People's Committee
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         events = CivilEvent.objects.filter(Q(subject_id_number=id_number) | Q(other_id_number=id_number))

@@ -5,7 +5,9 @@ from motcua.registries.sources import SOURCES, RegistryRecord, RegistrySource
 @SOURCES.register("residence")
 class LocalResidence(RegistrySource):
     label_vi, label_en = "Cơ sở dữ liệu về cư trú", "Residence database"
-    owner_agency = "G01"  # keeper of the national registry: corrections are routed there
+    owner_agency = "G01"  # keeper of the national registry
+    local_keeper = ("commune", "cong_an_xa")  # residence is registered with the commune police
+    correctable = ("permanent_address", "permanent_commune", "temporary_address", "temporary_commune")
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         p = Person.objects.filter(id_number=id_number).first()

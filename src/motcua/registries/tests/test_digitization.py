@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from motcua.identity.actors import Actor, Role
 from motcua.registries import reconciliation
 from motcua.registries.digitization import digitize
-from motcua.registries.models import CivilEvent, DatasetRun, Finding, Person
+from motcua.registries.models import CivilEvent, DatasetRun, Finding, Person, RegistryVersion
 from motcua.registries.synthetic import generate
 
 HEADER = "book,page,entry,kind,date,commune_code,full_name,birth_date,sex,id_number,other_name,other_id_number,note\n"
@@ -49,6 +49,8 @@ def test_entries_are_written_marked_digitized_and_duplicates_go_to_the_steward(p
     assert found.subject_id_number == a.id_number and found.kind == "birth"
     assert found.data["digitized"] is True and (found.data["book"], found.data["page"]) == ("KS-1990-01", "12")
     assert CivilEvent.objects.get(register_number="SO-KS-1990-01-12-035").data["note"] == "chữ mờ"
+    version = RegistryVersion.objects.get(registry="civil_status", record="civil_status:SO-KS-1990-01-12-034")
+    assert (version.source, version.source_reference, version.recorded_by) == ("digitization", "SO-KS-1990-01-12-034", "test")
     assert CivilEvent.objects.get(register_number="SO-KS-1990-01-13-002").subject_id_number == ""
     assert not CivilEvent.objects.filter(register_number="SO-KS-1990-01-13-001").exists()
     duplicate = Finding.objects.get(run=run)

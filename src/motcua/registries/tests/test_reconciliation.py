@@ -15,6 +15,7 @@ from motcua.core.chained import AppendOnlyError
 from motcua.core.errors import Conflict, Forbidden, Invalid
 from motcua.identity.actors import Actor, Role
 from motcua.registries import datasets, linkage, reconciliation, synthetic_datasets
+from motcua.registries.corrections import keeper_of
 from motcua.registries.models import CorrectionReport, DatasetRun, Finding, Person, StewardDecision
 from motcua.registries.synthetic import generate
 
@@ -197,7 +198,8 @@ def test_the_steward_decides_and_every_decision_is_journalled(synthetic):
     wrong = reconciliation.decide(STEWARD, conflict.pk, field, "registry_wrong", "Giấy khai sinh bản gốc")
     report = CorrectionReport.objects.get(pk=wrong.correction_id)
     assert (report.origin, report.reference, report.registry, report.field, report.owner_agency) == (
-        "reconciliation", f"finding:{conflict.pk}", "population", field, "G01")
+        "reconciliation", f"finding:{conflict.pk}", "population", field,
+        keeper_of("population", conflict.person_id_number))  # the local keeper where the person lives
     assert report.recorded_value == conflict.conflicts[0]["registry"]
     assert report.proposed_value == conflict.conflicts[0]["source"] and report.due_on
     with pytest.raises(Conflict):

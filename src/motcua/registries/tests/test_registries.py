@@ -27,9 +27,19 @@ def test_every_local_registry_answers(seeded):
     assert civil.data["married"] and civil.data["spouse_id_number"] == BINH.id_number
     business = read_person("enterprise", CUONG.id_number, Actor("citizen", CUONG.id_number), PREFILL)
     assert business.data["businesses"][0]["kind"] == "household"
-    child = Actor("citizen", "001226000101", "Nguyễn Minh Khang")
-    documents = read_person("documents", "001226000101", child, PREFILL)
-    assert documents.data["types"] == ["giay_chung_sinh"]
+    documents = read_person("documents", BINH.id_number, Actor("citizen", BINH.id_number), PREFILL)
+    assert "giay_chung_sinh" in documents.data["types"]  # the hospital's, given to the mother
+    family = read_person("family", BINH.id_number, Actor("citizen", BINH.id_number), PREFILL)
+    assert (family.data["mother_id_number"], family.data["father_id_number"]) == (BINH.id_number, AN.id_number)
+    assert family.data["relationship_to_newborn"] == "Mẹ"
+
+
+@pytest.fixture
+def khang(seeded):
+    """An and Bình's son, already registered."""
+    return Person.objects.create(id_number="001226000101", full_name="Nguyễn Minh Khang", birth_date=date(2026, 11, 18),
+                                 birth_province="001", sex="M", father_id_number=AN.id_number,
+                                 mother_id_number=BINH.id_number, household_code="HK-DEMO-1")
 
 
 def test_unknown_person_is_none_but_still_logged(seeded):
@@ -46,7 +56,7 @@ def test_every_read_is_logged_with_reader_and_purpose(seeded):
         "citizen", AN.id_number, "residence", "1.001193", True)
 
 
-def test_persons_whose_data_comes_back_inside_another_record_see_the_read(seeded):
+def test_persons_whose_data_comes_back_inside_another_record_see_the_read(khang):
     child = Actor("citizen", "001226000101", "Nguyễn Minh Khang")
     read_person("population", "001226000101", child, PREFILL)  # the parents' ID numbers come back
     read_person("civil_status", AN.id_number, CITIZEN, PREFILL)  # the spouse's
@@ -123,3 +133,22 @@ def test_generate_writes_households_events_and_documents(seeded):
     written = generate(200, seed=99, batch_size=60)
     assert written >= 200 and Person.objects.count() == before + written
     assert CivilEvent.objects.filter(kind="birth").exists()
+
+
+@pytest.mark.parametrize(("applicant", "father", "mother", "relationship"), [
+    (AN, AN.id_number, BINH.id_number, "Cha"),  # the father applies: the mother is his wife
+    (BINH, AN.id_number, BINH.id_number, "Mẹ"),  # the mother applies: not swapped
+    (CUONG, CUONG.id_number, None, "Cha"),  # no registered marriage: the mother is asked, not guessed
+])
+def test_a_newborns_parents_come_from_who_applies(seeded, applicant, father, mother, relationship):
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import spec_of
+    from motcua.registries.prefill import prefill
+
+    spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
+    filled = prefill(spec, applicant.id_number, Actor("citizen", applicant.id_number, applicant.name), PREFILL)
+    values = {name: known.value for name, known in filled.values.items()}
+    assert (values.get("father_id_number"), values.get("mother_id_number")) == (father, mother)
+    assert values["relationship"] == relationship
+    held = filled.evidence["giay_chung_sinh"]
+    assert held.found == (applicant is BINH)  # the hospital's certificate is the mother's

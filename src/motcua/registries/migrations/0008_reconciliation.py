@@ -11,7 +11,7 @@ from motcua.core.chained import append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registries', '0006_correction_answers'),
+        ('registries', '0007_living_registries'),
     ]
 
     operations = [
