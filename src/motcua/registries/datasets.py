@@ -159,6 +159,10 @@ def mapping_from(data: Any, problems: Problems | None = None) -> Mapping:
     except LookupError:
         problems.add("mapping_invalid", f"Không biết bảng mã '{encoding}'.", f"Unknown encoding '{encoding}'.",
                      column="encoding")
+    if data.get("registry", "population") != "population":
+        problems.add("mapping_invalid", "Chỉ đối soát được với cơ sở dữ liệu dân cư ('registry: population').",
+                     "Datasets are reconciled with the population registry only ('registry: population').",
+                     column="registry")
     formats = data.get("birth_date_formats") or data.get("birth_date_format") or ("%Y-%m-%d", "%d/%m/%Y")
     if isinstance(formats, str):
         formats = (formats,)

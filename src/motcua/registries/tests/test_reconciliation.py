@@ -154,10 +154,11 @@ def test_a_huge_file_is_refused_before_it_is_read(seeded, tmp_path):
 def test_a_bad_mapping_is_reported_by_field(seeded, tmp_path):
     path = tmp_path / "ok.csv"
     path.write_text(HEADER + "1,,Nguyễn An,01/01/1990,Nam\n", encoding="utf-8")
-    problem = _rejected(path, "dataset: x\ncolumns: {name: HO_TEN}\nformat: xls\n")
+    problem = _rejected(path, "dataset: x\ncolumns: {name: HO_TEN}\nformat: xls\nregistry: land\n")
     assert {(e.code, e.field) for e in problem.errors} >= {
         ("mapping_missing", "bad.yaml:agency"), ("mapping_unknown_field", "bad.yaml:columns.name"),
-        ("mapping_missing", "bad.yaml:columns.full_name"), ("mapping_invalid", "bad.yaml:format")}
+        ("mapping_missing", "bad.yaml:columns.full_name"), ("mapping_invalid", "bad.yaml:format"),
+        ("mapping_invalid", "bad.yaml:registry")}
 
 
 def test_the_command_prints_the_report_in_both_languages_and_no_traceback(seeded, tmp_path, capsys):
