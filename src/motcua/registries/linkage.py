@@ -39,13 +39,16 @@ SEED = 2026
 MODEL_VERSION = "vn-person-1"
 
 
-def _comparisons() -> list[Any]:
+def _comparisons(registry_size: int) -> list[Any]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
+    # Two different people never share an ID number, and rarely have numbers one digit apart: random pairs
+    # (the u estimate) almost never show it, so these u probabilities are set from the registry's size.
+    size = max(registry_size, 1000)
     ident = cl.CustomComparison(output_column_name="id12", comparison_description="ID number", comparison_levels=[
         cll.NullLevel("id12"), cll.ExactMatchLevel("id12"), cll.LevenshteinLevel("id12", 1), cll.ElseLevel(),
-    ]).configure(m_probabilities=[0.95, 0.03, 0.02])
+    ]).configure(m_probabilities=[0.95, 0.03, 0.02], u_probabilities=[1 / size, 60 / size, 1 - 61 / size])
     name = cl.CustomComparison(output_column_name="name", comparison_description="name", comparison_levels=[
         cll.NullLevel("name_folded"),
         cll.ExactMatchLevel("name_folded"),
@@ -94,7 +97,7 @@ def settings(registry_size: int, dialect: str = "duckdb") -> dict[str, Any]:
     creator = SettingsCreator(
         link_type="link_only", unique_id_column_name="unique_id",
         probability_two_random_records_match=min(0.5, 0.9 / max(registry_size, 1)),
-        comparisons=_comparisons(), blocking_rules_to_generate_predictions=_blocking_rules(),
+        comparisons=_comparisons(registry_size), blocking_rules_to_generate_predictions=_blocking_rules(),
         retain_intermediate_calculation_columns=False, retain_matching_columns=False,
     )
     return creator.get_settings(dialect).as_dict()
