@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from motcua.backoffice.views import official_required
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.metrics.charts import BAD, BLUE, GOOD, GRID, INK, MUTED, WARN
-from motcua.registries import datasets, reconciliation
+from motcua.registries import datasets, matching, reconciliation
 from motcua.registries.models import Finding, StewardDecision
 
 OUTCOME_LABELS = {
@@ -38,8 +38,12 @@ FIELD_LABELS = {
     "birth_date": ("Ngày sinh", "Birth date"), "sex": ("Giới tính", "Sex"),
     "commune_code": ("Mã xã, phường", "Commune code"), "province": ("Tỉnh, thành phố", "Province"),
     "date": ("Ngày đăng ký", "Registration date"), "other_id_number": ("Số định danh người kia", "Other party's ID"),
-    "record": ("Cả bản ghi", "The whole record"),
+    "record": ("Cả bản ghi", "The whole record"), "address": ("Địa chỉ", "Address"),
+    "kind": ("Loại sự kiện", "Kind of event"), "book": ("Sổ", "Book"), "page": ("Trang", "Page"),
+    "entry": ("Số mục", "Entry"), "note": ("Ghi chú", "Note"), "other_name": ("Họ tên người kia", "Other party"),
+    "register_number": ("Số đăng ký", "Register number"), "digitized": ("Đã số hóa", "Digitized"),
 }
+SEXES = {"M": ("Nam", "Male"), "F": ("Nữ", "Female")}
 KIND_LABELS = {
     "diacritics": ("thiếu hoặc khác dấu", "diacritics missing or different"),
     "tone_placement": ("đặt dấu kiểu cũ/mới", "tone mark placed the old or new way"),
@@ -215,10 +219,18 @@ def finding(request: HttpRequest, actor, finding_id: int) -> HttpResponse:
             "decided": decided, "decided_label": _lang(request, DECISION_LABELS[decided.decision]) if decided else "",
             "open": decided is None or decided.decision not in reconciliation.FINAL,
             "choices": [(d, _lang(request, DECISION_LABELS[d])) for d in reconciliation.choices_for(found, field)]})
-    shown = sorted(set(found.source) | set(found.registry) - {"linked_id_number"})
-    side_by_side = [{"label": _lang(request, FIELD_LABELS.get(k, (k, k))), "source": found.source.get(k, ""),
-                     "registry": found.registry.get(k, ""), "differs": k in conflicts} for k in shown
-                    if k not in ("linked_id_number", "key")]
+    side_by_side = []
+    for key in sorted((set(found.source) | set(found.registry) | set(conflicts)) - {"linked_id_number", "key"}):
+        ours, theirs = found.source.get(key, ""), found.registry.get(key, "")
+        if key in conflicts:
+            ours, theirs = ours or conflicts[key]["source"], conflicts[key]["registry"]
+        if key == "province":
+            ours = ours or found.source.get("address", "")
+            theirs = f"{matching.PROVINCES_SINCE_2025.get(theirs, '')} ({theirs})" if theirs else ""
+        if key == "sex":
+            ours, theirs = (_lang(request, SEXES[v]) if v in SEXES else v for v in (ours, theirs))
+        side_by_side.append({"label": _lang(request, FIELD_LABELS.get(key, (key, key))), "source": ours,
+                             "registry": theirs, "differs": key in conflicts})
     journal = StewardDecision.objects.filter(finding=found).order_by("seq")
     return render(request, "backoffice/finding.html", {
         "official": request.official, "f": found, "run": found.run, "lines": lines, "side_by_side": side_by_side,
