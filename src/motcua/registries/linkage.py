@@ -228,6 +228,7 @@ def spark_session(app: str = "motcua-linkage", cores: int | None = None, memory:
     from splink.backends.spark import similarity_jar_location
 
     scratch = scratch or tempfile.gettempdir()
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local Spark talks to itself on the loopback only
     session: Any = (SparkSession.builder.master(f"local[{cores or '*'}]").appName(app)
                .config("spark.driver.memory", memory).config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
