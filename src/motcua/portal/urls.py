@@ -19,6 +19,7 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("ho-so/<str:code>/thanh-toan/", views.pay_online, name="pay"),
     path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
+    path("ho-so/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("kho-du-lieu/", views.wallet, name="wallet"),
     path("kho-du-lieu/<uuid:document_id>.pdf", views.wallet_file, name="wallet_file"),
     path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),
