@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import notifications, views
 
 app_name = "portal"
 urlpatterns = [
@@ -26,4 +26,8 @@ urlpatterns = [
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>", views.track, name="track_code"),
     path("quyen-rieng-tu/", views.privacy_notice, name="privacy"),
+    path("thong-bao/", notifications.inbox, name="inbox"),
+    path("thong-bao/da-doc/", notifications.mark_read, name="inbox_read_all"),
+    path("thong-bao/<int:message_id>/da-doc/", notifications.mark_read, name="inbox_read"),
+    path("thong-bao/cai-dat/", notifications.preferences, name="notification_preferences"),
 ]
