@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -205,7 +207,7 @@ def send_due(limit: int | None = None, worker: str | None = None) -> SendReport:
             continue
         with channel:
             for index, delivery in enumerate(deliveries):
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or STOPPING.is_set():
                     rest = [d.pk for d in deliveries[index:]]
                     report.released += Delivery.objects.filter(pk__in=rest, status="sending", worker=worker).update(
                         status="pending", lease_until=None, worker="", attempts=F("attempts") - 1)
@@ -242,11 +244,24 @@ def send_inline() -> None:
     send_all()
 
 
+# Set by SIGTERM or SIGINT in the send worker: the delivery in flight is finished, the rest of the batch is put
+# back at once (not left to its lease), and the worker stops.
+STOPPING = threading.Event()
+
+
+def _stop(signum: int, frame: object) -> None:
+    STOPPING.set()
+
+
 def run(poll_seconds: float = 1.0, once: bool = False, remind_every: float = 60.0,
         progress: Callable[[SendReport], None] | None = None) -> SendReport:
     """The send worker: deliveries as they fall due, and the reminders raised by time, forever (or ``once``)."""
     worker, total, last_reminder = worker_name(), SendReport(), 0.0
-    while True:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    STOPPING.clear()
+    while not STOPPING.is_set():
         if time.monotonic() - last_reminder >= remind_every:
             events.raise_reminders()
             last_reminder = time.monotonic()
@@ -257,7 +272,8 @@ def run(poll_seconds: float = 1.0, once: bool = False, remind_every: float = 60.
         if not report.handled and not report.released:
             if once:
                 return total
-            time.sleep(poll_seconds)
+            STOPPING.wait(poll_seconds)
+    return total
 
 
 # --- what operators watch ---------------------------------------------------------------------------------
