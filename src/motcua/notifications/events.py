@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,10 +19,11 @@ from django.utils import timezone
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
+from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.models import OutboxEvent
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.lifecycle import Status, fold, local_date
+from motcua.dossiers.lifecycle import DossierState, Status, fold, local_date
 from motcua.dossiers.models import Dossier, DossierAction
 from motcua.identity.actors import Role
 from motcua.identity.models import Official
@@ -66,6 +67,10 @@ def plan(events: list[OutboxEvent]) -> Iterator[Planned]:
                 yield from renderer(mine)
 
 
+def _config() -> dict:
+    return settings.NOTIFICATIONS
+
+
 def absolute(path: str) -> str:
     return settings.PUBLIC_URL + path
 
@@ -106,10 +111,10 @@ class Step:
     preference: Preference | None
 
     @property
-    def spec(self):
+    def spec(self) -> ProcedureSpec:
         return spec_of(self.dossier.procedure_version)
 
-    def state(self):
+    def state(self) -> DossierState:
         return fold(self.journal, self.spec.workflow, default_calendar())
 
     def applicant(self) -> Recipient:
@@ -261,12 +266,12 @@ def _stopped(step: Step) -> list[Outgoing]:
 
 # --- reminders raised by time -----------------------------------------------------------------------------
 
-def raise_reminders(now=None) -> int:
+def raise_reminders(now: datetime | None = None) -> int:
     """Online dossiers handed to an agency and not received within MOTCUA_ACKNOWLEDGE_WORKING_DAYS working days:
     one ``dossier.acknowledgement_overdue`` event each, once (run by the send worker, and by
     ``motcua notifications remind``). Returns how many were raised."""
     now = now or timezone.now()
-    days = settings.NOTIFICATIONS["ACKNOWLEDGE_WORKING_DAYS"]
+    days = int(_config()["ACKNOWLEDGE_WORKING_DAYS"])
     cal, today = default_calendar(), local_date(now)
     reminded = Reminder.objects.filter(kind="acknowledgement_overdue").values("dossier_code")
     waiting = (Dossier.objects.filter(status=Status.NEW, channel="online", submitted_at__lt=now - timedelta(days=days))
