@@ -159,9 +159,11 @@ def _copy(model, rows: list[dict]) -> None:
     stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     with connection.cursor() as cursor, cursor.connection.cursor().copy(
             f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        defaults = {f.attname: f.get_default() for f in fields}  # fields the generator leaves unset
         for row in rows:
-            copy.write_row([now if f.attname in stamped else Jsonb(row[f.attname]) if isinstance(f, JSONField)
-                            else row[f.attname] for f in fields])
+            values = {**defaults, **row}
+            copy.write_row([now if f.attname in stamped else Jsonb(values[f.attname]) if isinstance(f, JSONField)
+                            else values[f.attname] for f in fields])
 
 
 def write(batch: Batch) -> None:
