@@ -68,6 +68,7 @@ class Email(Channel):
                             headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated",
                                      "Content-Language": language})
         try:
+            self.connection.open()  # once per batch: a backend that opens the session itself closes it after each
             mail.send()
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
