@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures, spec_of
-from motcua.core.errors import FieldError, Forbidden, MotcuaError, NotFound, in_language
+from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.core.ratelimit import rate_limited
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
@@ -327,8 +327,11 @@ def supplement(request: HttpRequest, actor, found, state) -> HttpResponse:
         services.act(found.code, "supplement", actor, request.POST.get("reason", ""),
                      {"form": form} if form else {}, files=intake.incoming_files(request))
     except MotcuaError as exc:
+        if not exc.errors:  # not a problem of the answer (the request was withdrawn meanwhile…): said on the page
+            messages.error(request, exc.message(request.LANGUAGE_CODE))
+            return redirect("portal:dossier", code=found.code)
         errors: dict[str, list] = {}
-        for e in exc.errors or [FieldError("reason" if exc.field == "reason" else None, exc.code, exc.vi, exc.en)]:
+        for e in exc.errors:
             errors.setdefault(e.field or "", []).append({"vi": e.vi, "en": e.en})
         return _dossier_page(request, actor, found, state, errors, {**found.form_data, **form},
                              status=exc.status if 400 <= exc.status < 500 else 422)

@@ -38,6 +38,8 @@ PRODUCTION = {
     "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",
     "MOTCUA_UPLOAD_SCANNER": "clamav",
     "MOTCUA_CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
+    "MOTCUA_SMTP_HOST": "smtp.example.vn",  # notifications by e-mail, over TLS
+    "MOTCUA_SMTP_SECURITY": "starttls",
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 

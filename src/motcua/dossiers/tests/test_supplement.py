@@ -145,3 +145,7 @@ def test_the_portal_shows_the_request_at_the_top_and_takes_the_answer(citizen, a
     after = citizen.get(f"/ho-so/{asked}/").content.decode()
     assert 'data-testid="supplement-request"' not in after and 'data-testid="supplement-answer"' in after
     assert Dossier.objects.get(code=asked).form_data["child_full_name"] == "Nguyễn Văn Bảo"
+
+    again = citizen.post(f"/ho-so/{asked}/bo-sung/", {"reason": "Gửi lại lần nữa"}, follow=True)
+    assert again.status_code == 200 and "Không thể &#x27;Bổ sung hồ sơ&#x27;" in again.content.decode()
+    assert DossierAction.objects.filter(dossier__code=asked, kind="supplement").count() == 1

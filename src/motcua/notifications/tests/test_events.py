@@ -128,3 +128,17 @@ def test_the_channels_checks_report_a_wrong_setting(settings):
     settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "SMTP_SECURITY": "ssl3", "SMS_GATEWAY": "carrier-pigeon"}
     found = {m.id for m in checks.run_checks()}
     assert {"motcua.E162", "motcua.E163"} <= found
+
+
+def test_old_messages_go_after_their_period_unless_still_to_be_sent(seeded):
+    from motcua.core.retention import purge_all
+
+    old = timezone.now() - timedelta(days=400)
+    kept = []
+    for n, status in enumerate(("sent", "pending", "failed")):
+        message = Message.objects.create(event_id=n + 1, topic="t", kind="received", recipient=f"citizen:{n}",
+                                         subject_vi="s", subject_en="s", body_vi="b", body_en="b", created_at=old)
+        Delivery.objects.create(message=message, channel="email", address="a@example.vn", status=status)
+        kept.append(message.pk)
+    purge_all()
+    assert list(Message.objects.values_list("pk", flat=True)) == [kept[1]]  # the one still to be sent
