@@ -28,15 +28,44 @@ for n in range({MESSAGES}):
 """
 
 
-def statuses(database: str) -> dict[str, int]:
-    with sqlite3.connect(database) as db:
-        return dict(db.execute("SELECT status, COUNT(*) FROM notifications_delivery GROUP BY status").fetchall())
+QUERY = "SELECT status, COUNT(*) FROM notifications_delivery GROUP BY status"
+
+
+@pytest.fixture
+def database(server_env):
+    """A database of the workers' own, of the kind the tests run on: a SQLite file, or a PostgreSQL database
+    beside the test database (where claims use SKIP LOCKED)."""
+    url = os.environ.get("MOTCUA_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        path = Path(server_env["MOTCUA_VAR_DIR"]) / f"crash-{os.getpid()}-{time.monotonic_ns()}.sqlite3"
+
+        def count() -> dict[str, int]:
+            with sqlite3.connect(path) as db:
+                return dict(db.execute(QUERY).fetchall())
+
+        yield f"sqlite:///{path}", count
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)[0], f"motcua_crash_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def count() -> dict[str, int]:
+        with psycopg.connect(f"{server}/{name}") as db:
+            return dict(db.execute(QUERY).fetchall())
+
+    try:
+        yield f"{server}/{name}", count
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(server_env, smtp_server, tmp_path):
-    database = str(Path(server_env["MOTCUA_VAR_DIR"]) / "crash.sqlite3")
-    env = {**server_env, "DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_DATABASE_URL": f"sqlite:///{database}",
+def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(server_env, database, smtp_server, tmp_path):
+    url, statuses = database
+    env = {**server_env, "DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_DATABASE_URL": url,
            "MOTCUA_SMTP_HOST": "127.0.0.1", "MOTCUA_SMTP_PORT": str(smtp_server.port), "MOTCUA_NOTIFY_BATCH": "25",
            "MOTCUA_NOTIFY_LEASE_SECONDS": "4", "MOTCUA_NOTIFY_RETRY_SECONDS": "0", "MOTCUA_SMS_GATEWAY": ""}
     subprocess.run([sys.executable, "-m", "motcua.cli", "migrate", "-v0"], env=env, check=True, timeout=300)
@@ -58,15 +87,15 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(server_env, s
             first.kill()
     smtp_server.rcpt_delay = 0
     arrived = len(smtp_server.messages)
-    stranded = statuses(database).get("sending", 0)
+    stranded = statuses().get("sending", 0)
     assert arrived < MESSAGES and stranded > 0  # it died holding deliveries under its lease
 
     with log.open("a") as out:
         second = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while statuses(database) != {"sent": MESSAGES}:
-            assert time.monotonic() < deadline, (statuses(database), log.read_text())
+        while statuses() != {"sent": MESSAGES}:
+            assert time.monotonic() < deadline, (statuses(), log.read_text())
             time.sleep(0.2)
     finally:
         second.send_signal(signal.SIGTERM)  # a graceful stop
