@@ -22,6 +22,7 @@ from motcua.notifications import events, rendering, services
 from motcua.notifications.channels import CHANNELS, Channel, Recipient, usable
 from motcua.notifications.channels.sms import unaccented
 from motcua.notifications.models import Delivery, Message, Reminder
+from motcua.notifications.sms import SmsGateway
 
 AN = DEMO_CITIZENS[0]
 
@@ -142,3 +143,24 @@ def test_old_messages_go_after_their_period_unless_still_to_be_sent(seeded):
         kept.append(message.pk)
     purge_all()
     assert list(Message.objects.values_list("pk", flat=True)) == [kept[1]]  # the one still to be sent
+
+
+def test_a_gateway_without_unicode_gets_the_text_without_diacritics(sending, seeded, settings):
+    settings.SMS_GATEWAYS = {"plain": "motcua.notifications.tests.test_events.PlainGateway"}
+    settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "SMS_GATEWAY": "plain"}
+    dossier = birth_registration()
+    dossiers.act(dossier.code, "receive", official_actor(dossier.agency.code, Role.RECEIVER))
+    drained()
+    services.send_all()
+    assert PlainGateway.texts[-1].startswith(f"Ho so {dossier.code} (Dang ky khai sinh) da duoc tiep nhan.")
+
+
+class PlainGateway(SmsGateway):
+    """An operator's gateway that takes GSM-7 text only."""
+
+    unicode = False
+    texts: list = []
+
+    def send(self, phone: str, text: str, reference: str) -> str:
+        PlainGateway.texts.append(text)
+        return reference

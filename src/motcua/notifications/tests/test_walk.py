@@ -84,7 +84,7 @@ def test_the_citizen_reads_every_step_by_email_sms_and_inbox(sending, seeded, se
     # The same messages by SMS (the demo's file gateway; the citizen's phone from the dossier) …
     texts = [json.loads(line) for line in Path(settings.NOTIFICATIONS["SMS_FILE"]).read_text().splitlines()]
     assert [t["to"] for t in texts] == [AN.phone] * 5
-    assert texts[1]["text"].startswith(f"Ho so {dossier.code} can bo sung: Văn bản ủy quyền")
+    assert texts[1]["text"].startswith(f"Hồ sơ {dossier.code} cần bổ sung: Văn bản ủy quyền")
 
     # … and in the portal's inbox, with the unread badge in the header.
     portal = log_in_citizen(Client(), AN)
