@@ -373,8 +373,8 @@ def test_registry_effects_are_checked_by_field(seeded, tmp_path):
         ("registry_effects[0].with.colour", "is not a parameter of the 'birth' effect"),
         ("registry_effects[0].with.full_name", "names no field of this procedure"),
         ("registry_effects[1].effect", "must be one of " + ", ".join(
-            ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "household_business",
-             "identity_card"])),
+            ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "residence_deletion",
+             "household_business", "identity_card"])),
         ("registry_effects[2].with.id_number",
          "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
         ("registry_effects[2].with.date_of_death",
