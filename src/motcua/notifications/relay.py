@@ -47,6 +47,7 @@ class Relay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: Any = None
         self._stream_ready: set[str] = set()
+        self._connecting: asyncio.Lock | None = None  # created on the relay's loop; one connection however many threads
 
     def _run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
         with self._lock:
@@ -57,6 +58,12 @@ class Relay:
         return future.result(timeout=_config()["TIMEOUT_SECONDS"] * 4)
 
     async def _jetstream(self) -> Any:
+        if self._connecting is None:
+            self._connecting = asyncio.Lock()
+        async with self._connecting:
+            return await self._connected()
+
+    async def _connected(self) -> Any:
         import nats
 
         if self._client is None or self._client.is_closed:
