@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.metrics",
     "motcua.audit",
+    "motcua.notifications",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context.site",
+                "motcua.notifications.context.unread",  # the inbox's unread badge in the page header
             ],
         },
     },
@@ -278,7 +280,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Days each kind of working data is kept after it was last useful (motcua.core.retention, `motcua retention`):
 # ended sessions, "my sessions" rows, login attempts and failures, the e-ID provider's expired tokens, outbox
 # events every consumer has passed. Records of the State (journals, access logs) are never deleted.
-RETENTION_DEFAULT_DAYS = {"sessions": 0, "session_records": 1, "login_attempts": 90, "oauth_tokens": 0, "outbox": 30}
+RETENTION_DEFAULT_DAYS = {"sessions": 0, "session_records": 1, "login_attempts": 90, "oauth_tokens": 0, "outbox": 30,
+                          "notifications": 365}
 
 
 def _named_numbers(variable: str, defaults: dict[str, int], unit: str) -> dict[str, int]:
@@ -380,6 +383,43 @@ SANDBOX_GATEWAY = DEMO_MODE
 # Outbox consumers (index roll-ups): drained right after each commit when inline (demo, tests, one server);
 # a deployment sets 0 and runs `motcua outbox run` workers.
 OUTBOX_INLINE = os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1"
+# Notifications (motcua.notifications): the outbox consumer records one message per event and recipient and one
+# delivery per channel; deliveries are sent apart from the outbox (`motcua notifications send` workers, or right
+# after the commit where the outbox is drained inline), retried with a doubling wait up to MAX_ATTEMPTS.
+# E-mail goes over SMTP to SMTP_HOST (unset: no e-mail; in the demo, .eml files under VAR_DIR/mail); SMS through
+# the SMS gateway plug-in (the demo's "file" gateway appends to SMS_FILE, "-" for standard output); push has an
+# interface only (no national app to call). A deployment's own channel classes: NOTIFICATION_CHANNELS, a dict
+# {key: "dotted.path.Class"} in its settings module.
+NOTIFICATIONS = {
+    "SEND_INLINE": os.environ.get("MOTCUA_NOTIFY_INLINE", "1" if OUTBOX_INLINE else "0") == "1",
+    "MAX_ATTEMPTS": int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8")),
+    "RETRY_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_RETRY_SECONDS", "30")),  # the first wait; doubles
+    "RETRY_MAX_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_RETRY_MAX_SECONDS", str(6 * 3600))),
+    "LEASE_SECONDS": float(os.environ.get("MOTCUA_NOTIFY_LEASE_SECONDS", "120")),
+    "BATCH": int(os.environ.get("MOTCUA_NOTIFY_BATCH", "100")),
+    # Working days a dossier handed to an agency may wait to be received before its officials are alerted.
+    "ACKNOWLEDGE_WORKING_DAYS": int(os.environ.get("MOTCUA_ACKNOWLEDGE_WORKING_DAYS", "1")),
+    "SMTP_HOST": os.environ.get("MOTCUA_SMTP_HOST", ""),
+    "SMTP_PORT": int(os.environ.get("MOTCUA_SMTP_PORT", "25")),
+    "SMTP_USER": os.environ.get("MOTCUA_SMTP_USER", ""),
+    "SMTP_PASSWORD": os.environ.get("MOTCUA_SMTP_PASSWORD", ""),
+    "SMTP_SECURITY": os.environ.get("MOTCUA_SMTP_SECURITY", "none"),  # none | starttls | tls
+    "SMTP_TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_SMTP_TIMEOUT_SECONDS", "10")),
+    "FROM": os.environ.get("MOTCUA_NOTIFY_FROM", "Cổng dịch vụ công motcua <no-reply@motcua.invalid>"),
+    "MAIL_DIR": VAR_DIR / "mail",  # the demo's e-mail without an SMTP server
+    "SMS_GATEWAY": os.environ.get("MOTCUA_SMS_GATEWAY", "file" if DEMO_MODE else ""),
+    "SMS_FILE": os.environ.get("MOTCUA_SMS_FILE", str(VAR_DIR / "sms.log")),
+}
+# The optional relay of every outbox event to NATS JetStream (subject <prefix>.<topic>, header Nats-Msg-Id
+# "<source>.<event id>" so a replayed event is dropped by the stream's duplicate window). Unset URL: no relay.
+NATS = {
+    "URL": os.environ.get("MOTCUA_NATS_URL", ""),  # nats://host:4222 (tls://… for TLS)
+    "CREDENTIALS": os.environ.get("MOTCUA_NATS_CREDENTIALS", ""),  # a .creds file, where the server asks for one
+    "STREAM": os.environ.get("MOTCUA_NATS_STREAM", "MOTCUA"),
+    "SUBJECT_PREFIX": os.environ.get("MOTCUA_NATS_SUBJECT_PREFIX", "motcua"),
+    "SOURCE": os.environ.get("MOTCUA_NATS_SOURCE", "motcua"),  # this installation, in every message id
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_NATS_TIMEOUT_SECONDS", "5")),
+}
 # Live dashboard streams held open at once by one ASGI process (motcua.asgi); beyond, browsers poll.
 LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 

@@ -143,6 +143,49 @@ class ApplicantOut(Schema):
     email: str
 
 
+class EvidenceRef(Schema):
+    code: str
+    label_vi: str
+    label_en: str
+
+
+class FieldRef(Schema):
+    name: str
+    label_vi: str
+    label_en: str
+
+
+class CorrectionOut(Schema):
+    field: str
+    label_vi: str
+    label_en: str
+    before: Any = Field(description="the value submitted (null: none)")
+    after: Any = Field(description="the corrected value (null: emptied)")
+
+
+class SupplementFileOut(EvidenceRef):
+    name: str
+    sha256: str
+
+
+class SupplementAnswerOut(Schema):
+    seq: int
+    at: datetime
+    note: str
+    changed: list[CorrectionOut]
+    files: list[SupplementFileOut]
+
+
+class SupplementOut(Schema):
+    open: bool = Field(description="the request waits for the citizen's answer")
+    requested_at: datetime
+    by: str
+    reason: str
+    missing_evidence: list[EvidenceRef]
+    fields_to_correct: list[FieldRef]
+    answer: SupplementAnswerOut | None
+
+
 class DossierDetailOut(DossierOut):
     applicant: ApplicantOut
     commune_code: str
@@ -152,6 +195,8 @@ class DossierDetailOut(DossierOut):
     evidence: list[str]
     journal: list[JournalEntry]
     handoffs: list[HandoffOut]
+    supplement: SupplementOut | None = Field(description="the supplement request (what is missing) and the "
+                                                         "citizen's answer (corrected fields, files added)")
 
 
 class PublicStatusOut(Schema):
@@ -244,6 +289,10 @@ class ActionIn(Schema):
     new_date: date | None = Field(None, description="apologize: new appointment date")
     outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
     note: str = Field("", max_length=2000)
+    missing_evidence: list[Annotated[str, Field(max_length=63)]] = Field(
+        default_factory=list, max_length=50, description="request-supplement: codes of the documents missing")
+    fields_to_correct: list[Annotated[str, Field(max_length=63)]] = Field(
+        default_factory=list, max_length=100, description="request-supplement: names of the form fields to correct")
     confirmation: str = Field("", max_length=128, description="complete: the official confirms the decision "
                               "that is signed in their name with a fresh one-time code from their authenticator "
                               "app, or their password where none is enrolled")
@@ -256,7 +305,7 @@ def _action_endpoint(kind: str):
         actor = caller(request)
         services.confirm_step_up(actor, code, kind, payload.confirmation)
         data = {k: v for k, v in payload.dict().items()
-                if k not in ("reason", "confirmation") and v not in (None, "")}
+                if k not in ("reason", "confirmation") and v not in (None, "", [])}
         dossier, state = services.act(code, kind, actor, payload.reason, data)
         return dossier_summary(dossier, state, actor)
 
@@ -268,7 +317,32 @@ def _action_endpoint(kind: str):
 
 
 for _kind in RULES:
-    if _kind != "submit":
+    if _kind not in ("submit", "supplement"):
         _action_endpoint(_kind)
+
+
+class SupplementIn(Schema):
+    reason: str = Field("", max_length=2000, description="what the citizen says with the supplement")
+    form: dict[str, Any] = Field(default_factory=dict,
+                                 description="corrected form fields (only those asked about, when the request names "
+                                             "any); a field left out keeps its value")
+    files: list[EvidenceFileIn] = Field(default_factory=list, max_length=50,
+                                        description="a file for each document the request names as missing, and "
+                                                    "any other document of the procedure")
+
+
+@router.post("/dossiers/{code}/supplement", response={200: DossierOut, **ERRORS}, auth=ActorAuth(),
+             tags=["dossier actions"], operation_id="dossier_supplement",
+             summary=f"{RULES['supplement'].en} ({RULES['supplement'].vi})",
+             description="The applicant answers a supplement request with the missing documents' files and the "
+                         "corrected fields; the clock resumes. Everything is checked first and each problem "
+                         "reported by its field (`evidence.<code>`, `form.<field>`); nothing is kept while there "
+                         "is one.")
+def action_supplement(request: HttpRequest, code: str, payload: SupplementIn):
+    actor = caller(request)
+    files = [services.IncomingFile(f.evidence, f.name, f.content) for f in payload.files]
+    data = {"form": payload.form} if payload.form else {}
+    dossier, state = services.act(code, "supplement", actor, payload.reason, data, files=files)
+    return dossier_summary(dossier, state, actor)
 
 

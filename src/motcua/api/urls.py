@@ -8,11 +8,22 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 
-from motcua.api import catalog, documents, dossiers, errors, index, openapi, payments, registries
+from motcua.api import (
+    catalog,
+    documents,
+    dossiers,
+    errors,
+    index,
+    notifications,
+    openapi,
+    payments,
+    registries,
+)
 from motcua.api.parsing import RefuseNul
 from motcua.audit.models import Seal
 from motcua.catalog.models import Procedure
 from motcua.core import outbox
+from motcua.notifications.services import health as notification_health
 
 
 class MotcuaAPI(NinjaAPI):
@@ -33,7 +44,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, documents, payments, registries, index):
+for capability in (catalog, dossiers, documents, payments, registries, index, notifications):
     api.add_router("", capability.router)
 
 
@@ -42,11 +53,18 @@ class HealthOut(Schema):
     time: datetime
     outbox_backlog_seconds: float = Field(description="How long the oldest unprocessed outbox event has waited")
     last_seal_at: datetime | None = Field(description="When the audit chains were last sealed (none yet: null)")
+    notifications_backlog_seconds: float = Field(description="How long the oldest due notification delivery has "
+                                                             "waited (no send worker running: it grows)")
+    notifications_failed: int = Field(description="Notification deliveries that failed for good (see `motcua "
+                                                  "notifications status`)")
 
 
 @api.get("/health", response=HealthOut, tags=["operations"], summary="Liveness, database and background work")
 def health(request: HttpRequest):
     Procedure.objects.exists()
+    deliveries = notification_health()
     return {"ok": True, "time": timezone.now(), "outbox_backlog_seconds": round(outbox.backlog_seconds(), 1),
+            "notifications_backlog_seconds": round(deliveries.backlog_seconds, 1),
+            "notifications_failed": deliveries.failed,
             "last_seal_at": Seal.objects.order_by("-seq").values_list("sealed_at", flat=True).first()}
 

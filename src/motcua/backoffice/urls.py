@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import stewardship, views
+from motcua.backoffice import alerts, stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
     path("phan-anh-du-lieu/<int:report_id>/tra-loi/", views.answer_correction, name="answer_correction"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
+    path("thong-bao/", alerts.alerts, name="alerts"),
+    path("thong-bao/da-doc/", alerts.mark_read, name="alerts_read_all"),
+    path("thong-bao/<int:message_id>/da-doc/", alerts.mark_read, name="alerts_read"),
+    path("thong-bao/gui-lai/", alerts.retry, name="alerts_retry"),
     path("doi-soat-du-lieu/", stewardship.datasets_page, name="datasets"),
     path("doi-soat-du-lieu/lan/<int:run_id>/", stewardship.dataset_run, name="dataset_run"),
     path("doi-soat-du-lieu/lan/<int:run_id>/tra-ve.csv", stewardship.export, name="dataset_export"),

@@ -218,9 +218,18 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
     quote = payments.fee_quote(dossier) if "request_payment" in view["allowed_actions"] else None
+    attachments = list(dossier.attachments.select_related("from_document"))
+    if view["supplement"] and view["supplement"]["answer"]:  # what the citizen sent, each file to open
+        answer = view["supplement"]["answer"]
+        brought = {a.sha256: a for a in attachments if a.added_with == answer["seq"]}
+        for f in answer["files"]:
+            if f["sha256"] in brought:
+                f["url"] = reverse("backoffice:attachment", args=[dossier.code, brought[f["sha256"]].id])
+    spec = spec_of(dossier.procedure_version)
     return render(request, "backoffice/detail.html", {
+        "evidence_choices": spec.evidence, "field_choices": spec.fields,
         "fee_quote": quote, "exemptions": spec_of(dossier.procedure_version).fees.exemptions,
-        "fee_due": state.fee_due, "attachments": dossier.attachments.select_related("from_document"),
+        "fee_due": state.fee_due, "attachments": attachments,
         "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
         "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,
         "has_authenticator": second_factor.has_authenticator(request.user),
@@ -238,7 +247,10 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
     if kind not in OFFICIAL_ACTIONS:
         raise Http404(kind)
     fields = ("to_agency", "new_date", "outcome", "note", "exemption")
-    data = {k: request.POST[k] for k in fields if request.POST.get(k)}
+    data: dict = {k: request.POST[k] for k in fields if request.POST.get(k)}
+    for listed in ("missing_evidence", "fields_to_correct"):  # request_supplement: what is missing, ticked
+        if request.POST.getlist(listed):
+            data[listed] = request.POST.getlist(listed)
     try:
         services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""))
         services.act(code, kind, actor, request.POST.get("reason", ""), data)

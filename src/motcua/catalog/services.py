@@ -211,16 +211,18 @@ def commune_agency_code(suffix: str, commune: divisions.Division) -> str:
 
 
 def seed_agencies() -> int:
-    """Create every agency of every type for the 34 provinces and 3,321 communes (idempotent)."""
+    """Create every agency of every type for the 34 provinces and 3,321 communes (idempotent: an agency whose
+    code exists is left as it is, so a type added to ``agency_types.yaml`` is seeded by the next run)."""
     types = agency_types()
     rows = []
     for key, t in types.get("ministry", {}).items():
         rows.append(Agency(code=t["code"], name_vi=t["vi"], name_en=t["en"], level="ministry", agency_type=key))
     for p in divisions.provinces().values():
         for key, t in types.get("province", {}).items():
-            rows.append(Agency(code=province_agency_code(t["suffix"], p.code), name_vi=t["vi"].format(name=p.name),
-                               name_en=t["en"].format(name=p.name), level="province", agency_type=key,
-                               province_code=p.code))
+            rows.append(Agency(code=province_agency_code(t["suffix"], p.code),
+                               name_vi=t["vi"].format(name=p.name, province=p.titled),
+                               name_en=t["en"].format(name=p.name, province=p.titled), level="province",
+                               agency_type=key, province_code=p.code))
     for c in divisions.communes().values():
         for key, t in types.get("commune", {}).items():
             rows.append(Agency(code=commune_agency_code(t["suffix"], c), name_vi=t["vi"].format(name=c.name),

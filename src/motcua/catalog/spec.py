@@ -93,6 +93,7 @@ EFFECT_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "marriage": (frozenset({"spouse_id_number", "other_spouse_id_number"}), frozenset()),
     "permanent_residence": (frozenset({"id_number", "commune", "address"}), frozenset({"household_head_id_number"})),
     "temporary_residence": (frozenset({"id_number", "commune", "address"}), frozenset({"until"})),
+    "residence_deletion": (frozenset({"id_number"}), frozenset({"reason"})),
     "household_business": (frozenset({"owner_id_number", "name", "commune"}), frozenset({"address"})),
     "identity_card": (frozenset({"id_number"}), frozenset({"reason"})),
 }

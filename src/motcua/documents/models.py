@@ -92,6 +92,8 @@ class Attachment(models.Model):
                                       related_name="reuses")
     added_by = models.CharField(max_length=150)
     added_at = models.DateTimeField(auto_now_add=True)
+    # The journal entry (seq) it came with: the submission, or the citizen's supplement.
+    added_with = models.PositiveIntegerField(null=True, blank=True)
 
     @property
     def EXTENSION(self) -> str:  # noqa: N802 — same name as IssuedDocument's constant

@@ -25,17 +25,20 @@ from motcua.registries.access import held_document_for_dossier
 SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
 
 
-@on_action("submit")
+@on_action("submit", "supplement")
 def _store_evidence(recorded: Recorded) -> None:
+    """The files a submission or a supplement brings, each marked with the journal entry it came with."""
     dossier, action = recorded.dossier, recorded.action
     origin = "scan" if action.actor.kind == "official" else "upload"
     for incoming in recorded.files:
         attachment = Attachment(dossier=dossier, evidence_code=incoming.evidence_code, origin=origin,
                                 sha256=incoming.sha256, content_type=incoming.content_type or "",
                                 size=len(incoming.data), original_name=incoming.name[:255],
-                                added_by=action.actor.id)
+                                added_by=action.actor.id, added_with=recorded.state.version)
         attachment.file.save(incoming.name, ContentFile(incoming.data), save=False)
         attachment.save()
+    if action.kind != "submit":
+        return
     # Documents the pre-fill found in the citizen's wallet are attached by reference (once-only).
     for code, origin in dossier.origins.evidence():
         if origin.registry != "documents" or not origin.found:

@@ -21,7 +21,7 @@ def blank_context(procedure, spec) -> dict:
     }
 
 
-def _form_values(request: HttpRequest, spec) -> dict:
+def form_values(request: HttpRequest, spec) -> dict:
     values = {}
     for f in spec.fields:
         if f.type == "boolean":
@@ -40,7 +40,7 @@ def submission_from_post(request: HttpRequest, spec, code: str, channel: str, ap
         procedure_code=code, channel=channel, applicant_id_number=applicant_id.strip(),
         applicant_name=applicant_name.strip(), applicant_phone=post.get("applicant.phone", "").strip(),
         applicant_email=post.get("applicant.email", "").strip(), commune_code=post.get("commune_code", ""),
-        province_code=post.get("province_code", ""), form=_form_values(request, spec),
+        province_code=post.get("province_code", ""), form=form_values(request, spec),
         evidence=post.getlist("evidence"), idempotency_key=post.get("idempotency_key") or None,
         files=incoming_files(request),
     )

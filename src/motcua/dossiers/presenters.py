@@ -102,9 +102,59 @@ def display_value(field, value) -> dict:
     return {"value_vi": str(value), "value_en": str(value)}
 
 
+def _shown(field, value) -> dict:
+    if value in (None, ""):
+        return {"value_vi": "—", "value_en": "—"}
+    return display_value(field, value)
+
+
+def supplement_view(dossier: Dossier, state: DossierState, entries=None) -> dict | None:
+    """The supplement request (what is missing: documents, fields to correct, the reason) and the citizen's
+    answer (corrected fields, before and after; files added), for the dossier's pages and the API."""
+    entries = list(entries if entries is not None else dossier.actions.order_by("seq"))
+    asked = next((a for a in reversed(entries) if a.kind == "request_supplement"), None)
+    if asked is None:
+        return None
+    spec = spec_of(dossier.procedure_version)
+    evidence = {e.code: e for e in spec.evidence}
+    fields = {f.name: f for f in spec.fields}
+
+    def evidence_item(code: str) -> dict:
+        e = evidence.get(code)
+        return {"code": code, "label_vi": e.label_vi if e else code, "label_en": e.label_en if e else code}
+
+    answer = next((a for a in entries if a.kind == "supplement" and a.seq > asked.seq), None)
+    answered = None
+    if answer is not None:
+        changed = []
+        for name, change in (answer.data.get("changed") or {}).items():
+            f = fields.get(name)
+            before = _shown(f, change.get("from")) if f else {"value_vi": str(change.get("from")),
+                                                             "value_en": str(change.get("from"))}
+            after = _shown(f, change.get("to")) if f else {"value_vi": str(change.get("to")),
+                                                          "value_en": str(change.get("to"))}
+            changed.append({"field": name, "label_vi": f.label_vi if f else name, "label_en": f.label_en if f else name,
+                            "before": change.get("from"), "after": change.get("to"),
+                            "before_vi": before["value_vi"], "before_en": before["value_en"],
+                            "after_vi": after["value_vi"], "after_en": after["value_en"]})
+        files = [{**evidence_item(f["evidence"]), "name": f.get("name", ""), "sha256": f.get("sha256", "")}
+                 for f in answer.data.get("files") or []]
+        answered = {"seq": answer.seq, "at": answer.at, "note": answer.reason, "changed": changed, "files": files}
+    return {
+        "open": state.status == Status.SUPPLEMENT_REQUESTED,
+        "requested_at": asked.at, "by": asked.actor_name or asked.actor_id, "reason": asked.reason,
+        "missing_evidence": [evidence_item(c) for c in asked.data.get("missing_evidence") or []],
+        "fields_to_correct": [{"name": n, "label_vi": fields[n].label_vi if n in fields else n,
+                               "label_en": fields[n].label_en if n in fields else n}
+                              for n in asked.data.get("fields_to_correct") or []],
+        "answer": answered,
+    }
+
+
 def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = None) -> dict:
     out = dossier_summary(dossier, state, actor)
     spec = spec_of(dossier.procedure_version)
+    entries = list(dossier.actions.order_by("seq"))
     step_labels = {s.code: (s.label_vi, s.label_en) for s in spec.workflow.steps}
     out.update({
         "applicant": {"id_number": dossier.applicant_id_number, "name": dossier.applicant_name,
@@ -128,8 +178,9 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
                        "role_vi": ROLE_LABELS[Role(a.actor_role)][0] if a.actor_role else "",
                        "role_en": ROLE_LABELS[Role(a.actor_role)][1] if a.actor_role else ""},
              "reason": a.reason, "data": a.data}
-            for a in dossier.actions.order_by("seq")
+            for a in entries
         ],
+        "supplement": supplement_view(dossier, state, entries),
         "handoffs": [
             {"at": h.at, "actor": h.actor, "from_agency": h.from_agency, "from_step": h.from_step,
              "to_agency": h.to_agency, "to_step": h.to_step, "step_due": h.step_due, "on_time": h.on_time,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -448,16 +449,20 @@ def confirm_step_up(actor: Actor, code: str, kind: str, proof: str) -> None:
 
 
 def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None = None,
-        now: datetime | None = None) -> tuple[Dossier, DossierState]:
-    """Append one action to the journal if the rules allow it; the whole step is one transaction."""
+        now: datetime | None = None, files: Iterable[IncomingFile] = ()) -> tuple[Dossier, DossierState]:
+    """Append one action to the journal if the rules allow it; the whole step is one transaction. ``files``:
+    the evidence files a supplement brings (``supplement``: with corrected form fields in ``data["form"]``)."""
     data = dict(data or {})
+    files = tuple(files)
     reason = normalize(reason or "", multiline=True)
     if problem := text_problem(reason, printable_characters(), multiline=True):  # on the tracking sheet
         raise LifecycleError(*problem, "reason")
     with transaction.atomic():
         dossier = get_dossier(code, for_update=True)
-        workflow = spec_of(dossier.procedure_version).workflow
-        state = fold(journal(dossier), workflow, default_calendar())
+        spec = spec_of(dossier.procedure_version)
+        workflow = spec.workflow
+        actions = journal(dossier)
+        state = fold(actions, workflow, default_calendar())
         if actor.kind != "system" and not can_read(actor, dossier, state):
             raise NotYours()  # before any rule, so no answer tells an outsider the dossier's status
         if kind == "transfer" and data.get("to_agency") and not Agency.objects.filter(code=data["to_agency"]).exists():
@@ -466,12 +471,159 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         if kind in ACTION_DATA:
             data = ACTION_DATA[kind](dossier, state, actor, data)
         action = Action(kind, now or timezone.now(), actor, reason, data)
-        new_state = apply(state, action, workflow, default_calendar())
+        new_state = apply(state, action, workflow, default_calendar())  # the rules first: who, and when
+        if kind == "supplement":  # then what the answer holds, all checked before anything is written
+            answer = _supplement_answer(dossier, spec, actions, data, files, reason)
+            action = dataclasses.replace(action, data=answer.data)
+        elif files:
+            raise LifecycleError("files_not_expected", "Thao tác này không kèm tệp.", "This action takes no files.",
+                                 "files", status=422)
         _record(dossier, action)
+        if kind == "supplement":
+            _correct(dossier, spec, answer.changed)
         _project(dossier, new_state)
         dossier.save()
-        _after(Recorded(dossier, action, new_state))
+        _after(Recorded(dossier, action, new_state, files))
     return dossier, new_state
+
+
+# --- supplements: what the official asks for, and the citizen's answer ------------------------------------
+
+@action_data("request_supplement")
+def _what_is_missing(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
+    """The official names what is missing: documents of the procedure (``missing_evidence``) and form fields to
+    correct (``fields_to_correct``), besides the reason in words; each must belong to the procedure."""
+    spec = spec_of(dossier.procedure_version)
+    evidence = {e.code for e in spec.evidence}
+    fields = {f.name for f in spec.fields}
+    errors: list[FieldError] = []
+    missing = _codes(data.get("missing_evidence"), "missing_evidence", errors)
+    to_correct = _codes(data.get("fields_to_correct"), "fields_to_correct", errors)
+    errors += [_err(f"missing_evidence.{c}", "unknown_evidence", "Thủ tục không có giấy tờ này.",
+                    "The procedure has no such document.") for c in missing if c not in evidence]
+    errors += [_err(f"fields_to_correct.{n}", "unknown_field", "Biểu mẫu không có trường này.",
+                    "The form has no such field.") for n in to_correct if n not in fields]
+    if errors:
+        raise SubmissionError(errors)
+    kept = {k: v for k, v in data.items() if k not in ("missing_evidence", "fields_to_correct")}
+    return {**kept, **({"missing_evidence": missing} if missing else {}),
+            **({"fields_to_correct": to_correct} if to_correct else {})}
+
+
+def _codes(value: Any, name: str, errors: list[FieldError]) -> list[str]:
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+        errors.append(_err(name, "invalid", "Phải là danh sách mã.", "Must be a list of codes."))
+        return []
+    return sorted(set(value))
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    """The open request: what the official asked for, and when."""
+
+    reason: str
+    missing_evidence: tuple[str, ...]
+    fields_to_correct: tuple[str, ...]
+    at: datetime | None
+    by: str
+
+
+def supplement_request(actions: list[Action]) -> SupplementRequest | None:
+    """The last supplement request in a journal."""
+    asked = next((a for a in reversed(actions) if a.kind == "request_supplement"), None)
+    if asked is None:
+        return None
+    return SupplementRequest(asked.reason, tuple(asked.data.get("missing_evidence") or ()),
+                             tuple(asked.data.get("fields_to_correct") or ()), asked.at,
+                             asked.actor.name or asked.actor.id)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    data: dict
+    changed: dict[str, Any]
+
+
+def _supplement_answer(dossier: Dossier, spec: ProcedureSpec, actions: list[Action], data: dict,
+                       files: tuple[IncomingFile, ...], note: str) -> _Answer:
+    """Check the citizen's answer against the request: a file for each document asked for, corrections only of
+    the fields asked about (any field when the request named none), each valid; something must be given.
+    Every problem is reported by its field at once; nothing is written while there is one."""
+    request = supplement_request(actions)
+    asked_files = set(request.missing_evidence) if request else set()
+    asked_fields = set(request.fields_to_correct) if request else set()
+    errors: list[FieldError] = []
+    unknown = set(data) - {"form"}
+    errors += [_err(k, "unknown_field", "Trường không được phép.", "This field is not allowed.") for k in sorted(unknown)]
+    given = data.get("form") or {}
+    if not isinstance(given, dict):
+        raise SubmissionError([_err("form", "invalid", "Dữ liệu biểu mẫu phải là một đối tượng.",
+                                    "Form data must be an object.")])
+    declared = {f.name: f for f in spec.fields}
+    changes = {k: v for k, v in given.items() if k not in declared or dossier.form_data.get(k) != v}
+    merged = {**dossier.form_data, **changes}
+    clean, form_errors = validate_form(spec.fields, merged, known_communes=divisions.communes(),
+                                       printable=printable_characters())
+    errors += [e for e in form_errors if e.field and e.field.removeprefix("form.") in changes]
+    changed: dict[str, Any] = {k: clean[k] for k in changes if k in clean and clean[k] != dossier.form_data.get(k)}
+    for name in changes:  # an optional field emptied
+        if (name in declared and name not in clean and name in dossier.form_data
+                and not any(e.field == f"form.{name}" for e in form_errors)):
+            changed[name] = None
+    for name in sorted(changed):
+        if asked_fields and name not in asked_fields:
+            errors.append(_err(f"form.{name}", "not_asked", "Cơ quan không yêu cầu sửa thông tin này.",
+                               "The agency did not ask for this to be corrected."))
+    givable = {e.code for e in spec.evidence if e.source is None} | asked_files
+    errors += _file_errors(list(files), givable)
+    for f in files:
+        if f.evidence_code not in givable:
+            errors.append(_err(f"evidence.{f.evidence_code}", "not_asked",
+                               "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
+                               "This document is not needed (the state already holds it, or the procedure does not "
+                               "ask for it)."))
+    attached = {f.evidence_code for f in files}
+    labels = {e.code: e for e in spec.evidence}
+    for code in sorted(asked_files - attached):
+        e = labels.get(code)
+        errors.append(_err(f"evidence.{code}", "file_required",
+                           f"Vui lòng đính kèm tệp: {e.label_vi if e else code}.",
+                           f"Please attach the file: {e.label_en if e else code}."))
+    if not errors and not files and not changed and not note:
+        errors.append(_err("files", "empty_supplement",
+                           "Hãy đính kèm giấy tờ còn thiếu, sửa thông tin được yêu cầu hoặc ghi rõ nội dung bổ sung.",
+                           "Attach the missing documents, correct what was asked, or say what you are supplying."))
+    if errors:
+        raise SubmissionError(errors)
+    return _Answer({
+        "files": [{"evidence": f.evidence_code, "name": f.name[:255], "sha256": f.sha256} for f in files],
+        "changed": {k: {"from": dossier.form_data.get(k), "to": v} for k, v in sorted(changed.items())},
+    }, changed)
+
+
+def _correct(dossier: Dossier, spec: ProcedureSpec, changed: dict[str, Any]) -> None:
+    """The corrected values replace the submitted ones (the journal keeps both); a value the registries supplied
+    and the citizen changed is declared by the citizen from now on, with what the registry said kept beside it."""
+    if not changed:
+        return
+    form = dict(dossier.form_data)
+    origins = dict(dossier.origins.origins)
+    for name, value in changed.items():
+        if value is None:
+            form.pop(name, None)
+        else:
+            form[name] = value
+        before = origins.get(name)
+        if before is not None and before.from_registry:
+            origins[name] = dataclasses.replace(before, source="citizen",
+                                                registry_value=str(dossier.form_data.get(name, "")))
+    dossier.form_data = form
+    dossier.provenance = Provenance(origins).as_dict()
+    dossier.__dict__.pop("origins", None)  # the cached parse of the old provenance
 
 
 # What an official read, as the person whose dossier it is will see it on "who read my data".

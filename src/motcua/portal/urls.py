@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import notifications, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,10 +19,15 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("ho-so/<str:code>/thanh-toan/", views.pay_online, name="pay"),
     path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
+    path("ho-so/<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("kho-du-lieu/", views.wallet, name="wallet"),
     path("kho-du-lieu/<uuid:document_id>.pdf", views.wallet_file, name="wallet_file"),
     path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>", views.track, name="track_code"),
     path("quyen-rieng-tu/", views.privacy_notice, name="privacy"),
+    path("thong-bao/", notifications.inbox, name="inbox"),
+    path("thong-bao/da-doc/", notifications.mark_read, name="inbox_read_all"),
+    path("thong-bao/<int:message_id>/da-doc/", notifications.mark_read, name="inbox_read"),
+    path("thong-bao/cai-dat/", notifications.preferences, name="notification_preferences"),
 ]

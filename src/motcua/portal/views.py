@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures, spec_of
-from motcua.core.errors import Forbidden, NotFound, in_language
+from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.core.ratelimit import rate_limited
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
@@ -286,7 +286,20 @@ def applicant_view(view):
 
 @applicant_view
 def dossier(request: HttpRequest, actor, found, state) -> HttpResponse:
+    return _dossier_page(request, actor, found, state)
+
+
+def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None = None,
+                  values: dict | None = None, status: int = 200) -> HttpResponse:
     view = dossier_detail(found, state, actor)
+    spec = spec_of(found.procedure_version)
+    supplement = view["supplement"]
+    if supplement and supplement["open"]:  # the fields asked about (all when none is named), and the documents
+        asked = {f["name"] for f in supplement["fields_to_correct"]}
+        supplement["form_spec"] = {"fields": [f for f in spec.fields if f.name in asked or not asked]}
+        supplement["givable"] = [e for e in spec.evidence
+                                 if e.code in {m["code"] for m in supplement["missing_evidence"]} or e.source is None]
+        supplement["values"] = values if values is not None else dict(found.form_data)
     return render(request, "portal/dossier.html", {
         "d": view, "stages": progress_stages(state), "citizen": current_citizen(request),
         "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
@@ -296,7 +309,34 @@ def dossier(request: HttpRequest, actor, found, state) -> HttpResponse:
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
         "rating": Rating.objects.filter(dossier=found).first(),
         "can_rate": ratings.can_rate(found, state), "rating_scores": RATING_SCORES,
-    })
+        "errors": errors or {}, "max_upload_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=status)
+
+
+@require_POST
+@applicant_view
+def supplement(request: HttpRequest, actor, found, state) -> HttpResponse:
+    """The citizen answers the supplement request: the missing documents' files and the corrected fields."""
+    spec = spec_of(found.procedure_version)
+    asked = {f for f in request.POST.getlist("asked_fields")}
+    form = {k: v for k, v in intake.form_values(request, spec).items() if k in asked}
+    for name in asked:  # a field emptied on purpose is sent empty, so it is seen as corrected
+        if name not in form and any(f.name == name and f.type != "boolean" for f in spec.fields):
+            form[name] = ""
+    try:
+        services.act(found.code, "supplement", actor, request.POST.get("reason", ""),
+                     {"form": form} if form else {}, files=intake.incoming_files(request))
+    except MotcuaError as exc:
+        if not exc.errors:  # not a problem of the answer (the request was withdrawn meanwhile…): said on the page
+            messages.error(request, exc.message(request.LANGUAGE_CODE))
+            return redirect("portal:dossier", code=found.code)
+        errors: dict[str, list] = {}
+        for e in exc.errors:
+            errors.setdefault(e.field or "", []).append({"vi": e.vi, "en": e.en})
+        return _dossier_page(request, actor, found, state, errors, {**found.form_data, **form},
+                             status=exc.status if 400 <= exc.status < 500 else 422)
+    messages.success(request, _("Done."))
+    return redirect("portal:dossier", code=found.code)
 
 
 RATING_SCORES = ((5, "Rất hài lòng", "Very satisfied"), (4, "Hài lòng", "Satisfied"),
@@ -355,7 +395,7 @@ def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
 def citizen_action(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     if (redirect_to_login := _require_citizen(request)) is not None:
         return redirect_to_login
-    if kind not in CITIZEN_ACTIONS:
+    if kind not in CITIZEN_ACTIONS or kind == "supplement":  # a supplement brings files: its own form
         raise Http404(kind)
     try:
         services.act(code, kind, _citizen_actor(request), request.POST.get("reason", ""))

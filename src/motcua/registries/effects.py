@@ -226,6 +226,23 @@ def _temporary_residence(values: dict[str, Any], context: Context) -> dict[str, 
     return {}
 
 
+@handles("residence_deletion")
+def _residence_deletion(values: dict[str, Any], context: Context) -> dict[str, str]:
+    """The person's permanent residence is deleted (died, settled abroad…): they leave their household. A
+    deceased person is accepted here: the death is usually why."""
+    person = Person.objects.select_for_update().filter(id_number=str(values["id_number"] or "")).first()
+    if person is None:
+        raise EffectRefused("not_in_registry", f"Người có số định danh {values['id_number']} chưa có trong Cơ sở dữ "
+                            "liệu quốc gia về dân cư.",
+                            f"ID number {values['id_number']} is not in the national population database.")
+    if not person.permanent_commune:
+        raise EffectRefused("no_permanent_residence", f"{person.full_name} không có nơi thường trú để xóa.",
+                            f"{person.full_name} has no permanent residence to delete.")
+    change_person(person, {"permanent_commune": "", "permanent_address": "", "household_code": ""}, "moved",
+                  context.source)
+    return {}
+
+
 @handles("household_business")
 def _household_business(values: dict[str, Any], context: Context) -> dict[str, str]:
     owner = _person(values["owner_id_number"], "Chủ hộ kinh doanh", "owner")

@@ -14,9 +14,9 @@ from django.test import Client
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS
-from motcua.demo.testing import log_in_citizen, log_in_official, sample_submission
+from motcua.demo.testing import log_in_citizen, log_in_official, official_actor, sample_submission
 from motcua.dossiers import services
-from motcua.identity.actors import citizen_actor
+from motcua.identity.actors import Role, citizen_actor
 
 PUBLIC_HOST = "dichvucong.example.vn"
 # The documented production configuration: HTTPS behind a proxy, no published default secret, a real gateway.
@@ -38,6 +38,8 @@ PRODUCTION = {
     "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",
     "MOTCUA_UPLOAD_SCANNER": "clamav",
     "MOTCUA_CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
+    "MOTCUA_SMTP_HOST": "smtp.example.vn",  # notifications by e-mail, over TLS
+    "MOTCUA_SMTP_SECURITY": "starttls",
 }
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
@@ -88,6 +90,11 @@ def pages(client, seeded):
     an = DEMO_CITIZENS[0]
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
     code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
+    asked = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0]  # a supplement
+    receiver = official_actor(asked.agency.code, Role.RECEIVER)
+    services.act(asked.code, "receive", receiver)
+    services.act(asked.code, "request_supplement", receiver, "Thiếu giấy chứng sinh",
+                 {"missing_evidence": ["giay_chung_sinh"], "fields_to_correct": ["birth_place"]})
     citizen, official = Client(), Client()
     log_in_citizen(citizen, an)
     log_in_official(official, "hoankiem.motcua")
@@ -95,9 +102,11 @@ def pages(client, seeded):
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
               "/khong-co-trang-nay/"]
-    mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/"]
+    mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
+            f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
-            "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", "/backoffice/doi-soat-du-lieu/"]
+            "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
+            "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/"]
     return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
 
 

@@ -309,7 +309,9 @@ def test_supplement_once_and_citizen_supplies(client, submitted):
     assert post(client, f"/api/dossiers/{submitted}/receive", {}, **receiver).status_code == 200
     first = post(client, f"/api/dossiers/{submitted}/request-supplement", {"reason": "Thiếu giấy tờ"}, **receiver)
     assert first.json()["status"]["code"] == 5 and first.json()["paused"] is True
-    supplied = post(client, f"/api/dossiers/{submitted}/supplement", {})  # the applicant's session
+    empty = post(client, f"/api/dossiers/{submitted}/supplement", {})  # the applicant's session
+    assert empty.status_code == 422 and empty.json()["errors"][0]["code"] == "empty_supplement"
+    supplied = post(client, f"/api/dossiers/{submitted}/supplement", {"reason": "Đã gửi bản sao qua bưu điện"})
     assert supplied.json()["status"]["code"] == 2, supplied.json()
     again = post(client, f"/api/dossiers/{submitted}/request-supplement", {"reason": "Lần 2"}, **receiver)
     assert again.status_code == 409 and again.json()["code"] == "supplement_once"

@@ -1,6 +1,7 @@
 """The bundled procedure definitions: well-formed, bilingual, routable, and filled from the registries."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils.html import escape
@@ -26,6 +27,10 @@ REQUIRED = {
     "1.001612": "business household", "1.013225": "construction permit", "1.013978": "first land certificate",
     "3.000347": "driving licence renewal", "2.000815": "certified copy", "1.014064": "identity card re-issue",
     "1.007565": "tax registration", "2.000635": "copy of a civil-status extract",
+    # the members of the two interlinked groups of Nghị định 63/2024/NĐ-CP besides birth and death registration
+    "1.014137": "health-insurance card for a child under 6", "1.003197": "deletion of permanent residence",
+    "1.014177": "burial allowance", "1.014178": "monthly survivor allowance", "1.014179": "lump-sum survivor allowance",
+    "1.001731": "funeral cost support", "1.014063": "identity card renewal",
 }
 
 
@@ -36,10 +41,17 @@ IDS = [spec.code for _path, spec in BUNDLED]
 
 def test_every_bundled_file_parses_and_there_are_enough():
     assert [f"{path}: {issue}" for path, issue in ERRORS] == []
-    assert len(BUNDLED) >= 14
+    assert len(BUNDLED) >= 24
     assert len(IDS) == len(set(IDS)), "procedure codes must be unique"
     assert set(REQUIRED) <= set(IDS)
     assert {path.suffix for path in PROCEDURES_DIR.iterdir()} == {".yaml"}
+
+
+def test_the_readme_counts_and_names_every_bundled_procedure():
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text(encoding="utf-8")
+    assert f"The bundled catalog holds {len(BUNDLED)} procedures" in readme
+    listed = set(re.findall(r"\b[1-9]\.\d{6}\b", readme))
+    assert set(IDS) <= listed, f"not in README: {sorted(set(IDS) - listed)}"
 
 
 @pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
@@ -133,6 +145,11 @@ def test_field_sources_name_keys_the_registry_holds(seeded):
     ("1.004873", "residence_commune", DEMO_COMMUNE),
     ("1.001776", "beneficiary_id_number", DEMO_CITIZENS[0].id_number),
     ("3.000333", "father_id_number", None),  # the registry holds no father for this person: nothing is filled
+    ("1.014137", "relationship", "Cha"),  # An applies for his newborn's card as the father
+    ("1.014137", "residence_commune", DEMO_COMMUNE),
+    ("1.003197", "residence_commune", DEMO_COMMUNE),
+    ("1.014178", "beneficiary_id_number", DEMO_CITIZENS[0].id_number),
+    ("1.014063", "birth_date", DEMO_CITIZENS[0].birth_date.isoformat()),
 ])
 def test_prefill_from_registries(seeded, code, field, expected):
     spec = next(spec for _path, spec in BUNDLED if spec.code == code)

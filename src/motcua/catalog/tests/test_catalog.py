@@ -11,13 +11,14 @@ from django.core.management import CommandError, call_command
 
 from motcua.catalog import divisions
 from motcua.catalog.forms import validate_form
-from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.models import Agency, Procedure, ProcedureVersion
 from motcua.catalog.services import (
     PROCEDURES_DIR,
     export_procedures,
     fold_text,
     import_procedures,
     parse_files,
+    seed_agencies,
     spec_of,
 )
 from motcua.catalog.spec import FormField
@@ -43,6 +44,17 @@ def counts() -> tuple[int, int]:
 def test_divisions_are_the_two_tier_ones():
     assert len(divisions.provinces()) == 34
     assert len(divisions.communes()) == 3321
+
+
+def test_every_province_has_its_social_security_office_and_seeding_again_adds_nothing(seeded):
+    offices = Agency.objects.filter(level="province", agency_type="bao_hiem_xa_hoi_tinh")
+    assert sorted(offices.values_list("province_code", flat=True)) == sorted(divisions.provinces())
+    names = dict(offices.values_list("code", "name_vi"))
+    assert names["H01.BHXH"] == "Bảo hiểm xã hội thành phố Hà Nội"
+    assert names["H04.BHXH"] == "Bảo hiểm xã hội tỉnh Cao Bằng"
+    assert Agency.objects.get(code="H01.STP").name_vi == "Sở Tư pháp Thành phố Hà Nội"  # {name} is as it was
+    before = Agency.objects.count()
+    assert seed_agencies() == 0 and Agency.objects.count() == before
 
 
 # --- import: all or nothing ------------------------------------------------------------------------
@@ -304,7 +316,9 @@ def test_api_search_url_encoded_query(client, seeded):
 
 def test_api_search_is_precise_and_filters(client, seeded):
     items = client.get("/api/procedures", {"q": "thuong tru"}).json()["items"]
-    assert [p["code"] for p in items] == ["1.004222"]
+    assert sorted(p["code"] for p in items) == ["1.003197", "1.004222"]  # registration and its deletion
+    items = client.get("/api/procedures", {"q": "xoa thuong tru"}).json()["items"]
+    assert [p["code"] for p in items] == ["1.003197"]
     assert client.get("/api/procedures", {"q": "khai sinh zzz"}).json()["count"] == 0
     province = client.get("/api/procedures", {"level": "province"}).json()
     assert province["count"] >= 3 and all(p["level"] == "province" for p in province["items"])
@@ -359,8 +373,8 @@ def test_registry_effects_are_checked_by_field(seeded, tmp_path):
         ("registry_effects[0].with.colour", "is not a parameter of the 'birth' effect"),
         ("registry_effects[0].with.full_name", "names no field of this procedure"),
         ("registry_effects[1].effect", "must be one of " + ", ".join(
-            ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "household_business",
-             "identity_card"])),
+            ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "residence_deletion",
+             "household_business", "identity_card"])),
         ("registry_effects[2].with.id_number",
          "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
         ("registry_effects[2].with.date_of_death",

@@ -61,7 +61,7 @@ def test_retention_deletes_only_what_is_past_its_period(seeded):
     listing = io.StringIO()
     call_command("retention", "--list", stdout=listing)
     assert {line.split()[0] for line in listing.getvalue().splitlines()} == {
-        "sessions", "session_records", "login_attempts", "oauth_tokens", "outbox"}
+        "sessions", "session_records", "login_attempts", "oauth_tokens", "outbox", "notifications"}
 
 
 def test_retention_periods_are_set_by_name(monkeypatch):

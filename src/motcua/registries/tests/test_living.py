@@ -147,3 +147,14 @@ def test_a_birth_date_after_the_decision_is_refused_not_crashed(seeded):
     with pytest.raises(EffectRefused, match="cannot be after the decision"):
         file_and_approve("1.001193", **{**BIRTH_FORM, "child_birth_date": "2099-01-01"})
     assert not Person.objects.filter(full_name="Nguyễn Minh Khang").exists()
+
+
+def test_a_deleted_permanent_residence_takes_the_person_out_of_the_household(seeded):
+    file_and_approve("1.003197", BINH, subject_id_number=AN.id_number, subject_full_name=AN.name,
+                     reason_code="emigrated")
+    an = Person.objects.get(id_number=AN.id_number)
+    assert (an.permanent_commune, an.household_code) == ("", "")
+    assert AN.id_number not in source("residence").lookup(BINH.id_number).data["household_members"]
+    with pytest.raises(EffectRefused, match="no permanent residence"):
+        file_and_approve("1.003197", BINH, subject_id_number=AN.id_number, subject_full_name=AN.name,
+                         reason_code="emigrated")
