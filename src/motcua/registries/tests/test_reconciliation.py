@@ -267,3 +267,13 @@ def test_a_registry_snapshot_in_parquet_stands_in_for_the_database(synthetic, tm
     assert (from_db.exact, from_db.conflicting, from_db.probable, from_db.unmatched) == (
         from_file.exact, from_file.conflicting, from_file.probable, from_file.unmatched)
     assert date.today() >= from_file.started_at.date()
+
+
+def test_the_synthetic_dataset_command_writes_a_file_and_its_mapping(registry, tmp_path, capsys):
+    out = tmp_path / "ministry.parquet"
+    call_command("registries", "synthetic-dataset", str(out), "--records", "80", "--code", "the-ministry")
+    assert "80 records written" in capsys.readouterr().out
+    assert pq.read_table(out).num_rows == 80 and "dataset: the-ministry" in out.with_suffix(".yaml").read_text()
+    call_command("registries", "reconcile", str(out))
+    run = DatasetRun.objects.get(dataset__code="the-ministry")
+    assert run.records == 80 and run.precision >= 0.95
