@@ -98,7 +98,7 @@ def _text(value: str, field: str, required: bool, vi: str, en: str) -> str:
     return text[:2000]
 
 
-def _corrected_value(registry: str, field: str, value: str, person: Person) -> object:
+def _corrected_value(field: str, value: str, person: Person) -> object:
     """The new value, checked as the registry's field requires."""
     value = normalize(value or "").strip()
     if not value:
@@ -154,7 +154,7 @@ def answer(report_id: int, actor: Actor, accepted: bool, reply: str, *, value: s
         person = Person.objects.select_for_update().filter(id_number=report.person_id_number).first()
         if person is None:
             raise NotFound(report.person_id_number)
-        new_value = _corrected_value(report.registry, report.field, value or report.proposed_value, person)
+        new_value = _corrected_value(report.field, value or report.proposed_value, person)
         change_person(person, {report.field: new_value}, "corrected",
                       ChangeSource("correction", str(report.id), actor.id, legal_basis, timezone.localdate()))
         report.proposed_value = str(new_value)[:255]

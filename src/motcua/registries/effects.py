@@ -87,12 +87,16 @@ def apply(dossier: Dossier, action: Action) -> dict[str, str]:
     return printed
 
 
-def _person(number: Any, role_vi: str, role_en: str) -> Person:
+def _person(number: Any, role_vi: str, role_en: str, living: bool = True) -> Person:
+    """The person, locked for the change; refused when the population registry does not know them or, for
+    ``living``, when they were registered deceased."""
     person = Person.objects.select_for_update().filter(id_number=str(number or "")).first()
     if person is None:
         raise EffectRefused("not_in_registry",
                             f"{role_vi} (số định danh {number}) chưa có trong Cơ sở dữ liệu quốc gia về dân cư.",
                             f"The {role_en} (ID number {number}) is not in the national population database.")
+    if not living:
+        return person
     died = person.deceased_on or CivilEvent.objects.filter(kind="death", subject_id_number=person.id_number).values_list(
         "date", flat=True).first()
     if died is not None:
@@ -230,11 +234,7 @@ def _temporary_residence(values: dict[str, Any], context: Context) -> dict[str, 
 def _residence_deletion(values: dict[str, Any], context: Context) -> dict[str, str]:
     """The person's permanent residence is deleted (died, settled abroad…): they leave their household. A
     deceased person is accepted here: the death is usually why."""
-    person = Person.objects.select_for_update().filter(id_number=str(values["id_number"] or "")).first()
-    if person is None:
-        raise EffectRefused("not_in_registry", f"Người có số định danh {values['id_number']} chưa có trong Cơ sở dữ "
-                            "liệu quốc gia về dân cư.",
-                            f"ID number {values['id_number']} is not in the national population database.")
+    person = _person(values["id_number"], "Người được xóa đăng ký", "person", living=False)
     if not person.permanent_commune:
         raise EffectRefused("no_permanent_residence", f"{person.full_name} không có nơi thường trú để xóa.",
                             f"{person.full_name} has no permanent residence to delete.")

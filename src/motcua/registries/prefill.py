@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provenance
 from motcua.identity.actors import Actor
@@ -91,9 +93,6 @@ def prefill_submission(sub, actor: Actor) -> None:
     """An online submission by the applicants themselves gets, whatever the channel's client (the portal's form,
     an app through the API), what once-only promises: fields the caller left out are filled from the
     registries, and every field's provenance is recorded (registry, version and time, or declared)."""
-    from motcua.catalog.models import Procedure
-    from motcua.catalog.services import spec_of
-
     if sub.channel != "online" or actor.kind != "citizen" or actor.id != sub.applicant_id_number:
         return
     procedure = Procedure.objects.filter(code=sub.procedure_code).select_related("current_version").first()
