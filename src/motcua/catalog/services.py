@@ -17,11 +17,13 @@ from django.db.models import QuerySet
 
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency, Procedure, ProcedureVersion
-from motcua.catalog.spec import ProcedureSpec, SpecError, SpecIssue, parse_procedure
+from motcua.catalog.groups import RESULT_DOCUMENT, GroupSpec, parse_group
+from motcua.catalog.spec import EFFECT_RESULTS, ProcedureSpec, SpecError, SpecIssue, parse_procedure
 from motcua.core.errors import Invalid
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROCEDURES_DIR = DATA_DIR / "procedures"
+GROUPS_DIR = DATA_DIR / "groups"
 
 
 def fold_text(text: str) -> str:
@@ -147,6 +149,7 @@ def import_procedures(paths: list[Path]) -> ImportReport:
     with transaction.atomic():
         for _path, spec, definition in parsed:
             _publish(spec, definition, report)
+    procedure_groups.cache_clear()
     return report
 
 
@@ -276,3 +279,48 @@ def competent_agency(spec: ProcedureSpec, commune_code: str = "", province_code:
         raise RoutingError("procedure_code", "Chưa có cơ quan giải quyết thủ tục này tại địa bàn đã chọn.",
                            "No agency handles this procedure in the chosen area yet.")
     return agency
+
+
+# --- interlinked groups ---------------------------------------------------------------------------
+
+def result_keys(spec: ProcedureSpec) -> frozenset[str]:
+    """What a result of ``spec`` allots that a later group member may be passed."""
+    return frozenset({RESULT_DOCUMENT}).union(*(EFFECT_RESULTS[e.kind] for e in spec.registry_effects))
+
+
+def parse_group_files(paths: list[Path], procedures: dict[str, ProcedureSpec]
+                      ) -> tuple[list[GroupSpec], list[tuple[str, SpecIssue]]]:
+    """Every group file checked against ``procedures``; the good ones and every problem of the bad ones."""
+    keys = {code: result_keys(spec) for code, spec in procedures.items()}
+    parsed: list[GroupSpec] = []
+    errors: list[tuple[str, SpecIssue]] = []
+    for path in _definition_files(paths):
+        try:
+            group = parse_group(_load_file(path), procedures, keys)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            errors.append((str(path), SpecIssue("", f"cannot be read: {exc}")))
+            continue
+        except SpecError as exc:
+            errors += [(str(path), issue) for issue in exc.issues]
+            continue
+        if any(g.code == group.code for g in parsed):
+            errors.append((str(path), SpecIssue("code", f"'{group.code}' is defined twice")))
+            continue
+        parsed.append(group)
+    return parsed, errors
+
+
+@cache
+def procedure_groups() -> dict[str, GroupSpec]:
+    """The interlinked groups, checked against the procedures published now (a group naming a procedure the
+    catalog does not publish is left out; ``motcua catalog check`` says why)."""
+    published = {p.code: spec_of(p.current_version)
+                 for p in Procedure.objects.select_related("current_version").exclude(current_version=None)}
+    groups, _errors = parse_group_files([GROUPS_DIR], published)
+    return {g.code: g for g in groups}
+
+
+def published_spec(code: str) -> ProcedureSpec:
+    procedure = Procedure.objects.select_related("current_version").get(code=code)
+    assert procedure.current_version is not None, "a group names published procedures only"
+    return spec_of(procedure.current_version)

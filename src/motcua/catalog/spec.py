@@ -97,6 +97,18 @@ EFFECT_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "household_business": (frozenset({"owner_id_number", "name", "commune"}), frozenset({"address"})),
     "identity_card": (frozenset({"id_number"}), frozenset({"reason"})),
 }
+# What each effect allots and the result prints (the registries' handlers return exactly these): a group member
+# may be passed one of them by the member whose result it waits for.
+EFFECT_RESULTS: dict[str, frozenset[str]] = {
+    "birth": frozenset({"child_id_number", "father_name", "mother_name", "register_number", "register_book"}),
+    "death": frozenset({"register_number", "register_book"}),
+    "marriage": frozenset({"register_number", "register_book", "spouse_names"}),
+    "permanent_residence": frozenset({"household_code"}),
+    "temporary_residence": frozenset(),
+    "residence_deletion": frozenset(),
+    "household_business": frozenset({"registration_number"}),
+    "identity_card": frozenset({"card_number"}),
+}
 # Where a parameter's value comes from: a form field, who applied, or a fixed value (true/false, a number).
 APPLICANT_VALUES = ("applicant.id_number", "applicant.name")
 
@@ -104,13 +116,22 @@ APPLICANT_VALUES = ("applicant.id_number", "applicant.name")
 @dataclass(frozen=True)
 class RegistryEffect:
     kind: str
-    # (parameter, reference): "form.<field>", "applicant.id_number" / "applicant.name", or a fixed value
-    parameters: tuple[tuple[str, str | bool | int], ...]
+    # (parameter, reference): "form.<field>", "applicant.id_number" / "applicant.name", a fixed value, or a
+    # tuple of references of which the first with a value counts (the registrant's ID number, else the applicant's)
+    parameters: tuple[tuple[str, str | bool | int | tuple[str, ...]], ...]
 
     def value(self, parameter: str, form: dict[str, Any], applicant_id_number: str,
               applicant_name: str) -> str | bool | int | None:
         """The parameter's value for one dossier; None when not declared or the form left it empty."""
         reference = dict(self.parameters).get(parameter)
+        if isinstance(reference, tuple):
+            values = (self._resolve(r, form, applicant_id_number, applicant_name) for r in reference)
+            return next((v for v in values if v is not None), None)
+        return self._resolve(reference, form, applicant_id_number, applicant_name)
+
+    @staticmethod
+    def _resolve(reference: str | bool | int | None, form: dict[str, Any], applicant_id_number: str,
+                 applicant_name: str) -> str | bool | int | None:
         if not isinstance(reference, str):
             return reference
         if reference == "applicant.id_number":
@@ -283,16 +304,19 @@ def _effects(r: _Reader, items: list[Any], field_names: Collection[str]) -> tupl
         for name, reference in parameters.items():
             if isinstance(reference, bool | int):
                 continue
-            if not isinstance(reference, str):
-                r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name or a fixed "
-                                           "true/false/number")
-            elif reference.startswith("form."):
-                if reference.removeprefix("form.") not in field_names:
-                    r.fail(f"{p}.with.{name}", f"names no field of this procedure ('{reference}')")
-            elif reference not in APPLICANT_VALUES:
-                r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name or a fixed "
-                                           "true/false/number")
-        out.append(RegistryEffect(kind, tuple(sorted(parameters.items()))))
+            alternatives = reference if isinstance(reference, list) and reference else [reference]
+            for one in alternatives:
+                if not isinstance(one, str):
+                    r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name, a list "
+                                               "of these (the first with a value counts) or a fixed true/false/number")
+                elif one.startswith("form."):
+                    if one.removeprefix("form.") not in field_names:
+                        r.fail(f"{p}.with.{name}", f"names no field of this procedure ('{one}')")
+                elif one not in APPLICANT_VALUES:
+                    r.fail(f"{p}.with.{name}", "must be form.<field>, applicant.id_number, applicant.name, a list "
+                                               "of these (the first with a value counts) or a fixed true/false/number")
+        out.append(RegistryEffect(kind, tuple(sorted(
+            (name, tuple(ref) if isinstance(ref, list) else ref) for name, ref in parameters.items()))))
     return tuple(out)
 
 

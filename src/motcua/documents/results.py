@@ -9,11 +9,13 @@ import segno
 from django.core.files.base import ContentFile
 
 from motcua.catalog import divisions
+from motcua.catalog.groups import RESULT_DOCUMENT
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft, issue
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.documents.signers import SignerIdentity
 from motcua.documents.signing import Signature, agency_seal
+from motcua.dossiers import groups
 from motcua.dossiers.lifecycle import LOCAL_TZ, Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
@@ -79,6 +81,7 @@ def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     effects.hold_result(dossier, spec.result_type, document.number, document.issued_at.astimezone(LOCAL_TZ).date(),
                         {"document_id": str(document.id), "title": title[0], "dossier": dossier.code, **registered},
                         action.actor.id)
+    groups.member_result(dossier, {**registered, RESULT_DOCUMENT: document.number}, action.at)
     return document
 
 

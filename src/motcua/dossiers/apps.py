@@ -7,3 +7,4 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.dossiers import checks  # noqa: F401 — registers the upload scanner's system checks
+        from motcua.dossiers import groups  # noqa: F401 — a member ended without a result cancels those after it

@@ -117,6 +117,9 @@ class DossierState:
     outcome: str | None = None
     handoffs: tuple[Handoff, ...] = ()
     version: int = 0
+    # The time this dossier is held to when not the procedure's own: a member of an interlinked group is
+    # held to the member's time within the group (Nghị định 63/2024/NĐ-CP), given at submission.
+    statutory_days: int | None = None
 
     @property
     def finished(self) -> bool:
@@ -289,7 +292,7 @@ def _resume(state: DossierState, action: Action, cal: WorkingCalendar) -> Dossie
 def step_due(state: DossierState, index: int, workflow: Workflow, cal: WorkingCalendar) -> date | None:
     if state.clock_start is None:
         return None
-    return cal.add_working_days(state.clock_start, workflow.step_offset(index) + state.shift_days)
+    return cal.add_working_days(state.clock_start, timed(workflow, state).step_offset(index) + state.shift_days)
 
 
 def _handoff(state: DossierState, action: Action, to_agency: str, to_step: int,
@@ -325,7 +328,15 @@ def start(action: Action, workflow: Workflow) -> DossierState:
         competent_agency=data.get("competent_agency") or holder,
         submitted_at=action.at,
         version=1,
+        statutory_days=days if isinstance(days := data.get("statutory_days"), int) and days >= 0 else None,
     )
+
+
+def timed(workflow: Workflow, state: DossierState) -> Workflow:
+    """The workflow with the time this dossier is held to."""
+    if state.statutory_days is None or state.statutory_days == workflow.statutory_days:
+        return workflow
+    return dataclasses.replace(workflow, statutory_days=state.statutory_days)
 
 
 def apply(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -361,7 +372,7 @@ def fold(actions: Iterable[Action], workflow: Workflow, cal: WorkingCalendar) ->
 
 def _receive(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     clock_start = cal.counting_start(_local(action.at))
-    due = cal.add_working_days(clock_start, workflow.statutory_days)
+    due = cal.add_working_days(clock_start, timed(workflow, state).statutory_days)
     return dataclasses.replace(state, received_at=action.at, clock_start=clock_start,
                                due_date=due, appointment_date=due)
 

@@ -101,3 +101,61 @@ class DailySequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="unique_daily_sequence")]
+
+
+class DossierGroup(models.Model):
+    """One application for an interlinked group of procedures (Nghị định 63/2024/NĐ-CP): the form filled in once,
+    the members chosen, and the group's statutory time. Each member is a normal dossier at its own agency,
+    submitted when its inputs exist (``GroupMember``)."""
+
+    code = models.CharField(max_length=60, unique=True)
+    group_code = models.CharField(max_length=40)
+    applicant_id_number = models.CharField(max_length=12, db_index=True)
+    applicant_name = models.CharField(max_length=255)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_email = models.CharField(max_length=255, blank=True)
+    eid_level = models.PositiveSmallIntegerField(null=True)  # of the login that filed it: later members file under it
+    commune_code = models.CharField(max_length=5, blank=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    form_data = models.JSONField(default=dict)
+    provenance = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField()
+    due_date = models.DateField()
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 — NULL: no key
+    request_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["applicant_id_number", "idempotency_key"],
+                                    name="unique_group_idempotency_key_per_applicant",
+                                    condition=models.Q(idempotency_key__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class GroupMember(models.Model):
+    """A member procedure of a group application: waiting for the result it needs, started (its dossier),
+    blocked (it could not be filed: the reason says why, and the agency is alerted) or cancelled (the member it
+    waited for was refused)."""
+
+    STATES = [("waiting", "Chờ kết quả thủ tục trước"), ("started", "Đã chuyển đến cơ quan giải quyết"),
+              ("blocked", "Chưa chuyển được"), ("cancelled", "Không thực hiện")]
+
+    group = models.ForeignKey(DossierGroup, on_delete=models.PROTECT, related_name="members")
+    procedure_code = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField()
+    statutory_days = models.PositiveSmallIntegerField()
+    after = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=STATES)
+    dossier = models.OneToOneField(Dossier, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="group_member")
+    problem_vi = models.TextField(blank=True)
+    problem_en = models.TextField(blank=True)
+    result = models.JSONField(default=dict)  # what its result allotted, passed to the members after it
+    started_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["group", "position"]
+        constraints = [models.UniqueConstraint(fields=["group", "procedure_code"], name="unique_group_member")]

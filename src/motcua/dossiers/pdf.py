@@ -68,7 +68,10 @@ class OfficialForm(FPDF):
     def field(self, label: str, value: str, bold: bool = False) -> None:
         self.font(11)
         width = self.get_string_width(label + " ") + 1
-        self.cell(width, 6.5, label)
+        if width > 0.6 * (self.w - self.l_margin - self.r_margin):  # a long label on its own lines, the value below
+            self.multi_cell(0, 6.5, label, new_x="LMARGIN", new_y="NEXT")
+        else:
+            self.cell(width, 6.5, label)
         self.font(11, "B" if bold else "")
         self.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
 

@@ -149,9 +149,12 @@ class Submission:
     idempotency_key: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
     files: list[IncomingFile] = field(default_factory=list)
+    # A member of an interlinked group: the group's code, and the member's time within the group.
+    in_group: str = ""
+    statutory_days: int | None = None
 
     def digest(self) -> str:
-        payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance", "files")}
+        payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance", "files", "in_group", "statutory_days")}
         payload["files"] = sorted((f.evidence_code, f.sha256) for f in self.files)
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -320,7 +323,7 @@ class DailyCapReached(MotcuaError):
                          "the one-stop counter.")
 
 
-def _check_daily_cap(applicant_id_number: str, now: datetime) -> None:
+def check_daily_cap(applicant_id_number: str, now: datetime) -> None:
     cap = settings.DAILY_SUBMISSIONS_PER_APPLICANT
     midnight = timezone.make_aware(datetime.combine(local_date(now), time.min))
     if Dossier.objects.filter(applicant_id_number=applicant_id_number, channel="online",
@@ -338,8 +341,8 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
         if existing:
             return _replay(existing, sub)
     now = now or timezone.now()
-    if actor.kind == "citizen":
-        _check_daily_cap(sub.applicant_id_number, now)
+    if actor.kind == "citizen" and not sub.in_group:  # a group counts once, when it is filed
+        check_daily_cap(sub.applicant_id_number, now)
     procedure, spec, clean_form, agency = _validate(sub, actor)
     holder = agency
     if sub.channel != "online":  # received at the counter of the official's own agency
@@ -347,6 +350,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
     action = Action("submit", now, actor, data={
         "applicant_id": sub.applicant_id_number, "agency_code": holder.code, "competent_agency": agency.code,
         "channel": sub.channel,
+        **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}),
     })
     state = start(action, spec.workflow)
     try:
@@ -385,7 +389,7 @@ def _replay(existing: Dossier, sub: Submission) -> tuple[Dossier, bool]:
     return existing, False
 
 
-def _json_safe(data: dict) -> dict:
+def json_safe(data: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
 
 
@@ -396,7 +400,7 @@ def _record(dossier: Dossier, action: Action) -> DossierAction:
     return DossierAction.objects.create(
         dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
-        reason=action.reason, data=_json_safe(dict(action.data)),
+        reason=action.reason, data=json_safe(dict(action.data)),
     )
 
 

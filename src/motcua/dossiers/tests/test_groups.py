@@ -1,0 +1,92 @@
+"""Interlinked groups: one application files a dossier at each member's agency; the members that need the birth
+or death result wait for it and are filed with what it allotted; an impossible choice or a bad form files
+nothing."""
+
+import pytest
+
+from motcua.core.errors import Invalid
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS
+from motcua.demo.testing import SAMPLE_COMMUNE, SAMPLE_PROVINCE, official_actor, walk
+from motcua.documents.models import IssuedDocument
+from motcua.dossiers import groups, services
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier, DossierGroup
+from motcua.identity.actors import citizen_actor
+from motcua.registries.models import HeldDocument, Person
+
+AN, BINH, _CUONG = DEMO_CITIZENS
+BIRTH_GROUP_FORM = {
+    **BIRTH_FORM, "father_id_number": AN.id_number, "residence_address": "12 Hàng Bạc",
+    "residence_commune": SAMPLE_COMMUNE, "dwelling_basis": "family", "card_format": "electronic",
+}
+
+
+def application(group_code="LT.KHAISINH", members=(), applicant=AN, **form):
+    return groups.GroupApplication(group_code, list(members), applicant.id_number, applicant.name,
+                                   applicant_phone=applicant.phone, commune_code=SAMPLE_COMMUNE,
+                                   province_code=SAMPLE_PROVINCE, form={**BIRTH_GROUP_FORM, **form},
+                                   idempotency_key="group-1")
+
+
+def an():
+    return citizen_actor(AN.id_number, AN.name, 2)
+
+
+def test_the_birth_group_files_the_birth_then_hands_the_child_to_residence_and_health_insurance(seeded):
+    group, created = groups.submit_group(application(), an())
+    assert created and group.code.startswith("LT.KHAISINH-")
+    first = groups.view(group)
+    assert [(m.procedure_code, m.state) for m in first.members] == [
+        ("1.001193", "started"), ("1.004222", "waiting"), ("1.014137", "waiting")]
+    birth = first.members[0].dossier
+    assert birth.agency.code.startswith("H01.X00070") and birth.form_data["child_full_name"] == "Nguyễn Minh Khang"
+    assert groups.submit_group(application(), an()) == (group, False)  # the same application again: the same group
+
+    walk(birth.code, Status.PROCESSED)
+    child = Person.objects.get(full_name="Nguyễn Minh Khang")
+    after = groups.view(DossierGroup.objects.get(pk=group.pk))
+    residence, card = after.members[1].dossier, after.members[2].dossier
+    assert residence.form_data["registrant_id_number"] == child.id_number
+    assert card.form_data["child_id_number"] == child.id_number and card.agency.code == "H01.BHXH"
+    # held to the member's time within the group, not the procedure's own 7 working days
+    received = services.state_of(residence)
+    assert received.statutory_days == 2
+    certificate = IssuedDocument.objects.get(dossier=birth, kind="result")
+    assert card.attachments.filter(origin="wallet", from_document=certificate).exists()
+
+    walk(residence.code, Status.PROCESSED)
+    walk(card.code, Status.PROCESSED)
+    child.refresh_from_db()
+    assert child.permanent_commune == SAMPLE_COMMUNE and child.permanent_address == "12 Hàng Bạc"
+    done = groups.view(DossierGroup.objects.get(pk=group.pk))
+    assert done.finished and done.on_time is True and done.status[1] == "Completed"
+    assert HeldDocument.objects.filter(owner_id_number=AN.id_number, doc_type="the_bao_hiem_y_te").exists()
+
+
+def test_an_impossible_choice_files_nothing(seeded):
+    before = Dossier.objects.count()
+    with pytest.raises(Invalid) as refused:
+        groups.submit_group(groups.GroupApplication(
+            "LT.KHAITU", ["1.003197", "9.999999"], BINH.id_number, BINH.name, commune_code=SAMPLE_COMMUNE,
+            form={}), citizen_actor(BINH.id_number, BINH.name, 2))
+    assert {e.code for e in refused.value.errors} == {"unknown_member"}
+    with pytest.raises(Invalid) as too_few:
+        groups.submit_group(groups.GroupApplication(
+            "LT.KHAITU", [], BINH.id_number, BINH.name, commune_code=SAMPLE_COMMUNE, form={}),
+            citizen_actor(BINH.id_number, BINH.name, 2))
+    assert too_few.value.errors[0].code == "member_count" and too_few.value.errors[0].field == "members"
+    with pytest.raises(services.SubmissionError) as bad_form:
+        groups.submit_group(application(child_sex="X", residence_commune="99999"), an())
+    assert {e.field for e in bad_form.value.errors} >= {"form.child_sex", "form.residence_commune"}
+    assert Dossier.objects.count() == before and not DossierGroup.objects.exists()
+
+
+def test_a_refused_birth_cancels_the_members_waiting_for_it(seeded):
+    group, _ = groups.submit_group(application(), an())
+    birth = groups.view(group).members[0].dossier
+    state = services.state_of(birth)
+    receiver = official_actor(state.agency_code, services.spec_of(birth.procedure_version).workflow.steps[0].role)
+    services.act(birth.code, "refuse", receiver, reason="Giấy chứng sinh không khớp")
+    after = groups.view(DossierGroup.objects.get(pk=group.pk))
+    assert [m.state for m in after.members] == ["started", "cancelled", "cancelled"]
+    assert after.finished and "1.001193" in after.members[1].problem_en
