@@ -13,6 +13,7 @@ from motcua.api import (
     documents,
     dossiers,
     errors,
+    groups,
     index,
     notifications,
     openapi,
@@ -44,7 +45,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, documents, payments, registries, index, notifications):
+for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications):
     api.add_router("", capability.router)
 
 

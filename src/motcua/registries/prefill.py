@@ -3,13 +3,16 @@ each value came from (registry, record version, time) so the official can re-che
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
+from motcua.catalog.groups import GroupSpec
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.catalog.spec import ProcedureSpec
+from motcua.dossiers.groups import GroupApplication, group_spec, member_specs
 from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provenance
 from motcua.identity.actors import Actor
 from motcua.registries.access import Purpose, read_person
@@ -102,3 +105,25 @@ def prefill_submission(sub, actor: Actor) -> None:
     filled = prefill(spec, actor.id, actor, Purpose("Điền sẵn khi nộp hồ sơ qua API", spec.code))
     sub.form = {**{name: known.value for name, known in filled.values.items()}, **(sub.form or {})}
     sub.provenance = filled.provenance(sub.form)
+
+
+def group_form(group: GroupSpec, chosen: list[str]) -> ProcedureSpec:
+    """The group's one form as a procedure of its own (its fields, no documents), for pre-filling it."""
+    specs = member_specs(group, chosen)
+    first = specs[chosen[0]]
+    return dataclasses.replace(first, code=group.code, fields=tuple(group.form_fields(specs, chosen)), evidence=())
+
+
+def prefill_group(group: GroupSpec, chosen: list[str], person_id: str, reader: Actor) -> Prefill:
+    return prefill(group_form(group, chosen), person_id, reader, Purpose("Điền sẵn biểu mẫu liên thông", group.code))
+
+
+def prefill_group_application(app: GroupApplication, actor: Actor) -> None:
+    """As ``prefill_submission``, for a group application filed by the applicants themselves."""
+    if actor.kind != "citizen" or actor.id != app.applicant_id_number:
+        return
+    group = group_spec(app.group_code)
+    chosen = group.check_choice(app.members)
+    filled = prefill_group(group, chosen, actor.id, actor)
+    app.form = {**{name: known.value for name, known in filled.values.items()}, **(app.form or {})}
+    app.provenance = filled.provenance(app.form)

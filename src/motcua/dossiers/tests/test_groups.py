@@ -90,3 +90,29 @@ def test_a_refused_birth_cancels_the_members_waiting_for_it(seeded):
     after = groups.view(DossierGroup.objects.get(pk=group.pk))
     assert [m.state for m in after.members] == ["started", "cancelled", "cancelled"]
     assert after.finished and "1.001193" in after.members[1].problem_en
+
+
+def test_the_api_lists_files_and_follows_a_group(seeded, client):
+    listed = client.get("/api/groups").json()
+    assert {g["code"] for g in listed} == {"LT.KHAISINH", "LT.KHAITU"}
+    detail = client.get("/api/groups/LT.KHAISINH").json()
+    names = [f["name"] for f in detail["fields"]]
+    assert "child_id_number" not in names and "registrant_id_number" not in names  # passed on, never asked
+    assert names.count("child_full_name") == 1  # shared by the birth and the card: asked once
+    from motcua.demo.testing import log_in_citizen
+    log_in_citizen(client)
+    form = {k: v for k, v in BIRTH_GROUP_FORM.items() if k not in ("relationship",)}  # the registries know it
+    answer = client.post("/api/groups/LT.KHAISINH/applications", {
+        "applicant": {"id_number": AN.id_number, "name": AN.name}, "commune_code": SAMPLE_COMMUNE, "form": form},
+        content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert answer.status_code == 201, answer.json()
+    body = answer.json()
+    assert [m["state"] for m in body["members"]] == ["started", "waiting", "waiting"]
+    assert body["members"][0]["status"] == 1 and body["on_time"] is None
+    assert client.get(f"/api/group-applications/{body['code']}").json()["code"] == body["code"]
+    bad = client.post("/api/groups/LT.KHAITU/applications", {
+        "members": ["1.014177", "1.999999"], "applicant": {"id_number": AN.id_number, "name": AN.name},
+        "commune_code": SAMPLE_COMMUNE, "form": {}}, content_type="application/json")
+    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"members"}
+    assert client.post("/api/groups/NOPE/applications", {"applicant": {"id_number": AN.id_number, "name": "x"}},
+                       content_type="application/json").status_code == 404
