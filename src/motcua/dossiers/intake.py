@@ -63,15 +63,20 @@ def with_errors(context: dict, sub: services.Submission, error: services.Submiss
     errors: dict[str, list] = {}
     for e in error.errors:
         errors.setdefault(e.field, []).append({"vi": e.vi, "en": e.en})
-    province = sub.province_code
-    if sub.commune_code in divisions.communes():
-        province = divisions.communes()[sub.commune_code].province_code
+    place = place_of(sub.commune_code, sub.province_code)
     context.update(
         errors=errors, values=sub.form, evidence=sub.evidence, channel=sub.channel,
         idempotency_key=sub.idempotency_key or context["idempotency_key"],
         applicant={"phone": sub.applicant_phone, "email": sub.applicant_email,
                    "id_number": sub.applicant_id_number, "name": sub.applicant_name},
-        place={"commune_code": sub.commune_code, "province_code": province},
-        communes=sorted(divisions.communes_of(province), key=lambda d: d.name),
+        place=place, communes=place["communes"],
     )
     return context
+
+
+def place_of(commune_code: str, province_code: str) -> dict:
+    """The place picker as chosen: the commune, its province, and that province's communes to choose from."""
+    if commune_code in divisions.communes():
+        province_code = divisions.communes()[commune_code].province_code
+    return {"commune_code": commune_code, "province_code": province_code,
+            "communes": sorted(divisions.communes_of(province_code), key=lambda d: d.name)}

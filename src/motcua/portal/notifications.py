@@ -11,32 +11,32 @@ from django.views.decorators.http import require_POST
 from motcua.core.errors import NotFound
 from motcua.notifications import services
 from motcua.notifications.channels import CHANNELS
-from motcua.portal.views import _citizen_actor, _require_citizen, current_citizen
+from motcua.portal.views import session_actor, require_citizen, current_citizen
 
 INBOX_PAGE = 100
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
-    found = services.inbox(_citizen_actor(request))
+    found = services.inbox(session_actor(request))
     return render(request, "portal/inbox.html", {"citizen": current_citizen(request),
                                                  "items": found[:INBOX_PAGE], "total": found.count()})
 
 
 @require_POST
 def mark_read(request: HttpRequest, message_id: int | None = None) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     try:
-        services.mark_read(_citizen_actor(request), message_id)
+        services.mark_read(session_actor(request), message_id)
     except NotFound:
         raise Http404(str(message_id)) from None
     return redirect("portal:inbox")
 
 
 def preferences(request: HttpRequest) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
     chosen = services.preferences_of(citizen["id_number"])
@@ -44,7 +44,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            services.save_preferences(_citizen_actor(request), request.POST.getlist("channels"),
+            services.save_preferences(session_actor(request), request.POST.getlist("channels"),
                                       request.POST.get("language", "vi"), request.POST.get("email", ""),
                                       request.POST.get("phone", ""))
         except services.Invalid as exc:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import notifications, views
+from motcua.portal import groups, notifications, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("thu-tuc/", views.catalog, name="catalog"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/nop/", views.submit, name="submit"),
+    path("lien-thong/<str:code>/", groups.apply, name="group"),
+    path("ho-so-lien-thong/<str:code>/", groups.application, name="group_application"),
     path("dang-nhap/", views.login, name="login"),
     path("dang-nhap/xong/", views.login_complete, name="login_complete"),
     path("dang-xuat/", views.logout, name="logout"),

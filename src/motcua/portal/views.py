@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
-from motcua.catalog.services import search_procedures, spec_of
+from motcua.catalog.services import procedure_groups, search_procedures, spec_of
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.core.ratelimit import rate_limited
 from motcua.core.security_log import security_event
@@ -22,7 +22,7 @@ from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
-from motcua.dossiers import intake, pdf, services
+from motcua.dossiers import groups, intake, pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
@@ -45,11 +45,11 @@ def current_citizen(request: HttpRequest) -> dict | None:
     return request.session.get(CITIZEN_SESSION_KEY)
 
 
-def _citizen_actor(request: HttpRequest):
+def session_actor(request: HttpRequest):
     return citizen_from_session(request)
 
 
-def _require_citizen(request: HttpRequest):
+def require_citizen(request: HttpRequest):
     if current_citizen(request) is None:
         messages.info(request, _("Please log in to continue."))
         return redirect(f"{reverse('portal:login')}?next={quote(request.get_full_path())}")
@@ -67,6 +67,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("sector", "")
     sectors = Procedure.objects.values("sector_code", "sector_vi", "sector_en").distinct().order_by("sector_vi")
     return render(request, "portal/catalog.html", {
+        "groups": procedure_groups().values(),
         "procedures": search_procedures(q, level, sector, online)[:200], "q": q, "level": level, "online": online, "sector": sector,
         "levels": LEVEL_LABELS, "sectors": sectors, "citizen": current_citizen(request),
     })
@@ -93,7 +94,7 @@ PREFILL_SESSION_KEY = "prefill"
 PREFILL_SLOTS = 5
 
 
-def _keep_prefill(request: HttpRequest, procedure_code: str, form_key: str, filled: Prefill) -> None:
+def keep_prefill(request: HttpRequest, procedure_code: str, form_key: str, filled: Prefill) -> None:
     slots = {code: slot for code, slot in request.session.get(PREFILL_SESSION_KEY, {}).items()
              if code != procedure_code}
     kept = list(slots.items())[-(PREFILL_SLOTS - 1):]  # insertion order: the oldest go first
@@ -101,29 +102,29 @@ def _keep_prefill(request: HttpRequest, procedure_code: str, form_key: str, fill
                                                                                "prefill": filled.as_dict()}}
 
 
-def _kept_prefill(request: HttpRequest, procedure_code: str, form_key: str) -> Prefill:
+def kept_prefill(request: HttpRequest, procedure_code: str, form_key: str) -> Prefill:
     slot = request.session.get(PREFILL_SESSION_KEY, {}).get(procedure_code) or {}
     return Prefill.from_dict(slot["prefill"] if slot.get("form") == form_key else None)
 
 
-def _drop_prefill(request: HttpRequest, procedure_code: str) -> None:
+def drop_prefill(request: HttpRequest, procedure_code: str) -> None:
     slots = dict(request.session.get(PREFILL_SESSION_KEY, {}))
     if slots.pop(procedure_code, None) is not None:
         request.session[PREFILL_SESSION_KEY] = slots
 
 
 def submit(request: HttpRequest, code: str) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     procedure = _procedure_or_404(code)
     spec = spec_of(procedure.current_version)
     citizen = current_citizen(request)
-    actor = _citizen_actor(request)
+    actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}}
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
-        filled = _kept_prefill(request, code, key)
+        filled = kept_prefill(request, code, key)
         sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
                                           citizen.get("name", ""))
         sub.provenance = filled.provenance(sub.form)
@@ -133,12 +134,12 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             context = intake.with_errors(context, sub, exc)
             context.update(prefill=filled, prefill_rows=_prefill_rows(spec, filled))
             return render(request, "portal/submit.html", context, status=422)
-        _drop_prefill(request, code)
+        drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
     # Once-only: what the state already holds is filled in, shown, and never asked again.
     filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
-    _keep_prefill(request, code, context["idempotency_key"], filled)
+    keep_prefill(request, code, context["idempotency_key"], filled)
     context.update(values={k: v.value for k, v in filled.values.items()}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled))
     return render(request, "portal/submit.html", context)
@@ -161,7 +162,7 @@ def _prefill_rows(spec, filled: Prefill) -> list[dict]:
 @require_POST
 def report_wrong_data(request: HttpRequest) -> HttpResponse:
     """'This data is wrong': recorded and routed to the registry's owner."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     registry = request.POST.get("registry", "")
     if registry not in SOURCES:
@@ -234,7 +235,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 def my_sessions(request: HttpRequest) -> HttpResponse:
     """The citizen's sessions on this portal (where, since when, last seen), and ending all the others."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     if request.method == "POST":
         ended = sessions.end_others(request)
@@ -246,17 +247,19 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
     dossiers = (Dossier.objects.select_related("procedure_version__procedure", "agency")
                 .filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")[:100])
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen})
+    applications = [groups.view(g) for g in groups.groups_of(citizen["id_number"])[:20]]
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen,
+                                                       "groups": applications})
 
 
 def my_data_reads(request: HttpRequest) -> HttpResponse:
     """Who read my data: every read of the citizen's registry data, newest first."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
     return render(request, "portal/data_reads.html", {
@@ -270,9 +273,9 @@ def applicant_view(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, *args, **kwargs):
-        if (redirect_to_login := _require_citizen(request)) is not None:
+        if (redirect_to_login := require_citizen(request)) is not None:
             return redirect_to_login
-        actor = _citizen_actor(request)
+        actor = session_actor(request)
         try:
             found, state = services.readable_dossier(actor, code, "")  # the applicant's own
         except NotFound:
@@ -375,14 +378,14 @@ def pay_online(request: HttpRequest, actor, found, state) -> HttpResponse:
 
 def wallet(request: HttpRequest) -> HttpResponse:
     """The citizen's document wallet: every result and receipt issued to them, signed, reusable."""
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
     return render(request, "portal/wallet.html", {"citizen": citizen, "documents": wallet_of(citizen["id_number"])})
 
 
 def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     document = IssuedDocument.objects.filter(pk=document_id,
                                              owner_id_number=current_citizen(request)["id_number"]).first()
@@ -393,12 +396,12 @@ def wallet_file(request: HttpRequest, document_id) -> HttpResponse:
 
 @require_POST
 def citizen_action(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    if (redirect_to_login := _require_citizen(request)) is not None:
+    if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     if kind not in CITIZEN_ACTIONS or kind == "supplement":  # a supplement brings files: its own form
         raise Http404(kind)
     try:
-        services.act(code, kind, _citizen_actor(request), request.POST.get("reason", ""))
+        services.act(code, kind, session_actor(request), request.POST.get("reason", ""))
         messages.success(request, _("Done."))
     except NotFound:
         raise Http404(code) from None

@@ -101,9 +101,9 @@ def pages(client, seeded):
     public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
-              "/khong-co-trang-nay/"]
+              "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
-            f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/"]
+            f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
             "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/"]

@@ -116,3 +116,21 @@ def test_the_api_lists_files_and_follows_a_group(seeded, client):
     assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"members"}
     assert client.post("/api/groups/NOPE/applications", {"applicant": {"id_number": AN.id_number, "name": "x"}},
                        content_type="application/json").status_code == 404
+
+
+def test_the_portal_files_a_group_and_shows_it(seeded, citizen):
+    page = citizen.get("/lien-thong/LT.KHAISINH/")
+    assert page.status_code == 200 and 'name="form.child_full_name"' in page.content.decode()
+    key = page.context["idempotency_key"]
+    posted = {f"form.{k}": v for k, v in BIRTH_GROUP_FORM.items()}
+    answer = citizen.post("/lien-thong/LT.KHAISINH/", {**posted, "form.child_sex": "", "idempotency_key": key,
+                                                       "commune_code": SAMPLE_COMMUNE})
+    assert answer.status_code == 422 and "form.child_sex" in answer.context["errors"]
+    answer = citizen.post("/lien-thong/LT.KHAISINH/", {**posted, "idempotency_key": key,
+                                                       "commune_code": SAMPLE_COMMUNE})
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    group = DossierGroup.objects.get()
+    shown = citizen.get(answer["Location"]).content.decode()
+    assert group.code in shown and "member-1.014137" in shown
+    assert group.code in citizen.get("/ho-so/").content.decode()
+    assert "LT.KHAISINH" in citizen.get("/thu-tuc/").content.decode()
