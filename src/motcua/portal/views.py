@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
-from motcua.catalog.services import procedure_groups, search_procedures, spec_of
+from motcua.catalog.services import fold_text, procedure_groups, search_procedures, spec_of
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.core.ratelimit import rate_limited
 from motcua.core.security_log import security_event
@@ -67,7 +67,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("sector", "")
     sectors = Procedure.objects.values("sector_code", "sector_vi", "sector_en").distinct().order_by("sector_vi")
     return render(request, "portal/catalog.html", {
-        "groups": procedure_groups().values(),
+        "groups": [g for g in procedure_groups().values()
+                   if all(word in fold_text(f"{g.code} {g.name_vi} {g.name_en}") for word in fold_text(q).split())],
         "procedures": search_procedures(q, level, sector, online)[:200], "q": q, "level": level, "online": online, "sector": sector,
         "levels": LEVEL_LABELS, "sectors": sectors, "citizen": current_citizen(request),
     })

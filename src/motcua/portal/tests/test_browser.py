@@ -108,7 +108,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.fill("input[name=q]", "khai sinh")
     citizen.click("form[role=search] button")
     shot(citizen, "01-catalog-search")
-    citizen.click("text=Đăng ký khai sinh")
+    citizen.click('text="Đăng ký khai sinh"')
     assert "1.001193" in citizen.content()
     shot(citizen, "02-procedure")
     citizen.click("text=Nộp hồ sơ trực tuyến")
