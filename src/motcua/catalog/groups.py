@@ -220,7 +220,7 @@ def _member(raw: Any, path: str, procedures: Mapping[str, ProcedureSpec],
             fail(f"{path}.asks_as.{name}", f"is no field of procedure {code}")
         if not NAME_RE.match(alias):
             fail(f"{path}.asks_as.{name}", "must be lower_snake_case")
-    return Member(procedure=code, mandatory=bool(raw.get("mandatory", False)), statutory_days=days, after=after,
+    return Member(procedure=spec.code, mandatory=bool(raw.get("mandatory", False)), statutory_days=days, after=after,
                   passes=tuple(passes), fixed=tuple(fixed), asks_as=tuple(asks_as))
 
 

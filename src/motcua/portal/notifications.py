@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from motcua.core.errors import NotFound
 from motcua.notifications import services
 from motcua.notifications.channels import CHANNELS
-from motcua.portal.views import session_actor, require_citizen, current_citizen
+from motcua.portal.views import current_citizen, require_citizen, session_actor
 
 INBOX_PAGE = 100
 
