@@ -23,6 +23,9 @@ from pathlib import Path
 import holidays
 
 CUTOFF = time(15, 0)
+# Office hours, for deadlines counted in working hours (a handed-over dossier acknowledged within 2 working
+# hours, Nghị định 63/2024/NĐ-CP, Điều 7): morning and afternoon sessions of a working day.
+OFFICE_HOURS = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
 
 
 class WorkingCalendar:
@@ -88,6 +91,27 @@ class WorkingCalendar:
 
     def appointment(self, received_at: datetime, days: int) -> date:
         return self.add_working_days(self.counting_start(received_at), days)
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """The moment ``hours`` of office time after ``start`` (naive or local time) have elapsed: time outside
+        the office sessions of working days does not count."""
+        if hours < 0:
+            raise ValueError("hours must be >= 0")
+        left = timedelta(hours=hours)
+        day, moment = start.date(), start
+        while day < date.max:
+            if self.is_working_day(day):
+                for opens, closes in OFFICE_HOURS:
+                    begin = max(moment, datetime.combine(day, opens, start.tzinfo))
+                    end = datetime.combine(day, closes, start.tzinfo)
+                    if begin >= end:
+                        continue
+                    if begin + left <= end:
+                        return begin + left
+                    left -= end - begin
+            day = self.next_working_day(day)
+            moment = datetime.combine(day, time.min, start.tzinfo)
+        return datetime.combine(date.max, time.max, start.tzinfo)
 
 
 def _overrides_from_file(path: str | os.PathLike[str]) -> dict[str, list[date]]:

@@ -399,6 +399,8 @@ NOTIFICATIONS = {
     "BATCH": int(os.environ.get("MOTCUA_NOTIFY_BATCH", "100")),
     # Working days a dossier handed to an agency may wait to be received before its officials are alerted.
     "ACKNOWLEDGE_WORKING_DAYS": int(os.environ.get("MOTCUA_ACKNOWLEDGE_WORKING_DAYS", "1")),
+    # A member of an interlinked group handed to its agency: acknowledged within 2 working hours (Decree 63/2024).
+    "GROUP_ACKNOWLEDGE_WORKING_HOURS": float(os.environ.get("MOTCUA_GROUP_ACKNOWLEDGE_WORKING_HOURS", "2")),
     "SMTP_HOST": os.environ.get("MOTCUA_SMTP_HOST", ""),
     "SMTP_PORT": int(os.environ.get("MOTCUA_SMTP_PORT", "25")),
     "SMTP_USER": os.environ.get("MOTCUA_SMTP_USER", ""),

@@ -22,9 +22,10 @@ from motcua.catalog.services import spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.models import OutboxEvent
+from motcua.dossiers import groups
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.lifecycle import DossierState, Status, fold, local_date
-from motcua.dossiers.models import Dossier, DossierAction
+from motcua.dossiers.lifecycle import LOCAL_TZ, DossierState, Status, fold, local_date
+from motcua.dossiers.models import Dossier, DossierAction, DossierGroup
 from motcua.identity.actors import Role
 from motcua.identity.models import Official
 from motcua.notifications.channels import Recipient
@@ -267,28 +268,39 @@ def _stopped(step: Step) -> list[Outgoing]:
 # --- reminders raised by time -----------------------------------------------------------------------------
 
 def raise_reminders(now: datetime | None = None) -> int:
-    """Online dossiers handed to an agency and not received within MOTCUA_ACKNOWLEDGE_WORKING_DAYS working days:
+    """Online dossiers handed to an agency and not received within MOTCUA_ACKNOWLEDGE_WORKING_DAYS working days
+    (a member of an interlinked group: MOTCUA_GROUP_ACKNOWLEDGE_WORKING_HOURS working hours):
     one ``dossier.acknowledgement_overdue`` event each, once (run by the send worker, and by
     ``motcua notifications remind``). Returns how many were raised."""
     now = now or timezone.now()
     days = int(_config()["ACKNOWLEDGE_WORKING_DAYS"])
+    hours = float(_config()["GROUP_ACKNOWLEDGE_WORKING_HOURS"])
     cal, today = default_calendar(), local_date(now)
     reminded = Reminder.objects.filter(kind="acknowledgement_overdue").values("dossier_code")
-    waiting = (Dossier.objects.filter(status=Status.NEW, channel="online", submitted_at__lt=now - timedelta(days=days))
-               .exclude(code__in=reminded).values_list("code", "submitted_at")[:1000])
+    waiting = (Dossier.objects.filter(status=Status.NEW, channel="online").exclude(code__in=reminded))
     raised = 0
-    for code, submitted_at in waiting:
+    # Members of interlinked groups first: handed over by the interlinking, acknowledged within working hours.
+    for code, submitted_at in (waiting.filter(group_member__isnull=False, submitted_at__lt=now - timedelta(hours=hours))
+                               .values_list("code", "submitted_at")[:1000]):
+        due_at = cal.add_working_hours(submitted_at.astimezone(LOCAL_TZ).replace(tzinfo=None), hours)
+        if now.astimezone(LOCAL_TZ).replace(tzinfo=None) > due_at:
+            raised += _remind(code, f"{due_at:%H:%M %d/%m/%Y}", now)
+    for code, submitted_at in (waiting.filter(group_member__isnull=True, submitted_at__lt=now - timedelta(days=days))
+                               .values_list("code", "submitted_at")[:1000]):
         due = cal.add_working_days(local_date(submitted_at), days)
-        if today <= due:
-            continue
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(dossier_code=code, kind="acknowledgement_overdue", raised_at=now)
-                outbox.publish(ACKNOWLEDGEMENT_OVERDUE, code, {"due": due.isoformat()})
-            raised += 1
-        except IntegrityError:
-            continue  # another worker raised it first
+        if today > due:
+            raised += _remind(code, f"{due:%d/%m/%Y}", now)
     return raised
+
+
+def _remind(code: str, due: str, now: datetime) -> int:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(dossier_code=code, kind="acknowledgement_overdue", raised_at=now)
+            outbox.publish(ACKNOWLEDGEMENT_OVERDUE, code, {"due": due})
+        return 1
+    except IntegrityError:
+        return 0  # another worker raised it first
 
 
 @notifies(ACKNOWLEDGEMENT_OVERDUE)
@@ -327,3 +339,34 @@ def _offer(events: list[OutboxEvent]) -> Iterator[Planned]:
             "name": recipient.name, "procedure_vi": procedure.name_vi, "procedure_en": procedure.name_en,
             "reason_vi": event.payload.get("reason_vi", ""), "reason_en": event.payload.get("reason_en", ""),
             "link": link}, link)
+
+
+# --- interlinked groups -----------------------------------------------------------------------------------
+
+@notifies(groups.GROUP_CHANGED)
+def _group_messages(events: list[OutboxEvent]) -> Iterator[Planned]:
+    """The applicant hears of the group as a whole when it is filed (its code, members and due date) and when a
+    member cannot be handed over; each member's own steps reach them as any dossier's."""
+    wanted = [e for e in events if e.payload.get("event") in ("submitted", "member_blocked")]
+    found = {g.code: g for g in DossierGroup.objects.filter(code__in={e.key for e in wanted})}
+    preferences = {p.id_number: p for p in Preference.objects.filter(
+        id_number__in={g.applicant_id_number for g in found.values()})}
+    for event in wanted:
+        group = found.get(event.key)
+        if group is None:
+            continue
+        view = groups.view(group)
+        link = absolute(reverse("portal:group_application", args=[group.code]))
+        recipient = citizen(group.applicant_id_number, group.applicant_name, group.applicant_email,
+                            group.applicant_phone, preferences.get(group.applicant_id_number))
+        blocked = next((m for m in view.members if m.procedure_code == event.payload.get("member")), None)
+        yield event, Outgoing(recipient, "group_" + str(event.payload["event"]), {
+            "code": group.code, "name": group.applicant_name, "group_vi": view.spec.name_vi,
+            "group_en": view.spec.name_en, "due": group.due_date, "link": link,
+            "members": [{"name_vi": m.name_vi, "name_en": m.name_en, "code": m.dossier.code if m.dossier else "",
+                         "agency_vi": m.dossier.agency.name_vi if m.dossier else "",
+                         "agency_en": m.dossier.agency.name_en if m.dossier else "", "waiting": m.state == "waiting"}
+                        for m in view.members],
+            "member_vi": blocked.name_vi if blocked else "", "member_en": blocked.name_en if blocked else "",
+            "problem_vi": blocked.problem_vi if blocked else "", "problem_en": blocked.problem_en if blocked else ""},
+            link)

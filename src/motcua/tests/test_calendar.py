@@ -118,3 +118,22 @@ def test_the_calendar_is_total_at_the_end_of_time(start, n):
     assert start <= end <= date.max
     assert cal.working_days_between(start, end) <= n
     assert cal.next_working_day(date.max) == date.max
+
+
+@pytest.mark.parametrize(("start", "due"), [
+    ("2026-12-07 10:00", "2026-12-07 13:30"),  # the lunch break does not count
+    ("2026-12-07 16:30", "2026-12-08 09:00"),  # half an hour today, the rest next morning
+    ("2026-12-11 16:30", "2026-12-14 09:00"),  # Friday afternoon: Monday morning
+    ("2026-12-07 06:00", "2026-12-07 09:30"),  # before the office opens
+])
+def test_working_hours_count_only_office_sessions_of_working_days(start, due):
+    assert WorkingCalendar().add_working_hours(datetime.fromisoformat(start), 2) == datetime.fromisoformat(due)
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)),
+       st.floats(min_value=0, max_value=40))
+def test_working_hours_never_go_back_and_add_up(start, hours):
+    cal = WorkingCalendar()
+    after = cal.add_working_hours(start, hours)
+    assert after >= start
+    assert cal.add_working_hours(cal.add_working_hours(start, hours / 2), hours / 2) - after < timedelta(seconds=1)

@@ -134,3 +134,25 @@ def test_the_portal_files_a_group_and_shows_it(seeded, citizen):
     assert group.code in shown and "member-1.014137" in shown
     assert group.code in citizen.get("/ho-so/").content.decode()
     assert "LT.KHAISINH" in citizen.get("/thu-tuc/").content.decode()
+
+
+def test_the_applicant_is_told_of_the_group_and_late_members_alert_their_agency(seeded):
+    from datetime import timedelta
+
+    from motcua.core import outbox
+    from motcua.notifications.events import raise_reminders
+    from motcua.notifications.models import Message
+
+    group, _ = groups.submit_group(application(), an())
+    while outbox.drain():
+        pass
+    told = Message.objects.filter(kind="group_submitted", recipient=f"citizen:{AN.id_number}").first()
+    assert told is not None and group.code in told.body_vi and "1.001193" not in told.subject_en
+    birth = groups.view(group).members[0].dossier
+    filed = birth.submitted_at
+    # 2 working hours after it was handed over, not a working day: a late hand-over raises the alert
+    assert raise_reminders(now=filed + timedelta(minutes=30)) == 0
+    assert raise_reminders(now=filed + timedelta(days=15)) == 1
+    while outbox.drain():
+        pass
+    assert Message.objects.filter(kind="acknowledgement_overdue", dossier_code=birth.code).exists()
