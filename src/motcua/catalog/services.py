@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from motcua.catalog import divisions
-from motcua.catalog.models import Agency, Procedure, ProcedureVersion
 from motcua.catalog.groups import RESULT_DOCUMENT, GroupSpec, parse_group
+from motcua.catalog.models import Agency, Procedure, ProcedureVersion
 from motcua.catalog.spec import EFFECT_RESULTS, ProcedureSpec, SpecError, SpecIssue, parse_procedure
 from motcua.core.errors import Invalid
 
@@ -315,7 +315,7 @@ def procedure_groups() -> dict[str, GroupSpec]:
     """The interlinked groups, checked against the procedures published now (a group naming a procedure the
     catalog does not publish is left out; ``motcua catalog check`` says why)."""
     published = {p.code: spec_of(p.current_version)
-                 for p in Procedure.objects.select_related("current_version").exclude(current_version=None)}
+                 for p in Procedure.objects.select_related("current_version") if p.current_version is not None}
     groups, _errors = parse_group_files([GROUPS_DIR], published)
     return {g.code: g for g in groups}
 

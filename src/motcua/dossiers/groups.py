@@ -89,7 +89,7 @@ def _check(app: GroupApplication, actor: Actor, spec: GroupSpec) -> tuple[list[s
                                   printable=printable_characters())
     if not normalize(app.applicant_name or ""):
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
-    for code, member_spec in specs.items():  # every member's agency is known before anything is filed
+    for member_spec in specs.values():  # every member's agency is known before anything is filed
         try:
             competent_agency(member_spec, app.commune_code, app.province_code)
         except RoutingError as exc:
