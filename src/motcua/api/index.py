@@ -13,8 +13,8 @@ from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, caller
 from motcua.core.errors import NotFound
 from motcua.dossiers.services import readable_dossier
+from motcua.metrics import interlinked, ratings
 from motcua.metrics import queries as metrics_queries
-from motcua.metrics import ratings
 from motcua.metrics.queries import Period
 
 router = Router(tags=["index"])
@@ -77,11 +77,26 @@ class IndexRowOut(IndexFigures):
     name: str
 
 
+class InterlinkedOut(Schema):
+    """Interlinked group applications of one kind filed from the scope in the period (not scored)."""
+
+    group_code: str
+    name_vi: str
+    name_en: str
+    received: int
+    finished: int = Field(..., description="every member ended: result returned, refused, stopped or cancelled")
+    finished_on_time: int = Field(..., description="… the last member's end no later than the group's due date")
+    on_time_share: float | None = Field(..., description="finished_on_time / finished")
+
+
 class IndexOut(IndexFigures):
     level: str
     code: str
     period: str
     children: list[IndexRowOut]
+    interlinked: list[InterlinkedOut] = Field(
+        ..., description="Interlinked groups (Decree 63/2024) by kind, judged on the group's statutory time; "
+                         "counted by where they were filed, so empty for an agency")
 
 
 def _figures(row) -> dict:
@@ -111,6 +126,8 @@ def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A"] = "N"
         "level": level, "code": code, "period": chosen.label, **_figures(head),
         "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code),
                       **_figures(r)} for r in rows],
+        "interlinked": [{**vars(g), "on_time_share": g.on_time_share}
+                        for g in (interlinked.figures(level, code, chosen) if level in interlinked.LEVELS else [])],
     }
 
 

@@ -6,7 +6,5 @@ class DossiersConfig(AppConfig):
     label = "dossiers"
 
     def ready(self) -> None:
-        from motcua.dossiers import (
-            checks,  # noqa: F401 — registers the upload scanner's system checks
-            groups,  # noqa: F401 — a member ended without a result cancels those after it
-        )
+        # checks: the upload scanner's system checks; groups: a member ended without a result cancels those after it
+        from motcua.dossiers import checks, groups  # noqa: F401

@@ -7,4 +7,5 @@ class MetricsConfig(AppConfig):
     verbose_name = "Service index (Decision 766), roll-ups and satisfaction ratings"
 
     def ready(self) -> None:
-        from motcua.metrics import rollup  # noqa: F401 — publishes dossier changes, consumes them into roll-ups
+        # the outbox consumers: dossier changes into the roll-ups, group and member changes into the group figures
+        from motcua.metrics import interlinked, rollup  # noqa: F401

@@ -57,6 +57,43 @@ class DossierFact(models.Model):
     open_due = models.DateField(null=True)
 
 
+# Interlinked groups are counted at these levels: a group's members sit at several agencies, so by the place the
+# applicant filed from (national, province, commune), not by agency or procedure.
+GROUP_LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã")]
+GROUP_COUNTERS = ("received", "finished", "finished_on_time")
+
+
+class GroupCounter(models.Model):
+    """Interlinked group applications (Nghị định 63/2024/NĐ-CP) of one kind, filed from one scope in one month:
+    received, finished (every member ended), and finished by the group's due date. The members are counted
+    among the dossiers as well, each on its own time within the group."""
+
+    level = models.CharField(max_length=1, choices=GROUP_LEVELS)
+    scope = models.CharField(max_length=10)  # province or commune code; "" nationally
+    group_code = models.CharField(max_length=40)  # the group's kind (LT.KHAISINH, LT.KHAITU, …)
+    month = models.DateField()  # first day of the month the application was filed
+    received = models.BigIntegerField(default=0)
+    finished = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "group_code", "month"],
+                                               name="unique_group_counter")]
+        indexes = [models.Index(fields=["level", "month"])]
+
+
+class GroupFact(models.Model):
+    """What one group application contributes to :class:`GroupCounter`, as last applied (see
+    :class:`DossierFact`)."""
+
+    group = models.OneToOneField("dossiers.DossierGroup", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="fact")
+    group_code = models.CharField(max_length=40)
+    month = models.DateField()
+    scopes = models.JSONField(default=list)  # [[level, scope], …]
+    counters = models.JSONField(default=dict)
+
+
 class Rating(models.Model):
     """The citizen's rating once the result is returned (1 very dissatisfied … 5 very satisfied), and an
     optional complaint."""

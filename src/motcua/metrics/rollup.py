@@ -176,7 +176,9 @@ def apply_events(events) -> None:
 
 
 def rebuild(progress=None, chunk: int = 2000) -> int:
-    """Recompute every figure from the journals (not from the projection) and replace the roll-ups."""
+    """Recompute every figure from the journals (not from the projection) and replace the roll-ups, the
+    interlinked groups' figures with them."""
+    from motcua.metrics import interlinked  # it imports this module
     with transaction.atomic():
         KpiCounter.objects.all().delete()
         KpiOpenDue.objects.all().delete()
@@ -194,6 +196,7 @@ def rebuild(progress=None, chunk: int = 2000) -> int:
             done += len(rows)
             if progress:
                 progress(done, len(ids))
+        interlinked.rebuild()
         # what was pending in the outbox is included now
         OutboxEvent.objects.filter(processed_at__isnull=True, topic=dossiers.DOSSIER_CHANGED).update(processed_at=timezone.now())
     return done

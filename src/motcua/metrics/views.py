@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency
 from motcua.core import outbox
-from motcua.metrics import charts, live, queries
+from motcua.metrics import charts, interlinked, live, queries
 from motcua.metrics.queries import CHILDREN, Period
 
 LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency"}
@@ -80,6 +80,8 @@ def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpRe
                                    f"{name_vi} {period.year}") if points else None,
         "years": range(2024, period.year + 2), "months": range(1, 13), "quarters": range(1, 5),
         "breadcrumbs": _breadcrumbs(level, code, period),
+        # interlinked group applications, by the place they were filed from (not by agency): beside the index
+        "interlinked": interlinked.figures(level, code, period) if level in interlinked.LEVELS else [],
         "version": outbox.last_processed(),
     }
     template = "metrics/_live.html" if request.GET.get("partial") else "metrics/dashboard.html"
