@@ -15,6 +15,7 @@ from motcua.api import (
     errors,
     index,
     notifications,
+    offers,
     openapi,
     payments,
     registries,
@@ -44,7 +45,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, documents, payments, registries, index, notifications):
+for capability in (catalog, dossiers, documents, payments, registries, index, notifications, offers):
     api.add_router("", capability.router)
 
 
