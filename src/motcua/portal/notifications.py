@@ -12,8 +12,8 @@ from motcua.catalog.models import Procedure
 from motcua.core.errors import Conflict, NotFound
 from motcua.notifications import services
 from motcua.notifications.channels import CHANNELS
-from motcua.proactive import services as proactive
 from motcua.portal.views import _citizen_actor, _require_citizen, current_citizen
+from motcua.proactive import services as proactive
 
 INBOX_PAGE = 100
 OFFERS_SHOWN = 20

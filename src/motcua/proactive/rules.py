@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from motcua.core.errors import FieldError, Invalid
@@ -69,9 +70,9 @@ class Rule:
         for name, source in self.prefill.items():
             if name not in procedure_fields:
                 continue
-            value = source["value"] if isinstance(source, dict) else references.get(source)
-            if value not in (None, ""):
-                filled[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            value: Any = source["value"] if isinstance(source, dict) else references.get(source)
+            if value is not None and value != "":
+                filled[name] = value.isoformat() if isinstance(value, date) else str(value)
         return filled
 
     def applies(self, references: Mapping[str, Any]) -> bool:

@@ -52,6 +52,8 @@ def catalog_for_rules() -> Catalog:
         fields[spec.code] = {f.name for f in spec.fields}
     try:
         for procedure in Procedure.objects.select_related("current_version").exclude(current_version=None):
+            if procedure.current_version is None:
+                continue
             try:
                 fields[procedure.code] = {f.name for f in catalog_services.spec_of(procedure.current_version).fields}
             except SpecError:
