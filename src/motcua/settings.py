@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.metrics",
     "motcua.audit",
     "motcua.notifications",
+    "motcua.proactive",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",

@@ -16,6 +16,7 @@ from motcua.api import (
     groups,
     index,
     notifications,
+    offers,
     openapi,
     payments,
     registries,
@@ -45,7 +46,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications):
+for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications, offers):
     api.add_router("", capability.router)
 
 

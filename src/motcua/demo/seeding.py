@@ -212,6 +212,19 @@ def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
     return 1
 
 
+def seed_demo_offers() -> int:
+    """Offers at the demo citizens' first login: Bình turned 40 last year and the registry knows no identity card
+    of hers, so the daily job, caught up to that birthday, offers her the renewal (generated people reaching a
+    renewal age since then get theirs too); completed birth registrations have offered the parents the rest of
+    the birth group already."""
+    from motcua.proactive.milestones import birthday
+    from motcua.proactive.services import run_daily
+
+    today = timezone.localdate()
+    reached = birthday(DEMO_CITIZENS[1].birth_date, 40)
+    return run_daily(today, catch_up_days=max(0, (today - reached).days)).offers
+
+
 @transaction.atomic
 def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str, int]:
     """Agencies and the bundled catalog; with ``demo_people`` (the demo and the tests only) also the demo's
@@ -226,4 +239,5 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
         seed_eid()
         counts["registry people"] = seed_demo_registry()
         counts["dossiers"] = seed_dossiers() if with_dossiers else 0
+        counts["offers"] = seed_demo_offers() if with_dossiers else 0
     return counts

@@ -8,20 +8,47 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.core.errors import NotFound
+from motcua.catalog.models import Procedure
+from motcua.core.errors import Conflict, NotFound
 from motcua.notifications import services
 from motcua.notifications.channels import CHANNELS
 from motcua.portal.views import current_citizen, require_citizen, session_actor
+from motcua.proactive import services as proactive
 
 INBOX_PAGE = 100
+OFFERS_SHOWN = 20
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
     if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
+    citizen = current_citizen(request)
     found = services.inbox(session_actor(request))
-    return render(request, "portal/inbox.html", {"citizen": current_citizen(request),
+    return render(request, "portal/inbox.html", {"citizen": citizen, "offers": _suggested(citizen["id_number"]),
                                                  "items": found[:INBOX_PAGE], "total": found.count()})
+
+
+def _suggested(id_number: str) -> list[dict]:
+    """The open offers, each with its procedure's name and the link to its pre-filled form."""
+    offers = list(proactive.offers_of(id_number)[:OFFERS_SHOWN])
+    names = {p.code: p for p in Procedure.objects.filter(code__in={o.procedure_code for o in offers})}
+    return [{"offer": o, "procedure": names[o.procedure_code], "path": proactive.take_up_path(o)}
+            for o in offers if o.procedure_code in names]
+
+
+@require_POST
+def decline_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    if (redirect_to_login := require_citizen(request)) is not None:
+        return redirect_to_login
+    try:
+        proactive.decline(session_actor(request), offer_id)
+    except NotFound:
+        raise Http404(str(offer_id)) from None
+    except Conflict as exc:
+        messages.error(request, exc.message(request.LANGUAGE_CODE))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("portal:inbox")
 
 
 @require_POST

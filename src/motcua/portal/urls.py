@@ -31,5 +31,6 @@ urlpatterns = [
     path("thong-bao/", notifications.inbox, name="inbox"),
     path("thong-bao/da-doc/", notifications.mark_read, name="inbox_read_all"),
     path("thong-bao/<int:message_id>/da-doc/", notifications.mark_read, name="inbox_read"),
+    path("thong-bao/de-xuat/<int:offer_id>/tu-choi/", notifications.decline_offer, name="decline_offer"),
     path("thong-bao/cai-dat/", notifications.preferences, name="notification_preferences"),
 ]

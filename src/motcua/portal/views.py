@@ -32,6 +32,7 @@ from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.payments import services as payments
+from motcua.proactive import services as proactive
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
 from motcua.registries.corrections import open_correction, reports_of_person
 from motcua.registries.prefill import Prefill, prefill
@@ -141,9 +142,24 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     # Once-only: what the state already holds is filled in, shown, and never asked again.
     filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
     keep_prefill(request, code, context["idempotency_key"], filled)
-    context.update(values={k: v.value for k, v in filled.values.items()}, prefill=filled,
-                   prefill_rows=_prefill_rows(spec, filled))
+    offer = _offer_to_take_up(request, actor, code)
+    offered = {name: value for name, value in (offer.prefill if offer else {}).items()
+               if name in {f.name for f in spec.fields}}
+    context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
+                   prefill_rows=_prefill_rows(spec, filled), offer=offer)
     return render(request, "portal/submit.html", context)
+
+
+def _offer_to_take_up(request: HttpRequest, actor, code: str):
+    """The citizen's own open offer of this procedure named by ``?offer=``; anything else opens the plain form."""
+    raw = request.GET.get("offer", "")
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    try:
+        offer = proactive.offer_of(actor, int(raw))
+    except NotFound:
+        return None
+    return offer if offer.procedure_code == code and offer.status == "offered" else None
 
 
 def _prefill_rows(spec, filled: Prefill) -> list[dict]:

@@ -30,6 +30,10 @@ class Person(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # Who reaches an age within a window (the identity card's renewal ages): one range scan per age.
+        indexes = [models.Index(fields=["birth_date"], name="registries_person_birth_date")]
+
     def __str__(self) -> str:
         return f"{self.id_number} {self.full_name}"
 

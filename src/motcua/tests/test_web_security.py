@@ -17,6 +17,7 @@ from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import log_in_citizen, log_in_official, official_actor, sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import Role, citizen_actor
+from motcua.proactive.models import Offer
 
 PUBLIC_HOST = "dichvucong.example.vn"
 # The documented production configuration: HTTPS behind a proxy, no published default secret, a real gateway.
@@ -95,6 +96,9 @@ def pages(client, seeded):
     services.act(asked.code, "receive", receiver)
     services.act(asked.code, "request_supplement", receiver, "Thiếu giấy chứng sinh",
                  {"missing_evidence": ["giay_chung_sinh"], "fields_to_correct": ["birth_place"]})
+    offer = Offer.objects.create(person_id_number=an.id_number, rule="id-card-renewal", procedure_code="1.014063",
+                                 subject="40", prefill={"renewal_age": "40"}, reason_vi="Đến tuổi cấp đổi thẻ.",
+                                 reason_en="A renewal age.")  # the inbox's "Suggested for you" section
     citizen, official = Client(), Client()
     log_in_citizen(citizen, an)
     log_in_official(official, "hoankiem.motcua")
@@ -103,7 +107,8 @@ def pages(client, seeded):
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
               "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
-            f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/"]
+            f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/",
+            f"/thu-tuc/1.014063/nop/?offer={offer.pk}"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
             "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/"]
