@@ -45,7 +45,7 @@ WINDOW_DAYS = 31  # the daily job reads birth dates a month at a time, so memory
 
 def catalog_for_rules() -> Catalog:
     """Each procedure's form fields, from the bundled definitions and from those imported into the database
-    (which win), and the catalog's procedure groups if it has any."""
+    (which win), and the catalog's interlinked groups."""
     fields: dict[str, set[str]] = {}
     parsed, _errors = catalog_services.parse_files([catalog_services.PROCEDURES_DIR])
     for _path, spec, _definition in parsed:
@@ -60,8 +60,10 @@ def catalog_for_rules() -> Catalog:
                 continue
     except Exception:  # noqa: BLE001 — no database yet (a check before `migrate`): the bundled catalog serves
         log.debug("procedures not read from the database", exc_info=True)
-    groups = getattr(catalog_services, "procedure_groups", None)
-    return Catalog(fields, groups() if callable(groups) else None)
+    # The bundled groups, read from their files: this runs in system checks, before the database may exist.
+    groups, _group_errors = catalog_services.parse_group_files(
+        [catalog_services.GROUPS_DIR], {spec.code: spec for _path, spec, _definition in parsed})
+    return Catalog(fields, {g.code: [m.procedure for m in g.members] for g in groups})
 
 
 class RulesLoader(yaml.SafeLoader):
