@@ -155,7 +155,7 @@ class FieldRef(Schema):
     label_en: str
 
 
-class CorrectionOut(Schema):
+class FieldCorrectionOut(Schema):
     field: str
     label_vi: str
     label_en: str
@@ -172,7 +172,7 @@ class SupplementAnswerOut(Schema):
     seq: int
     at: datetime
     note: str
-    changed: list[CorrectionOut]
+    changed: list[FieldCorrectionOut]
     files: list[SupplementFileOut]
 
 

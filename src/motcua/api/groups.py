@@ -21,7 +21,7 @@ from motcua.registries.prefill import group_form, prefill_group_application
 router = Router(tags=["interlinked groups"])
 
 
-class MemberOut(Schema):
+class InterlinkedMemberOut(Schema):
     procedure_code: str
     name_vi: str
     name_en: str
@@ -30,7 +30,7 @@ class MemberOut(Schema):
     after: str | None = Field(description="the member whose result this one needs before it starts")
 
 
-class FieldOut(Schema):
+class GroupFieldOut(Schema):
     name: str
     type: str
     label_vi: str
@@ -40,7 +40,7 @@ class FieldOut(Schema):
     source: str | None = Field(description="the registry the value is pre-filled from (once-only)")
 
 
-class GroupOut(Schema):
+class InterlinkedGroupOut(Schema):
     code: str
     name_vi: str
     name_en: str
@@ -50,11 +50,11 @@ class GroupOut(Schema):
     choose_min: int
     choose_max: int
     legal_basis: list[str]
-    members: list[MemberOut]
+    members: list[InterlinkedMemberOut]
 
 
-class GroupDetailOut(GroupOut):
-    fields: list[FieldOut] = Field(description="the one form of the group with every member chosen; a field "
+class InterlinkedGroupDetailOut(InterlinkedGroupOut):
+    fields: list[GroupFieldOut] = Field(description="the one form of the group with every member chosen; a field "
                                                "shared by several members is asked once")
 
 
@@ -69,12 +69,12 @@ def _group_out(spec) -> dict[str, Any]:
                          "statutory_days": m.statutory_days, "after": m.after} for m in spec.members]}
 
 
-@router.get("/groups", response=list[GroupOut], summary="The interlinked groups of procedures")
+@router.get("/groups", response=list[InterlinkedGroupOut], summary="The interlinked groups of procedures")
 def list_groups(request: HttpRequest):
     return [_group_out(spec) for spec in procedure_groups().values()]
 
 
-@router.get("/groups/{code}", response={200: GroupDetailOut, 404: ErrorOut}, summary="Read an interlinked group")
+@router.get("/groups/{code}", response={200: InterlinkedGroupDetailOut, 404: ErrorOut}, summary="Read an interlinked group")
 def read_group(request: HttpRequest, code: str):
     spec = groups.group_spec(code)
     form = group_form(spec, [m.procedure for m in spec.members])
@@ -94,7 +94,7 @@ class GroupApplicationIn(Schema):
                                                                    "and are left out are pre-filled")
 
 
-class MemberStateOut(Schema):
+class GroupMemberStateOut(Schema):
     procedure_code: str
     name_vi: str
     name_en: str
@@ -124,7 +124,7 @@ class GroupApplicationOut(Schema):
     finished: bool
     finished_at: datetime | None
     on_time: bool | None = Field(description="judged on the group's statutory time, once finished")
-    members: list[MemberStateOut]
+    members: list[GroupMemberStateOut]
 
 
 def application_out(view: groups.GroupView) -> dict[str, Any]:

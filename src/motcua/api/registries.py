@@ -52,7 +52,7 @@ def procedure_prefill(request: HttpRequest, code: str):
     return prefill(spec, actor.id, actor, Purpose("Điền sẵn biểu mẫu", spec.code)).as_dict()
 
 
-class CorrectionOut(Schema):
+class RegistryCorrectionOut(Schema):
     id: int
     person_id_number: str
     registry: str
@@ -71,11 +71,11 @@ class CorrectionOut(Schema):
 
 
 def _correction_out(report: Any) -> dict[str, Any]:
-    return {**{name: getattr(report, name) for name in CorrectionOut.model_fields if name != "overdue"},
+    return {**{name: getattr(report, name) for name in RegistryCorrectionOut.model_fields if name != "overdue"},
             "overdue": corrections.is_overdue(report)}
 
 
-@router.get("/registries/corrections", response={200: list[CorrectionOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/registries/corrections", response={200: list[RegistryCorrectionOut], **ERRORS}, auth=ActorAuth(),
             summary="Reports of wrong data the official's agency answers, as a registry's keeper (open ones due first)")
 def keeper_corrections(request: HttpRequest, status: Literal["", "open", "accepted", "rejected"] = "open"):
     return [_correction_out(r) for r in corrections.reports_for_keeper(official_caller(request), status)]
@@ -88,7 +88,7 @@ class AnswerIn(Schema):
     legal_basis: str = Field("", max_length=255, description="accept: the legal basis and evidence")
 
 
-@router.post("/registries/corrections/{report_id}/answer", response={200: CorrectionOut, **ERRORS},
+@router.post("/registries/corrections/{report_id}/answer", response={200: RegistryCorrectionOut, **ERRORS},
              auth=ActorAuth(), summary="Answer a report: accept and correct the registry (with its history), or reject")
 def answer_correction(request: HttpRequest, report_id: int, payload: AnswerIn):
     report = corrections.answer(report_id, official_caller(request), payload.decision == "accept", payload.answer,
@@ -96,7 +96,7 @@ def answer_correction(request: HttpRequest, report_id: int, payload: AnswerIn):
     return _correction_out(report)
 
 
-@router.get("/registries/my-reports", response={200: list[CorrectionOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/registries/my-reports", response={200: list[RegistryCorrectionOut], **ERRORS}, auth=ActorAuth(),
             summary="The logged-in citizen's reports of wrong data, with the keepers' answers")
 def my_reports(request: HttpRequest):
     return [_correction_out(r) for r in corrections.reports_of_person(citizen_caller(request).id)]

@@ -452,3 +452,18 @@ def test_confirmations_cannot_be_guessed(client, submitted, settings):
     assert throttled.status_code == 429 and throttled.json()["code"] == "confirmation_throttled"
     assert throttled.json()["errors"][0]["field"] == "confirmation"
     assert not DossierAction.objects.filter(dossier__code=submitted, kind="complete").exists()
+
+
+def test_every_schema_has_a_name_of_its_own():
+    """OpenAPI keys schemas by class name: two routers' schemas of one name would describe one of them wrongly."""
+    import inspect
+
+    from ninja import Schema
+
+    from motcua.api import urls
+
+    seen: dict[str, str] = {}
+    for module in {m for m in vars(urls).values() if inspect.ismodule(m) and m.__name__.startswith("motcua.api.")}:
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                assert seen.setdefault(name, module.__name__) == module.__name__, f"{name} is defined twice"
