@@ -122,7 +122,7 @@ def test_import_command_lists_the_errors_and_fails(seeded, broken_folder, capsys
 def test_check_command_accepts_the_bundled_folder(capsys):
     call_command("catalog", "check")
     parsed, _errors = parse_files([PROCEDURES_DIR])
-    assert f"{len(parsed)} definitions are valid" in capsys.readouterr().out
+    assert f"{len(parsed)} definitions and 2 interlinked groups are valid" in capsys.readouterr().out
 
 
 # --- versions --------------------------------------------------------------------------------------
@@ -376,8 +376,7 @@ def test_registry_effects_are_checked_by_field(seeded, tmp_path):
             ["birth", "death", "marriage", "permanent_residence", "temporary_residence", "residence_deletion",
              "household_business", "identity_card"])),
         ("registry_effects[2].with.id_number",
-         "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
-        ("registry_effects[2].with.date_of_death",
-         "must be form.<field>, applicant.id_number, applicant.name or a fixed true/false/number"),
+         "must be form.<field>, applicant.id_number, applicant.name, a list of these"),
+        ("registry_effects[2].with.date_of_death", "names no field of this procedure"),  # a list, of unknown fields
     }
     assert not Procedure.objects.filter(code="9.000011").exists()
