@@ -98,8 +98,10 @@ class GroupSpec:
                 name = m.group_name(f.name)
                 if name not in fields:
                     fields[name] = replace(f, name=name)
-                elif fields[name].required is False and f.required:
-                    fields[name] = replace(fields[name], required=True)
+                    continue
+                # asked once: required if any member requires it, pre-filled if any member's definition says from where
+                known = fields[name]
+                fields[name] = replace(known, required=known.required or f.required, source=known.source or f.source)
         return list(fields.values())
 
     def member_form(self, procedure_code: str, group_form: Mapping[str, Any],

@@ -20,7 +20,7 @@ from motcua.identity.models import Official
 DEMO_PASSWORD = "motcua-demo"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
 DEMO_AGENCIES = {"hoankiem": "H01.X00070.UB", "hoankiem.ca": "H01.X00070.CA", "hanoi.stp": "H01.STP",
-                 "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA"}
+                 "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA", "hanoi.bhxh": "H01.BHXH"}
 ROLE_NAMES = {Role.RECEIVER: "motcua", Role.SPECIALIST: "chuyenvien", Role.LEADER: "lanhdao"}
 OFFICIAL_NAMES = {
     Role.RECEIVER: "Trần Thị Thu", Role.SPECIALIST: "Lê Văn Minh", Role.LEADER: "Phạm Quốc Hùng",

@@ -156,3 +156,43 @@ def test_the_applicant_is_told_of_the_group_and_late_members_alert_their_agency(
     while outbox.drain():
         pass
     assert Message.objects.filter(kind="acknowledgement_overdue", dossier_code=birth.code).exists()
+
+
+def test_the_death_group_end_to_end_through_the_api(seeded, client):
+    """Bình reports An's death with all four members; the residence, burial and survivor members wait for the
+    death registration, then each is decided at its agency; no offer repeats what the group already asked."""
+    from motcua.core import outbox
+    from motcua.demo.testing import log_in_citizen
+    from motcua.proactive.models import Offer
+
+    log_in_citizen(client, BINH)
+    form = {"deceased_id_number": AN.id_number, "deceased_full_name": AN.name, "date_of_death": "2026-12-01",
+            "place_of_death": "Bệnh viện Bạch Mai", "last_residence_commune": SAMPLE_COMMUNE,
+            "relationship": "spouse", "household_relationship": "household", "deceased_residence_address": "12 Hàng Bạc",
+            "burial_relationship": "spouse", "deceased_status": "compulsory", "claimant_commune": SAMPLE_COMMUNE,
+            "payment_method": "cash", "survivor_deceased_status": "compulsory",
+            "beneficiary_id_number": BINH.id_number, "beneficiary_relationship": "spouse",
+            "beneficiary_commune": SAMPLE_COMMUNE}
+    answer = client.post("/api/groups/LT.KHAITU/applications", {
+        "members": ["1.003197", "1.014177", "1.014178"], "applicant": {"id_number": BINH.id_number, "name": BINH.name},
+        "commune_code": SAMPLE_COMMUNE, "form": form}, content_type="application/json")
+    assert answer.status_code == 201, answer.json()
+    code = answer.json()["code"]
+    death = DossierGroup.objects.get(code=code).members.get(procedure_code="1.000656").dossier
+    walk(death.code, Status.RETURNED)
+    body = client.get(f"/api/group-applications/{code}").json()
+    assert [m["state"] for m in body["members"]] == ["started"] * 4
+    residence, burial, survivor = (m["dossier_code"] for m in body["members"][1:])
+    assert Dossier.objects.get(code=residence).form_data["reason_code"] == "died"
+    assert Dossier.objects.get(code=burial).agency.code == "H01.BHXH"
+    for member in (residence, burial, survivor):
+        walk(member, Status.RETURNED)
+    done = client.get(f"/api/group-applications/{code}").json()
+    assert done["finished"] and done["on_time"] is True and done["status_en"] == "Completed"
+    assert Person.objects.get(id_number=AN.id_number).permanent_commune == ""  # residence deleted
+    assert set(HeldDocument.objects.filter(owner_id_number=BINH.id_number).values_list("doc_type", flat=True)) >= {
+        "trich_luc_khai_tu"}
+    while outbox.drain():  # the registry events of the death reach the proactive rules
+        pass
+    assert not Offer.objects.filter(person_id_number=BINH.id_number, procedure_code__in=[
+        "1.003197", "1.014177", "1.014178"], status="offered").exists()

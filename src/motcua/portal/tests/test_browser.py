@@ -342,3 +342,95 @@ def test_pages_keep_to_the_content_security_policy(live_server, seeded, browser)
     page.wait_for_timeout(300)
     assert len(browser.violations) == 1 and "style-src" in browser.violations[0]
     browser.violations.clear()
+
+
+def walk_in_browser(browser, base, code, agency_prefix, pages):
+    """The agency's own officials take the dossier from their queue to the returned result, each step by the
+    role its workflow gives it, in their own browser pages."""
+    from motcua.catalog.services import spec_of
+    from motcua.demo.seeding import ROLE_NAMES
+    from motcua.dossiers import services
+    from motcua.dossiers.lifecycle import Status
+
+    for _ in range(12):
+        dossier = services.get_dossier(code)
+        state, steps = services.state_of(dossier), spec_of(dossier.procedure_version).workflow
+        if state.status == Status.RETURNED:
+            return
+        if state.status == Status.NEW:
+            kind, role = "receive", steps.steps[0].role
+        else:
+            role = steps.steps[state.step].role
+            kind = ("return_result" if state.status == Status.PROCESSED else
+                    "complete" if state.step == steps.deciding_step else "forward")
+        username = f"{agency_prefix}.{ROLE_NAMES[role]}"
+        if username not in pages:
+            pages[username] = official_page(browser, base, username)
+        if kind == "receive":
+            pages[username].goto(f"{base}/backoffice/")
+            assert code in pages[username].content()  # handed over into this agency's own queue
+        act(pages[username], base, code, kind, username if kind == "complete" else None)
+    raise AssertionError(f"{code} was not returned")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_birth_group_in_one_application_three_agencies(live_server, seeded, settings, browser, smtp_server):
+    """One application; the commune People's Committee, the commune police and the social security office
+    each act in their own queue; the citizen gets three results and is told by e-mail and in the inbox."""
+    from motcua.dossiers.models import DossierGroup
+
+    settings.DEMO_MODE = True
+    settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port,
+                              "SMTP_SECURITY": "none", "SEND_INLINE": True}
+    base = live_server.url
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    citizen.goto(f"{base}/thu-tuc/")
+    citizen.click("[data-testid=groups] a >> nth=0")
+    citizen.click("text=Đăng nhập bằng tài khoản định danh điện tử để nộp hồ sơ")
+    citizen.wait_for_selector("#id_username")
+    citizen.fill("#id_username", "001090012345")
+    citizen.fill("#id_password", "motcua-demo")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_url(f"{base}/lien-thong/LT.KHAISINH/")
+    assert citizen.input_value("#i-mother_id_number") == "001185004321"  # once-only, from the civil-status register
+    citizen.fill("#applicant-email", "an@example.vn")
+    citizen.select_option("#place-province", "01")
+    citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+    citizen.select_option("#place-commune", "00070")
+    for field, value in {"child_full_name": "Nguyễn Minh Khang", "child_birth_date": "2026-11-18",
+                         "birth_place": "Bệnh viện Phụ sản Hà Nội", "relationship": "Cha",
+                         "residence_address": "12 Hàng Bạc", "residence_commune": "00070"}.items():
+        citizen.fill(f"#i-{field}", value)
+    for field, value in {"child_sex": "M", "dwelling_basis": "family", "card_format": "electronic"}.items():
+        citizen.select_option(f"#i-{field}", value)
+    shot(citizen, "40-group-form")
+    citizen.click("button[data-once]")
+    citizen.wait_for_selector("[data-testid=group-members]")
+    shot(citizen, "41-group-filed")
+    group = DossierGroup.objects.get()
+    assert group.code in citizen.content()
+
+    pages: dict = {}
+    members = {m.procedure_code: m for m in group.members.select_related("dossier")}
+    walk_in_browser(browser, base, members["1.001193"].dossier.code, "hoankiem", pages)
+    members = {m.procedure_code: m for m in group.members.select_related("dossier")}
+    assert all(m.state == "started" for m in members.values())  # the child's ID number went on to both
+    walk_in_browser(browser, base, members["1.004222"].dossier.code, "hoankiem.ca", pages)
+    walk_in_browser(browser, base, members["1.014137"].dossier.code, "hanoi.bhxh", pages)
+
+    citizen.goto(f"{base}/ho-so-lien-thong/{group.code}/")
+    assert "Đã giải quyết xong" in citizen.inner_text("[data-testid=group-status]")
+    shot(citizen, "42-group-done")
+    citizen.goto(f"{base}/kho-du-lieu/")
+    wallet = citizen.content()
+    for member in members.values():
+        assert member.dossier.code in wallet
+    citizen.goto(f"{base}/thong-bao/")
+    inbox = citizen.content()
+    assert group.code in inbox and inbox.count(group.code) >= 1
+    shot(citizen, "43-group-inbox")
+    smtp_server.wait_for(1)
+    subjects = " ".join(smtp_server.subjects())
+    assert group.code in subjects
+    for member in members.values():
+        assert member.dossier.code in subjects  # received and result notices of each member
