@@ -32,7 +32,7 @@ from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_respons
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import intake as dossier_intake
-from motcua.dossiers import pdf, services
+from motcua.dossiers import groups, pdf, services
 from motcua.dossiers.lifecycle import RULES, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages, queue_item
@@ -235,7 +235,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         "has_authenticator": second_factor.has_authenticator(request.user),
         "d": view, "stages": progress_stages(state), "official": request.official, "agency_names": names,
         "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
-        "transfer_targets": transfer_targets,
+        "transfer_targets": transfer_targets, "group": groups.group_of(dossier),
         "earliest_new_date": default_calendar().next_working_day(max(today, state.appointment_date or today)),
         "errors": request.session.pop("action_errors", {}),
     })

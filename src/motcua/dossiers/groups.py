@@ -328,5 +328,11 @@ def readable_group(actor: Actor | None, code: str) -> DossierGroup:
     raise services.NotYours()
 
 
+def group_of(dossier: Dossier) -> GroupView | None:
+    """The group application the dossier is a member of, if any."""
+    member = GroupMember.objects.filter(dossier=dossier).select_related("group").first()
+    return view(member.group) if member else None
+
+
 def groups_of(id_number: str) -> list[DossierGroup]:
     return list(DossierGroup.objects.filter(applicant_id_number=id_number).order_by("-submitted_at")[:100])

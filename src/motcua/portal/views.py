@@ -322,6 +322,7 @@ def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None
         supplement["values"] = values if values is not None else dict(found.form_data)
     return render(request, "portal/dossier.html", {
         "d": view, "stages": progress_stages(state), "citizen": current_citizen(request),
+        "group": groups.group_of(found),
         "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
         "fee_due": state.fee_due if state.status == Status.FINANCIAL_OBLIGATION else 0,
         "issued": found.issued_documents.order_by("issued_at"),

@@ -133,6 +133,8 @@ def test_the_portal_files_a_group_and_shows_it(seeded, citizen):
     shown = citizen.get(answer["Location"]).content.decode()
     assert group.code in shown and "member-1.014137" in shown
     assert group.code in citizen.get("/ho-so/").content.decode()
+    birth = groups.view(group).members[0].dossier
+    assert group.code in citizen.get(f"/ho-so/{birth.code}/").content.decode()
     assert "LT.KHAISINH" in citizen.get("/thu-tuc/").content.decode()
 
 
@@ -196,3 +198,12 @@ def test_the_death_group_end_to_end_through_the_api(seeded, client):
         pass
     assert not Offer.objects.filter(person_id_number=BINH.id_number, procedure_code__in=[
         "1.003197", "1.014177", "1.014178"], status="offered").exists()
+
+
+def test_an_official_sees_the_group_of_a_member_dossier(seeded, client):
+    from motcua.demo.testing import log_in_official
+
+    group, _ = groups.submit_group(application(), an())
+    birth = groups.view(group).members[0].dossier
+    page = log_in_official(client, "hoankiem.motcua").get(f"/backoffice/ho-so/{birth.code}/").content.decode()
+    assert group.code in page and "Chờ kết quả thủ tục trước" in page
