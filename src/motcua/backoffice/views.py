@@ -31,8 +31,8 @@ from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_response
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
-from motcua.dossiers import intake as dossier_intake
 from motcua.dossiers import groups, pdf, services
+from motcua.dossiers import intake as dossier_intake
 from motcua.dossiers.lifecycle import RULES, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages, queue_item
