@@ -156,7 +156,7 @@ def _generated_parents(count: int) -> list[tuple[Any, str]]:
 def seed_dossiers() -> int:
     """Birth registrations in different statuses, dated over the last days: An's for his newborn son waits
     at the counter (approving it creates the child in the population registry); generated families' are
-    further along."""
+    further along, one of them filed as a birth group."""
     if Dossier.objects.exists():
         return 0
     citizen = DEMO_CITIZENS[0]
@@ -192,7 +192,34 @@ def seed_dossiers() -> int:
             who = actors[kind] or (receiver if dossier.step == 0 else specialist)
             reason = "Thiếu bản sao giấy tờ tùy thân của người đi khai sinh." if kind == "request_supplement" else ""
             dossier, _ = services.act(dossier.code, kind, who, reason, {}, now=at + timedelta(minutes=10 * (i + 1)))
-    return len(births) + seed_dossier_owing_a_fee(citizen, actor, now - timedelta(days=1))
+    return (len(births) + seed_dossier_owing_a_fee(citizen, actor, now - timedelta(days=1))
+            + seed_birth_group(now - timedelta(days=1)))
+
+
+def seed_birth_group(at) -> int:
+    """A generated family's birth group (one application, Nghị định 63/2024/NĐ-CP): the birth is registered, and
+    the child's residence and health-insurance card wait in the commune police's and the social security
+    office's queues, with the child's new ID number handed on."""
+    from motcua.dossiers import groups
+
+    families = _generated_parents(6)
+    if len(families) < 6:
+        return 0
+    father, mother_id = families[5]
+    form = {**BIRTH_FORM, "child_full_name": f"{father.full_name.split()[0]} Khánh Linh", "child_sex": "F",
+            "child_birth_date": (at - timedelta(days=2)).date().isoformat(), "mother_id_number": mother_id,
+            "father_id_number": father.id_number, "residence_address": "Số 8 Hàng Bài", "residence_commune": DEMO_COMMUNE,
+            "dwelling_basis": "family", "card_format": "electronic"}
+    applicant = citizen_actor(father.id_number, father.full_name, 2)
+    group, _ = groups.submit_group(groups.GroupApplication(
+        "LT.KHAISINH", [], father.id_number, father.full_name, applicant_phone="0987654321",
+        commune_code=DEMO_COMMUNE, form=form), applicant, now=at)
+    birth = group.members.get(procedure_code="1.001193").dossier
+    receiver, specialist, leader = (_official_actor(f"hoankiem.{s}") for s in ROLE_NAMES.values())
+    for minutes, (kind, who) in enumerate((("receive", receiver), ("forward", receiver), ("forward", specialist),
+                                           ("complete", leader)), start=1):
+        services.act(birth.code, kind, who, now=at + timedelta(minutes=10 * minutes))
+    return group.members.count()
 
 
 def seed_dossier_owing_a_fee(citizen, actor, at) -> int:

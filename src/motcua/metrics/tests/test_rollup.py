@@ -62,10 +62,10 @@ def test_events_are_written_with_each_action_and_drained(activity):
     assert OutboxEvent.objects.filter(processed_at__isnull=True).count() > 10
     drain_all()
     assert not OutboxEvent.objects.filter(processed_at__isnull=True).exists()
-    assert national("received") == services.Dossier.objects.count() == 8
-    assert national("online") == 7 and national("has_fee") == 1
+    assert national("received") == services.Dossier.objects.count() == 11  # three of them one birth group
+    assert national("online") == 10 and national("has_fee") == 1
     assert national("rated") == 1 and national("dissatisfied") == 1
-    assert national("approved") == 2 and national("result_electronic") == 2
+    assert national("approved") == 3 and national("result_electronic") == 3
     assert outbox.last_processed() == OutboxEvent.objects.order_by("-id").first().id
 
 
@@ -83,7 +83,7 @@ def test_a_full_rebuild_from_the_journal_gives_identical_figures(activity):
     assert incremental[0]
     rollup.rebuild()
     assert rollup.table_snapshot() == incremental
-    assert DossierFact.objects.count() == 8
+    assert DossierFact.objects.count() == 11
 
 
 def test_figures_move_as_the_dossier_moves(seeded):
@@ -144,7 +144,7 @@ def test_dashboard_pages_exports_and_events(client, activity):
     year = services.Dossier.objects.latest("submitted_at").submitted_at.year
     page = client.get(f"/chi-so/?period=year&year={year}")
     html = page.content.decode()
-    assert page.status_code == 200 and 'data-testid="received">8<' in html and "Thành phố Hà Nội" in html
+    assert page.status_code == 200 and 'data-testid="received">11<' in html and "Thành phố Hà Nội" in html
     assert "<svg" in html  # ranking chart and trend chart
     province = client.get(f"/chi-so/tinh/01/?period=year&year={year}").content.decode()
     assert "Phường Hoàn Kiếm" in province and "Đăng ký khai sinh" in province
@@ -193,4 +193,4 @@ def test_commands_drain_and_rebuild(activity):
     assert "events processed" in out.getvalue() and not OutboxEvent.objects.filter(processed_at=None).exists()
     before = rollup.table_snapshot()
     call_command("metrics", "rebuild", stdout=out)
-    assert "8 dossiers folded" in out.getvalue() and rollup.table_snapshot() == before
+    assert "11 dossiers folded" in out.getvalue() and rollup.table_snapshot() == before

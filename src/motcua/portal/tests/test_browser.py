@@ -296,7 +296,7 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     page.goto(f"{base}/chi-so/")
     received = int(page.inner_text("[data-testid=received]"))
-    assert received == 7
+    assert received == 10  # seven dossiers and a birth group of three
     shot(page, "30-index-national")
     page.evaluate("window.notReloaded = true")
     an = DEMO_CITIZENS[0]
