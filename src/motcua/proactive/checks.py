@@ -2,6 +2,7 @@
 every problem, and no offer is made from it."""
 
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 from motcua.proactive.rules import RulesRefused
 
@@ -14,4 +15,6 @@ def rules_file(app_configs=None, **kwargs) -> list[Error]:
         services.load_rules()
     except RulesRefused as refused:
         return [Error(f"proactive rules: {e.field}: {e.en}", id="motcua.E171") for e in refused.errors]
+    except ImproperlyConfigured:
+        return []  # the catalog cannot be read (a registry source misconfigured): that check says why
     return []

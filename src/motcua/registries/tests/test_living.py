@@ -102,7 +102,7 @@ def test_a_marriage_is_refused_to_someone_married_and_recorded_otherwise(seeded)
 
 def test_a_new_permanent_residence_moves_the_person_and_keeps_where_they_lived(seeded):
     file_and_approve("1.004222", CUONG, new_commune="00070", new_address="Số 3 Tràng Tiền, Phường Hoàn Kiếm",
-                     household_head_id_number=AN.id_number)
+                     household_head_id_number=AN.id_number, registrant_id_number="")  # himself
     cuong = Person.objects.get(id_number=CUONG.id_number)
     assert (cuong.permanent_commune, cuong.household_code) == ("00070", "HK-DEMO-1")  # joined An's household
     before, after = (v.data for v in history("residence", CUONG.id_number))
