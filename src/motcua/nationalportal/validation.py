@@ -2,7 +2,7 @@
 pass, with the portal's answer codes. Pure Python, no Django.
 
 The real portal's error codes are not published; the sandbox answers ``{"error_code", "message"}`` with "0" for
-success, as OpenCPS reads it [S], and these codes otherwise (its own, documented in docs/national-portal.md)."""
+success, as OpenCPS reads it [S], and these codes otherwise (its own, listed in docs/national-portal.md)."""
 
 from __future__ import annotations
 
