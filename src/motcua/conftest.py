@@ -24,6 +24,7 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     settings.SANDBOX_GATEWAY = True
+    settings.SANDBOX_NATIONAL_PORTAL = True  # the national portal's stand-in, as in the demo
     settings.DEVELOPMENT_CA = True  # results are signed with the development CA, as in the demo
     settings.BUNDLED_EID = True  # citizens log in at the bundled e-ID provider, as in the demo
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.audit",
     "motcua.notifications",
     "motcua.proactive",
+    "motcua.nationalportal",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -423,6 +424,28 @@ NATS = {
     "SOURCE": os.environ.get("MOTCUA_NATS_SOURCE", "motcua"),  # this installation, in every message id
     "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_NATS_TIMEOUT_SECONDS", "5")),
 }
+# The national public-service portal (DVCQG), which every change of a dossier is pushed to in its data shape
+# (motcua.nationalportal): the integration endpoint, its token endpoint (unset: "token" beside it) and the
+# account. Unset URL: no pushes (`motcua check --deploy` warns, W173; the index's dossier-sync metric stays at 0).
+# Pushes are recorded with the outbox event and sent apart (`motcua nationalportal push` workers, or right after
+# the commit where the outbox is drained inline), retried with a doubling wait up to MAX_ATTEMPTS. `motcua demo`
+# points it at the bundled sandbox portal.
+NATIONAL_PORTAL = {
+    "URL": os.environ.get("MOTCUA_NATIONAL_PORTAL_URL", ""),
+    "TOKEN_URL": os.environ.get("MOTCUA_NATIONAL_PORTAL_TOKEN_URL", ""),
+    "USERNAME": os.environ.get("MOTCUA_NATIONAL_PORTAL_USERNAME", ""),
+    "PASSWORD": os.environ.get("MOTCUA_NATIONAL_PORTAL_PASSWORD", ""),
+    "PUSH_INLINE": os.environ.get("MOTCUA_NATIONAL_PORTAL_INLINE", "1" if OUTBOX_INLINE else "0") == "1",
+    "MAX_ATTEMPTS": int(os.environ.get("MOTCUA_NATIONAL_PORTAL_MAX_ATTEMPTS", "12")),
+    "RETRY_SECONDS": float(os.environ.get("MOTCUA_NATIONAL_PORTAL_RETRY_SECONDS", "15")),  # the first wait; doubles
+    "RETRY_MAX_SECONDS": float(os.environ.get("MOTCUA_NATIONAL_PORTAL_RETRY_MAX_SECONDS", "600")),
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", "10")),
+    "LEASE_SECONDS": float(os.environ.get("MOTCUA_NATIONAL_PORTAL_LEASE_SECONDS", "120")),
+    "BATCH": int(os.environ.get("MOTCUA_NATIONAL_PORTAL_BATCH", "50")),
+}
+# The bundled sandbox national portal (/sandbox-dvcqg/) stands in for a national system: the demo only (and the
+# tests, which turn it on).
+SANDBOX_NATIONAL_PORTAL = DEMO_MODE
 # Live dashboard streams held open at once by one ASGI process (motcua.asgi); beyond, browsers poll.
 LIVE_STREAMS = int(os.environ.get("MOTCUA_LIVE_STREAMS", "500"))
 

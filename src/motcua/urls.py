@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from motcua.api.urls import api
 from motcua.eid.urls import provider_endpoints
+from motcua.nationalportal.urls import sandbox_urlpatterns as sandbox_national_portal
 from motcua.payments.urls import sandbox_urlpatterns
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("chi-so/", include("motcua.metrics.urls")),
     path("sandbox-gateway/", include(sandbox_urlpatterns)),  # not found outside the demo and the tests
+    path("sandbox-dvcqg/", include(sandbox_national_portal)),  # the same
     path("", include("motcua.portal.urls")),
 ]

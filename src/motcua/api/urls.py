@@ -25,6 +25,7 @@ from motcua.api.parsing import RefuseNul
 from motcua.audit.models import Seal
 from motcua.catalog.models import Procedure
 from motcua.core import outbox
+from motcua.nationalportal.services import health as national_portal_health
 from motcua.notifications.services import health as notification_health
 
 
@@ -59,14 +60,21 @@ class HealthOut(Schema):
                                                              "waited (no send worker running: it grows)")
     notifications_failed: int = Field(description="Notification deliveries that failed for good (see `motcua "
                                                   "notifications status`)")
+    national_portal_backlog_seconds: float = Field(description="How long the oldest dossier change not yet "
+                                                               "acknowledged by the national portal has waited")
+    national_portal_failed: int = Field(description="Dossiers the national portal refused or could not be "
+                                                    "pushed to (see `motcua nationalportal status`)")
 
 
 @api.get("/health", response=HealthOut, tags=["operations"], summary="Liveness, database and background work")
 def health(request: HttpRequest):
     Procedure.objects.exists()
     deliveries = notification_health()
+    pushes = national_portal_health()
     return {"ok": True, "time": timezone.now(), "outbox_backlog_seconds": round(outbox.backlog_seconds(), 1),
             "notifications_backlog_seconds": round(deliveries.backlog_seconds, 1),
             "notifications_failed": deliveries.failed,
+            "national_portal_backlog_seconds": round(pushes.backlog_seconds, 1),
+            "national_portal_failed": pushes.failed,
             "last_seal_at": Seal.objects.order_by("-seq").values_list("sealed_at", flat=True).first()}
 

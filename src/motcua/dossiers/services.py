@@ -86,6 +86,9 @@ def action_data(kind: str) -> Callable[[DataRule], DataRule]:
 
 
 DOSSIER_CHANGED = "dossier.changed"  # the outbox topic: each action, and changes outside the journal
+# The national portal acknowledged a dossier at a journal version (published by ``nationalportal``, counted by
+# ``metrics``: neither imports the other).
+DOSSIER_SYNCED = "dossier.synced"
 
 
 def changed(dossier: Dossier) -> None:

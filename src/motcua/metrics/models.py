@@ -57,6 +57,17 @@ class DossierFact(models.Model):
     open_due = models.DateField(null=True)
 
 
+class PortalAck(models.Model):
+    """The journal version at which the national portal last acknowledged a dossier (from ``dossier.synced``
+    outbox events): the dossier counts as synchronised while it is its latest. An input of the roll-ups, kept by
+    a rebuild."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="portal_ack")
+    version = models.PositiveIntegerField(default=0)
+    acknowledged_at = models.DateTimeField()
+
+
 # Interlinked groups are counted at these levels: a group's members sit at several agencies, so by the place the
 # applicant filed from (national, province, commune), not by agency or procedure.
 GROUP_LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã")]

@@ -22,7 +22,7 @@ from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import DossierState, Status, local_date
 from motcua.dossiers.models import Dossier
 from motcua.metrics.index766 import COUNTERS
-from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue
+from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue, PortalAck
 
 NO_CLOCK = date(9999, 12, 31)  # not received yet, or paused for the citizen: within the deadline
 PAST = date(1, 1, 1)  # more than one supplement request: late whatever the dates say
@@ -54,9 +54,11 @@ def scopes_of(dossier: Dossier) -> tuple[tuple[str, str, str], ...]:
     return tuple(scopes)
 
 
-def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: int, rating) -> Fact:
+def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: int, rating,
+            acked_version: int = 0) -> Fact:
     """``origins``: how the dossier's evidence files came (upload, scan, wallet); ``results``: signed results
-    issued and in force; ``rating``: the citizen's rating or None."""
+    issued and in force; ``rating``: the citizen's rating or None; ``acked_version``: the journal version the
+    national portal acknowledged (0: none)."""
     finished = state.finished_at is not None
     late_by_supplements = state.supplements > 1
     on_time = finished and not late_by_supplements and (
@@ -72,6 +74,7 @@ def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: i
         "eid_verified": int(dossier.channel == "online"), "approved": int(state.outcome == "approved"),
         "result_electronic": int(results > 0), "result_in_wallet": int(results > 0),
         "rated": int(rating is not None), "dissatisfied": int(rating is not None and rating.dissatisfied),
+        "synced": int(acked_version >= state.version),
     }
     if finished:
         open_due = None
@@ -88,14 +91,14 @@ def fact_of(dossier: Dossier, state: DossierState, origins: set[str], results: i
 
 def _facts(qs) -> Iterable[tuple[Dossier, Fact]]:
     """Each dossier's fact, its state folded from its journal (read in one query for the lot)."""
-    qs = qs.select_related("procedure_version__procedure", "competent_agency", "agency", "rating") \
+    qs = qs.select_related("procedure_version__procedure", "competent_agency", "agency", "rating", "portal_ack") \
         .prefetch_related("actions", "attachments", "issued_documents")
     for dossier in qs:
         state = dossiers.state_of(dossier)
         rating = _rating(dossier)
         origins = {a.origin for a in dossier.attachments.all()}
         results = sum(1 for d in dossier.issued_documents.all() if d.kind == "result" and d.revoked_at is None)
-        yield dossier, fact_of(dossier, state, origins, results, rating)
+        yield dossier, fact_of(dossier, state, origins, results, rating, _acked(dossier))
 
 
 def _rating(dossier):
@@ -103,6 +106,30 @@ def _rating(dossier):
         return dossier.rating
     except Dossier.rating.RelatedObjectDoesNotExist:
         return None
+
+
+def _acked(dossier) -> int:
+    try:
+        return dossier.portal_ack.version
+    except Dossier.portal_ack.RelatedObjectDoesNotExist:
+        return 0
+
+
+def record_acknowledgements(events) -> None:
+    """``dossier.synced`` events: the latest version the portal acknowledged, per dossier (never lowered)."""
+    acked: dict[str, int] = {}
+    for e in events:
+        if e.topic == dossiers.DOSSIER_SYNCED:
+            acked[e.key] = max(acked.get(e.key, 0), int(e.payload.get("version", 0)))
+    if not acked:
+        return
+    now = timezone.now()
+    ids = dict(Dossier.objects.filter(code__in=list(acked)).values_list("code", "pk"))
+    PortalAck.objects.bulk_create([PortalAck(dossier_id=pk, version=0, acknowledged_at=now) for pk in ids.values()],
+                                  ignore_conflicts=True)
+    for code, pk in ids.items():
+        PortalAck.objects.filter(dossier_id=pk, version__lt=acked[code]).update(version=acked[code],
+                                                                              acknowledged_at=now)
 
 
 class Deltas:
@@ -157,7 +184,8 @@ def _stored(row: DossierFact | None) -> Fact | None:
 
 @outbox.consumer("metrics")
 def apply_events(events) -> None:
-    codes = {e.key for e in events if e.topic == dossiers.DOSSIER_CHANGED}
+    record_acknowledgements(events)
+    codes = {e.key for e in events if e.topic in (dossiers.DOSSIER_CHANGED, dossiers.DOSSIER_SYNCED)}
     if not codes:
         return
     stored = {f.dossier_id: f for f in DossierFact.objects.filter(dossier__code__in=codes)}
@@ -199,6 +227,7 @@ def rebuild(progress=None, chunk: int = 2000) -> int:
         interlinked.rebuild()
         # what was pending in the outbox is included now
         OutboxEvent.objects.filter(processed_at__isnull=True, topic=dossiers.DOSSIER_CHANGED).update(processed_at=timezone.now())
+        # (``dossier.synced`` events still pending are applied later: the acknowledgements are an input)
     return done
 
 

@@ -34,6 +34,9 @@ PRODUCTION = {
     "MOTCUA_OIDC_DISCOVERY_URL": "https://eid.example.vn/.well-known/openid-configuration",
     "MOTCUA_VNPAY_PAY_URL": "https://gateway.example.vn/paymentv2/vpcpay.html",
     "MOTCUA_VNPAY_API_URL": "https://gateway.example.vn/merchant_webapi/api/transaction",
+    "MOTCUA_NATIONAL_PORTAL_URL": "https://dichvucong.example.vn/api/integration",
+    "MOTCUA_NATIONAL_PORTAL_USERNAME": "motcua-province",
+    "MOTCUA_NATIONAL_PORTAL_PASSWORD": secrets.token_urlsafe(32),
     "MOTCUA_SIGNING_BACKEND": "pkcs12",  # the deployment's own keys, never the development CA
     "MOTCUA_PRIVACY_CONTROLLER": "Văn phòng Ủy ban nhân dân thành phố Hà Nội",
     "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",

@@ -75,9 +75,12 @@ def test_counts_add_up():
 def test_transparency_checks_catalog_content_and_flags_what_it_cannot_measure():
     from motcua.metrics.index766 import transparency
 
-    group = transparency(Counts(procedures=20, procedures_complete_info=15, received=40))
+    group = transparency(Counts(procedures=20, procedures_complete_info=15, received=40, synced=30))
     scores = {m.code: (m.score, m.measured) for m in group.metrics}
     assert scores["PUBLIC_CONTENT_FULL"] == (1.5, True)  # 2 × 15/20
-    assert scores["DOSSIER_SYNC"] == (6, True)  # every dossier is in this system
+    assert scores["DOSSIER_SYNC"] == (4.5, True)  # 6 × 30/40: acknowledged by the national portal
     assert scores["PUBLISH_ON_TIME"] == (6, False) and scores["PUBLIC_UPDATE_ON_TIME"] == (4, False)
-    assert group.score == 17.5
+    assert group.score == 16
+    # nothing pushed: nothing scored; nothing received: scored in full, as the portal scores an empty unit
+    assert transparency(Counts(received=40)).metrics[-1].score == 0
+    assert transparency(Counts()).metrics[-1].score == 6
