@@ -136,3 +136,31 @@ def test_verify_log_names_the_first_altered_entry(client, exchange_directory):
         cursor.execute(f"UPDATE {MessageLog._meta.db_table} SET purpose = 'dossier' WHERE id = %s", [victim.id])
     problems = services.verify_log().problems
     assert problems == [f"exchange message log {victim.stream}: entry {victim.seq} altered"]
+
+
+def test_the_back_office_shows_the_directory_and_administrators_grant_rights(client, exchange_directory):
+    from django.contrib.auth.models import User
+
+    from motcua.demo.testing import log_in_official
+    from motcua.exchange.models import AccessRight
+
+    send(client)
+    log_in_official(client, "hoankiem.motcua")
+    page = client.get("/backoffice/trao-doi-du-lieu/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert CONSUMER in html and "population.person" in html and "prefill (47/2020/ND-CP)" in html
+    refused = client.post("/backoffice/trao-doi-du-lieu/quyen/", {"consumer": STRANGER, "purpose": "prefill",
+                                                                  "service": f"{PROVIDER}/residence.record",
+                                                                  "legal_basis": BASIS})
+    assert refused.status_code == 403
+    User.objects.filter(username="hoankiem.motcua").update(is_staff=True)
+    client.post("/backoffice/dang-xuat/")
+    log_in_official(client, "hoankiem.motcua")  # an administrator logs in with the second factor
+    granted = client.post("/backoffice/trao-doi-du-lieu/quyen/", {"consumer": STRANGER, "service": f"{PROVIDER}/residence.record",
+                                                        "purpose": "prefill", "legal_basis": BASIS})
+    assert granted.status_code == 302, granted.content.decode()[-500:]
+    assert AccessRight.objects.get(consumer__ident=STRANGER).purposes == {"prefill": BASIS}
+    client.post("/backoffice/trao-doi-du-lieu/quyen/", {"consumer": STRANGER, "service": f"{PROVIDER}/residence.record",
+                                                        "purpose": "bad purpose", "legal_basis": BASIS})
+    assert AccessRight.objects.get(consumer__ident=STRANGER).purposes == {"prefill": BASIS}  # refused, explained
