@@ -9,9 +9,10 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -114,13 +115,18 @@ _cached: Directory | None = None
 _checked_at = 0.0
 
 
+def setting(name: str) -> Any:
+    exchange: dict[str, Any] = settings.EXCHANGE
+    return exchange[name]
+
+
 def current() -> Directory:
     """This process's copy of the directory; the generation is read again at most every
     ``EXCHANGE["DIRECTORY_REFRESH_SECONDS"]``, and the copy rebuilt when it moved."""
     global _cached, _checked_at
     now = time.monotonic()
     found = _cached
-    if found is not None and now - _checked_at < settings.EXCHANGE["DIRECTORY_REFRESH_SECONDS"]:
+    if found is not None and now - _checked_at < setting("DIRECTORY_REFRESH_SECONDS"):
         return found
     with _lock:
         generation = DirectoryState.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
@@ -147,7 +153,7 @@ def changed() -> None:
 @receiver([post_save, post_delete], sender=System)
 @receiver([post_save, post_delete], sender=Service)
 @receiver([post_save, post_delete], sender=AccessRight)
-def _directory_changed(sender, **kwargs) -> None:
+def _directory_changed(sender: type, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
         changed()
 
@@ -178,7 +184,7 @@ def snapshot(version: int) -> dict:
     }
 
 
-def export_config(sign) -> bytes:
+def export_config(sign: tuple[str, list[x509.Certificate], Callable[[bytes], bytes]]) -> bytes:
     """The directory as a signed configuration file; ``sign(data) -> (alg, signature, certificate chain)``
     signs with the authority's system key. Its version is one more than the last exported or loaded."""
     with transaction.atomic():

@@ -53,6 +53,7 @@ def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
 
 def _load(system: str) -> LocalKey:
     signer, _row = backend().signer_for(identity(system))
+    assert signer.signing_cert is not None
     der = signer.signing_cert.dump()
     cert = x509.load_der_x509_certificate(der)
     others = [x509.load_der_x509_certificate(c.dump()) for c in (signer.cert_registry or [])]

@@ -47,6 +47,7 @@ SYSTEM_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,29}\.[a-z0-9][a-z0-9-]{0,29}")
 SERVICE_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}(\.[a-z][a-z0-9_]{0,39}){0,3}")
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{16,64}")
+CASE = re.compile(r"-|[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")  # "-": no dossier or case
 
 
 # --- refusals ------------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def decide(rights: Mapping[tuple[str, str, str], Right], consumer: str, provider
 
 def check_request_headers(headers: Mapping[str, str]) -> None:
     """The metadata a call carries, each in its form (field-level refusal)."""
-    forms = {HEADER_CLIENT: SYSTEM_ID, HEADER_PURPOSE: TOKEN, HEADER_LEGAL_BASIS: TOKEN, HEADER_CASE: TOKEN,
+    forms = {HEADER_CLIENT: SYSTEM_ID, HEADER_PURPOSE: TOKEN, HEADER_LEGAL_BASIS: TOKEN, HEADER_CASE: CASE,
              HEADER_MESSAGE_ID: MESSAGE_ID}
     for name, form in forms.items():
         if not form.fullmatch(headers.get(name, "")):

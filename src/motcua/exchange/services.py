@@ -73,15 +73,21 @@ def publishes(code: str, *, open_to_members: bool = False) -> Callable[[Handler]
     return add
 
 
+def setting(name: str) -> Any:
+    """One of the EXCHANGE settings."""
+    exchange: dict[str, Any] = settings.EXCHANGE
+    return exchange[name]
+
+
 def local_system() -> str:
-    return settings.EXCHANGE["SYSTEM"]
+    return str(setting("SYSTEM"))
 
 
 # --- the message log ----------------------------------------------------------------------------------------
 
 def _stream(role: str, counterpart: str, message_id: str) -> str:
     peer = counterpart if protocol.SYSTEM_ID.fullmatch(counterpart) else "unknown"
-    shard = int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:4], "big") % settings.EXCHANGE["LOG_SHARDS"]
+    shard = int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:4], "big") % setting("LOG_SHARDS")
     return f"{role}:{peer}:{shard}"
 
 
@@ -125,7 +131,7 @@ def remember(consumer: str, message_id: str, created: int) -> bool:
     transaction; expired keys are pruned now and then."""
     global _pruned_at
     key = protocol.replay_key(consumer, message_id)
-    expires = datetime.fromtimestamp(created + settings.EXCHANGE["CLOCK_WINDOW_SECONDS"], UTC)
+    expires = datetime.fromtimestamp(created + setting("CLOCK_WINDOW_SECONDS"), UTC)
     table = connection.ops.quote_name(SeenMessage._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} (key, expires_at) VALUES (%s, %s) ON CONFLICT DO NOTHING",
@@ -181,10 +187,9 @@ def receive(method: str, path: str, provider: str, service: str, headers: Mappin
     """Answer one call to ``provider``'s ``service``; ``headers`` by lower-case name. Every check is made before
     the service runs, and the call is logged whatever its outcome."""
     entry = Entry("provider", provider=provider, service=service, request_digest=protocol.digest_hex(body),
-                  **{attr: headers.get(name, "") for attr, name in (
-                      ("consumer", protocol.HEADER_CLIENT), ("purpose", protocol.HEADER_PURPOSE),
-                      ("legal_basis", protocol.HEADER_LEGAL_BASIS), ("case", protocol.HEADER_CASE),
-                      ("message_id", protocol.HEADER_MESSAGE_ID))})
+                  consumer=headers.get(protocol.HEADER_CLIENT, ""), purpose=headers.get(protocol.HEADER_PURPOSE, ""),
+                  legal_basis=headers.get(protocol.HEADER_LEGAL_BASIS, ""), case=headers.get(protocol.HEADER_CASE, ""),
+                  message_id=headers.get(protocol.HEADER_MESSAGE_ID, ""))
     entry.request_signature = "\n".join(headers.get(h, "") for h in ("signature-input", "signature")).strip()
     message_id = entry.message_id if protocol.MESSAGE_ID.fullmatch(entry.message_id) else "-"
     request_digest = "-"
@@ -214,7 +219,7 @@ def receive(method: str, path: str, provider: str, service: str, headers: Mappin
         request_digest = protocol.content_digest(base)
         if not protocol.verify_signature(cert.public_key(), params.alg, base, signature):
             raise Refused("bad_signature")
-        if not protocol.within_clock(params.created, now, settings.EXCHANGE["CLOCK_WINDOW_SECONDS"]):
+        if not protocol.within_clock(params.created, now, setting("CLOCK_WINDOW_SECONDS")):
             raise Refused("expired")
         published = HANDLERS.get(service)
         if published is None or (provider, service) not in found.services:
@@ -336,7 +341,7 @@ def call(provider: str, service: str, payload: Mapping[str, Any], purpose: Purpo
                   request_digest=protocol.digest_hex(body),
                   request_signature=f"{headers['Signature-Input']}\n{headers['Signature']}")
     try:
-        response = _session().post(url, data=body, headers=headers, timeout=settings.EXCHANGE["TIMEOUT_SECONDS"],
+        response = _session().post(url, data=body, headers=headers, timeout=setting("TIMEOUT_SECONDS"),
                                    allow_redirects=False)
     except requests.RequestException as exc:
         entry.status, entry.outcome = 0, "provider_error"

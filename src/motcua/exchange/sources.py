@@ -4,10 +4,9 @@ registry's keeper (``EXCHANGE["REGISTRY_PROVIDER"]``), with the reader's purpose
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from motcua.exchange import services
 from motcua.exchange.protocol import Refused
+from motcua.exchange.services import setting
 from motcua.registries.sources import RegistryRecord, current_read
 from motcua.registries.sources.civil_status import LocalCivilStatus
 from motcua.registries.sources.population import LocalPopulation
@@ -18,7 +17,7 @@ def purpose_of_read() -> services.Purpose:
     """The exchange purpose of the read in progress: a dossier's re-check, or a pre-fill for a procedure."""
     reading = current_read.get()
     purpose = reading[1] if reading else None
-    legal_basis = settings.EXCHANGE["LEGAL_BASIS"]
+    legal_basis = setting("LEGAL_BASIS")
     if purpose is not None and purpose.dossier_code:
         return services.Purpose("dossier", legal_basis, purpose.dossier_code)
     if purpose is not None and purpose.procedure_code:
@@ -34,14 +33,12 @@ class RemoteSource:
 
     @classmethod
     def check(cls) -> list[str]:
-        exchange = settings.EXCHANGE
-        return [f"MOTCUA_{name} is not set (the remote registry source {cls.__name__} needs it)"
-                for name, value in (("EXCHANGE_SYSTEM", exchange["SYSTEM"]),
-                                    ("EXCHANGE_REGISTRY_PROVIDER", exchange["REGISTRY_PROVIDER"])) if not value]
+        return [f"MOTCUA_EXCHANGE_{name} is not set (the remote registry source {cls.__name__} needs it)"
+                for name in ("SYSTEM", "REGISTRY_PROVIDER") if not setting(name)]
 
     def lookup(self, id_number: str) -> RegistryRecord | None:
         try:
-            answer = services.call(settings.EXCHANGE["REGISTRY_PROVIDER"], self.service, {"id_number": id_number},
+            answer = services.call(setting("REGISTRY_PROVIDER"), self.service, {"id_number": id_number},
                                    purpose_of_read())
         except Refused as exc:
             if exc.reason == "not_found":
