@@ -203,20 +203,20 @@ def receive(method: str, path: str, provider: str, service: str, headers: Mappin
         protocol.check_request_headers(headers)
         if provider != local_system():
             raise Refused("unknown_service", "provider")
+        values = {"@method": method.upper(), "@path": path, **{h: headers.get(h, "") for h in params.components
+                                                               if not h.startswith("@")}}
+        try:
+            base = protocol.signature_base(params, values)
+        except (KeyError, UnicodeEncodeError):
+            raise Refused("malformed", "signature-input") from None
+        request_digest = protocol.content_digest(base)  # from here on, the answer is bound to the request
         found = directory.current()
         now = time.time()
         cert, problem = found.certificate_status(entry.consumer, params.keyid, now)
         if problem or cert is None:
             raise Refused(problem or "unknown_certificate")
-        values = {"@method": method.upper(), "@path": path, **{h: headers.get(h, "") for h in params.components
-                                                               if not h.startswith("@")}}
-        if "content-digest" in values and values["content-digest"] != protocol.content_digest(body):
+        if values["content-digest"] != protocol.content_digest(body):
             raise Refused("bad_signature", "content-digest")
-        try:
-            base = protocol.signature_base(params, values)
-        except (KeyError, UnicodeEncodeError):
-            raise Refused("malformed", "signature-input") from None
-        request_digest = protocol.content_digest(base)
         if not protocol.verify_signature(cert.public_key(), params.alg, base, signature):
             raise Refused("bad_signature")
         if not protocol.within_clock(params.created, now, setting("CLOCK_WINDOW_SECONDS")):
