@@ -134,9 +134,13 @@ def test_a_prefill_travels_the_exchange_between_live_servers(servers, tmp_path):
     members.revoke_certificate(members.serial_of(directory.load_pems(
         motcua(portal, "exchange", "identity"))[0]))
     publish()
-    done = subprocess.run([sys.executable, "-m", "motcua.cli", "shell", "-c", PREFILL.format(id=AN.id_number)],
-                          env=portal, capture_output=True, text=True, timeout=120)
-    assert done.returncode != 0 and "The certificate has been revoked" in done.stderr
+    revoked = shell(keeper, "import json; from motcua.exchange.models import DirectoryState; "
+                            "print(json.dumps(DirectoryState.objects.get(pk=1).revoked))")
+    assert revoked, "the keeper loaded the revocation"
+    after = shell(portal, CALL_BACK.replace('services.call("{portal}", "exchange.allowed", {{}}, '
+                                            'services.Purpose("metadata", "{basis}"))', "None")
+                  .format(portal=KEEPER, basis=BASIS, id=AN.id_number))
+    assert after["refused"] == "certificate_revoked"
 
     # A configuration file signed by anyone but the authority is refused.
     forged = tmp_path / "forged.json"
