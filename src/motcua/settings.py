@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.proactive",
     "motcua.nationalportal",
+    "motcua.exchange",
     "motcua.api",
     "motcua.portal",
     "motcua.backoffice",
@@ -357,6 +358,25 @@ SIGNING = {
 # a file: the demo only (and the tests, which turn it on). Elsewhere it refuses to sign and `motcua check --deploy`
 # reports it: a deployment signs with pkcs12 or pkcs11.
 DEVELOPMENT_CA = DEMO_MODE
+
+# Inter-agency data exchange (motcua.exchange, docs/exchange.md): this instance's system in the member directory,
+# the certificates trusted to sign the directory's configuration file, the clock window of signed calls, how often
+# each process looks for a changed directory, the member that keeps the base registries when REGISTRY_SOURCES points
+# at remote sources, and the legal basis those reads name.
+EXCHANGE = {
+    "SYSTEM": os.environ.get("MOTCUA_EXCHANGE_SYSTEM", ""),  # e.g. "HN.motcua"
+    "ANCHORS": os.environ.get("MOTCUA_EXCHANGE_ANCHORS", ""),  # a PEM file
+    "CLOCK_WINDOW_SECONDS": int(os.environ.get("MOTCUA_EXCHANGE_CLOCK_WINDOW_SECONDS", "300")),
+    "DIRECTORY_REFRESH_SECONDS": float(os.environ.get("MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS", "5")),
+    "TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_EXCHANGE_TIMEOUT_SECONDS", "10")),
+    "LOG_SHARDS": int(os.environ.get("MOTCUA_EXCHANGE_LOG_SHARDS", "8")),
+    "REGISTRY_PROVIDER": os.environ.get("MOTCUA_EXCHANGE_REGISTRY_PROVIDER", ""),  # e.g. "BCA.dancu"
+    "LEGAL_BASIS": os.environ.get("MOTCUA_EXCHANGE_LEGAL_BASIS", "47/2020/ND-CP"),
+}
+# Registry sources replaced by another class (motcua.registries.sources), e.g. the remote ones:
+# MOTCUA_REGISTRY_SOURCES="population=motcua.exchange.sources.RemotePopulation,residence=…"
+REGISTRY_SOURCES = dict(item.split("=", 1) for item in os.environ.get("MOTCUA_REGISTRY_SOURCES", "").split(",")
+                        if "=" in item)
 
 # The system key that signs audit seals (`motcua audit seal`): a PKCS#12 file <name>.p12 or a token label.
 AUDIT_SIGNER = os.environ.get("MOTCUA_AUDIT_SIGNER", "motcua-audit")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("xac-thuc/", include("motcua.documents.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("chi-so/", include("motcua.metrics.urls")),
+    path("exchange/v1/", include("motcua.exchange.urls")),
     path("sandbox-gateway/", include(sandbox_urlpatterns)),  # not found outside the demo and the tests
     path("sandbox-dvcqg/", include(sandbox_national_portal)),  # the same
     path("", include("motcua.portal.urls")),

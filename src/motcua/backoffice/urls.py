@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import alerts, stewardship, views
+from motcua.backoffice import alerts, exchange, stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("doi-soat-du-lieu/lan/<int:run_id>/tra-ve.csv", stewardship.export, name="dataset_export"),
     path("doi-soat-du-lieu/ket-qua/<int:finding_id>/", stewardship.finding, name="finding"),
     path("doi-soat-du-lieu/ket-qua/<int:finding_id>/quyet-dinh/", stewardship.decide, name="decide"),
+    path("trao-doi-du-lieu/", exchange.directory_page, name="exchange"),
+    path("trao-doi-du-lieu/quyen/", exchange.grant, name="exchange_grant"),
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),

@@ -14,7 +14,7 @@ from motcua.core.errors import Forbidden
 from motcua.dossiers.services import on_read
 from motcua.identity.actors import Actor
 from motcua.registries.models import AccessLog, HeldDocument
-from motcua.registries.sources import RegistryRecord, source
+from motcua.registries.sources import RegistryRecord, current_read, source
 
 DOSSIER_READS = "dossier"  # the access log's "registry" of reads of a dossier and its files
 DOSSIER_LABEL = SimpleNamespace(label_vi="Hồ sơ thủ tục của bạn", label_en="Your dossier")
@@ -54,7 +54,11 @@ def _log(registry: str, id_numbers: Iterable[str], reader: Actor, purpose: Purpo
 
 def _read(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
     _log(registry, [id_number], reader, purpose)
-    record = source(registry).lookup(id_number)
+    reading = current_read.set((reader, purpose))
+    try:
+        record = source(registry).lookup(id_number)
+    finally:
+        current_read.reset(reading)
     if record is not None and record.others:
         _log(registry, record.others, reader, purpose, within_record_of=id_number)
     return record

@@ -114,7 +114,7 @@ def pages(client, seeded):
             f"/thu-tuc/1.014063/nop/?offer={offer.pk}"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
-            "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/"]
+            "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/"]
     return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
 
 

@@ -3,8 +3,10 @@ another class (a remote national registry) with the REGISTRY_SOURCES setting: {"
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,6 +22,11 @@ class RegistryRecord:
     # Other persons whose data came back inside this record (a spouse in a marriage, the parents in a birth,
     # household members): their reads are logged too, so "who read my data" misses nobody.
     others: frozenset[str] = frozenset()
+
+
+# Who reads and why (the reader's Actor and the access log's Purpose), while a source looks a person up: a remote
+# source sends the purpose and the dossier on to the registry's keeper, whose own access log then names them.
+current_read: ContextVar[tuple[Any, Any] | None] = ContextVar("current_read", default=None)
 
 
 class RegistrySource(Plugin):

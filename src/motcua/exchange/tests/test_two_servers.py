@@ -1,0 +1,151 @@
+"""Two live servers, each its own process, database and development CA (so different keys and different CAs):
+the population registry's keeper (BCA.dancu) and a province's one-stop portal (HN.motcua) whose
+REGISTRY_SOURCES point at the keeper. This test process is the configuration authority: it registers both
+systems' certificates, services and rights, signs the configuration file, and each server loads it. A pre-fill
+then travels the exchange, equals the keeper's local one, and the person's "who read my data" at the keeper
+names the province's system."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.exchange import directory, keys, members, published
+
+AN = DEMO_CITIZENS[0]
+KEEPER, PORTAL, AUTHORITY = "BCA.dancu", "HN.motcua", "GOV.config"
+BASIS = "47/2020/ND-CP"
+REMOTE = ",".join(f"{key}=motcua.exchange.sources.Remote{name}" for key, name in
+                  (("population", "Population"), ("residence", "Residence"), ("civil_status", "CivilStatus")))
+
+PREFILL = """
+import json
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
+from motcua.identity.actors import citizen_actor
+from motcua.registries.access import Purpose
+from motcua.registries.prefill import prefill
+spec = spec_of(Procedure.objects.select_related("current_version").get(code="1.001193").current_version)
+filled = prefill(spec, "{id}", citizen_actor("{id}"), Purpose("Điền sẵn biểu mẫu", spec.code)).as_dict()
+print(json.dumps({{name: value["value"] for name, value in filled["values"].items()}}, sort_keys=True))
+"""
+READS = """
+import json
+from motcua.registries.access import access_log_for
+print(json.dumps([[r.reader_kind, r.reader_id, r.reader_agency, r.procedure_code, r.registry]
+                  for r in access_log_for("{id}")]))
+"""
+CALL_BACK = """
+import json
+from motcua.exchange import services
+from motcua.exchange.protocol import Refused
+answer = services.call("{portal}", "exchange.allowed", {{}}, services.Purpose("metadata", "{basis}"))
+try:
+    services.call("{portal}", "population.person", {{"id_number": "{id}"}}, services.Purpose("prefill", "{basis}"))
+    refused = None
+except Refused as exc:
+    refused = exc.reason
+print(json.dumps({{"allowed": answer, "refused": refused}}))
+"""
+
+
+def _env(base, folder: Path, **extra):
+    folder.mkdir()
+    return {**base, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3",
+            "MOTCUA_PKI_DIR": str(folder / "pki"), "MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS": "0", **extra}
+
+
+def motcua(env, *args) -> str:
+    done = subprocess.run([sys.executable, "-m", "motcua.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def shell(env, code: str):
+    """Run code in a server's environment (its own database and keys) and read the JSON it prints last."""
+    return json.loads(motcua(env, "shell", "-c", code).strip().splitlines()[-1])
+
+
+@pytest.fixture
+def servers(server_env, start_server, tmp_path, db, settings):
+    keeper = _env(server_env, tmp_path / "keeper", MOTCUA_EXCHANGE_SYSTEM=KEEPER)
+    portal = _env(server_env, tmp_path / "portal", MOTCUA_EXCHANGE_SYSTEM=PORTAL,
+                  MOTCUA_EXCHANGE_REGISTRY_PROVIDER=KEEPER, MOTCUA_REGISTRY_SOURCES=REMOTE)
+    for env in (keeper, portal):
+        motcua(env, "migrate", "-v0")
+        motcua(env, "seed", "--no-dossiers")
+    identities = {KEEPER: motcua(keeper, "exchange", "identity"), PORTAL: motcua(portal, "exchange", "identity")}
+    ports = {name: start_server([sys.executable, "-m", "gunicorn", "motcua.wsgi", "--workers", "2",
+                                 "--bind", "127.0.0.1:{port}"], **env)
+             for name, env in ((KEEPER, keeper), (PORTAL, portal))}
+
+    # The configuration authority (this process, its own key and CA).
+    settings.EXCHANGE = {**settings.EXCHANGE, "SYSTEM": AUTHORITY}
+    keys.forget()
+    members.add_member("GOV", "Cơ quan quản lý nền tảng chia sẻ dữ liệu", kind="agency")
+    members.add_member("BCA", "Bộ Công an", kind="ministry")
+    members.add_member("HN", "UBND Thành phố Hà Nội", kind="province")
+    for ident, name in ((KEEPER, "Cơ sở dữ liệu quốc gia về dân cư"), (PORTAL, "Cổng dịch vụ công Hà Nội")):
+        chain = directory.load_pems(identities[ident])
+        members.add_system(ident, name, f"http://127.0.0.1:{ports[ident]}", directory.pem(chain[0]))
+        members.add_anchor(directory.pem(chain[1]))  # each server's own development CA
+    for code in published.REGISTRY_SERVICES:
+        members.add_service(KEEPER, code, code, request_schema=published.REQUEST_SCHEMA,
+                            response_schema=published.RESPONSE_SCHEMA)
+        members.grant(PORTAL, KEEPER, code, {"prefill": BASIS, "dossier": BASIS})
+    members.add_service(PORTAL, "exchange.allowed", "Dịch vụ được phép")
+    authority = keys.local_key(AUTHORITY)
+    anchor = tmp_path / "authority.pem"
+    anchor.write_text(directory.pem(authority.chain[1]))
+
+    def publish():
+        config = tmp_path / "exchange-config.json"
+        config.write_bytes(directory.export_config((authority.jws_alg, authority.chain, authority.sign)))
+        for env in (keeper, portal):
+            assert "loaded" in motcua(env, "exchange", "load-config", str(config), "--anchors", str(anchor))
+
+    publish()
+    yield keeper, portal, publish
+    keys.forget()
+
+
+def test_a_prefill_travels_the_exchange_between_live_servers(servers, tmp_path):
+    """One setup for all (each server takes a minute to migrate and seed)."""
+    keeper, portal, publish = servers
+    remote = shell(portal, PREFILL.format(id=AN.id_number))
+    local = shell(keeper, PREFILL.format(id=AN.id_number))
+    assert remote == local and remote  # the same values, fetched through the exchange
+    reads = shell(keeper, READS.format(id=AN.id_number))
+    by_portal = [r for r in reads if r[0] == "system"]
+    assert by_portal and {tuple(r[1:4]) for r in by_portal} == {(PORTAL, "HN", "1.001193")}
+    assert "civil_status" in {r[4] for r in by_portal}  # what this form reads
+    # Both ends logged every call, and both logs are whole.
+    for env in (keeper, portal):
+        assert "the message log is whole" in motcua(env, "exchange", "verify-log")
+
+    # The other way round, with the other key and CA: the keeper asks the portal.
+    result = shell(keeper, CALL_BACK.format(portal=PORTAL, basis=BASIS, id=AN.id_number))
+    assert result == {"allowed": {"services": []}, "refused": "unknown_service"}
+    # The authority revokes the portal's certificate; once members load the new file, the keeper refuses it.
+    members.revoke_certificate(members.serial_of(directory.load_pems(
+        motcua(portal, "exchange", "identity"))[0]))
+    publish()
+    revoked = shell(keeper, "import json; from motcua.exchange.models import DirectoryState; "
+                            "print(json.dumps(DirectoryState.objects.get(pk=1).revoked))")
+    assert revoked, "the keeper loaded the revocation"
+    after = shell(portal, CALL_BACK.replace('services.call("{portal}", "exchange.allowed", {{}}, '
+                                            'services.Purpose("metadata", "{basis}"))', "None")
+                  .format(portal=KEEPER, basis=BASIS, id=AN.id_number))
+    assert after["refused"] == "certificate_revoked"
+
+    # A configuration file signed by anyone but the authority is refused.
+    forged = tmp_path / "forged.json"
+    motcua(portal, "exchange", "member", "EVIL", "Kẻ giả mạo")
+    motcua(portal, "exchange", "export-config", str(forged))  # signed, but by the portal's own key
+    done = subprocess.run([sys.executable, "-m", "motcua.cli", "exchange", "load-config", str(forged),
+                           "--anchors", str(tmp_path / "authority.pem")], env=keeper, capture_output=True, text=True)
+    assert done.returncode != 0 and "not a trusted configuration authority" in done.stderr
