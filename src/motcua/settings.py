@@ -372,6 +372,15 @@ EXCHANGE = {
     "LOG_SHARDS": int(os.environ.get("MOTCUA_EXCHANGE_LOG_SHARDS", "8")),
     "REGISTRY_PROVIDER": os.environ.get("MOTCUA_EXCHANGE_REGISTRY_PROVIDER", ""),  # e.g. "BCA.dancu"
     "LEGAL_BASIS": os.environ.get("MOTCUA_EXCHANGE_LEGAL_BASIS", "47/2020/ND-CP"),
+    # Registry events delivered to subscribers (motcua.exchange.subscriptions): right after the commit that
+    # recorded them where no `motcua exchange deliver` worker runs, and how failures are retried.
+    "DELIVERY_INLINE": os.environ.get("MOTCUA_EXCHANGE_DELIVER_INLINE",
+                                      "1" if os.environ.get("MOTCUA_OUTBOX_INLINE", "1") == "1" else "0") == "1",
+    "DELIVERY_BATCH": int(os.environ.get("MOTCUA_EXCHANGE_DELIVERY_BATCH", "50")),
+    "DELIVERY_LEASE_SECONDS": int(os.environ.get("MOTCUA_EXCHANGE_DELIVERY_LEASE_SECONDS", "120")),
+    "DELIVERY_RETRY_SECONDS": float(os.environ.get("MOTCUA_EXCHANGE_DELIVERY_RETRY_SECONDS", "30")),
+    "DELIVERY_RETRY_MAX_SECONDS": float(os.environ.get("MOTCUA_EXCHANGE_DELIVERY_RETRY_MAX_SECONDS", "3600")),
+    "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("MOTCUA_EXCHANGE_DELIVERY_MAX_ATTEMPTS", "12")),
 }
 # Registry sources replaced by another class (motcua.registries.sources), e.g. the remote ones:
 # MOTCUA_REGISTRY_SOURCES="population=motcua.exchange.sources.RemotePopulation,residence=…"

@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Inter-agency data exchange: members, services, rights, signed calls and their message log"
 
     def ready(self) -> None:
-        from motcua.exchange import checks, directory, published  # noqa: F401 — system checks, cache signals, services
+        from motcua.exchange import checks, directory, published, subscriptions  # noqa: F401 — checks, signals, services

@@ -116,3 +116,72 @@ class MessageLog(ChainedEntry):
     class Meta:
         indexes = [models.Index(fields=["-at"]), models.Index(fields=["message_id"])]
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="unique_exchange_log_seq")]
+
+
+# --- subscriptions to registry events (the publisher's side) ------------------------------------------------
+
+class Subscription(models.Model):
+    """A subscriber system receives this publisher's events of one topic (a registry outbox topic such as
+    ``registry.person.died``) for one purpose, as long as a right to the service ``events.<topic>`` lets it
+    (deny by default). Systems are named, not linked: a directory reloaded from its file keeps them."""
+
+    subscriber = models.CharField(max_length=61)  # e.g. "BHXH.thu"
+    topic = models.CharField(max_length=60)
+    purpose = models.CharField(max_length=100)
+    legal_basis = models.CharField(max_length=100)  # the right's, for that purpose, when subscribed
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscriber", "topic"], name="unique_exchange_subscription")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} ← {self.topic}"
+
+
+class EventDelivery(models.Model):
+    """One event to one subscriber: recorded in the outbox's transaction, sent apart under a lease, retried with
+    doubling waits until MAX_ATTEMPTS, then failed (visible, retried on demand)."""
+
+    STATUSES = [("pending", "pending"), ("sending", "sending"), ("sent", "sent"), ("failed", "failed")]
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.BigIntegerField()  # the outbox event's id: the receiver keeps each (publisher, id) once
+    topic = models.CharField(max_length=60)
+    key = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=STATUSES, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "event_id"], name="unique_exchange_delivery")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+
+# --- events received (the subscriber's side) ----------------------------------------------------------------
+
+class ReceivedEvent(models.Model):
+    """An event a publisher delivered, kept once (unique on publisher and event id): a delivery repeated — a
+    retry whose answer was lost, a replay under a new message id — is acknowledged and not processed again."""
+
+    publisher = models.CharField(max_length=61)
+    event_id = models.BigIntegerField()
+    topic = models.CharField(max_length=60)
+    key = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    purpose = models.CharField(max_length=100)
+    message_id = models.CharField(max_length=64)  # of the call that brought it (the message log's entry)
+    handled_by = models.JSONField(default=list)  # the local handlers that processed it
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publisher", "event_id"], name="unique_exchange_received")]
+        indexes = [models.Index(fields=["topic", "-received_at"])]

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from motcua.core.errors import MotcuaError
 from motcua.documents.signers import SigningUnavailable
-from motcua.exchange import directory, members, published, services
+from motcua.exchange import directory, members, published, services, subscriptions
 from motcua.exchange.keys import local_key
-from motcua.exchange.models import AccessRight, DirectoryState, Service, System
+from motcua.exchange.models import AccessRight, DirectoryState, Service, Subscription, System
 
 
 class Command(BaseCommand):
@@ -62,6 +62,22 @@ class Command(BaseCommand):
                                                        "MOTCUA_EXCHANGE_ANCHORS)")
         load.add_argument("--allow-older", action="store_true")
         sub.add_parser("verify-log", help="walk the message log's hash chains; exit 1 on any problem")
+        subscribe = sub.add_parser("subscribe", help="deliver this system's events of a topic to a subscriber "
+                                                     "(it needs a right to events.<topic> for the purpose)")
+        subscribe.add_argument("subscriber", help="the subscriber system, e.g. BHXH.thu")
+        subscribe.add_argument("topic", help="a registry event topic, e.g. registry.person.died")
+        subscribe.add_argument("--purpose", required=True, help="one of the purposes its right lists")
+        unsubscribe = sub.add_parser("unsubscribe", help="stop delivering a topic to a subscriber")
+        unsubscribe.add_argument("subscriber")
+        unsubscribe.add_argument("topic")
+        sub.add_parser("subscriptions", help="list the subscriptions to this system's events")
+        deliver = sub.add_parser("deliver", help="send registry events to their subscribers as they fall due")
+        deliver.add_argument("--once", action="store_true", help="stop when nothing is due")
+        deliver.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
+        sub.add_parser("deliveries", help="deliveries by subscriber, topic and status, and the failed ones; "
+                                          "exit 1 when any failed")
+        retry = sub.add_parser("retry-failed", help="send failed deliveries again (after fixing the cause)")
+        retry.add_argument("ids", nargs="*", type=int, help="only these deliveries")
 
     def handle(self, *args, action, **options):
         try:
@@ -153,3 +169,34 @@ class Command(BaseCommand):
         if report.problems:
             raise CommandError(f"{len(report.problems)} problems found", returncode=1)
         self.stdout.write("the message log is whole")
+
+    def _subscribe(self, subscriber, topic, purpose, **options):
+        found = subscriptions.subscribe(subscriber, topic, purpose)
+        self.stdout.write(f"{found.subscriber} receives {found.topic} for {found.purpose} ({found.legal_basis})")
+
+    def _unsubscribe(self, subscriber, topic, **options):
+        self.stdout.write(f"{subscriptions.unsubscribe(subscriber, topic)} subscription ended")
+
+    def _subscriptions(self, **options):
+        for found in Subscription.objects.order_by("subscriber", "topic"):
+            self.stdout.write(f"{found.subscriber}\t{found.topic}\t{found.purpose} ({found.legal_basis})\t"
+                              f"{'active' if found.active else 'ended'}")
+
+    def _deliver(self, once, poll, **options):
+        report = subscriptions.run(poll, once, lambda r: sys.stderr.write(
+            f"\r{r.sent:,} sent, {r.retried:,} to retry, {r.failed:,} failed"))
+        self.stdout.write(f"{report.sent:,} sent, {report.retried:,} to retry, {report.failed:,} failed")
+
+    def _deliveries(self, **options):
+        found = subscriptions.status()
+        for (subscriber, topic, state), count in sorted(found.counts.items()):
+            self.stdout.write(f"{subscriber}\t{topic}\t{state}\t{count:,}")
+        self.stdout.write(f"oldest due delivery waiting {found.backlog_seconds:.0f} s")
+        for delivery in found.failed:
+            self.stdout.write(f"failed #{delivery.pk}\t{delivery.subscription.subscriber}\t{delivery.topic}\t"
+                              f"event {delivery.event_id}\t{delivery.attempts} attempts\t{delivery.last_error}")
+        if found.failed:
+            raise CommandError(f"{len(found.failed)} deliveries failed", returncode=1)
+
+    def _retry_failed(self, ids, **options):
+        self.stdout.write(f"{subscriptions.retry_failed(ids or None)} deliveries due again")
