@@ -4,6 +4,7 @@ access rights here (``motcua exchange`` does the rest: members, systems, service
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from motcua.backoffice.views import official_required
 from motcua.core.errors import MotcuaError, in_language
 from motcua.exchange import members
-from motcua.exchange.models import AccessRight, DirectoryState, MessageLog, Service, System
+from motcua.exchange.models import AccessRight, DirectoryState, MessageLog, Service, Subscription, System
 
 LOG_PAGE = 100
 
@@ -25,6 +26,10 @@ def directory_page(request: HttpRequest, actor) -> HttpResponse:
         "services": Service.objects.select_related("provider").order_by("provider__ident", "code"),
         "rights": AccessRight.objects.select_related("consumer", "service__provider")
         .order_by("consumer__ident", "service__provider__ident", "service__code"),
+        "subscriptions": Subscription.objects.order_by("subscriber", "topic").annotate(
+            sent=Count("deliveries", filter=Q(deliveries__status="sent")),
+            waiting=Count("deliveries", filter=Q(deliveries__status__in=("pending", "sending"))),
+            failed=Count("deliveries", filter=Q(deliveries__status="failed"))),
         "log": MessageLog.objects.order_by("-at")[:LOG_PAGE]})
 
 

@@ -203,3 +203,17 @@ def test_the_commands_subscribe_list_and_show_failures(network, capsys):
     call_command("exchange", "unsubscribe", SUBSCRIBER, DIED)
     with pytest.raises(CommandError):  # the pending delivery ended as failed: visible, exit 1
         call_command("exchange", "deliveries")
+
+
+def test_the_back_office_lists_subscriptions_with_their_deliveries(network, client):
+    from django.urls import reverse
+
+    from motcua.demo.testing import log_in_official
+
+    subscriptions.subscribe(SUBSCRIBER, DIED, "benefits")
+    register_death()
+    log_in_official(client, "hoankiem.lanhdao")
+    page = client.get(reverse("backoffice:exchange"))
+    assert page.status_code == 200
+    table = page.content.decode().split('data-testid="exchange-subscriptions"')[1].split("</table>")[0]
+    assert SUBSCRIBER in table and DIED in table and "<td>1</td>" in table
