@@ -164,3 +164,36 @@ def test_the_back_office_shows_the_directory_and_administrators_grant_rights(cli
     client.post("/backoffice/trao-doi-du-lieu/quyen/", {"consumer": STRANGER, "service": f"{PROVIDER}/residence.record",
                                                         "purpose": "bad purpose", "legal_basis": BASIS})
     assert AccessRight.objects.get(consumer__ident=STRANGER).purposes == {"prefill": BASIS}  # refused, explained
+
+
+def test_a_dossiers_status_and_a_documents_record_are_published_services(client, exchange_directory):
+    """Another agency's system reads a dossier's public status, and checks a document it was shown against the
+    issuer's record (by the file's SHA-256): exact, in force; bad input is a 422 on the field."""
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import spec_of
+    from motcua.demo.testing import sample_submission, walk
+    from motcua.documents.models import IssuedDocument
+    from motcua.dossiers import services as dossiers
+    from motcua.dossiers.lifecycle import Status
+    from motcua.identity.actors import citizen_actor
+
+    for code in ("dossiers.status", "documents.verify"):
+        members.add_service(PROVIDER, code, code)
+        members.grant(STRANGER, PROVIDER, code, {"benefits": BASIS})
+    spec = spec_of(Procedure.objects.get(code="1.000656").current_version)
+    dossier, _ = dossiers.submit(sample_submission(spec, DEMO_CITIZENS[1], form={
+        **sample_submission(spec).form, "deceased_id_number": AN.id_number, "deceased_full_name": AN.name}),
+        citizen_actor(DEMO_CITIZENS[1].id_number, DEMO_CITIZENS[1].name, 2))
+    walk(dossier.code, Status.PROCESSED)
+    status, _, _ = send(client, STRANGER, {"code": dossier.code}, "benefits", path=f"/exchange/v1/{PROVIDER}/dossiers.status")
+    assert status.status_code == 200 and status.json()["status"]["code"] == 9
+    extract = IssuedDocument.objects.get(dossier=dossier, kind="result")
+    record, _, _ = send(client, STRANGER, {"sha256": extract.sha256}, "benefits",
+                        path=f"/exchange/v1/{PROVIDER}/documents.verify")
+    assert record.status_code == 200 and record.json()["in_force"] and record.json()["number"] == extract.number
+    assert AN.id_number not in record.content.decode()  # the owner only masked
+    bad, _, _ = send(client, STRANGER, {"sha256": "nope"}, "benefits", path=f"/exchange/v1/{PROVIDER}/documents.verify")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sha256"
+    none, _, _ = send(client, STRANGER, {"code": "KHONG-CO-HO-SO"}, "benefits",
+                      path=f"/exchange/v1/{PROVIDER}/dossiers.status")
+    assert none.status_code == 404
