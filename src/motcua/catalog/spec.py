@@ -377,7 +377,7 @@ def _publication(r: _Reader, data: Any) -> Publication | None:
         r.fail(f"{p}.disclosed", "cannot be before the decision")
     return Publication(
         decision=r.text(data, "decision", p), publisher=r.one_of(data, "publisher", p, PUBLISHERS),
-        decided=decided, basis=r.text(data, "basis", p), effective=effective, disclosed=disclosed,
+        decided=decided, basis=r.text(data, "basis", p, required=False), effective=effective, disclosed=disclosed,
         unverified=frozenset(n for n in unverified if isinstance(n, str)),
         source=r.get(data, "source", p, str, False, ""))
 
