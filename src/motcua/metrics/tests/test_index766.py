@@ -183,3 +183,17 @@ def test_monotone_where_the_formula_is(c, more):
     if c.procedures_published_on_time < c.procedures_publication_known:
         sooner = Counts(**{**vars(c), "procedures_published_on_time": c.procedures_published_on_time + 1})
         assert index(sooner).score >= index(c).score and index(sooner).max_score == index(c).max_score
+
+
+def test_share_compares_units_measured_on_different_metrics():
+    # the worked example above (69.85 of 78 measured points) against the same unit whose publication is
+    # measured: 4 of 8 procedures published on time (6 × 4/8 = 3) and 4 of 8 disclosed on time (4 × 4/8 = 2)
+    a = dict(received=100, online=60, finished=90, finished_on_time=81, open_within_deadline=8, has_fee=40,
+             paid_online=30, paid_amount=4_000_000, paid_online_amount=3_000_000, digitized=90, reused=50,
+             eid_verified=60, approved=80, result_electronic=80, result_in_wallet=40, rated=50, dissatisfied=4,
+             synced=95, procedures=10, procedures_online=9, procedures_online_used=6, procedures_with_fee=4,
+             procedures_paid_online=3, procedures_complete_info=10, procedures_using_population_data=8)
+    b = index(Counts(**a, procedures_publication_known=8, procedures_published_on_time=4,
+                     procedures_disclosure_known=8, procedures_disclosed_on_time=4))
+    assert (b.score, b.max_score, b.share) == (74.85, 88, 85.06)  # 100 × 74.85 / 88
+    assert index(Counts(**a)).share == 89.55 > b.share  # more points, but a smaller share of those at stake
