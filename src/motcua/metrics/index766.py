@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 
 def _counter(meaning: str) -> int:
@@ -94,21 +95,23 @@ class Metric:
 
 @dataclass(frozen=True)
 class Group:
+    """One group of the index; its figures are computed once (rankings sort on them, pages show them often)."""
+
     code: str
     label_vi: str
     label_en: str
     points: float  # what the decision gives the group when every metric is measured
     metrics: tuple[Metric, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def measured(self) -> bool:
         return any(m.measured for m in self.metrics)
 
-    @property
+    @cached_property
     def score(self) -> float:
         return round(sum(m.score for m in self.metrics if m.measured), 2)
 
-    @property
+    @cached_property
     def max_score(self) -> float:
         """The points at stake: the sum over the measured metrics."""
         return round(sum(m.max_score for m in self.metrics if m.measured), 2)
@@ -223,20 +226,20 @@ def transparency(c: Counts) -> Group:
 class Index:
     groups: tuple[Group, ...]
 
-    @property
+    @cached_property
     def score(self) -> float:
         return round(sum(g.score for g in self.groups), 2)
 
-    @property
+    @cached_property
     def max_score(self) -> float:
         """The points at stake: the sum over the measured metrics (100 when everything is measured)."""
         return round(sum(g.max_score for g in self.groups), 2)
 
-    @property
+    @cached_property
     def measured(self) -> bool:
         return self.max_score > 0
 
-    @property
+    @cached_property
     def share(self) -> float | None:
         """The score as a share of the points at stake, scaled to 100: what rankings compare, so that units
         measured on different metrics stand side by side fairly."""
