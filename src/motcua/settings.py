@@ -319,6 +319,9 @@ RECONCILE_MAX_BYTES = int(os.environ.get("MOTCUA_RECONCILE_MAX_BYTES", str(8 * 1
 RECONCILE_ENGINE = os.environ.get("MOTCUA_RECONCILE_ENGINE", "duckdb")
 RECONCILE_THRESHOLD = float(os.environ.get("MOTCUA_RECONCILE_THRESHOLD", "0.9"))
 RECONCILE_WORK_DIR = os.environ.get("MOTCUA_RECONCILE_WORK_DIR") or None
+# The service index ranks a unit only with at least this many dossiers received in the period; fewer are shown
+# "not ranked" with their figures, after the ranked units (docs/index766.md).
+INDEX_MIN_DOSSIERS = int(os.environ.get("MOTCUA_INDEX_MIN_DOSSIERS", "10"))
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
