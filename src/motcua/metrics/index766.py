@@ -50,6 +50,11 @@ class Counts:
     procedures_paid_online: int = 0  # procedures with a fee that received at least one online payment
     procedures_complete_info: int = 0  # the 7 components of Decree 63/2010 Art. 8(2) present
     procedures_using_population_data: int = 0
+    # petitions (PAKN) of the scope received in the period, from the petitions capability's tally
+    petitions: int = 0
+    petitions_on_time: int = 0  # answered by the due date, or open and not past it as of today
+    petitions_rated: int = 0  # answers the sender rated
+    petitions_satisfied: int = 0  # … rated satisfied
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, int]) -> Counts:
@@ -171,19 +176,28 @@ def digitization(c: Counts) -> Group:
 
 
 def satisfaction(c: Counts, open_overdue: int) -> Group:
-    """Dossier satisfaction = 100 % − (overdue % + dissatisfied %), in full at 90 %. Petitions (PAKN) are
-    handled outside this system: scored in full, marked not measured."""
+    """Dossier satisfaction = 100 % − (overdue % + dissatisfied %), in full at 90 %. Petitions (PAKN): the share
+    handled on time (answered by the due date, or still within it) and the share of rated answers that satisfied
+    the sender, each 6 × ratio."""
     late = c.finished - c.finished_on_time + open_overdue
     bad = late + c.dissatisfied
     value = max(0.0, 1 - _ratio(bad, c.received, empty=0.0))
     return Group("satisfaction", "Mức độ hài lòng", "Satisfaction", 18, (
         Metric("DOSSIER_RECEIVING_SATISFACTION", "Hài lòng trong giải quyết hồ sơ", "Satisfaction with dossiers",
                max(0, c.received - bad), c.received, round(6 * _full_at(value, 0.9), 2), 6),
-        Metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn", "Petitions handled on time",
-               0, 0, 6, 6, measured=False),
-        Metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
-               "Satisfaction with petition handling", 0, 0, 6, 6, measured=False),
+        _petition_metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn",
+                         "Petitions handled on time", c.petitions_on_time, c.petitions),
+        _petition_metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
+                         "Satisfaction with petition handling", c.petitions_satisfied, c.petitions_rated),
     ))
+
+
+def _petition_metric(code: str, vi: str, en: str, numerator: int, denominator: int) -> Metric:
+    """6 × numerator / denominator, as the national portal scores both petition metrics; with nothing to count
+    (no petition received, no answer rated) the metric is not measured."""
+    if not denominator:
+        return Metric(code, vi, en, 0, 0, 6, 6, measured=False)
+    return Metric(code, vi, en, numerator, denominator, round(6 * _ratio(numerator, denominator), 2), 6)
 
 
 def transparency(c: Counts) -> Group:

@@ -1,0 +1,94 @@
+"""Petitions (phản ánh, kiến nghị — PAKN): what a citizen or business sends about a procedure, an agency or a
+dossier, routed to the agency that answers it by a due date in working days; complaints attached to dossier
+ratings are answered the same way. A small tally per agency and month feeds the service index."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Petition(models.Model):
+    KINDS = [("feedback", "Phản ánh"), ("petition", "Kiến nghị"), ("complaint", "Góp ý khi đánh giá hồ sơ")]
+    ABOUT = [("procedure", "Thủ tục hành chính"), ("agency", "Cơ quan"), ("dossier", "Hồ sơ")]
+
+    code = models.CharField(max_length=30, unique=True)  # PAKN-YYMMDD-NNNN, gap-free per day
+    kind = models.CharField(max_length=10, choices=KINDS)
+    about = models.CharField(max_length=10, choices=ABOUT)
+    procedure = models.ForeignKey("catalog.Procedure", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="petitions")
+    dossier = models.ForeignKey("dossiers.Dossier", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="petitions")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="petitions")
+    # The agency's place, copied for counting by province and commune without a join.
+    province_code = models.CharField(max_length=2, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
+    sender_id_number = models.CharField(max_length=12)
+    sender_name = models.CharField(max_length=255)
+    sender_organization = models.CharField(max_length=255, blank=True)  # a business's name, when one sends
+    sender_email = models.CharField(max_length=255, blank=True)
+    sender_phone = models.CharField(max_length=20, blank=True)
+    subject = models.CharField(max_length=255)
+    content = models.TextField()
+    may_publish = models.BooleanField(default=False)  # the sender agrees to its publication, without their name
+    received_at = models.DateTimeField()
+    month = models.DateField()  # first day of the month of receipt: the index's period
+    due_on = models.DateField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.CharField(max_length=150, blank=True)
+    answered_on_time = models.BooleanField(null=True)
+    satisfied = models.BooleanField(null=True)  # the sender's rating of the answer
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One complaint item per rated dossier (a rating is given once).
+            models.UniqueConstraint(fields=["dossier"], condition=Q(kind="complaint"), name="one_complaint_per_dossier"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "due_on"]),
+            models.Index(fields=["sender_id_number", "-received_at"]),
+            # Still to answer, by due date: the index's "within the deadline" and the overdue flags.
+            models.Index(fields=["due_on"], condition=Q(answered_at__isnull=True), name="petition_open_due"),
+            models.Index(fields=["-answered_at"], condition=Q(may_publish=True, answered_at__isnull=False),
+                         name="petition_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject}"
+
+
+def _content_path(instance: "PetitionAttachment", filename: str) -> str:
+    # Content-addressed, as dossier evidence is: the same bytes are stored once.
+    return f"petitions/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class PetitionAttachment(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_content_path)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255)
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
+
+
+class PetitionTally(models.Model):
+    """Petitions of one agency received in one month: received, answered, answered on time, rated, rated
+    satisfied. Kept in the same transaction as each change, so the index sums a few small rows at any scale."""
+
+    agency_code = models.CharField(max_length=35)
+    province_code = models.CharField(max_length=2, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
+    month = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "month"], name="unique_petition_tally")]
+        indexes = [models.Index(fields=["month", "province_code"])]
