@@ -20,7 +20,7 @@ from motcua.petitions.models import Petition
 router = Router(tags=["petitions"])
 
 
-class AttachmentIn(Schema):
+class PetitionAttachmentIn(Schema):
     name: str = Field(..., min_length=1, max_length=255, description="file name, e.g. anh-chup.jpg")
     content: Base64File = Field(..., description="the file, base64-encoded: PDF, JPEG or PNG, not empty, at most "
                                                  "the upload limit (10 MB by default)")
@@ -40,7 +40,7 @@ class PetitionIn(Schema):
     organization: str = Field("", max_length=255, description="a business or organisation sending it, if any")
     email: str = Field("", max_length=255)
     phone: str = Field("", max_length=20)
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=services.MAX_FILES)
+    attachments: list[PetitionAttachmentIn] = Field(default_factory=list, max_length=services.MAX_FILES)
 
 
 class PetitionOut(Schema):
@@ -76,11 +76,11 @@ class PublicPetitionOut(Schema):
     answered_at: datetime
 
 
-class AnswerIn(Schema):
+class PetitionAnswerIn(Schema):
     answer: str = Field(..., max_length=5000)
 
 
-class RatingIn(Schema):
+class PetitionRatingIn(Schema):
     satisfied: bool
 
 
@@ -142,7 +142,7 @@ def read_petition(request: HttpRequest, code: str):
 
 @router.post("/petitions/{code}/answer", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(),
              summary="Answer a petition (an official of the agency answering it); the sender is notified")
-def answer_petition(request: HttpRequest, code: str, payload: AnswerIn):
+def answer_petition(request: HttpRequest, code: str, payload: PetitionAnswerIn):
     actor = official_caller(request)
     services.answer(code, actor, payload.answer)
     return _out(services.readable_petition(actor, code))
@@ -150,7 +150,7 @@ def answer_petition(request: HttpRequest, code: str, payload: AnswerIn):
 
 @router.post("/petitions/{code}/rating", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(),
              summary="The sender says whether the answer satisfied them (once, after the answer)")
-def rate_petition(request: HttpRequest, code: str, payload: RatingIn):
+def rate_petition(request: HttpRequest, code: str, payload: PetitionRatingIn):
     actor = citizen_caller(request)
     services.rate_answer(code, actor, payload.satisfied)
     return _out(services.readable_petition(actor, code))

@@ -97,7 +97,7 @@ def _route(draft: Draft, actor: Actor, errors: list[FieldError]) -> tuple[Agency
         return dossier.competent_agency, dossier.procedure_version.procedure, dossier
     if draft.about == "procedure":
         procedure = Procedure.objects.select_related("current_version").filter(code=draft.procedure_code.strip()).first()
-        if procedure is None:
+        if procedure is None or procedure.current_version is None:
             errors.append(FieldError("procedure_code", "unknown_procedure", "Không có thủ tục này.",
                                      "No such procedure."))
             return None, None, None

@@ -15,7 +15,14 @@ from motcua.catalog.services import spec_of
 from motcua.core import outbox
 from motcua.core.errors import Forbidden
 from motcua.demo.seeding import DEMO_AGENCIES, DEMO_CITIZENS, DEMO_COMMUNE
-from motcua.demo.testing import log_in_citizen, log_in_official, official_actor, sample_scan, sample_submission, walk
+from motcua.demo.testing import (
+    log_in_citizen,
+    log_in_official,
+    official_actor,
+    sample_scan,
+    sample_submission,
+    walk,
+)
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.services import IncomingFile
@@ -139,6 +146,8 @@ def test_the_index_measures_both_petition_metrics_per_scope(seeded):
         handled, satisfied = metrics["PETITION_PROCESSING_ON_TIME"], metrics["PETITION_HANDLING_SATISFACTION"]
         assert handled.measured and handled.denominator == expected_received, level
         assert handled.numerator == expected_received - (late.month.year == period.year), level
+        assert (satisfied.numerator, satisfied.denominator) == (
+            int(on_time.month.year == period.year), expected_received - (waiting.month.year == period.year)), level
     assert queries.headline("P", "79", period).index.group("satisfaction").metrics[1].measured is False
 
 
