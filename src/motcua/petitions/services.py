@@ -72,11 +72,12 @@ def answer_days() -> int:
     return int(settings.PETITION_ANSWER_WORKING_DAYS)
 
 
-def _text(value: str, name: str, limit: int, errors: list[FieldError], *, required: bool = True,
-          multiline: bool = False) -> str:
+def _text(value: str, name: str, limit: int, errors: list[FieldError], *,
+          required: tuple[str, str] | None = None, multiline: bool = False) -> str:
+    """The normalized text of a field; ``required`` says, in both languages, what to enter when it is empty."""
     text = normalize(value or "", multiline=multiline)
     if required and not text:
-        errors.append(FieldError(name, "required", "Trường này bắt buộc.", "This field is required."))
+        errors.append(FieldError(name, "required", *required))
     elif len(text) > limit:
         errors.append(FieldError(name, "too_long", f"Tối đa {limit} ký tự.", f"At most {limit:,} characters."))
     elif problem := text_problem(text, None, multiline=multiline):
@@ -123,11 +124,12 @@ def _validate(draft: Draft, actor: Actor) -> tuple[dict, Agency, Procedure | Non
         errors.append(FieldError("kind", "invalid_choice", "Chọn phản ánh hoặc kiến nghị.",
                                  "Choose feedback or petition."))
     values = {
-        "subject": _text(draft.subject, "subject", SUBJECT_MAX, errors),
-        "content": _text(draft.content, "content", CONTENT_MAX, errors, multiline=True),
-        "sender_organization": _text(draft.organization, "organization", 255, errors, required=False),
-        "sender_email": _text(draft.email, "email", 255, errors, required=False),
-        "sender_phone": _text(draft.phone, "phone", 20, errors, required=False),
+        "subject": _text(draft.subject, "subject", SUBJECT_MAX, errors, required=("Nhập tiêu đề.", "Enter a subject.")),
+        "content": _text(draft.content, "content", CONTENT_MAX, errors, multiline=True,
+                         required=("Nhập nội dung phản ánh, kiến nghị.", "Enter what you want to say.")),
+        "sender_organization": _text(draft.organization, "organization", 255, errors),
+        "sender_email": _text(draft.email, "email", 255, errors),
+        "sender_phone": _text(draft.phone, "phone", 20, errors),
     }
     if values["sender_email"] and "@" not in values["sender_email"]:
         errors.append(FieldError("email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.",
@@ -231,7 +233,8 @@ def readable_petition(actor: Actor | None, code: str, *, for_update: bool = Fals
 def answer(code: str, actor: Actor, text: str, now: datetime | None = None) -> Petition:
     """The agency's answer, by one of its officials; on time when given by the due date."""
     errors: list[FieldError] = []
-    text = _text(text, "answer", ANSWER_MAX, errors, multiline=True)
+    text = _text(text, "answer", ANSWER_MAX, errors, multiline=True,
+                 required=("Nhập nội dung trả lời.", "Enter the answer."))
     with transaction.atomic():
         petition = readable_petition(actor, code, for_update=True)
         if actor.kind != "official":

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog import divisions
 from motcua.catalog.models import Procedure
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
-from motcua.dossiers.intake import uploads
+from motcua.dossiers.intake import place_of, uploads
 from motcua.dossiers.models import Dossier
 from motcua.petitions import services
 from motcua.portal.views import current_citizen, require_citizen, session_actor
@@ -67,6 +67,7 @@ def send(request: HttpRequest) -> HttpResponse:
         "citizen": citizen, "errors": errors, "values": values,
         "procedures": Procedure.objects.order_by("name_vi").values_list("code", "name_vi"),
         "provinces": divisions.provinces().values(),
+        "place": place_of(values.get("commune_code", ""), values.get("province_code", "")),
         "dossiers": Dossier.objects.filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")
         .values_list("code", flat=True)[:100], "max_files": services.MAX_FILES}, status=status)
 

@@ -40,7 +40,9 @@ def test_send_answer_rate_and_the_index_moves(live_server, seeded, settings, bro
     citizen.click("[data-testid=petition-form] button[type=submit]")  # empty: each error beside its field
     assert citizen.locator(".field-error").count() >= 2
     citizen.check("input[name=kind][value=petition]")
-    citizen.fill("#commune_code", "00070")
+    citizen.select_option("#place-province", "01")
+    citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+    citizen.select_option("#place-commune", "00070")
     citizen.fill("#subject", "Đề nghị thêm quầy buổi chiều thứ Bảy")
     citizen.fill("#content", "Người đi làm khó đến nộp hồ sơ trong giờ hành chính.")
     citizen.check("input[name=may_publish]")

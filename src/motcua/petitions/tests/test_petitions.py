@@ -198,3 +198,19 @@ def test_the_api(citizen):
     assert [p["code"] for p in citizen.get("/api/petitions/mine").json()] == [code]
     published = Client().get("/api/petitions/published").json()
     assert published[0]["code"] == code and "sender_name" not in published[0] and AN.name not in str(published)
+
+
+def test_the_demo_petitions_are_answered_on_time_and_late_and_counted_so(seeded):
+    from motcua.demo.seeding import DEMO_PETITIONS, seed_petitions
+
+    assert seed_petitions() == len(DEMO_PETITIONS) and seed_petitions() == 0  # once
+    found = list(Petition.objects.all())
+    assert {p.answered_on_time for p in found} == {True, False, None}
+    assert any(services.is_overdue(p) for p in found)
+    months = sorted(p.month for p in found)
+    counts = services.counts_by_scope("A", months[0], months[-1], scope=COMMUNE_AGENCY)[COMMUNE_AGENCY]
+    today = timezone.localdate()
+    assert counts.received == len(found)
+    assert counts.on_time == sum(1 for p in found if p.answered_on_time or (p.answered_at is None
+                                                                           and p.due_on >= today))
+    assert (counts.rated, counts.satisfied) == (2, 1)
