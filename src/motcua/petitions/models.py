@@ -76,12 +76,15 @@ class PetitionAttachment(models.Model):
 
 
 class PetitionTally(models.Model):
-    """Petitions of one agency received in one month: received, answered, answered on time, rated, rated
-    satisfied. Kept in the same transaction as each change, so the index sums a few small rows at any scale."""
+    """Petitions received in one month in one scope of the index (national, a province, a commune, an agency, as
+    the dossiers' roll-ups): received, answered, answered on time, rated, rated satisfied. Kept in the same
+    transaction as each change, so the dashboard sums a few small rows at any scale."""
 
-    agency_code = models.CharField(max_length=35)
-    province_code = models.CharField(max_length=2, blank=True)
-    commune_code = models.CharField(max_length=5, blank=True)
+    LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan")]
+
+    level = models.CharField(max_length=1, choices=LEVELS)
+    scope = models.CharField(max_length=35)  # province, commune or agency code; "" for the country
+    parent = models.CharField(max_length=5, blank=True)  # the province of a commune or an agency
     month = models.DateField()
     received = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
@@ -90,5 +93,5 @@ class PetitionTally(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency_code", "month"], name="unique_petition_tally")]
-        indexes = [models.Index(fields=["month", "province_code"])]
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "month"], name="unique_petition_tally")]
+        indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]

@@ -11,14 +11,13 @@ dossier's rating becomes a petition of kind "complaint" with the same answer and
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.calendar import add_working_days
@@ -153,18 +152,31 @@ def _new_code(day: date) -> str:
     return f"PAKN-{day:%y%m%d}-{next_number('PAKN', day):04d}"
 
 
+def _scopes(petition: Petition) -> list[tuple[str, str, str]]:
+    """(level, scope, parent) of the index the petition counts in: the country, the agency's province and
+    commune, the agency."""
+    province, commune = petition.province_code, petition.commune_code
+    scopes = [("N", "", ""), ("A", petition.agency.code, province)]
+    if province:
+        scopes.append(("P", province, ""))
+    if commune:
+        scopes.append(("C", commune, province))
+    return scopes
+
+
 def _tally(petition: Petition, **deltas: int) -> None:
-    """Add to the agency's tally of the petition's month (created on first use; a concurrent creator wins)."""
-    key = {"agency_code": petition.agency.code, "month": petition.month}
+    """Add to the tally of each of the petition's scopes for its month (a row created on first use; a concurrent
+    creator wins and is added to)."""
     increments = {name: F(name) + value for name, value in deltas.items()}
-    if PetitionTally.objects.filter(**key).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            PetitionTally.objects.create(**key, province_code=petition.province_code,
-                                         commune_code=petition.commune_code, **deltas)
-    except IntegrityError:
-        PetitionTally.objects.filter(**key).update(**increments)
+    for level, scope, parent in _scopes(petition):
+        key = {"level": level, "scope": scope, "month": petition.month}
+        if PetitionTally.objects.filter(**key).update(**increments):
+            continue
+        try:
+            with transaction.atomic():
+                PetitionTally.objects.create(**key, parent=parent, **deltas)
+        except IntegrityError:
+            PetitionTally.objects.filter(**key).update(**increments)
 
 
 def _open(kind: str, about: str, agency: Agency, actor_id: str, name: str, values: dict, now: datetime,
@@ -313,41 +325,40 @@ class PetitionCounts:
     satisfied: int = 0
 
 
-# How a level of the index groups petitions (the column of its scope) and filters them under a parent.
-SCOPE_COLUMN = {"N": None, "P": "province_code", "C": "commune_code", "A": "agency_code"}
+# The petitions' column each level of the index groups by, and the one its parent (a province) filters.
+SCOPE_COLUMN = {"N": None, "P": "province_code", "C": "commune_code", "A": "agency__code"}
 PARENT_COLUMN = {"C": "province_code", "A": "province_code"}
 
 
 def counts_by_scope(level: str, first_month: date, last_month: date, parent: str | None = None,
                     scope: str | None = None, today: date | None = None) -> dict[str, PetitionCounts]:
-    """Per scope of ``level`` (national, province, commune, agency) the petitions received in the months, from
-    the tally, plus the open ones still within their due date (few: read through a partial index). Levels by
-    procedure have no petition figures (the national portal publishes none by procedure)."""
+    """Per scope of ``level`` (national, province, commune, agency) the petitions received in the months, summed
+    from the tally, plus the open ones still within their due date (few: read through a partial index over the
+    unanswered). Levels by procedure have no petition figures (the national portal publishes none by procedure)."""
     if level not in SCOPE_COLUMN:
         return {}
     today = today or timezone.localdate()
-    column = SCOPE_COLUMN[level]
-    filters: dict[str, object] = {"month__gte": first_month, "month__lte": last_month}
+    tallies = PetitionTally.objects.filter(level=level, month__gte=first_month, month__lte=last_month)
+    pending = Petition.objects.filter(month__gte=first_month, month__lte=last_month, answered_at__isnull=True,
+                                      due_on__gte=today)
     if parent is not None and level in PARENT_COLUMN:
-        filters[PARENT_COLUMN[level]] = parent
-    if scope is not None and column is not None:
-        filters[column] = scope
-    out: dict[str, PetitionCounts] = defaultdict(PetitionCounts)
-    for key, received, on_time, rated, satisfied in PetitionTally.objects.filter(**filters).values_list(
-            column or "month", "received", "answered_on_time", "rated", "satisfied"):
-        counts = out[key if column else ""]
-        counts.received += received
-        counts.on_time += on_time
-        counts.rated += rated
-        counts.satisfied += satisfied
-    # The petition's agency is a foreign key: its code is read through it.
-    on_petitions = {("agency__code" if k == "agency_code" else k): v for k, v in filters.items()}
-    pending = Petition.objects.filter(**on_petitions, answered_at__isnull=True, due_on__gte=today)
+        tallies = tallies.filter(parent=parent)
+        pending = pending.filter(**{PARENT_COLUMN[level]: parent})
+    if scope is not None:
+        tallies = tallies.filter(scope=scope)
+        if (column := SCOPE_COLUMN[level]) is not None:
+            pending = pending.filter(**{column: scope})
+    out: dict[str, PetitionCounts] = {}
+    for row in tallies.values("scope").annotate(received_sum=Sum("received"), on_time_sum=Sum("answered_on_time"),
+                                                rated_sum=Sum("rated"), satisfied_sum=Sum("satisfied")):
+        out[row["scope"]] = PetitionCounts(row["received_sum"], row["on_time_sum"], row["rated_sum"],
+                                           row["satisfied_sum"])
+    column = SCOPE_COLUMN[level]
     if column is None:
-        if number := pending.count():
-            out[""].on_time += number
+        open_within = {"": pending.count()} if "" in out else {}
     else:
-        group = "agency__code" if column == "agency_code" else column
-        for key, number in pending.values(group).annotate(n=Count("id")).values_list(group, "n"):
+        open_within = dict(pending.values(column).annotate(n=Count("id")).values_list(column, "n"))
+    for key, number in open_within.items():
+        if key in out:
             out[key].on_time += number
-    return dict(out)
+    return out

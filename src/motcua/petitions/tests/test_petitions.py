@@ -60,7 +60,7 @@ def test_a_petition_about_a_procedure_goes_to_the_agency_handling_it_with_a_due_
     assert petition.agency.code == COMMUNE_AGENCY and petition.code.startswith("PAKN-")
     assert petition.due_on == add_working_days(timezone.localdate(), services.answer_days())
     assert petition.attachments.get().content_type == "application/pdf"
-    assert PetitionTally.objects.get(agency_code=COMMUNE_AGENCY).received == 1
+    assert PetitionTally.objects.get(level="A", scope=COMMUNE_AGENCY).received == 1
     drain()
     officials = Message.objects.filter(kind="petition_received")
     assert officials.exists() and all(m.recipient.startswith("official:hoankiem.") for m in officials)
@@ -115,7 +115,7 @@ def test_only_the_agency_answers_on_time_or_late_and_the_sender_rates_once(seede
     late = services.send(draft(), SENDER, now=now - timedelta(days=30))
     assert services.is_overdue(late)
     assert services.answer(late.code, officer(), "Xin lỗi vì chậm trả lời.").answered_on_time is False
-    tally = PetitionTally.objects.get(agency_code=COMMUNE_AGENCY, month=timezone.localdate().replace(day=1))
+    tally = PetitionTally.objects.get(level="A", scope=COMMUNE_AGENCY, month=timezone.localdate().replace(day=1))
     assert (tally.answered, tally.answered_on_time, tally.rated, tally.satisfied) == (1, 1, 1, 0)
 
 
