@@ -6,7 +6,7 @@ petitions.
 Creates a throwaway PostgreSQL database, seeds agencies and the catalog, then generates --petitions petitions
 (COPY) over the current year, at commune and province agencies weighted towards the two big cities: 85 %
 answered (8 % of those late), 70 % of the answers rated, the rest open (some past their due date). It builds the
-tally the services keep (one SQL pass), ANALYZEs, and times the petition figures of
+tallies the services keep (received and answered per scope and month; unanswered per due date), ANALYZEs, and times the petition figures of
   - the national headline and the ranking of the 34 provinces,
   - one province's communes, and
   - every agency (the widest level),
@@ -85,7 +85,7 @@ TALLY_LEVELS = {"N": ("''", "''", "TRUE"), "P": ("p.province_code", "''", "p.pro
                 "A": ("a.code", "p.province_code", "TRUE")}
 
 
-def build_tally() -> None:
+def build_tallies() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -98,6 +98,11 @@ def build_tally() -> None:
                        COUNT(*) FILTER (WHERE p.satisfied)
                 FROM petitions_petition p JOIN catalog_agency a ON a.id = p.agency_id WHERE {where}
                 GROUP BY 2, 3, 4""")
+            cursor.execute(f"""
+                INSERT INTO petitions_petitionopendue (level, scope, parent, month, due_on, count)
+                SELECT '{level}', {scope}, {parent}, p.month, p.due_on, COUNT(*)
+                FROM petitions_petition p JOIN catalog_agency a ON a.id = p.agency_id
+                WHERE {where} AND p.answered_at IS NULL GROUP BY 2, 3, 4, 5""")
         cursor.execute("ANALYZE")
 
 
@@ -130,7 +135,7 @@ def main() -> None:
         print(f"motcua petition figures benchmark — {os.cpu_count()} CPUs, PostgreSQL, {args.petitions:,} petitions")
         with transaction.atomic():
             generate(args.petitions)
-            build_tally()
+            build_tallies()
         print(f"tally rows: {PetitionTally.objects.count():,}")
         period, today = Period("year", timezone.localdate().year), timezone.localdate()
         first, last = period.first_month, period.last_month

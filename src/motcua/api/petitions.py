@@ -104,10 +104,11 @@ def _out(petition: Petition) -> dict:
                          "the procedure in the province/commune given, or the agency chosen. The answer is due a "
                          "number of working days after receipt (`due_on`).")
 def send_petition(request: HttpRequest, payload: PetitionIn):
+    actor = citizen_caller(request)
     draft = services.Draft(**payload.dict(exclude={"attachments"}),
                            files=[IncomingFile("attachments", f.name, f.content) for f in payload.attachments])
-    petition = services.send(draft, citizen_caller(request))
-    return Respond(201, _out(services.readable_petition(citizen_caller(request), petition.code)))
+    petition = services.send(draft, actor)
+    return Respond(201, _out(services.readable_petition(actor, petition.code)))
 
 
 @router.get("/petitions/published", response=list[PublicPetitionOut],
@@ -117,7 +118,7 @@ def published_petitions(request: HttpRequest, limit: int = Query(50, ge=1, le=20
     return [{**{name: getattr(p, name) for name in ("code", "kind", "subject", "content", "answer", "received_at",
                                                      "answered_at")},
              "agency": _named(p), "procedure_code": p.procedure.code if p.procedure else None}
-            for p in services.published(limit, offset)]
+            for p in services.published()[offset:offset + limit]]
 
 
 @router.get("/petitions/mine", response={200: list[PetitionOut], **ERRORS}, auth=ActorAuth(),

@@ -47,8 +47,6 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["agency", "due_on"]),
             models.Index(fields=["sender_id_number", "-received_at"]),
-            # Still to answer, by due date: the index's "within the deadline" and the overdue flags.
-            models.Index(fields=["due_on"], condition=Q(answered_at__isnull=True), name="petition_open_due"),
             models.Index(fields=["-answered_at"], condition=Q(may_publish=True, answered_at__isnull=False),
                          name="petition_published"),
         ]
@@ -75,12 +73,14 @@ class PetitionAttachment(models.Model):
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
 
 
+# The scopes of the index petitions are counted in: the country, a province, a commune, an agency.
+LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan")]
+
+
 class PetitionTally(models.Model):
     """Petitions received in one month in one scope of the index (national, a province, a commune, an agency, as
     the dossiers' roll-ups): received, answered, answered on time, rated, rated satisfied. Kept in the same
     transaction as each change, so the dashboard sums a few small rows at any scale."""
-
-    LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan")]
 
     level = models.CharField(max_length=1, choices=LEVELS)
     scope = models.CharField(max_length=35)  # province, commune or agency code; "" for the country
@@ -95,3 +95,21 @@ class PetitionTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["level", "scope", "month"], name="unique_petition_tally")]
         indexes = [models.Index(fields=["level", "month"]), models.Index(fields=["level", "parent", "month"])]
+
+
+class PetitionOpenDue(models.Model):
+    """Unanswered petitions of a scope and month by due date: "still within the due date" depends on the day the
+    figures are read, so it is summed then (due date ≥ today) from this small table, as for dossiers."""
+
+    level = models.CharField(max_length=1, choices=LEVELS)
+    scope = models.CharField(max_length=35)
+    parent = models.CharField(max_length=5, blank=True)
+    month = models.DateField()
+    due_on = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "scope", "month", "due_on"],
+                                               name="unique_petition_open_due")]
+        # Read as "due today or later": the due date leads after the level, so past ones are skipped.
+        indexes = [models.Index(fields=["level", "due_on"]), models.Index(fields=["level", "parent", "due_on"])]

@@ -10,14 +10,13 @@ dossier's rating becomes a petition of kind "complaint" with the same answer and
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.calendar import add_working_days
@@ -25,12 +24,13 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import RoutingError, competent_agency, spec_of
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
+from motcua.core.security_log import security_event
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers.lifecycle import local_date
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import IncomingFile, file_problem, next_number
 from motcua.identity.actors import Actor
-from motcua.petitions.models import Petition, PetitionAttachment, PetitionTally
+from motcua.petitions.models import LEVELS, Petition, PetitionAttachment, PetitionOpenDue, PetitionTally
 
 PETITION_RECEIVED = "petition.received"  # key: the petition's code; the agency's officials are told
 PETITION_ANSWERED = "petition.answered"  # key: the petition's code; the sender is told
@@ -164,19 +164,27 @@ def _scopes(petition: Petition) -> list[tuple[str, str, str]]:
     return scopes
 
 
-def _tally(petition: Petition, **deltas: int) -> None:
-    """Add to the tally of each of the petition's scopes for its month (a row created on first use; a concurrent
-    creator wins and is added to)."""
+def _add(model: type[PetitionTally] | type[PetitionOpenDue], petition: Petition, key: dict, **deltas: int) -> None:
+    """Add to ``model``'s row of each of the petition's scopes (a row created on first use; a concurrent creator
+    wins and is added to)."""
     increments = {name: F(name) + value for name, value in deltas.items()}
     for level, scope, parent in _scopes(petition):
-        key = {"level": level, "scope": scope, "month": petition.month}
-        if PetitionTally.objects.filter(**key).update(**increments):
+        row = {"level": level, "scope": scope, "month": petition.month, **key}
+        if model.objects.filter(**row).update(**increments):
             continue
         try:
             with transaction.atomic():
-                PetitionTally.objects.create(**key, parent=parent, **deltas)
+                model.objects.create(**row, parent=parent, **deltas)
         except IntegrityError:
-            PetitionTally.objects.filter(**key).update(**increments)
+            model.objects.filter(**row).update(**increments)
+
+
+def _tally(petition: Petition, **deltas: int) -> None:
+    _add(PetitionTally, petition, {}, **deltas)
+
+
+def _open_due(petition: Petition, delta: int) -> None:
+    _add(PetitionOpenDue, petition, {"due_on": petition.due_on}, count=delta)
 
 
 def _open(kind: str, about: str, agency: Agency, actor_id: str, name: str, values: dict, now: datetime,
@@ -188,6 +196,7 @@ def _open(kind: str, about: str, agency: Agency, actor_id: str, name: str, value
         sender_name=name, may_publish=may_publish, received_at=now, month=today.replace(day=1),
         due_on=add_working_days(today, answer_days()), **values)
     _tally(petition, received=1)
+    _open_due(petition, 1)
     outbox.publish(PETITION_RECEIVED, petition.code, {"agency": agency.code})
     return petition
 
@@ -202,7 +211,7 @@ def send(draft: Draft, actor: Actor, now: datetime | None = None) -> Petition:
         petition = _open(draft.kind, draft.about, agency, actor.id, actor.name or actor.id, values,
                          now or timezone.now(), procedure, dossier, bool(draft.may_publish))
         for f in draft.files:
-            attachment = PetitionAttachment(petition=petition, sha256=hashlib.sha256(f.data).hexdigest(),
+            attachment = PetitionAttachment(petition=petition, sha256=f.sha256,
                                             content_type=f.content_type or "", size=len(f.data),
                                             original_name=normalize(f.name)[:255])
             attachment.file.save(f.name, ContentFile(f.data), save=False)
@@ -262,7 +271,10 @@ def answer(code: str, actor: Actor, text: str, now: datetime | None = None) -> P
         petition.answered_on_time = on_time
         petition.save(update_fields=["answer", "answered_at", "answered_by", "answered_on_time"])
         _tally(petition, answered=1, answered_on_time=int(on_time))
+        _open_due(petition, -1)
         outbox.publish(PETITION_ANSWERED, petition.code, {"on_time": on_time})
+    security_event("petition_answer", "success", petition=petition.code, agency=petition.agency.code,
+                   on_time=on_time)
     return petition
 
 
@@ -308,11 +320,11 @@ def agency_petitions(actor: Actor, status: str = "open") -> QuerySet[Petition]:
     return found.filter(answered_at__isnull=True).order_by("due_on", "received_at")
 
 
-def published(limit: int = 50, offset: int = 0) -> QuerySet[Petition]:
+def published() -> QuerySet[Petition]:
     """Answered petitions their senders let publish, newest answer first. Callers show what was asked and
     answered, by which agency, about which procedure: never who sent it."""
     return (Petition.objects.select_related("agency", "procedure")
-            .filter(may_publish=True, answered_at__isnull=False).order_by("-answered_at")[offset:offset + limit])
+            .filter(may_publish=True, answered_at__isnull=False).order_by("-answered_at"))
 
 
 # --- the service index ------------------------------------------------------------------------------------
@@ -325,40 +337,25 @@ class PetitionCounts:
     satisfied: int = 0
 
 
-# The petitions' column each level of the index groups by, and the one its parent (a province) filters.
-SCOPE_COLUMN = {"N": None, "P": "province_code", "C": "commune_code", "A": "agency__code"}
-PARENT_COLUMN = {"C": "province_code", "A": "province_code"}
-
-
 def counts_by_scope(level: str, first_month: date, last_month: date, parent: str | None = None,
                     scope: str | None = None, today: date | None = None) -> dict[str, PetitionCounts]:
     """Per scope of ``level`` (national, province, commune, agency) the petitions received in the months, summed
-    from the tally, plus the open ones still within their due date (few: read through a partial index over the
-    unanswered). Levels by procedure have no petition figures (the national portal publishes none by procedure)."""
-    if level not in SCOPE_COLUMN:
+    from the tally, plus the unanswered ones still within their due date. Levels by procedure have no petition
+    figures (the national portal publishes none by procedure)."""
+    if level not in dict(LEVELS):
         return {}
     today = today or timezone.localdate()
-    tallies = PetitionTally.objects.filter(level=level, month__gte=first_month, month__lte=last_month)
-    pending = Petition.objects.filter(month__gte=first_month, month__lte=last_month, answered_at__isnull=True,
-                                      due_on__gte=today)
-    if parent is not None and level in PARENT_COLUMN:
-        tallies = tallies.filter(parent=parent)
-        pending = pending.filter(**{PARENT_COLUMN[level]: parent})
+    filters: dict[str, object] = {"level": level, "month__gte": first_month, "month__lte": last_month}
+    if parent is not None and level in ("C", "A"):
+        filters["parent"] = parent
     if scope is not None:
-        tallies = tallies.filter(scope=scope)
-        if (column := SCOPE_COLUMN[level]) is not None:
-            pending = pending.filter(**{column: scope})
-    out: dict[str, PetitionCounts] = {}
-    for row in tallies.values("scope").annotate(received_sum=Sum("received"), on_time_sum=Sum("answered_on_time"),
-                                                rated_sum=Sum("rated"), satisfied_sum=Sum("satisfied")):
-        out[row["scope"]] = PetitionCounts(row["received_sum"], row["on_time_sum"], row["rated_sum"],
-                                           row["satisfied_sum"])
-    column = SCOPE_COLUMN[level]
-    if column is None:
-        open_within = {"": pending.count()} if "" in out else {}
-    else:
-        open_within = dict(pending.values(column).annotate(n=Count("id")).values_list(column, "n"))
-    for key, number in open_within.items():
+        filters["scope"] = scope
+    out = {row["scope"]: PetitionCounts(row["received_sum"], row["on_time_sum"], row["rated_sum"], row["satisfied_sum"])
+           for row in PetitionTally.objects.filter(**filters).values("scope").annotate(
+               received_sum=Sum("received"), on_time_sum=Sum("answered_on_time"), rated_sum=Sum("rated"),
+               satisfied_sum=Sum("satisfied"))}
+    for key, number in PetitionOpenDue.objects.filter(**filters, due_on__gte=today).values("scope").annotate(
+            n=Sum("count")).values_list("scope", "n"):
         if key in out:
             out[key].on_time += number
     return out

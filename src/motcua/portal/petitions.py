@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog import divisions
 from motcua.catalog.models import Procedure
-from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
+from motcua.core.errors import FieldError, Forbidden, MotcuaError, NotFound, in_language
 from motcua.dossiers.intake import place_of, uploads
 from motcua.dossiers.models import Dossier
 from motcua.petitions import services
@@ -22,7 +22,7 @@ PUBLIC_PAGE = 30
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(services.published(limit=10_000), PUBLIC_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(services.published(), PUBLIC_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/petitions_public.html", {"page": page, "citizen": current_citizen(request)})
 
 
@@ -54,8 +54,8 @@ def send(request: HttpRequest) -> HttpResponse:
         try:
             petition = services.send(draft, session_actor(request))
         except MotcuaError as exc:
-            for e in exc.errors or [exc]:
-                errors.setdefault(getattr(e, "field", None) or "", []).append({"vi": e.vi, "en": e.en})
+            for e in exc.errors or [FieldError(None, exc.code, exc.vi, exc.en)]:  # a refusal of no one field
+                errors.setdefault(e.field or "", []).append({"vi": e.vi, "en": e.en})
             values = {k: v for k, v in draft.__dict__.items() if k != "files"}
             status = exc.status
         else:
