@@ -19,6 +19,7 @@ from motcua.api import (
     offers,
     openapi,
     payments,
+    petitions,
     registries,
 )
 from motcua.api.parsing import RefuseNul
@@ -47,7 +48,8 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications, offers):
+for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications, offers,
+                   petitions):
     api.add_router("", capability.router)
 
 

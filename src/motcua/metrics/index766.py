@@ -56,6 +56,11 @@ class Counts:
     procedures_published_on_time: int = 0
     procedures_disclosure_known: int = 0
     procedures_disclosed_on_time: int = 0
+    # petitions (PAKN) of the scope received in the period, from the petitions capability's tally
+    petitions: int = 0
+    petitions_on_time: int = 0  # answered by the due date, or open and not past it as of today
+    petitions_rated: int = 0  # answers the sender rated
+    petitions_satisfied: int = 0  # … rated satisfied
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, int]) -> Counts:
@@ -194,16 +199,17 @@ def digitization(c: Counts) -> Group:
 
 def satisfaction(c: Counts, open_overdue: int) -> Group:
     """Dossier satisfaction = 100 % − (overdue % + % rated poorly or complained about), both shares of the
-    dossiers received, in full at 90 %. Petitions (PAKN) are not handled by this system yet: not measured."""
+    dossiers received, in full at 90 %. Petitions (PAKN): the share handled on time (answered by the due date,
+    or still within it) and the share of rated answers that satisfied the sender, each 6 × ratio."""
     late = c.finished - c.finished_on_time + open_overdue
     bad = late + c.dissatisfied
     return Group("satisfaction", "Mức độ hài lòng", "Satisfaction", 18, (
         _metric("DOSSIER_RECEIVING_SATISFACTION", "Hài lòng trong giải quyết hồ sơ", "Satisfaction with dossiers",
                 max(0, c.received - bad), c.received, 6, _full_at(0.9)),
-        Metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn", "Petitions handled on time",
-               0, 0, 6, 6, measured=False),
-        Metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
-               "Satisfaction with petition handling", 0, 0, 6, 6, measured=False),
+        _metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn", "Petitions handled on time",
+                c.petitions_on_time, c.petitions, 6),
+        _metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
+                "Satisfaction with petition handling", c.petitions_satisfied, c.petitions_rated, 6),
     ))
 
 

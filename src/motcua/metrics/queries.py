@@ -16,6 +16,7 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import spec_of
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import KpiCounter, KpiOpenDue
+from motcua.petitions.services import counts_by_scope as petition_counts
 
 CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
 
@@ -156,6 +157,9 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
     for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("scope").annotate(
             total=Sum("count")):
         sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
+    for code, petitions in petition_counts(level, period.first_month, period.last_month, parent, scope, today).items():
+        sums.setdefault(code, {}).update(petitions=petitions.received, petitions_on_time=petitions.on_time,
+                                         petitions_rated=petitions.rated, petitions_satisfied=petitions.satisfied)
     used = _children_with(level, period, list(sums) if scope is None and parent is not None else None, scope)
     version = catalog_version()
     out = {}
