@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import alerts, exchange, stewardship, views
+from motcua.backoffice import alerts, exchange, fees, stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
     path("phan-anh-du-lieu/<int:report_id>/tra-loi/", views.answer_correction, name="answer_correction"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
+    path("bieu-phi/", fees.schedule, name="fee_schedule"),
     path("thong-bao/", alerts.alerts, name="alerts"),
     path("thong-bao/da-doc/", alerts.mark_read, name="alerts_read_all"),
     path("thong-bao/<int:message_id>/da-doc/", alerts.mark_read, name="alerts_read"),
