@@ -221,7 +221,7 @@ class _Reader:
             except ValueError:
                 self.fail(f"{path}.{key}", f"must be a date YYYY-MM-DD, got '{found}'")
                 return None
-        return found
+        return found if isinstance(found, date) else None
 
     def period(self, data: Any, path: str, required: bool = True) -> Period | None:
         start, end = self.day(data, "from", path, required), self.day(data, "to", path, False)
@@ -428,7 +428,7 @@ def _cell_amount(cell: str | None, verified: bool) -> Any:
     return cell if verified else {"value": cell, "verified": False}
 
 
-def _paths(data: dict, path: str) -> Iterator[str]:
+def _paths(data: dict[str, Any], path: str) -> Iterator[str]:
     """The path of a CSV record and of its fields, all on the record's line."""
     yield path
     target: Any = data
@@ -498,9 +498,9 @@ def to_csv(schedule: FeeSchedule) -> str:
 
     row(record="schedule", code=schedule.authority, kind=schedule.kind, label_vi=schedule.name_vi,
         label_en=schedule.name_en)
-    for x in schedule.resolutions:
-        row(record="resolution", code=x.number, label_vi=x.title, unverified=unverified(("yes", x.verified)),
-            **{"from": x.signed.isoformat()})
+    for resolution in schedule.resolutions:
+        row(record="resolution", code=resolution.number, label_vi=resolution.title,
+            unverified=unverified(("yes", resolution.verified)), **{"from": resolution.signed.isoformat()})
     for rule in schedule.rules:
         row(record="rule", procedure=rule.procedure, counter=rule.counter.value, online=rule.online.value,
             basis=rule.basis, note=rule.note,
