@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Agency, Procedure
@@ -143,25 +143,40 @@ def export_schedule(authority: str, target: Path, fmt: str = "yaml") -> Path:
 _parsed: dict[str, FeeSchedule] = {}  # by digest: a stored version never changes, so it is parsed once a process
 
 
-def _schedule(row: StoredSchedule) -> FeeSchedule:
-    if row.digest not in _parsed:
-        _parsed[row.digest] = parse_schedule(row.document)
-    return _parsed[row.digest]
+def _schedule(digest: str | None) -> FeeSchedule | None:
+    """The stored version of that digest, its document read from the database only the first time."""
+    if digest is None:
+        return None
+    if digest not in _parsed:
+        document = StoredSchedule.objects.filter(digest=digest).values_list("document", flat=True).first()
+        _parsed[digest] = parse_schedule(document)
+    return _parsed[digest]
+
+
+# Every quote asks which version was current at a moment: one narrow statement, written out because building
+# it through the ORM costs several times its own round trip. Versions are numbered in the order they were
+# imported: the highest number imported by then comes first; without any, the lowest (the first version).
+_VERSION_AT = (f"SELECT digest FROM {StoredSchedule._meta.db_table} WHERE authority = %s "
+               "ORDER BY CASE WHEN imported_at <= %s THEN -number ELSE number END LIMIT 1")
 
 
 def current_schedule(authority: str, at: datetime | None = None) -> FeeSchedule | None:
     """The version current at ``at`` (now by default): the last imported by then. A dossier submitted before
     the first import is charged by the first version, whose dated rules cover the past it knows."""
-    versions = StoredSchedule.objects.filter(authority=authority)
-    row = (versions.filter(imported_at__lte=at) if at else versions).order_by("-imported_at", "-number").first()
-    if row is None and at is not None:
-        row = versions.order_by("imported_at", "number").first()
-    return _schedule(row) if row else None
+    at = at or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_AT, [authority, at])
+        row = cursor.fetchone()
+    return _schedule(row[0] if row else None)
 
 
 def current_schedules() -> list[FeeSchedule]:
-    authorities = StoredSchedule.objects.values_list("authority", flat=True).distinct()
-    return sorted((s for a in set(authorities) if (s := current_schedule(a))), key=lambda s: s.authority)
+    """The current version of every authority's schedule, in one query."""
+    latest: dict[str, str] = {}
+    for authority, digest in StoredSchedule.objects.order_by("imported_at", "number").values_list(
+            "authority", "digest"):
+        latest[authority] = digest
+    return [s for a in sorted(latest) if (s := _schedule(latest[a]))]
 
 
 # --- quotes ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date
 
 from motcua.catalog.spec import Fees
 from motcua.core.errors import Invalid
-from motcua.payments.schedules import FeeRule, FeeSchedule, Relief
+from motcua.payments.schedules import FeeRule, FeeSchedule, OnlineFree, Relief
 
 
 class UnknownExemption(Invalid):
@@ -70,6 +70,17 @@ def quote(fees: Fees, channel: str, exemption: str = "") -> FeeQuote:
 def quote_rule(schedule: FeeSchedule, rule: FeeRule, channel: str, day: date, relief_code: str = "") -> FeeQuote:
     """What a dossier filed on ``day`` through ``channel`` owes under ``rule`` of ``schedule``, with the
     applicant's relief (its code) if one was claimed."""
+    relief = _relief(rule, relief_code, day)
+    free = rule.online_free_on(day) if channel == "online" else None
+    key = (id(rule), _rate_of(channel), id(free), id(relief))
+    found: FeeQuote | None = schedule.explained.get(key)
+    if found is None:
+        found = schedule.explained[key] = _explain(schedule, rule, channel, free, relief)
+    return found
+
+
+def _explain(schedule: FeeSchedule, rule: FeeRule, channel: str, free: OnlineFree | None,
+             relief: Relief | None) -> FeeQuote:
     amount = rule.online if channel == "online" else rule.counter
     resolution = schedule.resolution(rule.basis)
     cite_vi = resolution.cite("vi") if resolution else rule.basis
@@ -80,8 +91,6 @@ def quote_rule(schedule: FeeSchedule, rule: FeeRule, channel: str, day: date, re
         _channel_reason(channel, amount.value),
     ]
     verified = amount.verified and (resolution is None or resolution.verified)
-    relief = _relief(rule, relief_code, day)
-    free = rule.online_free_on(day) if channel == "online" else None
     if free is not None:
         basis = schedule.resolution(free.basis)
         reasons.append(Reason(

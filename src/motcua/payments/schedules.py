@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -58,11 +58,16 @@ class Period:
         return (self.end is None or other.start <= self.end) and (other.end is None or self.start <= other.end)
 
     def describe(self, language: str) -> str:
-        start = self.start.strftime("%d/%m/%Y")
+        start = day_month_year(self.start)
         if self.end is None:
             return f"từ {start}" if language == "vi" else f"from {start}"
-        end = self.end.strftime("%d/%m/%Y")
+        end = day_month_year(self.end)
         return f"từ {start} đến {end}" if language == "vi" else f"from {start} to {end}"
+
+
+def day_month_year(day: date) -> str:
+    """dd/mm/yyyy, as Vietnamese texts write dates (formatted by hand: strftime costs ten times more)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,8 @@ class Resolution:
     def cite(self, language: str) -> str:
         kind_vi, kind_en = ("Thông tư", "circular") if "/TT-" in self.number else ("Nghị quyết", "resolution")
         if language == "vi":
-            return f"{kind_vi} {self.number} ngày {self.signed:%d/%m/%Y}"
-        return f"{kind_en} {self.number} of {self.signed:%d/%m/%Y}"
+            return f"{kind_vi} {self.number} ngày {day_month_year(self.signed)}"
+        return f"{kind_en} {self.number} of {day_month_year(self.signed)}"
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,10 @@ class FeeSchedule:
     name_en: str
     resolutions: tuple[Resolution, ...]
     rules: tuple[FeeRule, ...]
+    # Quotes already explained, by (rule, channel, zero-fee period, relief) — all parts of this immutable
+    # schedule, so the explanation (formatted text) is written once, not at each quote.
+    explained: dict[tuple[int, str, int, int], Any] = field(default_factory=dict, compare=False, repr=False,
+                                                            hash=False)
 
     def resolution(self, number: str) -> Resolution | None:
         return next((r for r in self.resolutions if r.number == number), None)
@@ -334,7 +343,7 @@ def _relief(r: _Reader, entry: Any, q: str, numbers: list[str]) -> Relief:
 
 # --- files: YAML with its lines, CSV as records ------------------------------------------------------------
 
-class _TextDates(yaml.SafeLoader):
+class _TextDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when built
     """Dates stay text, so that a wrong one (2026-13-01) is reported at its field instead of failing the file."""
 
 
