@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from motcua.catalog.spec import Fees
 from motcua.core.errors import Invalid
@@ -53,6 +54,7 @@ class FeeQuote:
         return [r.text(language) for r in self.reasons]
 
 
+@lru_cache(maxsize=1024)  # rates are few and immutable: each explanation is written once
 def quote(fees: Fees, channel: str, exemption: str = "") -> FeeQuote:
     """The catalog's national rates, used where no schedule has a rule for the procedure."""
     full = fees.online if channel == "online" else fees.counter
