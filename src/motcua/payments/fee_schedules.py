@@ -80,8 +80,11 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, FeeSchedule]], list
             parsed.append((path, parse_file(path, procedures)))
         except ScheduleError as exc:
             problems += [(path, p) for p in exc.problems]
+    ministries = set(Agency.objects.filter(level="ministry").values_list("code", flat=True))
     seen: dict[str, Path] = {}
     for path, schedule in parsed:
+        if schedule.kind == "ministry" and schedule.authority not in ministries:
+            problems.append((path, Problem("authority", f"is not a ministry's agency code ('{schedule.authority}')")))
         if schedule.authority in seen:
             problems.append((path, Problem("authority", f"'{schedule.authority}' is also the authority of "
                                                         f"{seen[schedule.authority].name}: one file per schedule")))

@@ -67,6 +67,24 @@ def test_the_same_procedure_costs_what_each_province_sets(seeded):
     assert (national.amount, national.authority) == (5000, "")  # the catalog's rate
 
 
+def test_a_ministry_charges_by_its_own_schedule(seeded, tmp_path):
+    """The Ministry of Foreign Affairs (G05) deciding a procedure: its schedule, not a province's."""
+    document = {"authority": "G05", "kind": "ministry", "name": {"vi": "Bộ Ngoại giao", "en": "Foreign Affairs"},
+                "resolutions": [{"number": "1/2026/TT-BTC", "date": "2026-01-01", "title": "Phí"}],
+                "rules": [{"procedure": "3.000333", "from": "2026-01-01", "counter": 100000, "online": 90000,
+                           "basis": "1/2026/TT-BTC"}]}
+    (tmp_path / "G05.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "G99.yaml").write_text(yaml.safe_dump({**document, "authority": "G99"}, allow_unicode=True),
+                                       encoding="utf-8")
+    refused = fee_schedules.import_schedules([tmp_path / "G99.yaml"])
+    assert [(p.path, p.message) for _, p in refused.problems] == [("authority", "is not a ministry's agency code "
+                                                                                "('G99')")]
+    assert fee_schedules.import_schedules([tmp_path / "G05.yaml"]).created == ["G05"]
+    ministry = Agency.objects.get(code="G05")
+    quote = fee_schedules.dossier_quote(unsaved_dossier(ministry, timezone.now(), "online", "3.000333"))
+    assert (quote.amount, quote.authority) == (90000, "G05") and "Thông tư 1/2026/TT-BTC" in quote.reasons[0].vi
+
+
 def test_online_filing_costs_nothing_in_the_zero_fee_period(seeded):
     hanoi = Agency.objects.get(code=HOANKIEM)
     before = datetime(2022, 6, 1, 9, tzinfo=LOCAL_TZ)
