@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import yaml
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def parse_file(path: Path, procedures: set[str]) -> FeeSchedule:
     else:
         try:
             data, lines = read_yaml(text)  # JSON is YAML
-        except Exception as exc:  # noqa: BLE001 — any syntax error is the file's problem, reported with its line
+        except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise ScheduleError([Problem("", f"is not valid YAML/JSON: {getattr(exc, 'problem', exc)}",
                                          mark.line + 1 if mark else None)]) from exc
@@ -134,8 +135,6 @@ def export_schedule(authority: str, target: Path, fmt: str = "yaml") -> Path:
     if fmt == "csv":
         path.write_text(to_csv(schedule), encoding="utf-8")
     else:
-        import yaml
-
         path.write_text(yaml.safe_dump(to_document(schedule), allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
     return path

@@ -20,6 +20,7 @@ from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Role, citizen_actor
 from motcua.payments import fee_schedules
 from motcua.payments.models import FeeSchedule
+from motcua.payments.schedules import ScheduleError
 
 MARITAL_STATUS = "1.004873"  # Hà Nội 3.000 đồng, Đà Nẵng 15.000 đồng at the counter
 HOANKIEM = "H01.X00070.UB"
@@ -194,3 +195,12 @@ def test_the_applicant_sees_why_the_fee_is_what_it_is(client, seeded):
     log_in_citizen(client)
     page = client.get(f"/ho-so/{dossier.code}/").content.decode()
     assert 'data-testid="fee-reasons"' in page and "Mức thu chung ghi trong danh mục thủ tục" in page
+
+
+def test_a_file_that_is_not_yaml_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "01.yaml"
+    path.write_text('authority: "01"\nkind: province\nrules: [\n  {procedure: "1.004873"\n', encoding="utf-8")
+    with pytest.raises(ScheduleError) as failed:
+        fee_schedules.parse_file(path, set())
+    problem = failed.value.problems[0]
+    assert problem.path == "" and problem.line == 5 and "not valid YAML" in problem.message
