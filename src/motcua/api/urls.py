@@ -13,6 +13,7 @@ from motcua.api import (
     documents,
     dossiers,
     errors,
+    fees,
     groups,
     index,
     notifications,
@@ -48,7 +49,7 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications, offers,
+for capability in (catalog, dossiers, groups, documents, payments, fees, registries, index, notifications, offers,
                    petitions):
     api.add_router("", capability.router)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import alerts, exchange, petitions, stewardship, views
+from motcua.backoffice import alerts, exchange, fees, petitions, stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", petitions.petitions, name="petitions"),
     path("phan-anh-kien-nghi/<str:code>/tra-loi/", petitions.answer, name="answer_petition"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
+    path("bieu-phi/", fees.schedule, name="fee_schedule"),
     path("thong-bao/", alerts.alerts, name="alerts"),
     path("thong-bao/da-doc/", alerts.mark_read, name="alerts_read_all"),
     path("thong-bao/<int:message_id>/da-doc/", alerts.mark_read, name="alerts_read"),

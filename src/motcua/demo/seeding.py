@@ -16,6 +16,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Role, actor_for_official, citizen_actor
 from motcua.identity.models import Official
+from motcua.payments.fee_schedules import import_schedules
 
 DEMO_PASSWORD = "motcua-demo"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
@@ -299,7 +300,11 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
     report = import_procedures([PROCEDURES_DIR])
     if not report.ok:
         raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
-    counts = {"agencies": agencies, "procedures": len(report.created) + len(report.updated)}
+    fee_report = import_schedules()  # before any dossier: the fees they are asked follow the schedules
+    if fee_report.problems:
+        raise RuntimeError("; ".join(f"{p}: {i}" for p, i in fee_report.problems))
+    counts = {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
+              "fee schedules": len(fee_report.created)}
     if demo_people:
         counts["officials"] = len(seed_officials())
         seed_eid()

@@ -108,7 +108,7 @@ def pages(client, seeded):
     citizen, official = Client(), Client()
     log_in_citizen(citizen, an)
     log_in_official(official, "hoankiem.motcua")
-    public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
+    public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/thu-tuc/1.013225/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
               "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/", "/phan-anh-kien-nghi/"]
@@ -119,7 +119,7 @@ def pages(client, seeded):
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
             "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/",
-            "/backoffice/phan-anh-kien-nghi/"]
+            "/backoffice/phan-anh-kien-nghi/", "/backoffice/bieu-phi/"]
     return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
 
 
