@@ -82,6 +82,12 @@ def unit_ministry(agency_type: str) -> str:
                  if key == agency_type), "")
 
 
+def ministries_of(spec: ProcedureSpec, agency_type: str) -> list[str]:
+    """The ministries a dossier counts for, as the national index ranks them: the one governing its procedure,
+    and the one whose own unit decides it (a department, or a vertical office such as the provincial police)."""
+    return sorted({m for m in (spec.ministry_code, unit_ministry(agency_type)) if m})
+
+
 def catalog_issues(specs: Iterable[tuple[Path, ProcedureSpec]]) -> list[tuple[str, SpecIssue]]:
     """What no single definition shows: agency types naming an unknown ministry, and a sector named or governed
     differently by two procedures (a sector belongs to one ministry, as in the national database)."""

@@ -12,21 +12,24 @@ from django.utils import timezone
 
 from motcua.catalog import divisions
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import spec_of
+from motcua.catalog.services import ministries, ministries_of, spec_of
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import KpiCounter, KpiOpenDue
 
-CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
+# The level holding a scope's procedures (to count those that received an online dossier or payment).
+CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF", "M": "MF", "MS": "MF"}
 
 # What a scope's page lists: (level of the rows, heading vi, heading en)
 CHILDREN = {
     "N": [("P", "Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
-          ("A", "Xếp hạng các bộ, ngành", "Ministries ranked")],
+          ("M", "Xếp hạng các bộ, ngành", "Ministries ranked")],
     "P": [("C", "Các xã, phường", "Communes"), ("PF", "Theo thủ tục", "By procedure")],
     "C": [("CF", "Theo thủ tục", "By procedure")],
     "A": [("AF", "Theo thủ tục", "By procedure")],
+    "M": [("MS", "Theo lĩnh vực", "By sector")],
+    "MS": [("MF", "Theo thủ tục", "By procedure")],
+    "MF": [("MA", "Theo cơ quan giải quyết", "By deciding agency")],
 }
-
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ def catalog_facts(level: str, scope: str, version: tuple | None = None) -> Catal
         return _catalog_facts(version, "agency_type", agency.agency_type if agency else "")
     if level in ("F", "PF", "CF", "AF"):
         return _catalog_facts(version, "procedure", scope.split("|")[-1])
+    if level in ("MF", "MA"):
+        return _catalog_facts(version, "procedure", scope.split("|")[1])
+    if level in ("M", "MS"):
+        return _catalog_facts(version, "ministry", scope)
     return _catalog_facts(version, "level", "commune" if level == "C" else "")
 
 
@@ -108,6 +115,10 @@ def _catalog_facts(version: tuple, kind: str, key: str) -> CatalogFacts:
         specs = [s for s in specs if s.agency_type == key]
     elif kind == "procedure":
         specs = [s for s in specs if s.code == key]
+    elif kind == "ministry":  # "ministry" or "ministry|sector": what it governs and what its own units decide
+        ministry, _, sector = key.partition("|")
+        specs = [s for s in specs if ministry in ministries_of(s, s.agency_type)
+                 and (not sector or s.sector_code == sector)]
 
     def complete(s) -> bool:  # the 7 components of Decree 63/2010 Art. 8(2)
         return all((s.name_vi, s.evidence, s.workflow.steps, s.statutory_days is not None, s.agency_type,
@@ -169,12 +180,16 @@ def _children_with(level: str, period: Period, scopes: list[str] | None, scope: 
     if child is None:
         return result
     rows = KpiCounter.objects.filter(level=child, month__gte=period.first_month, month__lte=period.last_month)
-    if scope is not None:
+    if level == "M":
+        if scope is not None:
+            rows = rows.filter(scope__startswith=f"{scope}|")
+    elif scope is not None:
         rows = rows.filter(parent=scope)
     elif scopes is not None:
         rows = rows.filter(parent__in=scopes)
     for row in rows.values("parent", "scope").annotate(online=Sum("online"), paid_online=Sum("paid_online")):
-        key = "" if level == "N" else row["parent"]
+        # a ministry's procedures sit under its sectors ("ministry|sector"): the ministry is the scope's first part
+        key = "" if level == "N" else row["scope"].split("|")[0] if level == "M" else row["parent"]
         for name in ("online", "paid_online"):
             if row[name] > 0:
                 result[name][key] += 1
@@ -249,4 +264,15 @@ def names_for(level: str, codes) -> dict[str, str]:
     if level in ("F", "PF", "CF", "AF"):
         titles = dict(Procedure.objects.values_list("code", "name_vi"))
         return {c: titles.get(c.split("|")[-1], c) for c in codes}
+    if level == "M":
+        return {c: ministries()[c]["vi"] for c in codes if c in ministries()}
+    if level == "MS":
+        sectors = dict(Procedure.objects.values_list("sector_code", "sector_vi"))
+        return {c: sectors[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in sectors}
+    if level == "MF":
+        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        return {c: titles[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in titles}
+    if level == "MA":
+        agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", "name_vi"))
+        return {c: agencies[c.split("|")[-1]] for c in codes if c.split("|")[-1] in agencies}
     return {}
