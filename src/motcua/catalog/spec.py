@@ -342,7 +342,7 @@ def _workflow(r: _Reader, items: list[Any], statutory_days: int) -> Workflow | N
         return None
 
 
-def _ministry(r: _Reader, data: dict, ministries: Mapping[str, Mapping[str, str]] | None) -> tuple[str, str, str]:
+def _ministry(r: _Reader, data: dict[str, Any], ministries: Mapping[str, Mapping[str, str]] | None) -> tuple[str, str, str]:
     """The governing ministry's code and names, which must be those of the ministry list."""
     raw = r.get(data, "ministry", "", dict, ministries is not None, {})
     if not raw:
