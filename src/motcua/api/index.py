@@ -118,7 +118,7 @@ def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A", "M", 
                   ranking: Literal["P", "M"] = Query("P", description=(
                       "For the country: rank the provinces (P) or the ministries (M). A ministry (M, code BTP) "
                       "lists its sectors, a sector (MS, code BTP|ho_tich) its procedures, a procedure of a ministry "
-                      "(MF, code BTP|1.001193) the agencies deciding it (codes BTP|1.001193|<agency>)."))):
+                      "(MF, code BTP|1.001193) the 100 agencies deciding most of it (codes BTP|1.001193|<agency>)."))):
     chosen = Period.parse(period, str(year or ""), str(n or ""))
     if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
         raise NotFound(code)

@@ -28,8 +28,11 @@ CHILDREN = {
     "A": [("AF", "Theo thủ tục", "By procedure")],
     "M": [("MS", "Theo lĩnh vực", "By sector")],
     "MS": [("MF", "Theo thủ tục", "By procedure")],
-    "MF": [("MA", "Theo cơ quan giải quyết", "By deciding agency")],
+    "MF": [("MA", "Cơ quan giải quyết nhiều hồ sơ nhất", "Deciding agencies with the most dossiers")],
 }
+# Levels whose rows may run to thousands (a commune-level procedure is decided by 3,321 commune offices): only that
+# many scopes with the most dossiers are ranked, so that a page computes a bounded number of indexes.
+BUSIEST = {"MA": 100}
 
 
 @dataclass(frozen=True)
@@ -145,18 +148,23 @@ def clear_caches() -> None:
 
 
 def counts_by_scope(level: str, period: Period, parent: str | None = None, scope: str | None = None,
-                    today: date | None = None) -> dict[str, Counts]:
-    """Summed counters of every scope of ``level`` (under ``parent``, or one ``scope``) for the period."""
+                    today: date | None = None, busiest: int | None = None) -> dict[str, Counts]:
+    """Summed counters of every scope of ``level`` (under ``parent``, or one ``scope``) for the period; with
+    ``busiest``, of that many scopes that received the most dossiers."""
     today = today or timezone.localdate()
     filters = {"level": level, "month__gte": period.first_month, "month__lte": period.last_month}
     if parent is not None:
         filters["parent"] = parent
     if scope is not None:
         filters["scope"] = scope
-    sums: dict[str, dict] = {row.pop("scope"): row for row in KpiCounter.objects.filter(**filters).values(
-        "scope").annotate(**{name: Sum(name) for name in COUNTERS})}
-    for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("scope").annotate(
-            total=Sum("count")):
+    totals = KpiCounter.objects.filter(**filters).values("scope").annotate(**{name: Sum(name) for name in COUNTERS})
+    open_due = KpiOpenDue.objects.filter(**filters, due_date__gte=today)
+    if busiest is not None:
+        totals = totals.order_by("-received", "scope")[:busiest]
+    sums: dict[str, dict] = {row.pop("scope"): row for row in totals}
+    if busiest is not None:
+        open_due = open_due.filter(scope__in=list(sums))
+    for row in open_due.values("scope").annotate(total=Sum("count")):
         sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
     used = _children_with(level, period, list(sums) if scope is None and parent is not None else None, scope)
     version = catalog_version()
@@ -213,12 +221,10 @@ class Row:
         return self.counts.online_share
 
 
-def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None,
-            only: set[str] | None = None) -> list[Row]:
+def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None) -> list[Row]:
+    """The scopes of ``level`` ranked by score (the busiest only where :data:`BUSIEST` bounds the level)."""
     rows = []
-    for code, counts in counts_by_scope(level, period, parent).items():
-        if only is not None and code not in only:
-            continue
+    for code, counts in counts_by_scope(level, period, parent, busiest=BUSIEST.get(level)).items():
         rows.append(Row(code, (names or {}).get(code, code), counts, index(counts)))
     rows.sort(key=lambda r: (-r.index.score, -r.counts.received, r.code))
     for i, row in enumerate(rows, 1):

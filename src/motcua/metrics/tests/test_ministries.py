@@ -52,6 +52,10 @@ def test_drill_down_ministry_sector_procedure_agency(ministry_activity):
         "BCA|1.001471|G01.QLXNC": "Cục Quản lý xuất nhập cảnh, Bộ Công an"}
     # the sector's figures are its procedures' and the ministry's its sectors'
     assert sum(sectors.values()) == this_and_last_year("M", scope="BCA")["BCA"]
+    # where a level may hold thousands of rows, the busiest are ranked
+    busiest = this_and_last_year("MS", parent="BCA")
+    top = queries.counts_by_scope("MS", ministry_activity, parent="BCA", busiest=1)
+    assert len(top) == 1 and next(iter(top.values())).received == max(busiest.values())
 
 
 def test_the_ministry_dimension_is_rebuilt_identically(ministry_activity):
