@@ -174,7 +174,7 @@ FLAGS = {
     "result_in_wallet": "(d.status IN (9, 10) AND d.id % 20 > 0)::int",
     "rated": "(d.status = 10 AND d.id % 4 = 0)::int",
     "dissatisfied": "(d.status = 10 AND d.id % 4 = 0 AND d.id % 50 = 0)::int",
-    "synced": "(d.id % 10 < 9)::int",  # acknowledged by the national portal
+    "synced": "(d.id % 20 > 0)::int",  # acknowledged by the national portal
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "motcua.eid",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.petitions",
     "motcua.payments",
     "motcua.metrics",
     "motcua.audit",
@@ -311,6 +312,10 @@ RATE_LIMITS = _named_numbers("MOTCUA_RATE_LIMITS", {"verify": 20, "track": 60}, 
 # Working days a registry's keeper has to answer a report of wrong data (accept and correct, or reject with the
 # reason); overdue reports are flagged in the keeper's queue.
 CORRECTION_ANSWER_DAYS = int(os.environ.get("MOTCUA_CORRECTION_ANSWER_DAYS", "5"))
+# Working days an agency has to answer a petition (phản ánh, kiến nghị). 10 is the time usually quoted from
+# Decree 20/2008/NĐ-CP on receiving and handling petitions on administrative regulations (as amended); the article
+# could not be checked against the decree's text here: unverified, set it to the rule in force.
+PETITION_ANSWER_WORKING_DAYS = int(os.environ.get("MOTCUA_PETITION_ANSWER_WORKING_DAYS", "10"))
 # Reconciling other agencies' datasets and digitizing old registers: the largest file read (bigger ones are
 # refused with a report, before anything is read), the engine of the record linkage (duckdb in-process, or
 # spark: a local Spark unless the deployment's code passes its cluster's session), the probability at or above
@@ -319,6 +324,9 @@ RECONCILE_MAX_BYTES = int(os.environ.get("MOTCUA_RECONCILE_MAX_BYTES", str(8 * 1
 RECONCILE_ENGINE = os.environ.get("MOTCUA_RECONCILE_ENGINE", "duckdb")
 RECONCILE_THRESHOLD = float(os.environ.get("MOTCUA_RECONCILE_THRESHOLD", "0.9"))
 RECONCILE_WORK_DIR = os.environ.get("MOTCUA_RECONCILE_WORK_DIR") or None
+# The service index ranks a unit only with at least this many dossiers received in the period; fewer are shown
+# "not ranked" with their figures, after the ranked units (docs/index766.md).
+INDEX_MIN_DOSSIERS = int(os.environ.get("MOTCUA_INDEX_MIN_DOSSIERS", "10"))
 # Dossiers one person may file online in a day (a cap against flooding an agency's queue; counters are not capped).
 DAILY_SUBMISSIONS_PER_APPLICANT = int(os.environ.get("MOTCUA_DAILY_SUBMISSIONS_PER_APPLICANT", "20"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -47,22 +47,30 @@ class MetricOut(Schema):
     numerator: int
     denominator: int
     ratio: float | None
-    score: float
-    max_score: float
-    measured: bool
+    score: float | None = Field(..., description="null when not measured")
+    max_score: float = Field(..., description="the metric's points; left out of its group's maximum when not "
+                                              "measured")
+    measured: bool = Field(..., description="false: nothing to count or no data; scores nothing and leaves the "
+                                            "maximum")
 
 
 class GroupOut(Schema):
     code: str
     label_vi: str
     label_en: str
-    score: float
-    max_score: float
+    score: float | None = Field(..., description="the sum over the measured metrics; null when none is measured")
+    max_score: float = Field(..., description="the sum of the measured metrics' points")
+    points: float = Field(..., description="the group's points in Decision 766 when every metric is measured")
+    measured: bool
     metrics: list[MetricOut]
 
 
 class IndexFigures(Schema):
-    score: float
+    score: float | None = Field(..., description="the sum over the measured metrics; null when none is measured")
+    max_score: float = Field(..., description="the points at stake: the sum of the measured metrics' points "
+                                              "(100 when all are measured)")
+    share: float | None = Field(..., description="score / max_score × 100: what rankings compare")
+    measured: bool
     received: int
     online_share: float | None
     on_time_share: float | None
@@ -72,7 +80,9 @@ class IndexFigures(Schema):
 
 
 class IndexRowOut(IndexFigures):
-    rank: int
+    rank: int | None = Field(..., description="null: not ranked, fewer dossiers in the period than "
+                                              "MOTCUA_INDEX_MIN_DOSSIERS (listed after the ranked units)")
+    ranked: bool
     code: str
     name: str
 
@@ -101,17 +111,25 @@ class IndexOut(IndexFigures):
 
 def _figures(row) -> dict:
     return {
-        "score": row.index.score, "received": row.counts.received, "online_share": row.online_share,
+        "score": row.index.score if row.index.measured else None, "max_score": row.index.max_score,
+        "share": row.index.share, "measured": row.index.measured,
+        "received": row.counts.received, "online_share": row.online_share,
         "on_time_share": row.on_time_share, "paid_online": row.counts.paid_online,
         "paid_online_amount": row.counts.paid_online_amount,
-        "groups": [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en, "score": g.score,
-                    "max_score": g.max_score, "metrics": [{**vars(m), "ratio": m.ratio} for m in g.metrics]}
+        "groups": [{"code": g.code, "label_vi": g.label_vi, "label_en": g.label_en,
+                    "score": g.score if g.measured else None, "max_score": g.max_score, "points": g.points,
+                    "measured": g.measured,
+                    "metrics": [{**vars(m), "ratio": m.ratio, "score": m.score if m.measured else None}
+                                for m in g.metrics]}
                    for g in row.index.groups],
     }
 
 
 @router.get("/index", response={200: IndexOut, 404: ErrorOut, 422: ErrorOut},
-            summary="Service index (Decision 766) of a scope and its children, as on the public dashboard")
+            summary="Service index (Decision 766) of a scope and its children, as on the public dashboard",
+            description="Unmeasured metrics score nothing and leave the maximum; children are ranked on the "
+                        "share of the measured maximum (``share``), those with too few dossiers listed last, "
+                        "unranked")
 def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A", "M", "MS", "MF"] = "N", code: str = "",
                   period: Literal["year", "quarter", "month"] = "year", year: int | None = None,
                   n: int | None = Query(None, ge=1, le=12),
@@ -128,7 +146,7 @@ def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A", "M", 
     names = metrics_queries.names_for(child, [r.code for r in rows])
     return {
         "level": level, "code": code, "period": chosen.label, **_figures(head),
-        "children": [{"rank": r.rank, "code": r.code, "name": names.get(r.code, r.code),
+        "children": [{"rank": r.rank, "ranked": r.ranked, "code": r.code, "name": names.get(r.code, r.code),
                       **_figures(r)} for r in rows],
         "interlinked": [{**vars(g), "on_time_share": g.on_time_share}
                         for g in (interlinked.figures(level, code, chosen) if level in interlinked.LEVELS else [])],

@@ -19,8 +19,8 @@ router = Router(tags=["notifications"])
 class MessageOut(Schema):
     id: int
     kind: str = Field(description="received, supplement_requested, fee_due, payment_received, apology, result_ready, "
-                                  "decision_refused, not_received, stopped, offer; for officials handed_over, "
-                                  "acknowledgement_overdue, supplement_received")
+                                  "decision_refused, not_received, stopped, offer, petition_answered; for officials "
+                                  "handed_over, acknowledgement_overdue, supplement_received, petition_received")
     subject_vi: str
     subject_en: str
     body_vi: str

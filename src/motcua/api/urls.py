@@ -13,12 +13,14 @@ from motcua.api import (
     documents,
     dossiers,
     errors,
+    fees,
     groups,
     index,
     notifications,
     offers,
     openapi,
     payments,
+    petitions,
     registries,
 )
 from motcua.api.parsing import RefuseNul
@@ -47,7 +49,8 @@ api = MotcuaAPI(
     parser=RefuseNul(),
 )
 errors.install(api)
-for capability in (catalog, dossiers, groups, documents, payments, registries, index, notifications, offers):
+for capability in (catalog, dossiers, groups, documents, payments, fees, registries, index, notifications, offers,
+                   petitions):
     api.add_router("", capability.router)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import alerts, exchange, stewardship, views
+from motcua.backoffice import alerts, exchange, fees, petitions, stewardship, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,7 +13,10 @@ urlpatterns = [
     path("tiep-nhan/", views.intake_choose, name="intake_choose"),
     path("phan-anh-du-lieu/", views.correction_reports, name="correction_reports"),
     path("phan-anh-du-lieu/<int:report_id>/tra-loi/", views.answer_correction, name="answer_correction"),
+    path("phan-anh-kien-nghi/", petitions.petitions, name="petitions"),
+    path("phan-anh-kien-nghi/<str:code>/tra-loi/", petitions.answer, name="answer_petition"),
     path("doi-soat-thanh-toan/", views.reconciliation, name="reconciliation"),
+    path("bieu-phi/", fees.schedule, name="fee_schedule"),
     path("thong-bao/", alerts.alerts, name="alerts"),
     path("thong-bao/da-doc/", alerts.mark_read, name="alerts_read_all"),
     path("thong-bao/<int:message_id>/da-doc/", alerts.mark_read, name="alerts_read"),

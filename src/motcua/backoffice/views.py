@@ -40,6 +40,7 @@ from motcua.identity import second_factor, sessions
 from motcua.identity.actors import Role, actor_for_official
 from motcua.identity.callers import OFFICIAL_LOGIN_KEY, logged_in_official
 from motcua.identity.models import Official
+from motcua.payments import fee_schedules
 from motcua.payments import services as payments
 from motcua.payments.models import ReconciliationRun
 from motcua.registries import corrections
@@ -228,7 +229,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     spec = spec_of(dossier.procedure_version)
     return render(request, "backoffice/detail.html", {
         "evidence_choices": spec.evidence, "field_choices": spec.fields,
-        "fee_quote": quote, "exemptions": spec_of(dossier.procedure_version).fees.exemptions,
+        "fee_quote": quote, "reliefs": fee_schedules.dossier_reliefs(dossier) if quote else [],
         "fee_due": state.fee_due, "attachments": attachments,
         "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
         "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,

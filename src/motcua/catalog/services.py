@@ -24,6 +24,7 @@ from motcua.core.errors import Invalid
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROCEDURES_DIR = DATA_DIR / "procedures"
 GROUPS_DIR = DATA_DIR / "groups"
+FEES_DIR = DATA_DIR / "fees"  # fee schedules of provinces and ministries, read by the payments capability
 
 
 def fold_text(text: str) -> str:

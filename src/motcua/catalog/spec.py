@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from motcua.catalog.publication import DATES, PUBLISHERS, Publication
 from motcua.catalog.workflow import Step, Workflow
 from motcua.identity.actors import Role
 
@@ -21,7 +23,9 @@ FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "int
                "boolean")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "ministry", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
-                            "workflow", "registry_effects"})
+                            "workflow", "registry_effects", "publication"})
+PUBLICATION_KEYS = frozenset({"decision", "publisher", "decided", "basis", "effective", "disclosed", "unverified",
+                              "source"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -177,6 +181,7 @@ class ProcedureSpec:
     description_vi: str = ""
     description_en: str = ""
     registry_effects: tuple[RegistryEffect, ...] = ()
+    publication: Publication | None = None  # absent: publication on time is not measured for it
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -360,6 +365,44 @@ def _ministry(r: _Reader, data: dict[str, Any], ministries: Mapping[str, Mapping
     return code, vi, en
 
 
+def _publication(r: _Reader, data: Any) -> Publication | None:
+    """The optional ``publication`` block: the announcing decision, the legal basis it follows and the
+    disclosure, dates as quoted ISO strings; ``unverified`` lists the dates not checked against a source."""
+    if data is None:
+        return None
+    p = "publication"
+    if not isinstance(data, dict):
+        r.fail(p, "must be a mapping")
+        return None
+    for key in sorted(set(data) - PUBLICATION_KEYS):
+        r.fail(f"{p}.{key}", "is not a known key (a typo?)")
+    dates: dict[str, date | None] = {}
+    for name in DATES:
+        value = data.get(name)
+        dates[name] = None
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            r.fail(f"{p}.{name}", "must be an ISO date in quotes (\"2025-07-01\")")
+            continue
+        try:
+            dates[name] = date.fromisoformat(value)
+        except ValueError:
+            r.fail(f"{p}.{name}", f"is not an ISO date (YYYY-MM-DD): {value!r}")
+    unverified = r.get(data, "unverified", p, list, False, [])
+    for name in unverified:
+        if name not in DATES:
+            r.fail(f"{p}.unverified", f"lists dates only: {', '.join(DATES)}")
+    decided, effective, disclosed = dates["decided"], dates["effective"], dates["disclosed"]
+    if decided and disclosed and disclosed < decided:
+        r.fail(f"{p}.disclosed", "cannot be before the decision")
+    return Publication(
+        decision=r.text(data, "decision", p), publisher=r.one_of(data, "publisher", p, PUBLISHERS),
+        decided=decided, basis=r.text(data, "basis", p, required=False), effective=effective, disclosed=disclosed,
+        unverified=frozenset(n for n in unverified if isinstance(n, str)),
+        source=r.get(data, "source", p, str, False, ""))
+
+
 def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
                     sources: Collection[str], ministries: Mapping[str, Mapping[str, str]] | None = None
                     ) -> ProcedureSpec:
@@ -415,6 +458,7 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     description = data.get("description") or {}
     description_vi = r.get(description, "vi", "description", str, False, "")
     description_en = r.get(description, "en", "description", str, False, "")
+    publication = _publication(r, data.get("publication"))
     if r.issues or workflow is None:  # the workflow is missing only when an issue says why
         raise SpecError(r.issues)
     return ProcedureSpec(
@@ -425,5 +469,5 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
         result_type=result_type, result_vi=result_vi, result_en=result_en,
         workflow=workflow, legal_basis=legal_basis,
         description_vi=description_vi, description_en=description_en, registry_effects=effects,
-        raw=data,
+        publication=publication, raw=data,
     )

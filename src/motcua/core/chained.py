@@ -133,11 +133,17 @@ def _lock_key(table: str, stream: object) -> int:
 def _heads(model: type[ChainedEntry], column: str | None, keys: list[Any], using: str) -> dict[Any, chain.Head]:
     """The current head of each stream: one index lookup each (a query over several streams at once would read
     all their entries, as neither database skips through an index)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    field = stream_field(model)
+    where = f"WHERE {connection.ops.quote_name(column)} = %s " if column else ""
+    sql = f"SELECT seq, digest FROM {table} {where}ORDER BY seq DESC LIMIT 1"  # written out: on every append
     heads = {}
-    for key in keys:
-        last = (model._base_manager.using(using).filter(**({column: key} if column else {})).order_by("-seq")
-                .values_list("seq", "digest").first())
-        heads[key] = chain.Head(*last) if last else chain.EMPTY
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(sql, [field.get_db_prep_value(key, connection)] if field else [])
+            last = cursor.fetchone()
+            heads[key] = chain.Head(*last) if last else chain.EMPTY
     return heads
 
 
@@ -146,6 +152,9 @@ def appending(model: type[ChainedEntry], objs: Sequence[ChainedEntry], using: st
     """Chain new entries (in the given order) to the heads of their streams; the caller inserts them inside
     the block, in the transaction that holds the streams' locks (the caller's own transaction, if any: no
     savepoint, an error fails it as a failed insert would)."""
+    if not objs:  # nothing to chain: no lock, no read
+        yield
+        return
     column = stream_column(model)
     covered = covered_fields(model)
     keys = list({getattr(obj, column) if column else None: None for obj in objs})

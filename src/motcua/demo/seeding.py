@@ -18,6 +18,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.identity.actors import Role, actor_for_official, citizen_actor
 from motcua.identity.models import Official
+from motcua.payments.fee_schedules import import_schedules
 
 DEMO_PASSWORD = "motcua-demo"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
@@ -288,6 +289,45 @@ def seed_dossier_owing_a_fee(citizen, actor, at) -> int:
     return 1
 
 
+# (days ago received, answered after … days or None, rated satisfied, kind, about, subject, content, may publish)
+DEMO_PETITIONS = (
+    (30, 6, True, "petition", "procedure", "Đề nghị cho nộp bản chụp giấy chứng sinh",
+     "Đề nghị cho phép nộp ảnh chụp giấy chứng sinh thay cho bản sao chứng thực khi đăng ký khai sinh trực tuyến.",
+     True),
+    (25, 20, False, "feedback", "agency", "Chờ lâu tại bộ phận một cửa",
+     "Sáng thứ Hai tôi chờ hơn một giờ tại bộ phận một cửa mà chỉ có một quầy làm việc.", True),
+    (20, None, None, "feedback", "procedure", "Biểu mẫu tờ khai khó hiểu",
+     "Mục nơi sinh trong tờ khai không ghi rõ cần ghi tên bệnh viện hay địa chỉ.", False),
+    (2, None, None, "petition", "agency", "Đề nghị mở thêm quầy chiều thứ Bảy",
+     "Đề nghị bộ phận một cửa làm việc thêm buổi chiều thứ Bảy cho người đi làm.", False),
+)
+DEMO_PETITION_ANSWER = ("Cảm ơn ông/bà đã phản ánh. Ủy ban nhân dân phường đã tiếp thu và sẽ điều chỉnh trong "
+                        "tháng này.")
+
+
+def seed_petitions() -> int:
+    """A few petitions to the demo commune: answered on time and late, rated, one still open past its due date,
+    so the index's petition metrics show something measured."""
+    from motcua.petitions import services as petitions
+    from motcua.petitions.models import Petition
+
+    if Petition.objects.exists():
+        return 0
+    now = timezone.now()
+    officer = _official_actor("hoankiem.motcua")
+    for i, (days_ago, answered_after, satisfied, kind, about, subject, content, publish) in enumerate(DEMO_PETITIONS):
+        citizen = DEMO_CITIZENS[i % len(DEMO_CITIZENS)]
+        sender = citizen_actor(citizen.id_number, citizen.name, citizen.eid_level)
+        at = now - timedelta(days=days_ago)
+        petition = petitions.send(petitions.Draft(
+            kind, about, subject, content, publish, procedure_code="1.001193", commune_code=DEMO_COMMUNE,
+            agency_code=DEMO_AGENCIES["hoankiem"], phone=citizen.phone), sender, now=at)
+        if answered_after is not None:
+            petitions.answer(petition.code, officer, DEMO_PETITION_ANSWER, now=at + timedelta(days=answered_after))
+            petitions.rate_answer(petition.code, sender, satisfied, now=at + timedelta(days=answered_after, hours=2))
+    return len(DEMO_PETITIONS)
+
+
 def seed_demo_offers() -> int:
     """Offers at the demo citizens' first login: Bình turned 40 last year and the registry knows no identity card
     of hers, so the daily job, caught up to that birthday, offers her the renewal (generated people reaching a
@@ -309,11 +349,16 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
     report = import_procedures([PROCEDURES_DIR])
     if not report.ok:
         raise RuntimeError("; ".join(f"{p}: {i}" for p, i in report.errors))
-    counts = {"agencies": agencies, "procedures": len(report.created) + len(report.updated)}
+    fee_report = import_schedules()  # before any dossier: the fees they are asked follow the schedules
+    if fee_report.problems:
+        raise RuntimeError("; ".join(f"{p}: {i}" for p, i in fee_report.problems))
+    counts = {"agencies": agencies, "procedures": len(report.created) + len(report.updated),
+              "fee schedules": len(fee_report.created)}
     if demo_people:
         counts["officials"] = len(seed_officials())
         seed_eid()
         counts["registry people"] = seed_demo_registry()
         counts["dossiers"] = seed_dossiers() + seed_ministry_dossiers(timezone.now()) if with_dossiers else 0
         counts["offers"] = seed_demo_offers() if with_dossiers else 0
+        counts["petitions"] = seed_petitions() if with_dossiers else 0
     return counts

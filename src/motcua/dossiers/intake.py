@@ -58,6 +58,12 @@ def incoming_files(request: HttpRequest) -> list[services.IncomingFile]:
     return files
 
 
+def uploads(request: HttpRequest, name: str) -> list[services.IncomingFile]:
+    """The files of one multiple-file input, each read as :func:`incoming_files` reads them."""
+    return [services.IncomingFile(name, upload.name or name, upload.read(settings.MAX_UPLOAD_BYTES + 1))
+            for upload in request.FILES.getlist(name)]
+
+
 def with_errors(context: dict, sub: services.Submission, error: services.SubmissionError) -> dict:
     """The context to show the form again: each error by its field, and everything as typed."""
     errors: dict[str, list] = {}

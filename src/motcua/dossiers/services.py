@@ -269,25 +269,27 @@ def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:
 
 
 def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
-    errors = []
-    for f in files:
-        where = f"evidence.{f.evidence_code}"
-        if f.evidence_code not in asked:
-            continue  # reported once, as evidence not asked for
-        if not f.data:
-            errors.append(_err(where, "empty_file", f"Tệp {f.name} rỗng.", f"The file {f.name} is empty."))
-        elif len(f.data) > settings.MAX_UPLOAD_BYTES:
-            limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-            errors.append(_err(where, "file_too_large", f"Tệp {f.name} vượt quá {limit} MB.",
-                               f"The file {f.name} is larger than {limit} MB."))
-        elif f.content_type is None:
-            errors.append(_err(where, "file_type", f"Tệp {f.name} phải là PDF, JPEG hoặc PNG.",
-                               f"The file {f.name} must be a PDF, JPEG or PNG."))
-        elif (threat := scanner().scan(f.data)) is not None:
-            security_event("upload_malware", "refused", evidence=f.evidence_code, threat=threat)
-            errors.append(_err(where, "malware_found", f"Tệp {f.name} chứa mã độc ({threat}) nên không được nhận.",
-                               f"The file {f.name} contains malware ({threat}) and is refused."))
-    return errors
+    return [problem for f in files if f.evidence_code in asked  # else reported once, as evidence not asked for
+            if (problem := file_problem(f, f"evidence.{f.evidence_code}")) is not None]
+
+
+def file_problem(f: IncomingFile, where: str) -> FieldError | None:
+    """Why an uploaded file is refused (empty, too large, not a PDF/JPEG/PNG by its bytes, malware), as an
+    error of the field ``where``; None when it may be stored. Every upload of the platform is checked here."""
+    if not f.data:
+        return _err(where, "empty_file", f"Tệp {f.name} rỗng.", f"The file {f.name} is empty.")
+    if len(f.data) > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        return _err(where, "file_too_large", f"Tệp {f.name} vượt quá {limit} MB.",
+                    f"The file {f.name} is larger than {limit} MB.")
+    if f.content_type is None:
+        return _err(where, "file_type", f"Tệp {f.name} phải là PDF, JPEG hoặc PNG.",
+                    f"The file {f.name} must be a PDF, JPEG or PNG.")
+    if (threat := scanner().scan(f.data)) is not None:
+        security_event("upload_malware", "refused", evidence=f.evidence_code, threat=threat)
+        return _err(where, "malware_found", f"Tệp {f.name} chứa mã độc ({threat}) nên không được nhận.",
+                    f"The file {f.name} contains malware ({threat}) and is refused.")
+    return None
 
 
 def next_number(series: str, day: date) -> int:

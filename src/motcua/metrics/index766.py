@@ -2,15 +2,16 @@
 each metric with numerator, denominator, ratio, score and maximum. Pure Python, no Django: inputs are plain
 counts (see :class:`Counts`), so every formula can be checked with worked examples.
 
-Where the published formula needs data this system cannot hold (publication dates of procedures in the
-national database, petitions handled elsewhere) the metric is marked ``measured=False`` and scored as the
-portal scores a unit with nothing to count (full marks), so the gap is visible rather than hidden.
+A metric is measured when it has something to count (a non-zero denominator) and the data it needs exists.
+An unmeasured metric scores nothing and leaves the maximum of its group and of the index: nothing is given in
+full without being measured. Rankings compare :attr:`Index.share`, the score over the points at stake.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 
 def _counter(meaning: str) -> int:
@@ -50,6 +51,16 @@ class Counts:
     procedures_paid_online: int = 0  # procedures with a fee that received at least one online payment
     procedures_complete_info: int = 0  # the 7 components of Decree 63/2010 Art. 8(2) present
     procedures_using_population_data: int = 0
+    # publication (catalog/publication.py), over the procedures whose dates are verified
+    procedures_publication_known: int = 0
+    procedures_published_on_time: int = 0
+    procedures_disclosure_known: int = 0
+    procedures_disclosed_on_time: int = 0
+    # petitions (PAKN) of the scope received in the period, from the petitions capability's tally
+    petitions: int = 0
+    petitions_on_time: int = 0  # answered by the due date, or open and not past it as of today
+    petitions_rated: int = 0  # answers the sender rated
+    petitions_satisfied: int = 0  # … rated satisfied
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, int]) -> Counts:
@@ -78,6 +89,10 @@ class Metric:
     max_score: float
     measured: bool = True
 
+    def __post_init__(self) -> None:
+        if not self.measured:  # never given in full (nor in part): an unmeasured metric scores nothing
+            object.__setattr__(self, "score", 0.0)
+
     @property
     def ratio(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
@@ -85,74 +100,86 @@ class Metric:
 
 @dataclass(frozen=True)
 class Group:
+    """One group of the index; its figures are computed once (rankings sort on them, pages show them often)."""
+
     code: str
     label_vi: str
     label_en: str
-    max_score: float
+    points: float  # what the decision gives the group when every metric is measured
     metrics: tuple[Metric, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
+    def measured(self) -> bool:
+        return any(m.measured for m in self.metrics)
+
+    @cached_property
     def score(self) -> float:
-        return round(sum(m.score for m in self.metrics), 2)
+        return round(sum(m.score for m in self.metrics if m.measured), 2)
+
+    @cached_property
+    def max_score(self) -> float:
+        """The points at stake: the sum over the measured metrics."""
+        return round(sum(m.max_score for m in self.metrics if m.measured), 2)
 
 
-def _ratio(numerator: int, denominator: int, empty: float = 1.0) -> float:
-    """A unit with nothing to count scores as the portal scores it: in full. Capped at 1 (a late-arriving
-    count can briefly exceed its denominator)."""
-    return min(1.0, numerator / denominator) if denominator else empty
+def _metric(code: str, vi: str, en: str, numerator: int, denominator: int, points: float,
+            share: Callable[[float], float] = lambda ratio: ratio) -> Metric:
+    """``points`` × ``share(ratio)``; with nothing to count (a zero denominator) the metric is not measured
+    and leaves the maximum, rather than being scored in full as the portal does. The ratio is capped at 1 (a
+    late-arriving count can briefly exceed its denominator)."""
+    if not denominator:
+        return Metric(code, vi, en, numerator, 0, 0.0, points, measured=False)
+    return Metric(code, vi, en, numerator, denominator,
+                  round(points * share(min(1.0, numerator / denominator)), 2), points)
 
 
-def _full_at(ratio: float, threshold: float) -> float:
+def _full_at(threshold: float) -> Callable[[float], float]:
     """Share of the points, reaching all of them at ``threshold``."""
-    return min(1.0, ratio / threshold) if threshold else 1.0
+    return lambda ratio: min(1.0, ratio / threshold)
+
+
+def _capped(factor: float) -> Callable[[float], float]:
+    """``factor`` × ratio, at most all the points (full at 1 / factor)."""
+    return lambda ratio: min(1.0, factor * ratio)
 
 
 def progress(c: Counts) -> Group:
     """(finished on time + still within the deadline) / dossiers of the period, 20 points."""
-    on_time = c.finished_on_time + c.open_within_deadline
-    ratio = _ratio(on_time, c.received)
     return Group("progress", "Tiến độ giải quyết", "Processing progress", 20, (
-        Metric("ON_TIME", "Hồ sơ đúng hạn", "Dossiers on time", on_time, c.received, round(20 * ratio, 2), 20),))
+        _metric("ON_TIME", "Hồ sơ đúng hạn", "Dossiers on time", c.finished_on_time + c.open_within_deadline,
+                c.received, 20),))
 
 
 def online_services(c: Counts) -> Group:
     """min(2, 2A/0.8) + 4B + min(6, 6C/0.5): A procedures offered online, B online procedures used,
     C dossiers submitted online."""
-    a = _ratio(c.procedures_online, c.procedures)
-    b = _ratio(c.procedures_online_used, c.procedures_online)
-    share = _ratio(c.online, c.received, empty=0.0)
     return Group("online", "Cung cấp dịch vụ trực tuyến", "Online services", 12, (
-        Metric("ONLINE_PROCEDURES", "Thủ tục cung cấp trực tuyến", "Procedures offered online",
-               c.procedures_online, c.procedures, round(2 * _full_at(a, 0.8), 2), 2),
-        Metric("ONLINE_PROCEDURES_USED", "Dịch vụ trực tuyến phát sinh hồ sơ", "Online services that received dossiers",
-               c.procedures_online_used, c.procedures_online, round(4 * b, 2), 4),
-        Metric("ONLINE_DOSSIERS", "Hồ sơ nộp trực tuyến", "Dossiers submitted online",
-               c.online, c.received, round(6 * _full_at(share, 0.5), 2), 6),
+        _metric("ONLINE_PROCEDURES", "Thủ tục cung cấp trực tuyến", "Procedures offered online",
+                c.procedures_online, c.procedures, 2, _full_at(0.8)),
+        _metric("ONLINE_PROCEDURES_USED", "Dịch vụ trực tuyến phát sinh hồ sơ",
+                "Online services that received dossiers", c.procedures_online_used, c.procedures_online, 4),
+        _metric("ONLINE_DOSSIERS", "Hồ sơ nộp trực tuyến", "Dossiers submitted online",
+                c.online, c.received, 6, _full_at(0.5)),
     ))
 
 
 def online_payment(c: Counts) -> Group:
     """6A + min(2, 2.5B) + min(2, 2.5C): A dossiers with a fee paid online, B procedures with a fee that were
     paid online at least once, C the share of the money collected online."""
-    a = _ratio(c.paid_online, c.has_fee)
-    b = _ratio(c.procedures_paid_online, c.procedures_with_fee)
-    money = _ratio(c.paid_online_amount, c.paid_amount)
     return Group("payment", "Thanh toán trực tuyến", "Online payment", 10, (
-        Metric("PAID_ONLINE", "Hồ sơ thanh toán trực tuyến", "Dossiers paid online",
-               c.paid_online, c.has_fee, round(6 * a, 2), 6),
-        Metric("PROCEDURES_PAID_ONLINE", "Thủ tục có phát sinh thanh toán trực tuyến",
-               "Procedures with a fee paid online", c.procedures_paid_online, c.procedures_with_fee,
-               round(min(2, 2.5 * b), 2), 2),
-        Metric("AMOUNT_PAID_ONLINE", "Số tiền thanh toán trực tuyến", "Amount paid online",
-               c.paid_online_amount, c.paid_amount, round(min(2, 2.5 * money), 2), 2),
+        _metric("PAID_ONLINE", "Hồ sơ thanh toán trực tuyến", "Dossiers paid online", c.paid_online, c.has_fee, 6),
+        _metric("PROCEDURES_PAID_ONLINE", "Thủ tục có phát sinh thanh toán trực tuyến",
+                "Procedures with a fee paid online", c.procedures_paid_online, c.procedures_with_fee, 2,
+                _capped(1.25)),
+        _metric("AMOUNT_PAID_ONLINE", "Số tiền thanh toán trực tuyến", "Amount paid online",
+                c.paid_online_amount, c.paid_amount, 2, _capped(1.25)),
     ))
 
 
 def digitization(c: Counts) -> Group:
     """Each metric scores in full at 80 %."""
     def metric(code: str, vi: str, en: str, numerator: int, denominator: int, points: float) -> Metric:
-        return Metric(code, vi, en, numerator, denominator,
-                      round(points * _full_at(_ratio(numerator, denominator), 0.8), 2), points)
+        return _metric(code, vi, en, numerator, denominator, points, _full_at(0.8))
 
     return Group("digitization", "Số hóa hồ sơ", "Digitization", 22, (
         metric("ORIGINAL_RESULT_AVAILABLE", "Kết quả điện tử có ký số", "Results issued electronically, signed",
@@ -171,35 +198,33 @@ def digitization(c: Counts) -> Group:
 
 
 def satisfaction(c: Counts, open_overdue: int) -> Group:
-    """Dossier satisfaction = 100 % − (overdue % + dissatisfied %), in full at 90 %. Petitions (PAKN) are
-    handled outside this system: scored in full, marked not measured."""
+    """Dossier satisfaction = 100 % − (overdue % + % rated poorly or complained about), both shares of the
+    dossiers received, in full at 90 %. Petitions (PAKN): the share handled on time (answered by the due date,
+    or still within it) and the share of rated answers that satisfied the sender, each 6 × ratio."""
     late = c.finished - c.finished_on_time + open_overdue
     bad = late + c.dissatisfied
-    value = max(0.0, 1 - _ratio(bad, c.received, empty=0.0))
     return Group("satisfaction", "Mức độ hài lòng", "Satisfaction", 18, (
-        Metric("DOSSIER_RECEIVING_SATISFACTION", "Hài lòng trong giải quyết hồ sơ", "Satisfaction with dossiers",
-               max(0, c.received - bad), c.received, round(6 * _full_at(value, 0.9), 2), 6),
-        Metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn", "Petitions handled on time",
-               0, 0, 6, 6, measured=False),
-        Metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
-               "Satisfaction with petition handling", 0, 0, 6, 6, measured=False),
+        _metric("DOSSIER_RECEIVING_SATISFACTION", "Hài lòng trong giải quyết hồ sơ", "Satisfaction with dossiers",
+                max(0, c.received - bad), c.received, 6, _full_at(0.9)),
+        _metric("PETITION_PROCESSING_ON_TIME", "Xử lý phản ánh, kiến nghị đúng hạn", "Petitions handled on time",
+                c.petitions_on_time, c.petitions, 6),
+        _metric("PETITION_HANDLING_SATISFACTION", "Hài lòng về xử lý phản ánh, kiến nghị",
+                "Satisfaction with petition handling", c.petitions_satisfied, c.petitions_rated, 6),
     ))
 
 
 def transparency(c: Counts) -> Group:
-    """Publication on time cannot be judged without the national database's decision dates (not measured);
-    full content is checked on the catalog; a dossier is synchronised when the national portal acknowledged
-    its latest state (measured from the portal's acknowledgements)."""
+    """Published / disclosed on time over the unit's procedures whose dates are verified
+    (:mod:`motcua.catalog.publication`); full content checked on the catalog; a dossier is synchronised when
+    the national portal acknowledged its latest state."""
     return Group("transparency", "Công khai, minh bạch", "Transparency", 18, (
-        Metric("PUBLISH_ON_TIME", "Công bố thủ tục đúng hạn", "Procedures published on time", 0, 0, 6, 6,
-               measured=False),
-        Metric("PUBLIC_UPDATE_ON_TIME", "Công khai thủ tục đúng hạn", "Procedures disclosed on time", 0, 0, 4, 4,
-               measured=False),
-        Metric("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung", "Complete procedure information",
-               c.procedures_complete_info, c.procedures,
-               round(2 * _ratio(c.procedures_complete_info, c.procedures), 2), 2),
-        Metric("DOSSIER_SYNC", "Đồng bộ hồ sơ", "Dossiers synchronised", c.synced, c.received,
-               round(6 * _ratio(c.synced, c.received), 2), 6),
+        _metric("PUBLISH_ON_TIME", "Công bố thủ tục đúng hạn", "Procedures published on time",
+                c.procedures_published_on_time, c.procedures_publication_known, 6),
+        _metric("PUBLIC_UPDATE_ON_TIME", "Công khai thủ tục đúng hạn", "Procedures disclosed on time",
+                c.procedures_disclosed_on_time, c.procedures_disclosure_known, 4),
+        _metric("PUBLIC_CONTENT_FULL", "Công khai đầy đủ nội dung", "Complete procedure information",
+                c.procedures_complete_info, c.procedures, 2),
+        _metric("DOSSIER_SYNC", "Đồng bộ hồ sơ", "Dossiers synchronised", c.synced, c.received, 6),
     ))
 
 
@@ -207,9 +232,24 @@ def transparency(c: Counts) -> Group:
 class Index:
     groups: tuple[Group, ...]
 
-    @property
+    @cached_property
     def score(self) -> float:
         return round(sum(g.score for g in self.groups), 2)
+
+    @cached_property
+    def max_score(self) -> float:
+        """The points at stake: the sum over the measured metrics (100 when everything is measured)."""
+        return round(sum(g.max_score for g in self.groups), 2)
+
+    @cached_property
+    def measured(self) -> bool:
+        return self.max_score > 0
+
+    @cached_property
+    def share(self) -> float | None:
+        """The score as a share of the points at stake, scaled to 100: what rankings compare, so that units
+        measured on different metrics stand side by side fairly."""
+        return round(100 * self.score / self.max_score, 2) if self.max_score else None
 
     def group(self, code: str) -> Group:
         return next(g for g in self.groups if g.code == code)

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from motcua.catalog import divisions
+from motcua.catalog import divisions, publication
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import ministries, ministries_of, spec_of
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import KpiCounter, KpiOpenDue
+from motcua.petitions.services import counts_by_scope as petition_counts
 
 # The level holding a scope's procedures (to count those that received an online dossier or payment).
 CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF", "M": "MF", "MS": "MF"}
@@ -81,6 +83,10 @@ class CatalogFacts:
     with_fee: int
     complete_info: int
     population_data: int
+    publication_known: int = 0  # procedures whose decision and effective dates are verified
+    published_on_time: int = 0
+    disclosure_known: int = 0  # … whose decision and disclosure dates are verified
+    disclosed_on_time: int = 0
 
 
 def catalog_version() -> tuple:
@@ -127,7 +133,11 @@ def _catalog_facts(version: tuple, kind: str, key: str) -> CatalogFacts:
         return all((s.name_vi, s.evidence, s.workflow.steps, s.statutory_days is not None, s.agency_type,
                     s.legal_basis, s.result_vi)) and s.fees is not None
 
+    published = [publication.published_on_time(s.publication) for s in specs if s.publication]
+    disclosed = [publication.disclosed_on_time(s.publication) for s in specs if s.publication]
     return CatalogFacts(
+        publication_known=sum(v is not None for v in published), published_on_time=sum(v is True for v in published),
+        disclosure_known=sum(v is not None for v in disclosed), disclosed_on_time=sum(v is True for v in disclosed),
         procedures=len(specs), online=sum(1 for s in specs if s.online_level in ("full", "partial")),
         with_fee=sum(1 for s in specs if s.fees.counter or s.fees.online),
         complete_info=sum(1 for s in specs if complete(s)),
@@ -166,6 +176,9 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
         open_due = open_due.filter(scope__in=list(sums))
     for row in open_due.values("scope").annotate(total=Sum("count")):
         sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
+    for code, petitions in petition_counts(level, period.first_month, period.last_month, parent, scope, today).items():
+        sums.setdefault(code, {}).update(petitions=petitions.received, petitions_on_time=petitions.on_time,
+                                         petitions_rated=petitions.rated, petitions_satisfied=petitions.satisfied)
     used = _children_with(level, period, list(sums) if scope is None and parent is not None else None, scope)
     version = catalog_version()
     out = {}
@@ -175,6 +188,10 @@ def counts_by_scope(level: str, period: Period, parent: str | None = None, scope
         counts.procedures, counts.procedures_online = facts.procedures, facts.online
         counts.procedures_with_fee, counts.procedures_complete_info = facts.with_fee, facts.complete_info
         counts.procedures_using_population_data = facts.population_data
+        counts.procedures_publication_known = facts.publication_known
+        counts.procedures_published_on_time = facts.published_on_time
+        counts.procedures_disclosure_known = facts.disclosure_known
+        counts.procedures_disclosed_on_time = facts.disclosed_on_time
         counts.procedures_online_used = used["online"].get(code, 0)
         counts.procedures_paid_online = used["paid_online"].get(code, 0)
         out[code] = counts
@@ -210,7 +227,7 @@ class Row:
     name: str
     counts: Counts
     index: Index
-    rank: int = 0
+    rank: int | None = None  # None: not ranked (too few dossiers in the period)
 
     @property
     def on_time_share(self) -> float | None:
@@ -220,15 +237,28 @@ class Row:
     def online_share(self) -> float | None:
         return self.counts.online_share
 
+    @property
+    def ranked(self) -> bool:
+        return self.rank is not None
+
+
+def rankable(counts: Counts) -> bool:
+    """Enough dossiers in the period to be ranked (MOTCUA_INDEX_MIN_DOSSIERS): a unit with a handful of
+    dossiers would rank on chance."""
+    return counts.received >= settings.INDEX_MIN_DOSSIERS and counts.received > 0
+
 
 def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None) -> list[Row]:
     """The scopes of ``level`` ranked by score (the busiest only where :data:`BUSIEST` bounds the level)."""
     rows = []
     for code, counts in counts_by_scope(level, period, parent, busiest=BUSIEST.get(level)).items():
         rows.append(Row(code, (names or {}).get(code, code), counts, index(counts)))
-    rows.sort(key=lambda r: (-r.index.score, -r.counts.received, r.code))
-    for i, row in enumerate(rows, 1):
-        row.rank = i
+    # On the share of the points at stake (units may differ in what is measured), busier units first on a tie;
+    # units with too few dossiers follow, unranked, busiest first.
+    rows.sort(key=lambda r: (not rankable(r.counts), -(r.index.share or 0) if rankable(r.counts) else 0,
+                             -r.counts.received, r.code))
+    for i, row in enumerate(r for r in rows if rankable(r.counts)):
+        row.rank = i + 1
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Citizens' satisfaction ratings: once per dossier, by the applicant, after the result is returned."""
+"""Citizens' satisfaction ratings: once per dossier, by the applicant, after the result is returned. A complaint
+written with the rating goes to the competent agency as a petition to answer (same answer and deadline)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from motcua.dossiers.lifecycle import DossierState, Status
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Actor
 from motcua.metrics.models import Rating
+from motcua.petitions.services import complaint_from_rating
 
 
 class RatingError(MotcuaError):
@@ -44,6 +46,8 @@ def rate(dossier: Dossier, state: DossierState, actor: Actor, score, complaint: 
     try:
         with transaction.atomic():
             rating = Rating.objects.create(dossier=dossier, score=value, complaint=complaint)
+            if complaint:
+                complaint_from_rating(dossier, complaint)
             dossier_services.changed(dossier)
     except IntegrityError:
         raise RatingError("already_rated", "Hồ sơ này đã được đánh giá.", "This dossier has already been rated.") \

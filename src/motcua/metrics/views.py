@@ -7,6 +7,7 @@ import csv
 import io
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
@@ -71,9 +72,12 @@ def _tables(level: str, code: str, period: Period) -> list[dict]:
         for row in rows:
             row.name = names.get(row.code, row.code)
             row.link = _link(child, row.code, period)
+        ranked = [r for r in rows if r.ranked]
         tables.append({"level": child, "heading_vi": vi, "heading_en": en, "rows": rows,
-                       "chart": charts.bar_chart([(r.name, r.index.score, r.link) for r in rows[:40]],
-                                                 f"{vi} — chỉ số 766") if child in ("P", "C", "M") and rows else None})
+                       "min_dossiers": settings.INDEX_MIN_DOSSIERS,
+                       "chart": charts.bar_chart([(r.name, r.index.share or 0.0, r.link) for r in ranked[:40]],
+                                                 f"{vi} — chỉ số 766 (điểm quy đổi / 100)")
+                       if child in ("P", "C", "M") and ranked else None})
     return tables
 
 
@@ -125,12 +129,18 @@ def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str]]
     return crumbs
 
 
+NOT_MEASURED = "chưa đo / not measured"
+NOT_RANKED = "chưa xếp hạng / not ranked"
+
+
 def _export(kind: str, rows, filename: str) -> HttpResponse:
-    header = ["Hạng", "Mã", "Tên", "Điểm (100)", "Công khai (18)", "Tiến độ (20)", "Trực tuyến (12)",
-              "Thanh toán (10)", "Số hóa (22)", "Hài lòng (18)", "Hồ sơ tiếp nhận", "Tỷ lệ trực tuyến",
+    header = ["Hạng", "Mã", "Tên", "Điểm quy đổi (100)", "Điểm", "Điểm tối đa đo được", "Công khai", "Tiến độ",
+              "Trực tuyến", "Thanh toán", "Số hóa", "Hài lòng", "Hồ sơ tiếp nhận", "Tỷ lệ trực tuyến",
               "Tỷ lệ đúng hạn", "Thanh toán trực tuyến", "Số tiền trực tuyến (đồng)"]
-    data = [[r.rank, r.code, r.name, r.index.score, *[g.score for g in r.index.groups], r.counts.received,
-             round(r.online_share, 4) if r.online_share is not None else "",
+    data = [[r.rank if r.ranked else NOT_RANKED, r.code, r.name,
+             r.index.share if r.index.share is not None else NOT_MEASURED, r.index.score, r.index.max_score,
+             *[f"{g.score:g}/{g.max_score:g}" if g.measured else NOT_MEASURED for g in r.index.groups],
+             r.counts.received, round(r.online_share, 4) if r.online_share is not None else "",
              round(r.on_time_share, 4) if r.on_time_share is not None else "", r.counts.paid_online,
              r.counts.paid_online_amount] for r in rows]
     if kind == "csv":

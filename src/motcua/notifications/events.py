@@ -30,6 +30,8 @@ from motcua.identity.actors import Role
 from motcua.identity.models import Official
 from motcua.notifications.channels import Recipient
 from motcua.notifications.models import Preference, Reminder
+from motcua.petitions.models import Petition
+from motcua.petitions.services import PETITION_ANSWERED, PETITION_RECEIVED
 
 DEFAULT_CITIZEN_CHANNELS = ("email", "sms")  # besides the inbox, until the citizen chooses
 ACKNOWLEDGEMENT_OVERDUE = "dossier.acknowledgement_overdue"  # a handed-over dossier not received in time
@@ -339,6 +341,48 @@ def _offer(events: list[OutboxEvent]) -> Iterator[Planned]:
             "name": recipient.name, "procedure_vi": procedure.name_vi, "procedure_en": procedure.name_en,
             "reason_vi": event.payload.get("reason_vi", ""), "reason_en": event.payload.get("reason_en", ""),
             "link": link}, link)
+
+
+# --- petitions (phản ánh, kiến nghị) ---------------------------------------------------------------------
+
+def _petition_context(petition: Petition, link: str) -> dict[str, Any]:
+    return {"code": petition.code, "name": petition.sender_name, "subject": petition.subject,
+            "kind": petition.get_kind_display(), "agency_vi": petition.agency.name_vi,
+            "agency_en": petition.agency.name_en, "due": petition.due_on, "answer": petition.answer,
+            "on_time": petition.answered_on_time, "link": link}
+
+
+def _petitions(events: list[OutboxEvent]) -> dict[str, Petition]:
+    return {p.code: p for p in Petition.objects.select_related("agency").filter(code__in={e.key for e in events})}
+
+
+@notifies(PETITION_RECEIVED)
+def _petition_received(events: list[OutboxEvent]) -> Iterator[Planned]:
+    """The agency's reception officers and leaders hear of a petition to answer, with its due date."""
+    found = _petitions(events)
+    for event in events:
+        petition = found.get(event.key)
+        if petition is None:
+            continue
+        link = absolute(reverse("backoffice:petitions")) + f"#{petition.code}"
+        for r in officials(petition.agency.code, [Role.RECEIVER, Role.LEADER]):
+            yield event, Outgoing(r, "petition_received", _petition_context(petition, link), link)
+
+
+@notifies(PETITION_ANSWERED)
+def _petition_answered(events: list[OutboxEvent]) -> Iterator[Planned]:
+    """The sender reads the answer, and is asked whether it satisfied them."""
+    found = _petitions(events)
+    preferences = {p.id_number: p for p in Preference.objects.filter(
+        id_number__in={p.sender_id_number for p in found.values()})}
+    for event in events:
+        petition = found.get(event.key)
+        if petition is None:
+            continue
+        link = absolute(reverse("portal:petition", args=[petition.code]))
+        recipient = citizen(petition.sender_id_number, petition.sender_name, petition.sender_email,
+                            petition.sender_phone, preferences.get(petition.sender_id_number))
+        yield event, Outgoing(recipient, "petition_answered", _petition_context(petition, link), link)
 
 
 # --- interlinked groups -----------------------------------------------------------------------------------

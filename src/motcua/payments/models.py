@@ -90,3 +90,22 @@ class SandboxTransaction(models.Model):
     def transaction_status(self) -> str:
         """vnp_TransactionStatus: 00 paid, 02 not paid (cancelled or failed)."""
         return vnpay.SUCCESS if self.response_code == vnpay.SUCCESS else "02"
+
+
+class FeeSchedule(models.Model):
+    """One imported version of a province's (or a ministry's) fee schedule. Versions are kept, never changed:
+    a dossier is charged by the version that was current when it was submitted, whatever is imported later."""
+
+    authority = models.CharField(max_length=35)  # a province's code, or a ministry's agency code
+    number = models.PositiveIntegerField()
+    document = models.JSONField()  # the schedule as a mapping (payments.schedules.to_document)
+    digest = models.CharField(max_length=64)
+    source = models.CharField(max_length=255, blank=True)  # the file it came from
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["authority", "number"], name="unique_fee_schedule_version")]
+        indexes = [models.Index(fields=["authority", "-imported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.authority} v{self.number}"

@@ -7,6 +7,7 @@ from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft
 from motcua.documents.results import issued_form, place_and_date, qr_block, signature_block
 from motcua.dossiers.models import Dossier
+from motcua.payments.fee_schedules import requested_quote
 from motcua.payments.fees import in_words
 
 
@@ -25,6 +26,7 @@ def render_receipt(dossier: Dossier, payment, draft: Draft) -> bytes:
     pdf.field("Người nộp:", dossier.applicant_name, bold=True)
     pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
     pdf.field("Nội dung thu:", f"Phí, lệ phí thủ tục {spec.name_vi} (mã {spec.code}), hồ sơ {dossier.code}")
+    pdf.field("Căn cứ thu:", "; ".join(requested_quote(dossier, payment.request_seq).explained("vi")))
     pdf.field("Số tiền:", vnd(payment.amount), bold=True)
     pdf.field("Bằng chữ:", in_words(payment.amount))
     if payment.method == "online":

@@ -11,15 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.catalog.services import spec_of
-from motcua.core.errors import Conflict, Unavailable
+from motcua.core.errors import Conflict, MotcuaError, Unavailable
 from motcua.documents.issuing import issue
 from motcua.documents.signing import agency_seal
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import LOCAL_TZ, DossierState, LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import Actor
-from motcua.payments import fees
+from motcua.payments import fee_schedules, fees
 from motcua.payments.gateways import GATEWAYS, GatewayError, Outcome, PaymentGateway
 from motcua.payments.models import GatewayCallback, Payment, ReconciliationRun
 from motcua.payments.receipt import render_receipt
@@ -37,7 +36,8 @@ def gateway() -> PaymentGateway:
 
 
 def fee_quote(dossier: Dossier, exemption: str = "") -> fees.FeeQuote:
-    return fees.quote(spec_of(dossier.procedure_version).fees, dossier.channel, exemption)
+    """What the dossier owes by the fee rules in force at its submission (see ``fee_schedules``)."""
+    return fee_schedules.dossier_quote(dossier, exemption)
 
 
 def _reference(dossier: Dossier, method: str) -> str:
@@ -122,11 +122,11 @@ def _settle(payment: Payment, result) -> None:
 
 
 @dossiers.action_data("request_payment")
-def _fee_from_the_catalog(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
-    """The official asks for the fee the catalog sets for this dossier's channel, never a typed amount, and
-    once: not while it is awaited, nor once paid. An exemption the catalog lists means nothing is owed, so
-    nothing is asked. (Refused here, when asked, not in the lifecycle rules, which also fold journals
-    written before.)"""
+def _fee_from_the_rules(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
+    """The official asks for the fee the rules in force at submission set for this dossier's channel, never a
+    typed amount, and once: not while it is awaited, nor once paid. An exemption the rules list (its proof
+    checked by the official) means nothing is owed, so nothing is asked; a reduction lowers what is asked.
+    (Refused here, when asked, not in the lifecycle rules, which also fold journals written before.)"""
     if not dossiers.can_read(actor, dossier, state):
         return data  # the lifecycle rules refuse them; they learn nothing of the dossier's fee here
     if state.status == Status.FINANCIAL_OBLIGATION:
@@ -139,7 +139,9 @@ def _fee_from_the_catalog(dossier: Dossier, state: DossierState, actor: Actor, d
     if not quote.owed:
         raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
                              "Nothing is owed for this dossier.", "exemption", status=409)
-    return {"amount": quote.amount, "fee_basis": quote.basis}
+    return {"amount": quote.amount, "fee_basis": quote.basis, **({"exemption": quote.exemption} if quote.exemption
+                                                                 else {}),
+            **({"fee_authority": quote.authority} if quote.authority else {})}
 
 
 @dossiers.action_data("pay")
@@ -190,7 +192,7 @@ def reconcile(day: date, progress=None) -> ReconciliationRun:
         except GatewayError as exc:
             mismatches.append(_mismatch(payment, "gateway_error", str(exc)))
         else:
-            kind = _compare(payment, record)
+            kind = _compare(payment, record) or _against_the_rules(payment)
             if kind:
                 mismatches.append(_mismatch(payment, kind, {"found": record.found, "paid": record.paid,
                                                             "amount": record.amount,
@@ -213,6 +215,16 @@ def _compare(payment: Payment, record) -> str:
     if payment.status == "paid" and not payment.applied:
         return "paid_not_applied"
     return ""
+
+
+def _against_the_rules(payment: Payment) -> str:
+    """A payment whose amount is not what the fee rules in force at the dossier's submission ask (with the
+    exemption or reduction recorded in the request): asked by hand, or under rules since corrected."""
+    try:
+        owed = fee_schedules.requested_quote(payment.dossier, payment.request_seq).amount
+    except MotcuaError:
+        return "fee_rule_mismatch"
+    return "" if owed == payment.amount else "fee_rule_mismatch"
 
 
 def _mismatch(payment: Payment, kind: str, gateway_side) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import groups, notifications, views
+from motcua.portal import groups, notifications, petitions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +27,11 @@ urlpatterns = [
     path("ho-so/<str:code>/<str:kind>/", views.citizen_action, name="action"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>", views.track, name="track_code"),
+    path("phan-anh-kien-nghi/", petitions.public_list, name="petitions_public"),
+    path("phan-anh-kien-nghi/gui/", petitions.send, name="petition_send"),
+    path("phan-anh-kien-nghi/cua-toi/", petitions.mine, name="my_petitions"),
+    path("phan-anh-kien-nghi/<str:code>/", petitions.detail, name="petition"),
+    path("phan-anh-kien-nghi/<str:code>/danh-gia/", petitions.rate, name="petition_rate"),
     path("quyen-rieng-tu/", views.privacy_notice, name="privacy"),
     path("thong-bao/", notifications.inbox, name="inbox"),
     path("thong-bao/da-doc/", notifications.mark_read, name="inbox_read_all"),

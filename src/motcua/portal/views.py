@@ -31,6 +31,7 @@ from motcua.identity import oidc, sessions
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
+from motcua.payments import fee_schedules
 from motcua.payments import services as payments
 from motcua.proactive import services as proactive
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
@@ -85,8 +86,9 @@ def _procedure_or_404(code: str) -> Procedure:
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
     return render(request, "portal/procedure.html", {
-        "procedure": procedure, "spec": spec_of(procedure.current_version),
+        "procedure": procedure, "spec": (spec := spec_of(procedure.current_version)),
         "level": LEVEL_LABELS[procedure.level], "citizen": current_citizen(request),
+        "local_rates": fee_schedules.procedure_rates(spec),
     })
 
 
@@ -325,6 +327,7 @@ def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None
         "group": groups.group_of(found),
         "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
         "fee_due": state.fee_due if state.status == Status.FINANCIAL_OBLIGATION else 0,
+        "fee_quote": fee_schedules.requested_quote(found, state.fee_request) if state.fee_due else None,
         "issued": found.issued_documents.order_by("issued_at"),
         "payments": found.payments.order_by("-created_at"),
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),

@@ -17,6 +17,7 @@ from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import log_in_citizen, log_in_official, official_actor, sample_submission
 from motcua.dossiers import services
 from motcua.identity.actors import Role, citizen_actor
+from motcua.petitions import services as petitions
 from motcua.proactive.models import Offer
 
 PUBLIC_HOST = "dichvucong.example.vn"
@@ -102,20 +103,24 @@ def pages(client, seeded):
     offer = Offer.objects.create(person_id_number=an.id_number, rule="id-card-renewal", procedure_code="1.014063",
                                  subject="40", prefill={"renewal_age": "40"}, reason_vi="Đến tuổi cấp đổi thẻ.",
                                  reason_en="A renewal age.")  # the inbox's "Suggested for you" section
+    petition = petitions.send(petitions.Draft("feedback", "dossier", "Chờ lâu", "Chờ lâu.", dossier_code=code),
+                              citizen_actor(an.id_number, an.name, 2))
     citizen, official = Client(), Client()
     log_in_citizen(citizen, an)
     log_in_official(official, "hoankiem.motcua")
-    public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/tra-cuu/", f"/tra-cuu/{code}",
+    public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/thu-tuc/1.013225/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/chi-so/bo/BTP/", "/chi-so/bo/BTP/linh-vuc/ho_tich/",
               "/chi-so/bo/BTP/thu-tuc/1.001193/", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
-              "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/"]
+              "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/", "/phan-anh-kien-nghi/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
             f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/",
-            f"/thu-tuc/1.014063/nop/?offer={offer.pk}"]
+            f"/thu-tuc/1.014063/nop/?offer={offer.pk}", "/phan-anh-kien-nghi/gui/", "/phan-anh-kien-nghi/cua-toi/",
+            f"/phan-anh-kien-nghi/{petition.code}/"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
-            "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/"]
+            "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/",
+            "/backoffice/phan-anh-kien-nghi/", "/backoffice/bieu-phi/"]
     return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
 
 

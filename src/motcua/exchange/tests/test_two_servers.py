@@ -6,20 +6,19 @@ then travels the exchange, equals the keeper's local one, and the person's "who 
 names the province's system."""
 
 import json
+import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from motcua.demo import exchange
+from motcua.demo.exchange import KEEPER, LEGAL_BASIS, PORTAL, motcua
 from motcua.demo.seeding import DEMO_CITIZENS
-from motcua.exchange import directory, keys, members, published
+from motcua.exchange import directory, keys, members
 
 AN = DEMO_CITIZENS[0]
-KEEPER, PORTAL, AUTHORITY = "BCA.dancu", "HN.motcua", "GOV.config"
-BASIS = "47/2020/ND-CP"
-REMOTE = ",".join(f"{key}=motcua.exchange.sources.Remote{name}" for key, name in
-                  (("population", "Population"), ("residence", "Residence"), ("civil_status", "CivilStatus")))
+BASIS = LEGAL_BASIS
 
 PREFILL = """
 import json
@@ -52,17 +51,8 @@ print(json.dumps({{"allowed": answer, "refused": refused}}))
 """
 
 
-def _env(base, folder: Path, **extra):
-    folder.mkdir()
-    return {**base, "MOTCUA_VAR_DIR": str(folder), "MOTCUA_DATABASE_URL": f"sqlite:///{folder}/motcua.sqlite3",
-            "MOTCUA_PKI_DIR": str(folder / "pki"), "MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS": "0", **extra}
-
-
-def motcua(env, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "motcua.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+def database_file(env) -> str:
+    return env["MOTCUA_DATABASE_URL"].removeprefix("sqlite:///")
 
 
 def shell(env, code: str):
@@ -72,41 +62,28 @@ def shell(env, code: str):
 
 @pytest.fixture
 def servers(server_env, start_server, tmp_path, db, settings):
-    keeper = _env(server_env, tmp_path / "keeper", MOTCUA_EXCHANGE_SYSTEM=KEEPER)
-    portal = _env(server_env, tmp_path / "portal", MOTCUA_EXCHANGE_SYSTEM=PORTAL,
-                  MOTCUA_EXCHANGE_REGISTRY_PROVIDER=KEEPER, MOTCUA_REGISTRY_SOURCES=REMOTE)
+    refresh = {"MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS": "0"}
+    keeper = exchange.party_environment(tmp_path / "keeper", KEEPER, server_env, **refresh)
+    portal = exchange.party_environment(tmp_path / "portal", PORTAL, server_env, **refresh, **exchange.portal_settings())
+    # Both start from one database, migrated (as the servers' fixture left it) and seeded once: two seeds would
+    # double the test's longest step and give the same rows.
+    seeded = exchange.party_environment(tmp_path / "seeded", KEEPER, server_env)
+    shutil.copy(database_file(server_env), database_file(seeded))
+    motcua(seeded, "seed", "--no-dossiers")
     for env in (keeper, portal):
-        motcua(env, "migrate", "-v0")
-        motcua(env, "seed", "--no-dossiers")
+        shutil.copy(database_file(seeded), database_file(env))
     identities = {KEEPER: motcua(keeper, "exchange", "identity"), PORTAL: motcua(portal, "exchange", "identity")}
     ports = {name: start_server([sys.executable, "-m", "gunicorn", "motcua.wsgi", "--workers", "2",
                                  "--bind", "127.0.0.1:{port}"], **env)
              for name, env in ((KEEPER, keeper), (PORTAL, portal))}
 
-    # The configuration authority (this process, its own key and CA).
-    settings.EXCHANGE = {**settings.EXCHANGE, "SYSTEM": AUTHORITY}
+    # The configuration authority: this process, with its own key and CA.
+    settings.EXCHANGE = {**settings.EXCHANGE, "SYSTEM": exchange.AUTHORITY}
     keys.forget()
-    members.add_member("GOV", "Cơ quan quản lý nền tảng chia sẻ dữ liệu", kind="agency")
-    members.add_member("BCA", "Bộ Công an", kind="ministry")
-    members.add_member("HN", "UBND Thành phố Hà Nội", kind="province")
-    for ident, name in ((KEEPER, "Cơ sở dữ liệu quốc gia về dân cư"), (PORTAL, "Cổng dịch vụ công Hà Nội")):
-        chain = directory.load_pems(identities[ident])
-        members.add_system(ident, name, f"http://127.0.0.1:{ports[ident]}", directory.pem(chain[0]))
-        members.add_anchor(directory.pem(chain[1]))  # each server's own development CA
-    for code in published.REGISTRY_SERVICES:
-        members.add_service(KEEPER, code, code, request_schema=published.REQUEST_SCHEMA,
-                            response_schema=published.RESPONSE_SCHEMA)
-        members.grant(PORTAL, KEEPER, code, {"prefill": BASIS, "dossier": BASIS})
-    members.add_service(PORTAL, "exchange.allowed", "Dịch vụ được phép")
-    authority = keys.local_key(AUTHORITY)
-    anchor = tmp_path / "authority.pem"
-    anchor.write_text(directory.pem(authority.chain[1]))
+    exchange.register(identities, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
 
     def publish():
-        config = tmp_path / "exchange-config.json"
-        config.write_bytes(directory.export_config((authority.jws_alg, authority.chain, authority.sign)))
-        for env in (keeper, portal):
-            assert "loaded" in motcua(env, "exchange", "load-config", str(config), "--anchors", str(anchor))
+        exchange.publish(tmp_path, [keeper, portal])
 
     publish()
     yield keeper, portal, publish
