@@ -8,8 +8,11 @@ heavier), procedures by how often people need them, 60 % online, most finished, 
 the current year. It builds the roll-up tables the outbox consumer maintains (the same rows, in one SQL pass per
 scope level; the incremental path and the full rebuild are tested elsewhere), ANALYZEs, and then times in one
 run:
-  - the national dashboard (headline + ranking of the 34 provinces with the whole index), and
+  - the national dashboard (headline + ranking of the 34 provinces with the whole index),
   - a drill-down (one province: its communes ranked, and its procedures),
+  - the ministry ranking, and the ministry drill-down: the Ministry of Public Security's sectors, the residence
+    sector's procedures, and the agencies deciding temporary residence (the 100 busiest of the 3,321 commune
+    police offices),
 through the same functions the pages call, against the naive GROUP BY over the dossier table that computes
 only the progress and online figures. It prints both, and the ratio. Target: < 50 ms each on PostgreSQL.
 """
@@ -30,7 +33,8 @@ from throwaway import throwaway_database
 # Relative demand for the bundled procedures (births, residence and ID cards dominate).
 PROCEDURE_WEIGHTS = {"1.001193": 14, "1.004222": 12, "1.004194": 14, "1.014064": 10, "1.000656": 4, "1.000894": 5,
                      "2.000815": 12, "2.000635": 6, "1.004873": 5, "3.000333": 6, "3.000347": 5, "1.001612": 2,
-                     "2.001610": 1, "1.007565": 1, "1.013225": 1, "1.013978": 1, "1.001776": 1}
+                     "2.001610": 1, "1.007565": 1, "1.013225": 1, "1.013978": 1, "1.001776": 1, "1.014137": 3,
+                     "1.014177": 1, "1.001731": 1, "1.001471": 2, "2.002352": 1, "1.002032": 1, "1.000355": 1}
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -97,7 +101,8 @@ def generate(total: int, seed: int = 7) -> None:
                     code = rng.choices(codes, proc_weights)[0]
                     spec = specs[code]
                     key = (spec.agency_type, commune.province_code, commune.code if spec.level == "commune" else "")
-                    agency = agencies.get(key) or agencies.get((spec.agency_type, commune.province_code, ""))
+                    agency = (agencies.get(key) or agencies.get((spec.agency_type, commune.province_code, ""))
+                              or agencies[(spec.agency_type, "", "")])  # a ministry's department
                     submitted = year_start + timedelta(seconds=rng.random() * span)
                     received = submitted + timedelta(hours=rng.random() * 30)
                     due = (received + timedelta(days=spec.statutory_days * 1.4 + 1)).date()
@@ -125,7 +130,7 @@ def generate(total: int, seed: int = 7) -> None:
 
 
 ROLLUP_LEVELS = {
-    # level: (scope expression, parent expression, extra filter)
+    # level: (scope expression, parent expression, extra filter); m.code: each ministry the dossier counts for
     "N": ("''", "''", "TRUE"),
     "P": ("d.province_code", "''", "d.province_code <> ''"),
     "C": ("d.commune_code", "d.province_code", "d.commune_code <> ''"),
@@ -134,7 +139,22 @@ ROLLUP_LEVELS = {
     "PF": ("d.province_code || '|' || p.code", "d.province_code", "d.province_code <> ''"),
     "CF": ("d.commune_code || '|' || p.code", "d.commune_code", "d.commune_code <> ''"),
     "AF": ("a.code || '|' || p.code", "a.code", "TRUE"),
+    "M": ("m.code", "''", "TRUE"),
+    "MS": ("m.code || '|' || p.sector_code", "m.code", "TRUE"),
+    "MF": ("m.code || '|' || p.code", "m.code || '|' || p.sector_code", "TRUE"),
+    "MA": ("m.code || '|' || p.code || '|' || a.code", "m.code || '|' || p.code", "TRUE"),
 }
+
+
+def ministries_join() -> str:
+    """One row per ministry a dossier counts for: its procedure's governing ministry and the ministry whose unit
+    the deciding agency is (as ``catalog.services.ministries_of``), from the agency types' data."""
+    from motcua.catalog.services import agency_types
+
+    units = " ".join(f"WHEN '{key}' THEN '{t['ministry']}'" for types in agency_types().values()
+                     for key, t in types.items() if t.get("ministry"))
+    return (" CROSS JOIN LATERAL (SELECT DISTINCT code FROM unnest(ARRAY[v.definition -> 'ministry' ->> 'code', "
+            f"CASE a.agency_type {units} END]) AS code WHERE code <> '') m")
 # Synthetic per-dossier flags for what lives outside the dossier table (fees, payments, results, ratings).
 FLAGS = {
     "received": "1",  # summed: COUNT(*)
@@ -170,14 +190,15 @@ def build_rollups() -> None:
              "JOIN catalog_procedure p ON p.id = v.procedure_id")
     with connection.cursor() as cursor:
         for level, (scope, parent, where) in ROLLUP_LEVELS.items():
+            source = joins + (ministries_join() if level.startswith("M") else "")
             cursor.execute(f"""
                 INSERT INTO metrics_kpicounter (level, scope, parent, month, {names})
-                SELECT '{level}', {scope}, {parent}, {month}, {sums} {joins} WHERE {where} GROUP BY 2, 3, 4""")
+                SELECT '{level}', {scope}, {parent}, {month}, {sums} {source} WHERE {where} GROUP BY 2, 3, 4""")
             cursor.execute(f"""
                 INSERT INTO metrics_kpiopendue (level, scope, parent, month, due_date, count)
                 SELECT '{level}', {scope}, {parent}, {month},
                        CASE WHEN d.status = 5 THEN DATE '9999-12-31' ELSE d.due_date END, COUNT(*)
-                {joins} WHERE {where} AND d.finished_at IS NULL GROUP BY 2, 3, 4, 5""")
+                {source} WHERE {where} AND d.finished_at IS NULL GROUP BY 2, 3, 4, 5""")
             print(f"  roll-up level {level:<2} built ({time.perf_counter() - started:,.0f} s)", flush=True)
         cursor.execute("ANALYZE")
     print(f"roll-up tables built in {time.perf_counter() - started:,.0f} s", flush=True)
@@ -244,7 +265,20 @@ def main() -> None:
                                   GROUP BY 1""", [start, end])
                 cursor.fetchall()
 
-        national(), drill_down()  # warm caches (catalog, agencies) as a running server has them
+        def ministries():
+            assert len(queries.ranking("M", period)) >= 5
+
+        def ministry_sectors():
+            assert queries.ranking("MS", period, parent="BCA")
+
+        def sector_procedures():
+            assert queries.ranking("MF", period, parent="BCA|cu_tru")
+
+        def procedure_agencies():
+            assert queries.ranking("MA", period, parent="BCA|1.004194")
+
+        for fn in (national, drill_down, ministries, ministry_sectors, sector_procedures, procedure_agencies):
+            fn()  # warm caches (catalog, agencies) as a running server has them
         gc.collect()
         gc.freeze()  # as the server processes do after start-up (see motcua.wsgi)
         naive_repeat = max(3, min(args.repeat, 5))
@@ -253,6 +287,10 @@ def main() -> None:
         fast_d = show("dashboard, drill-down (province: communes + procedures)", timed(drill_down, args.repeat))
         slow_d = show("naive GROUP BY, drill-down", timed(naive_drill_down, naive_repeat))
         print(f"ratio naive / roll-up: national {slow_n / fast_n:,.0f}x, drill-down {slow_d / fast_d:,.0f}x")
+        show("ministries ranked (governed + own units' dossiers)", timed(ministries, args.repeat))
+        show("ministry → sectors (Public Security)", timed(ministry_sectors, args.repeat))
+        show("sector → procedures (residence)", timed(sector_procedures, args.repeat))
+        show("procedure → 100 busiest of its 3,321 agencies", timed(procedure_agencies, args.repeat))
 
 
 if __name__ == "__main__":

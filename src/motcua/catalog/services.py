@@ -69,6 +69,44 @@ def agency_types() -> dict[str, dict]:
     return _load_file(DATA_DIR / "agency_types.yaml")
 
 
+@cache
+def ministries() -> dict[str, dict[str, str]]:
+    """The Government's ministries and ministerial-level agencies: code → {vi, en}."""
+    return _load_file(DATA_DIR / "ministries.yaml")
+
+
+@cache
+def unit_ministry(agency_type: str) -> str:
+    """The ministry whose own unit an agency of this type is (a department of the ministry, or a vertical office
+    such as the provincial police or tax office); "" for a local authority's agency."""
+    return next((t.get("ministry", "") for level in agency_types().values() for key, t in level.items()
+                 if key == agency_type), "")
+
+
+def ministries_of(spec: ProcedureSpec, agency_type: str) -> list[str]:
+    """The ministries a dossier counts for, as the national index ranks them: the one governing its procedure,
+    and the one whose own unit decides it (a department, or a vertical office such as the provincial police)."""
+    return sorted({m for m in (spec.ministry_code, unit_ministry(agency_type)) if m})
+
+
+def catalog_issues(specs: Iterable[tuple[Path, ProcedureSpec]]) -> list[tuple[str, SpecIssue]]:
+    """What no single definition shows: agency types naming an unknown ministry, and a sector named or governed
+    differently by two procedures (a sector belongs to one ministry, as in the national database)."""
+    errors = [("agency_types.yaml", SpecIssue(f"{level}.{key}.ministry", f"unknown ministry '{t['ministry']}'"))
+              for level, types in agency_types().items() for key, t in types.items()
+              if t.get("ministry") and t["ministry"] not in ministries()]
+    first: dict[str, tuple[Path, ProcedureSpec]] = {}
+    for path, spec in specs:
+        seen = first.setdefault(spec.sector_code, (path, spec))[1]
+        if (seen.sector_vi, seen.sector_en) != (spec.sector_vi, spec.sector_en):
+            errors.append((str(path), SpecIssue("sector.name", f"sector '{spec.sector_code}' is named "
+                                                               f"'{seen.sector_vi}' in {first[spec.sector_code][0]}")))
+        if seen.ministry_code != spec.ministry_code:
+            errors.append((str(path), SpecIssue("ministry.code", f"sector '{spec.sector_code}' is governed by "
+                                                                 f"{seen.ministry_code} in {first[spec.sector_code][0]}")))
+    return errors
+
+
 # The base registries a definition may name as a source. They stand above the catalog, which must not import
 # them: the registries app hands over its (lazily discovered) keys at start-up.
 _sources: Iterable[str] = ()
@@ -119,7 +157,7 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict
             errors.append((str(path), SpecIssue("", f"holds a value that is not plain data: {exc}")))
             continue
         try:
-            spec = parse_procedure(data, shared_workflows(), sources=sources)
+            spec = parse_procedure(data, shared_workflows(), sources=sources, ministries=ministries())
         except SpecError as exc:
             errors += [(str(path), issue) for issue in exc.issues]
             continue
@@ -134,6 +172,7 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, ProcedureSpec, dict
         resolved = dict(data)
         resolved["workflow"] = data["workflow"] if isinstance(data["workflow"], list) else shared_workflows()[data["workflow"]]
         parsed.append((path, spec, resolved))
+    errors += catalog_issues((path, spec) for path, spec, _definition in parsed)
     return parsed, errors
 
 

@@ -8,7 +8,7 @@ so an import can list all errors of all files at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +21,7 @@ LEVELS = ("ministry", "province", "commune")
 ONLINE_LEVELS = ("full", "partial")
 FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "integer", "email", "phone", "commune",
                "boolean")
-TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "level", "agency_type", "statutory_days", "online_level",
+TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "ministry", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
                             "workflow", "registry_effects", "publication"})
 PUBLICATION_KEYS = frozenset({"decision", "publisher", "decided", "basis", "effective", "disclosed", "unverified",
@@ -162,6 +162,9 @@ class ProcedureSpec:
     sector_code: str
     sector_vi: str
     sector_en: str
+    ministry_code: str
+    ministry_vi: str
+    ministry_en: str
     level: str
     agency_type: str
     statutory_days: int
@@ -344,6 +347,24 @@ def _workflow(r: _Reader, items: list[Any], statutory_days: int) -> Workflow | N
         return None
 
 
+def _ministry(r: _Reader, data: dict[str, Any], ministries: Mapping[str, Mapping[str, str]] | None) -> tuple[str, str, str]:
+    """The governing ministry's code and names, which must be those of the ministry list."""
+    raw = r.get(data, "ministry", "", dict, ministries is not None, {})
+    if not raw:
+        return "", "", ""
+    code = r.text(raw, "code", "ministry")
+    vi, en = r.label(raw, "name", "ministry")
+    if ministries is None or not code:
+        return code, vi, en
+    known = ministries.get(code)
+    if known is None:
+        r.fail("ministry.code", f"unknown ministry '{code}' (one of {', '.join(ministries)})")
+    elif (vi, en) != (known["vi"], known["en"]):
+        r.fail("ministry.name", f"must be the ministry list's names of {code}: "
+                                f"{{vi: \"{known['vi']}\", en: \"{known['en']}\"}}")
+    return code, vi, en
+
+
 def _publication(r: _Reader, data: Any) -> Publication | None:
     """The optional ``publication`` block: the announcing decision, the legal basis it follows and the
     disclosure, dates as quoted ISO strings; ``unverified`` lists the dates not checked against a source."""
@@ -383,9 +404,12 @@ def _publication(r: _Reader, data: Any) -> Publication | None:
 
 
 def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
-                    sources: Collection[str]) -> ProcedureSpec:
+                    sources: Collection[str], ministries: Mapping[str, Mapping[str, str]] | None = None
+                    ) -> ProcedureSpec:
     """Validate one definition; ``workflows`` holds named shared workflows it may refer to, ``sources`` the
-    keys of the base registries its fields and evidence may come from."""
+    keys of the base registries its fields and evidence may come from, ``ministries`` the ministries (code →
+    vi/en names) one of which must govern it. A published version is read without ``ministries``: a version
+    published before procedures named their ministry stays readable (its ministry is empty)."""
     r = _Reader()
     known_sources = tuple(sorted(sources))  # a stable order for the messages
     if not isinstance(data, dict):
@@ -424,6 +448,7 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     sector_vi, sector_en = r.label(sector, "name", "sector")
     result_vi, result_en = r.label(result, "name", "result")
     sector_code = r.text(sector, "code", "sector")
+    ministry_code, ministry_vi, ministry_en = _ministry(r, data, ministries)
     level = r.one_of(data, "level", "", LEVELS)
     agency_type = r.text(data, "agency_type", "")
     online_level = r.one_of(data, "online_level", "", ONLINE_LEVELS)
@@ -439,7 +464,7 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     return ProcedureSpec(
         code=code, name_vi=name_vi, name_en=name_en,
         sector_code=sector_code, sector_vi=sector_vi, sector_en=sector_en,
-        level=level, agency_type=agency_type, statutory_days=days, online_level=online_level,
+        ministry_code=ministry_code, ministry_vi=ministry_vi, ministry_en=ministry_en, level=level, agency_type=agency_type, statutory_days=days, online_level=online_level,
         eid_level=eid_level, fees=fees, evidence=evidence, fields=spec_fields,
         result_type=result_type, result_vi=result_vi, result_en=result_en,
         workflow=workflow, legal_basis=legal_basis,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from motcua.catalog.models import Agency
 from motcua.catalog.services import PROCEDURES_DIR, import_procedures, seed_agencies
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.pdf import OfficialForm
 from motcua.identity.actors import Role, actor_for_official, citizen_actor
 from motcua.identity.models import Official
 from motcua.payments.fee_schedules import import_schedules
@@ -21,7 +23,7 @@ from motcua.payments.fee_schedules import import_schedules
 DEMO_PASSWORD = "motcua-demo"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm, Hà Nội
 DEMO_AGENCIES = {"hoankiem": "H01.X00070.UB", "hoankiem.ca": "H01.X00070.CA", "hanoi.stp": "H01.STP",
-                 "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA", "hanoi.bhxh": "H01.BHXH"}
+                 "hanoi.sxd": "H01.SXD", "hanoi.ca": "H01.CA", "hanoi.bhxh": "H01.BHXH", "bca.xnc": "G01.QLXNC"}
 ROLE_NAMES = {Role.RECEIVER: "motcua", Role.SPECIALIST: "chuyenvien", Role.LEADER: "lanhdao"}
 OFFICIAL_NAMES = {
     Role.RECEIVER: "Trần Thị Thu", Role.SPECIALIST: "Lê Văn Minh", Role.LEADER: "Phạm Quốc Hùng",
@@ -197,6 +199,53 @@ def seed_dossiers() -> int:
             + seed_birth_group(now - timedelta(days=1)))
 
 
+@cache
+def sample_scan() -> bytes:
+    """A one-page PDF standing for a scanned document."""
+    pdf = OfficialForm()
+    pdf.add_page()
+    pdf.heading("BẢN QUÉT GIẤY TỜ (DỮ LIỆU MẪU)", "Scanned document (sample data)")
+    return bytes(pdf.output())
+
+
+# Dossiers of procedures a ministry's department decides, so that the ministry ranking shows the ministries of
+# Foreign Affairs and Finance beside those governing the birth registrations (Justice), the judicial record and
+# the residence (Public Security) and the health-insurance card (Health; Finance through the social security).
+MINISTRY_DOSSIERS = (
+    ("1.001471", 0, 3, {"birth_date": DEMO_CITIZENS[0].birth_date.isoformat(), "request_kind": "renewal",
+                        "previous_passport_number": "C1234567", "with_chip": True}, ["anh_chan_dung"]),
+    ("2.002352", 1, 2, {"birth_date": DEMO_CITIZENS[1].birth_date.isoformat(), "passport_kind": "official",
+                        "sending_agency": "Sở Tư pháp Thành phố Hà Nội", "position": "Chuyên viên",
+                        "destination": "Nhật Bản", "departure_date": "2027-03-02"},
+     ["quyet_dinh_cu_di_cong_tac", "anh_chan_dung"]),
+    ("1.002032", 0, 2, {"birth_date": DEMO_CITIZENS[0].birth_date.isoformat(),
+                        "bar_association": "Đoàn Luật sư Thành phố Hà Nội", "basis": "probation_passed"},
+     ["giay_chung_nhan_suc_khoe", "bang_cu_nhan_luat"]),
+    ("1.000355", 0, 1, {"goods_description": "Máy pha cà phê gia dụng, công suất 1.450 W", "proposed_code": "85167100",
+                        "direction": "import", "phone": DEMO_CITIZENS[0].phone}, ["tai_lieu_ky_thuat"]),
+)
+
+
+def seed_ministry_dossiers(now) -> int:
+    """One dossier of each procedure of :data:`MINISTRY_DOSSIERS`, filed online days ago; the Immigration
+    Department has received the passport renewal and its specialist is appraising it."""
+    if Dossier.objects.filter(procedure_version__procedure__code__in=[m[0] for m in MINISTRY_DOSSIERS]).exists():
+        return 0
+    for code, citizen_index, days_ago, form, files in MINISTRY_DOSSIERS:
+        citizen = DEMO_CITIZENS[citizen_index]
+        at = now - timedelta(days=days_ago)
+        sub = services.Submission(
+            procedure_code=code, channel="online", applicant_id_number=citizen.id_number, applicant_name=citizen.name,
+            applicant_phone=citizen.phone, form=form,
+            files=[services.IncomingFile(e, f"{e}.pdf", sample_scan()) for e in files])
+        dossier, _ = services.submit(sub, citizen_actor(citizen.id_number, citizen.name, citizen.eid_level), now=at)
+        if code == "1.001471":
+            receiver = _official_actor("bca.xnc.motcua")
+            services.act(dossier.code, "receive", receiver, now=at + timedelta(minutes=30))
+            services.act(dossier.code, "forward", receiver, now=at + timedelta(minutes=40))
+    return len(MINISTRY_DOSSIERS)
+
+
 def seed_birth_group(at) -> int:
     """A generated family's birth group (one application, Nghị định 63/2024/NĐ-CP): the birth is registered, and
     the child's residence and health-insurance card wait in the commune police's and the social security
@@ -309,7 +358,7 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
         counts["officials"] = len(seed_officials())
         seed_eid()
         counts["registry people"] = seed_demo_registry()
-        counts["dossiers"] = seed_dossiers() if with_dossiers else 0
+        counts["dossiers"] = seed_dossiers() + seed_ministry_dossiers(timezone.now()) if with_dossiers else 0
         counts["offers"] = seed_demo_offers() if with_dossiers else 0
         counts["petitions"] = seed_petitions() if with_dossiers else 0
     return counts

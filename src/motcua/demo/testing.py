@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.utils import timezone
 
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
+from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD, sample_scan
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
-from motcua.dossiers.pdf import OfficialForm
 from motcua.identity import sessions
 from motcua.identity.actors import Actor, actor_for_official
 from motcua.identity.callers import CITIZEN_SESSION_KEY
@@ -31,15 +29,6 @@ def sample_value(f):
         "number": f.min_value if f.min_value is not None else 1,
         "integer": int(f.min_value) if f.min_value is not None else 1,
     }[f.type]
-
-
-@cache
-def sample_scan() -> bytes:
-    """A one-page PDF standing for a scanned document."""
-    pdf = OfficialForm()
-    pdf.add_page()
-    pdf.heading("BẢN QUÉT GIẤY TỜ (DỮ LIỆU MẪU)", "Scanned document (sample data)")
-    return bytes(pdf.output())
 
 
 def scans_of(*evidence_codes: str) -> list[services.IncomingFile]:

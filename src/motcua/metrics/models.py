@@ -4,9 +4,11 @@ from django.db import models
 
 from motcua.metrics.index766 import COUNTERS
 
-# Scope levels: national; province; commune; agency; procedure; procedure within a province / commune / agency.
+# Scope levels: national; province; commune; agency; procedure; procedure within a province / commune / agency;
+# ministry, and its drill-down: sector of a ministry, procedure of the sector, agency deciding the procedure.
 LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan"), ("F", "Thủ tục"),
-          ("PF", "Thủ tục trong tỉnh"), ("CF", "Thủ tục trong xã"), ("AF", "Thủ tục của cơ quan")]
+          ("PF", "Thủ tục trong tỉnh"), ("CF", "Thủ tục trong xã"), ("AF", "Thủ tục của cơ quan"),
+          ("M", "Bộ, ngành"), ("MS", "Lĩnh vực của bộ"), ("MF", "Thủ tục của bộ"), ("MA", "Cơ quan giải quyết")]
 
 
 class KpiCounter(models.Model):
@@ -14,8 +16,10 @@ class KpiCounter(models.Model):
     one row per scope and month, one column per counter."""
 
     level = models.CharField(max_length=2, choices=LEVELS)
-    scope = models.CharField(max_length=60)  # province/commune/agency/procedure code, "parent|procedure" for xF
-    parent = models.CharField(max_length=40, blank=True)  # for drill-down: the province of a commune, …
+    # province/commune/agency/procedure/ministry code, "parent|procedure" for xF, "ministry|sector" (MS),
+    # "ministry|procedure" (MF), "ministry|procedure|agency" (MA)
+    scope = models.CharField(max_length=120)
+    parent = models.CharField(max_length=80, blank=True)  # for drill-down: the province of a commune, …
     month = models.DateField()  # first day of the month of receipt
     for _counter in COUNTERS:
         locals()[_counter] = models.BigIntegerField(default=0)
@@ -31,8 +35,8 @@ class KpiOpenDue(models.Model):
     the figures are read, so it is counted then (due date ≥ today) from this small table."""
 
     level = models.CharField(max_length=2, choices=LEVELS)
-    scope = models.CharField(max_length=60)
-    parent = models.CharField(max_length=40, blank=True)
+    scope = models.CharField(max_length=120)
+    parent = models.CharField(max_length=80, blank=True)
     month = models.DateField()
     due_date = models.DateField()  # 9999-12-31: no running clock (not received yet, or paused for the citizen)
     count = models.BigIntegerField(default=0)

@@ -13,22 +13,28 @@ from django.utils import timezone
 
 from motcua.catalog import divisions, publication
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import spec_of
+from motcua.catalog.services import ministries, ministries_of, spec_of
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import KpiCounter, KpiOpenDue
 from motcua.petitions.services import counts_by_scope as petition_counts
 
-CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF"}
+# The level holding a scope's procedures (to count those that received an online dossier or payment).
+CHILD_LEVEL = {"N": "F", "P": "PF", "C": "CF", "A": "AF", "M": "MF", "MS": "MF"}
 
 # What a scope's page lists: (level of the rows, heading vi, heading en)
 CHILDREN = {
     "N": [("P", "Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
-          ("A", "Xếp hạng các bộ, ngành", "Ministries ranked")],
+          ("M", "Xếp hạng các bộ, ngành", "Ministries ranked")],
     "P": [("C", "Các xã, phường", "Communes"), ("PF", "Theo thủ tục", "By procedure")],
     "C": [("CF", "Theo thủ tục", "By procedure")],
     "A": [("AF", "Theo thủ tục", "By procedure")],
+    "M": [("MS", "Theo lĩnh vực", "By sector")],
+    "MS": [("MF", "Theo thủ tục", "By procedure")],
+    "MF": [("MA", "Cơ quan giải quyết nhiều hồ sơ nhất", "Deciding agencies with the most dossiers")],
 }
-
+# Levels whose rows may run to thousands (a commune-level procedure is decided by 3,321 commune offices): only that
+# many scopes with the most dossiers are ranked, so that a page computes a bounded number of indexes.
+BUSIEST = {"MA": 100}
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,10 @@ def catalog_facts(level: str, scope: str, version: tuple | None = None) -> Catal
         return _catalog_facts(version, "agency_type", agency.agency_type if agency else "")
     if level in ("F", "PF", "CF", "AF"):
         return _catalog_facts(version, "procedure", scope.split("|")[-1])
+    if level in ("MF", "MA"):
+        return _catalog_facts(version, "procedure", scope.split("|")[1])
+    if level in ("M", "MS"):
+        return _catalog_facts(version, "ministry", scope)
     return _catalog_facts(version, "level", "commune" if level == "C" else "")
 
 
@@ -114,6 +124,10 @@ def _catalog_facts(version: tuple, kind: str, key: str) -> CatalogFacts:
         specs = [s for s in specs if s.agency_type == key]
     elif kind == "procedure":
         specs = [s for s in specs if s.code == key]
+    elif kind == "ministry":  # "ministry" or "ministry|sector": what it governs and what its own units decide
+        ministry, _, sector = key.partition("|")
+        specs = [s for s in specs if ministry in ministries_of(s, s.agency_type)
+                 and (not sector or s.sector_code == sector)]
 
     def complete(s) -> bool:  # the 7 components of Decree 63/2010 Art. 8(2)
         return all((s.name_vi, s.evidence, s.workflow.steps, s.statutory_days is not None, s.agency_type,
@@ -144,18 +158,23 @@ def clear_caches() -> None:
 
 
 def counts_by_scope(level: str, period: Period, parent: str | None = None, scope: str | None = None,
-                    today: date | None = None) -> dict[str, Counts]:
-    """Summed counters of every scope of ``level`` (under ``parent``, or one ``scope``) for the period."""
+                    today: date | None = None, busiest: int | None = None) -> dict[str, Counts]:
+    """Summed counters of every scope of ``level`` (under ``parent``, or one ``scope``) for the period; with
+    ``busiest``, of that many scopes that received the most dossiers."""
     today = today or timezone.localdate()
     filters = {"level": level, "month__gte": period.first_month, "month__lte": period.last_month}
     if parent is not None:
         filters["parent"] = parent
     if scope is not None:
         filters["scope"] = scope
-    sums: dict[str, dict] = {row.pop("scope"): row for row in KpiCounter.objects.filter(**filters).values(
-        "scope").annotate(**{name: Sum(name) for name in COUNTERS})}
-    for row in KpiOpenDue.objects.filter(**filters, due_date__gte=today).values("scope").annotate(
-            total=Sum("count")):
+    totals = KpiCounter.objects.filter(**filters).values("scope").annotate(**{name: Sum(name) for name in COUNTERS})
+    open_due = KpiOpenDue.objects.filter(**filters, due_date__gte=today)
+    if busiest is not None:
+        totals = totals.order_by("-received", "scope")[:busiest]
+    sums: dict[str, dict] = {row.pop("scope"): row for row in totals}
+    if busiest is not None:
+        open_due = open_due.filter(scope__in=list(sums))
+    for row in open_due.values("scope").annotate(total=Sum("count")):
         sums.setdefault(row["scope"], {})["open_within_deadline"] = row["total"]
     for code, petitions in petition_counts(level, period.first_month, period.last_month, parent, scope, today).items():
         sums.setdefault(code, {}).update(petitions=petitions.received, petitions_on_time=petitions.on_time,
@@ -186,12 +205,16 @@ def _children_with(level: str, period: Period, scopes: list[str] | None, scope: 
     if child is None:
         return result
     rows = KpiCounter.objects.filter(level=child, month__gte=period.first_month, month__lte=period.last_month)
-    if scope is not None:
+    if level == "M":
+        if scope is not None:
+            rows = rows.filter(scope__startswith=f"{scope}|")
+    elif scope is not None:
         rows = rows.filter(parent=scope)
     elif scopes is not None:
         rows = rows.filter(parent__in=scopes)
     for row in rows.values("parent", "scope").annotate(online=Sum("online"), paid_online=Sum("paid_online")):
-        key = "" if level == "N" else row["parent"]
+        # a ministry's procedures sit under its sectors ("ministry|sector"): the ministry is the scope's first part
+        key = "" if level == "N" else row["scope"].split("|")[0] if level == "M" else row["parent"]
         for name in ("online", "paid_online"):
             if row[name] > 0:
                 result[name][key] += 1
@@ -225,12 +248,10 @@ def rankable(counts: Counts) -> bool:
     return counts.received >= settings.INDEX_MIN_DOSSIERS and counts.received > 0
 
 
-def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None,
-            only: set[str] | None = None) -> list[Row]:
+def ranking(level: str, period: Period, parent: str | None = None, names: dict[str, str] | None = None) -> list[Row]:
+    """The scopes of ``level`` ranked by score (the busiest only where :data:`BUSIEST` bounds the level)."""
     rows = []
-    for code, counts in counts_by_scope(level, period, parent).items():
-        if only is not None and code not in only:
-            continue
+    for code, counts in counts_by_scope(level, period, parent, busiest=BUSIEST.get(level)).items():
         rows.append(Row(code, (names or {}).get(code, code), counts, index(counts)))
     # On the share of the points at stake (units may differ in what is measured), busier units first on a tie;
     # units with too few dossiers follow, unranked, busiest first.
@@ -279,4 +300,15 @@ def names_for(level: str, codes) -> dict[str, str]:
     if level in ("F", "PF", "CF", "AF"):
         titles = dict(Procedure.objects.values_list("code", "name_vi"))
         return {c: titles.get(c.split("|")[-1], c) for c in codes}
+    if level == "M":
+        return {c: ministries()[c]["vi"] for c in codes if c in ministries()}
+    if level == "MS":
+        sectors = dict(Procedure.objects.values_list("sector_code", "sector_vi"))
+        return {c: sectors[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in sectors}
+    if level == "MF":
+        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        return {c: titles[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in titles}
+    if level == "MA":
+        agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", "name_vi"))
+        return {c: agencies[c.split("|")[-1]] for c in codes if c.split("|")[-1] in agencies}
     return {}

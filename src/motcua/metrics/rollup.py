@@ -16,6 +16,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.catalog import services as catalog
 from motcua.core import outbox
 from motcua.core.models import OutboxEvent
 from motcua.dossiers import services as dossiers
@@ -51,6 +52,11 @@ def scopes_of(dossier: Dossier) -> tuple[tuple[str, str, str], ...]:
     if dossier.commune_code:
         scopes += [("C", dossier.commune_code, province), ("CF", f"{dossier.commune_code}|{procedure}",
                                                             dossier.commune_code)]
+    spec = catalog.spec_of(dossier.procedure_version)
+    for ministry in catalog.ministries_of(spec, agency.agency_type):
+        sector = f"{ministry}|{spec.sector_code}"
+        scopes += [("M", ministry, ""), ("MS", sector, ministry), ("MF", f"{ministry}|{procedure}", sector),
+                   ("MA", f"{ministry}|{procedure}|{agency.code}", f"{ministry}|{procedure}")]
     return tuple(scopes)
 
 

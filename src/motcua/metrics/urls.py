@@ -9,4 +9,7 @@ urlpatterns = [
     path("tinh/<str:code>/", views.scope_page, {"level": "P"}, name="province"),
     path("xa/<str:code>/", views.scope_page, {"level": "C"}, name="commune"),
     path("co-quan/<str:code>/", views.scope_page, {"level": "A"}, name="agency"),
+    path("bo/<str:ministry>/", views.ministry_page, name="ministry"),
+    path("bo/<str:ministry>/linh-vuc/<str:sector>/", views.ministry_page, name="ministry_sector"),
+    path("bo/<str:ministry>/thu-tuc/<str:procedure>/", views.ministry_page, name="ministry_procedure"),
 ]

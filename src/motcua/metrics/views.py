@@ -1,5 +1,5 @@
-"""Public dashboard of the service index: national ranking, drill-down province → commune → procedure,
-trend, live updates (server-sent events) and CSV/XLSX export."""
+"""Public dashboard of the service index: national rankings, drill-down province → commune → procedure and
+ministry → sector → procedure → agency, trend, live updates (server-sent events) and CSV/XLSX export."""
 
 from __future__ import annotations
 
@@ -15,12 +15,23 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from motcua.catalog import divisions
-from motcua.catalog.models import Agency
+from motcua.catalog.models import Agency, Procedure
+from motcua.catalog.services import ministries
 from motcua.core import outbox
 from motcua.metrics import charts, interlinked, live, queries
 from motcua.metrics.queries import CHILDREN, Period
 
-LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency"}
+LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency", "M": "metrics:ministry",
+              "MS": "metrics:ministry_sector", "MF": "metrics:ministry_procedure"}
+
+
+def _link(level: str, code: str, period: Period) -> str:
+    """A row's page: a ministry's rows carry their path in their code ("ministry|sector"); an agency deciding a
+    ministry's procedure ("ministry|procedure|agency") leads to the agency's page."""
+    if level == "MA":
+        level, code = "A", code.split("|")[-1]
+    url = LEVEL_URLS.get(level)
+    return f"{reverse(url, args=code.split('|'))}?{_query(period)}" if url else ""
 
 
 def _period(request: HttpRequest) -> Period:
@@ -42,29 +53,39 @@ def _scope_name(level: str, code: str) -> tuple[str, str]:
         agency = Agency.objects.filter(code=code).first()
         if agency:
             return agency.name_vi, agency.name_en or agency.name_vi
+    if level == "M" and code in ministries():
+        return ministries()[code]["vi"], ministries()[code]["en"]
+    if level in ("MS", "MF"):
+        ministry, _, rest = code.partition("|")
+        procedure = Procedure.objects.filter(**{"sector_code" if level == "MS" else "code": rest}).first()
+        if ministry in ministries() and procedure is not None:
+            return ((procedure.sector_vi, procedure.sector_en) if level == "MS"
+                    else (procedure.name_vi, procedure.name_en))
     raise Http404(code)
 
 
 def _tables(level: str, code: str, period: Period) -> list[dict]:
     tables = []
     for child, vi, en in CHILDREN[level]:
-        only = None
-        if child == "A":
-            ministries = set(Agency.objects.filter(level="ministry").values_list("code", flat=True))
-            only = ministries
-        rows = queries.ranking(child, period, parent=code if level != "N" else None, only=only)
+        rows = queries.ranking(child, period, parent=code if level != "N" else None)
         names = queries.names_for(child, [r.code for r in rows])
         for row in rows:
             row.name = names.get(row.code, row.code)
-            url = LEVEL_URLS.get(child)
-            row.link = f"{reverse(url, args=[row.code])}?{_query(period)}" if url else ""
+            row.link = _link(child, row.code, period)
         ranked = [r for r in rows if r.ranked]
         tables.append({"level": child, "heading_vi": vi, "heading_en": en, "rows": rows,
                        "min_dossiers": settings.INDEX_MIN_DOSSIERS,
                        "chart": charts.bar_chart([(r.name, r.index.share or 0.0, r.link) for r in ranked[:40]],
                                                  f"{vi} — chỉ số 766 (điểm quy đổi / 100)")
-                       if child in ("P", "C") and ranked else None})
+                       if child in ("P", "C", "M") and ranked else None})
     return tables
+
+
+def ministry_page(request: HttpRequest, ministry: str, sector: str = "", procedure: str = "") -> HttpResponse:
+    """A ministry, one of its sectors, or one of its procedures (the drill-down's scopes join their path)."""
+    level, code = ("MF", f"{ministry}|{procedure}") if procedure else ("MS", f"{ministry}|{sector}") if sector \
+        else ("M", ministry)
+    return scope_page(request, level, code)
 
 
 def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpResponse:
@@ -98,6 +119,13 @@ def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str]]
     if level == "C" and code in divisions.communes():
         province = divisions.communes()[code].province_code
         crumbs.append((divisions.provinces()[province].name, f"{reverse('metrics:province', args=[province])}?{q}"))
+    if level in ("MS", "MF"):
+        ministry, _, rest = code.partition("|")
+        crumbs.append((ministries()[ministry]["vi"], _link("M", ministry, period)))
+        if level == "MF":
+            sector = Procedure.objects.get(code=rest).sector_code
+            crumbs.append((queries.names_for("MS", [f"{ministry}|{sector}"]).get(f"{ministry}|{sector}", sector),
+                           _link("MS", f"{ministry}|{sector}", period)))
     return crumbs
 
 
