@@ -3,7 +3,8 @@ the population registry's keeper (BCA.dancu) and a province's one-stop portal (H
 REGISTRY_SOURCES point at the keeper. This test process is the configuration authority: it registers both
 systems' certificates, services and rights, signs the configuration file, and each server loads it. A pre-fill
 then travels the exchange, equals the keeper's local one, and the person's "who read my data" at the keeper
-names the province's system."""
+names the province's system; every refusal comes back precise and signed across the two; a revoked certificate
+is refused once the new configuration is loaded, and a configuration signed by anyone else is not loaded."""
 
 import json
 import shutil
@@ -36,6 +37,33 @@ import json
 from motcua.registries.access import access_log_for
 print(json.dumps([[r.reader_kind, r.reader_id, r.reader_agency, r.procedure_code, r.registry]
                   for r in access_log_for("{id}")]))
+"""
+REFUSALS = """
+import json, time, requests
+from motcua.exchange import keys, services
+key = keys.local_key("{portal}")
+
+def send(service="population.person", consumer="{portal}", purpose="prefill", basis="{basis}", created=None,
+         unsigned=False, tamper=False, twice=False):
+    url = "{keeper}/exchange/v1/{provider}/" + service
+    body = services._dump({{"id_number": "{id}"}})
+    headers, _ = services.signed_request(key, consumer, url, body, services.Purpose(purpose, basis, "procedure:1.001193"),
+                                         created=created)
+    if unsigned:
+        headers = {{"Content-Type": "application/json"}}
+    if tamper:
+        body = body.replace(b"{id}", b"001090000002")
+    answer = requests.post(url, data=body, headers=headers, timeout=60)
+    if twice:
+        answer = requests.post(url, data=body, headers=headers, timeout=60)
+    return [answer.status_code, answer.headers.get("Motcua-Outcome"), answer.headers.get("Signature", "")[:7]]
+
+print(json.dumps({{
+    "unsigned": send(unsigned=True), "unknown_member": send(consumer="XX.nobody"), "bad_signature": send(tamper=True),
+    "expired": send(created=int(time.time()) - 3600), "replayed": send(twice=True),
+    "no_right": send(service="dossiers.status"), "purpose_not_allowed": send(purpose="marketing"),
+    "legal_basis_mismatch": send(basis="13/2023/ND-CP"), "unknown_service": send(service="land.parcel"),
+}}))
 """
 CALL_BACK = """
 import json
@@ -81,18 +109,19 @@ def servers(server_env, start_server, tmp_path, db, settings):
     settings.EXCHANGE = {**settings.EXCHANGE, "SYSTEM": exchange.AUTHORITY}
     keys.forget()
     exchange.register(identities, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
+    members.add_service(KEEPER, "dossiers.status", "Tình trạng hồ sơ")  # published, but no right for the portal
 
     def publish():
         exchange.publish(tmp_path, [keeper, portal])
 
     publish()
-    yield keeper, portal, publish
+    yield keeper, portal, publish, f"http://127.0.0.1:{ports[KEEPER]}"
     keys.forget()
 
 
 def test_a_prefill_travels_the_exchange_between_live_servers(servers, tmp_path):
     """One setup for all (each server takes a minute to migrate and seed)."""
-    keeper, portal, publish = servers
+    keeper, portal, publish, keeper_url = servers
     remote = shell(portal, PREFILL.format(id=AN.id_number))
     local = shell(keeper, PREFILL.format(id=AN.id_number))
     assert remote == local and remote  # the same values, fetched through the exchange
@@ -103,6 +132,12 @@ def test_a_prefill_travels_the_exchange_between_live_servers(servers, tmp_path):
     # Both ends logged every call, and both logs are whole.
     for env in (keeper, portal):
         assert "the message log is whole" in motcua(env, "exchange", "verify-log")
+
+    # Every refusal, precise and signed, between the two live servers (the portal's key, the keeper's checks).
+    refusals = shell(portal, REFUSALS.format(portal=PORTAL, provider=KEEPER, keeper=keeper_url, basis=BASIS,
+                                             id=AN.id_number))
+    statuses = {"no_right": 403, "purpose_not_allowed": 403, "legal_basis_mismatch": 403, "unknown_service": 404}
+    assert refusals == {reason: [statuses.get(reason, 401), reason, "motcua="] for reason in refusals}
 
     # The other way round, with the other key and CA: the keeper asks the portal.
     result = shell(keeper, CALL_BACK.format(portal=PORTAL, basis=BASIS, id=AN.id_number))
