@@ -62,7 +62,11 @@ class SubmitIn(Schema):
                                             "documents the reception officer has seen; online, each needs its file")
     files: list[EvidenceFileIn] = Field(default_factory=list, max_length=50,
                                         description="the documents' files; online, one for each document the "
-                                                    "procedure asks for (the state supplies the others)")
+                                                    "procedure asks for (the state supplies the others); the "
+                                                    "proof of a fee claim has evidence `fee_claim`")
+    fee_claim: str = Field("", max_length=60, description=(
+        "the fee exemption or reduction the applicant claims (a code of the rules in force for the competent "
+        "agency: `GET /api/fees/schedules/{authority}`); with its proof file when the rule names one"))
 
 
 class ProcedureRef(Named):
@@ -229,6 +233,7 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
         commune_code=payload.commune_code, province_code=payload.province_code,
         form=payload.form, evidence=payload.evidence, idempotency_key=key,
         files=[services.IncomingFile(f.evidence, f.name, f.content) for f in payload.files],
+        fee_claim=payload.fee_claim,
     )
     actor = caller(request)
     prefill_submission(sub, actor)
@@ -284,7 +289,9 @@ def agency_queue(
 
 class ActionIn(Schema):
     reason: str = Field("", max_length=2000)
-    exemption: str = Field("", max_length=500, description="request-payment: an exemption the procedure lists")
+    exemption: str | None = Field(None, max_length=500, description=(
+        "request-payment: the exemption or reduction applied (a code the rules list); left out, the one the "
+        "applicant claimed (`fee_claim`) applies; \"\" refuses the claim: the channel's rate is asked"))
     to_agency: str | None = Field(None, max_length=35, description="transfer: receiving agency code")
     new_date: date | None = Field(None, description="apologize: new appointment date")
     outcome: Literal["approved", "refused"] | None = Field(None, description="complete: decision")
@@ -306,6 +313,8 @@ def _action_endpoint(kind: str):
         services.confirm_step_up(actor, code, kind, payload.confirmation)
         data = {k: v for k, v in payload.dict().items()
                 if k not in ("reason", "confirmation") and v not in (None, "", [])}
+        if kind == "request_payment" and payload.exemption is not None:  # "" refuses the applicant's claim
+            data["exemption"] = payload.exemption
         dossier, state = services.act(code, kind, actor, payload.reason, data)
         return dossier_summary(dossier, state, actor)
 

@@ -218,7 +218,8 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
         code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
-    quote = payments.fee_quote(dossier) if "request_payment" in view["allowed_actions"] else None
+    claim = fee_schedules.claimed_relief(dossier)  # pre-selected: the fee asked applies it unless refused
+    quote = payments.fee_quote(dossier, claim) if "request_payment" in view["allowed_actions"] else None
     attachments = list(dossier.attachments.select_related("from_document"))
     if view["supplement"] and view["supplement"]["answer"]:  # what the citizen sent, each file to open
         answer = view["supplement"]["answer"]
@@ -230,6 +231,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     return render(request, "backoffice/detail.html", {
         "evidence_choices": spec.evidence, "field_choices": spec.fields,
         "fee_quote": quote, "reliefs": fee_schedules.dossier_reliefs(dossier) if quote else [],
+        "fee_claim": claim, "fee_claim_proofs": [a for a in attachments if a.evidence_code == services.FEE_CLAIM_PROOF],
         "fee_due": state.fee_due, "attachments": attachments,
         "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
         "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,
@@ -249,6 +251,8 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
         raise Http404(kind)
     fields = ("to_agency", "new_date", "outcome", "note", "exemption")
     data: dict = {k: request.POST[k] for k in fields if request.POST.get(k)}
+    if kind == "request_payment":  # "none" chosen refuses the applicant's claimed exemption
+        data["exemption"] = request.POST.get("exemption", "")
     for listed in ("missing_evidence", "fields_to_correct"):  # request_supplement: what is missing, ticked
         if request.POST.getlist(listed):
             data[listed] = request.POST.getlist(listed)

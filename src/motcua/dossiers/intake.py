@@ -42,7 +42,7 @@ def submission_from_post(request: HttpRequest, spec, code: str, channel: str, ap
         applicant_email=post.get("applicant.email", "").strip(), commune_code=post.get("commune_code", ""),
         province_code=post.get("province_code", ""), form=form_values(request, spec),
         evidence=post.getlist("evidence"), idempotency_key=post.get("idempotency_key") or None,
-        files=incoming_files(request),
+        files=incoming_files(request), fee_claim=post.get("fee_claim", ""),
     )
 
 
@@ -71,7 +71,7 @@ def with_errors(context: dict, sub: services.Submission, error: services.Submiss
         errors.setdefault(e.field, []).append({"vi": e.vi, "en": e.en})
     place = place_of(sub.commune_code, sub.province_code)
     context.update(
-        errors=errors, values=sub.form, evidence=sub.evidence, channel=sub.channel,
+        errors=errors, values=sub.form, evidence=sub.evidence, channel=sub.channel, fee_claim=sub.fee_claim,
         idempotency_key=sub.idempotency_key or context["idempotency_key"],
         applicant={"phone": sub.applicant_phone, "email": sub.applicant_email,
                    "id_number": sub.applicant_id_number, "name": sub.applicant_name},

@@ -67,6 +67,20 @@ ACTION_HOOKS: dict[str, list[ActionHook]] = {}
 DataRule = Callable[[Dossier, DossierState, Actor, dict], dict]
 ACTION_DATA: dict[str, DataRule] = {}
 
+# The file proving the fee exemption or reduction an applicant claims: uploaded and stored like evidence,
+# under this code, though no procedure lists it.
+FEE_CLAIM_PROOF = "fee_claim_proof"
+
+# What a submission records besides the applicant's data, checked by the capability that owns it (the fee
+# exemption or reduction claimed, by payments): the data its journal entry adds, or its field errors.
+SubmissionRule = Callable[["Submission", ProcedureSpec, Agency, datetime], tuple[dict, list[FieldError]]]
+SUBMISSION_DATA: list[SubmissionRule] = []
+
+
+def submission_data(rule: SubmissionRule) -> SubmissionRule:
+    SUBMISSION_DATA.append(rule)
+    return rule
+
 
 def on_action(*kinds: str) -> Callable[[ActionHook], ActionHook]:
     def subscribe(hook: ActionHook) -> ActionHook:
@@ -155,6 +169,7 @@ class Submission:
     # A member of an interlinked group: the group's code, and the member's time within the group.
     in_group: str = ""
     statutory_days: int | None = None
+    fee_claim: str = ""  # the code of the fee exemption or reduction the applicant claims, its proof a file
 
     def digest(self) -> str:
         payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance", "files", "in_group", "statutory_days")}
@@ -166,7 +181,8 @@ def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
     return FieldError(field_name, code, vi, en)
 
 
-def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, dict[str, Any], Agency]:
+def _validate(sub: Submission, actor: Actor, now: datetime
+              ) -> tuple[Procedure, ProcedureSpec, dict[str, Any], Agency, dict[str, Any]]:
     errors: list[FieldError] = []
     # The definition (large JSON) is loaded only when this process has not parsed that version yet.
     procedure = (Procedure.objects.select_related("current_version").defer("current_version__definition")
@@ -214,9 +230,9 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
                            and (origin := sub.provenance.evidence_origin(e.code)) is not None
                            and origin.found is False}
     asked = {e.code for e in spec.evidence if e.source is None} | missing_from_wallet
-    errors += _file_errors(sub.files, asked)
+    errors += _file_errors(sub.files, asked | {FEE_CLAIM_PROOF})
     ticked, attached = set(sub.evidence or []), {f.evidence_code for f in sub.files}
-    for code in sorted((ticked | attached) - asked):
+    for code in sorted((ticked | attached) - asked - {FEE_CLAIM_PROOF}):
         errors.append(_err(f"evidence.{code}", "not_asked",
                            "Giấy tờ này không cần nộp (cơ quan nhà nước đã có hoặc thủ tục không yêu cầu).",
                            "This document is not needed (the state already holds it, or the procedure does not ask for it)."))
@@ -235,9 +251,15 @@ def _validate(sub: Submission, actor: Actor) -> tuple[Procedure, ProcedureSpec, 
         agency = competent_agency(spec, sub.commune_code, sub.province_code)
     except RoutingError as exc:
         errors += exc.errors
+    recorded: dict[str, Any] = {}
+    if agency is not None:  # what the rules of the competent agency's province make of the applicant's claims
+        for rule in SUBMISSION_DATA:
+            data, problems = rule(sub, spec, agency, now)
+            recorded.update(data)
+            errors += problems
     if errors or agency is None:
         raise SubmissionError(errors)
-    return procedure, spec, clean_form, agency
+    return procedure, spec, clean_form, agency, recorded
 
 
 def _check_filer(sub: Submission, actor: Actor) -> None:
@@ -265,7 +287,8 @@ def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:
     """The documents a dossier holds: ticked (paper seen at the counter), attached, and online the
     declaration that is the form just filled in."""
     online_forms = {e.code for e in spec.evidence if e.filled_online} if sub.channel == "online" else set()
-    return sorted({*sub.evidence, *(f.evidence_code for f in sub.files), *online_forms})
+    attached = {f.evidence_code for f in sub.files} - {FEE_CLAIM_PROOF}  # a fee's proof is not the procedure's
+    return sorted({*sub.evidence, *attached, *online_forms})
 
 
 def _file_errors(files: list[IncomingFile], asked: set[str]) -> list[FieldError]:
@@ -348,14 +371,14 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
     now = now or timezone.now()
     if actor.kind == "citizen" and not sub.in_group:  # a group counts once, when it is filed
         check_daily_cap(sub.applicant_id_number, now)
-    procedure, spec, clean_form, agency = _validate(sub, actor)
+    procedure, spec, clean_form, agency, recorded = _validate(sub, actor, now)
     holder = agency
     if sub.channel != "online":  # received at the counter of the official's own agency
         holder = Agency.objects.get(code=actor.agency_code)
     action = Action("submit", now, actor, data={
         "applicant_id": sub.applicant_id_number, "agency_code": holder.code, "competent_agency": agency.code,
         "channel": sub.channel,
-        **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}),
+        **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}), **recorded,
     })
     state = start(action, spec.workflow)
     try:

@@ -200,10 +200,18 @@ def dossier_quote(dossier: Dossier, relief: str = "") -> fees.FeeQuote:
                      submitted.astimezone(LOCAL_TZ).date(), relief)
 
 
+def claimed_relief(dossier: Dossier) -> str:
+    """The exemption or reduction the applicant claimed when filing (its code), or ""."""
+    submitted = dossier.actions.filter(kind="submit").values_list("data", flat=True).first() or {}
+    return submitted.get("fee_claim", "")
+
+
 def requested_quote(dossier: Dossier, request_seq: int | None) -> fees.FeeQuote:
     """The quote behind a payment request (the journal entry ``request_seq``), with the exemption or reduction
-    it recorded."""
-    request = dossier.actions.filter(seq=request_seq).first() if request_seq else None
+    it recorded; before any request, the one the applicant claimed (what the applicant is told to expect)."""
+    if request_seq is None:
+        return dossier_quote(dossier, claimed_relief(dossier))
+    request = dossier.actions.filter(seq=request_seq).first()
     return dossier_quote(dossier, request.data.get("exemption", "") if request else "")
 
 
@@ -212,21 +220,46 @@ class ReliefChoice:
     code: str
     label_vi: str
     label_en: str
-    proof_vi: str = ""
+    proof_vi: str = ""  # the document that proves it; none named: nothing to attach
     proof_en: str = ""
+    basis_vi: str = ""  # the resolution that grants it, cited
+    basis_en: str = ""
+
+
+def reliefs_in_force(spec: ProcedureSpec, schedule: FeeSchedule | None, day: date) -> list[ReliefChoice]:
+    """The exemptions and reductions a dossier may claim on ``day``: its rule's in ``schedule``, or the
+    catalog's exemptions where no schedule covers the procedure."""
+    rule = schedule.rule_in_force(spec.code, day) if schedule else None
+    if schedule is None or rule is None:
+        return [ReliefChoice(x, x, x) for x in spec.fees.exemptions]
+    out = []
+    for r in rule.reliefs_on(day):
+        basis = schedule.resolution(r.basis)
+        out.append(ReliefChoice(r.code, r.label_vi, r.label_en, r.proof_vi, r.proof_en,
+                                basis.cite("vi") if basis else r.basis, basis.cite("en") if basis else r.basis))
+    return out
 
 
 def dossier_reliefs(dossier: Dossier) -> list[ReliefChoice]:
-    """The exemptions and reductions the dossier may claim: the rule's in force at submission, or the
-    catalog's exemptions where no schedule covers the procedure."""
+    """The exemptions and reductions in force at the dossier's submission for its competent agency."""
     submitted = dossier.submitted_at
     schedule = current_schedule(authority_of(dossier.competent_agency), submitted)
-    spec = spec_of(dossier.procedure_version)
-    rule = schedule.rule_in_force(spec.code, submitted.astimezone(LOCAL_TZ).date()) if schedule else None
-    if rule is None:
-        return [ReliefChoice(x, x, x) for x in spec.fees.exemptions]
-    day = submitted.astimezone(LOCAL_TZ).date()
-    return [ReliefChoice(r.code, r.label_vi, r.label_en, r.proof_vi, r.proof_en) for r in rule.reliefs_on(day)]
+    return reliefs_in_force(spec_of(dossier.procedure_version), schedule, submitted.astimezone(LOCAL_TZ).date())
+
+
+@dataclass(frozen=True)
+class LocalReliefs:
+    """What a procedure's applicants may claim in one schedule on one day, as its form shows it."""
+
+    schedule: FeeSchedule
+    reliefs: list[ReliefChoice]
+
+
+def procedure_reliefs(spec: ProcedureSpec, day: date | None = None) -> list[LocalReliefs]:
+    """For each schedule with a rule for the procedure today, its exemptions and reductions in force."""
+    day = day or timezone.localdate()
+    return [LocalReliefs(s, found) for s in current_schedules()
+            if s.rule_in_force(spec.code, day) and (found := reliefs_in_force(spec, s, day))]
 
 
 @dataclass(frozen=True)

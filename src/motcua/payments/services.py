@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, MotcuaError, Unavailable
+from motcua.catalog.models import Agency
+from motcua.catalog.spec import ProcedureSpec
+from motcua.core.errors import Conflict, FieldError, MotcuaError, Unavailable
 from motcua.documents.issuing import issue
 from motcua.documents.signing import agency_seal
 from motcua.dossiers import services as dossiers
@@ -121,11 +123,37 @@ def _settle(payment: Payment, result) -> None:
         log.warning("payment %s received but not applied: %s", payment.reference, exc.en)
 
 
+@dossiers.submission_data
+def _fee_claim(sub: dossiers.Submission, spec: ProcedureSpec, agency: Agency, now: datetime
+               ) -> tuple[dict, list[FieldError]]:
+    """The exemption or reduction the applicant claims when filing: one the rules in force that day for the
+    competent agency list, with the file proving it when the rule names a proof. Recorded with the submission
+    for the official to check; the fee is asked on what the official accepts."""
+    proofs = [f for f in sub.files if f.evidence_code == dossiers.FEE_CLAIM_PROOF]
+    if not sub.fee_claim:
+        return {}, [FieldError(f"evidence.{dossiers.FEE_CLAIM_PROOF}", "no_claim", "Tệp chứng minh miễn, giảm nhưng chưa chọn "
+                               "trường hợp miễn, giảm.", "A proof file was attached, but no exemption or reduction "
+                               "was chosen.")] if proofs else []
+    schedule = fee_schedules.current_schedule(fee_schedules.authority_of(agency), now)
+    day = now.astimezone(LOCAL_TZ).date()
+    claimed = next((r for r in fee_schedules.reliefs_in_force(spec, schedule, day) if r.code == sub.fee_claim), None)
+    if claimed is None:
+        return {}, [FieldError("fee_claim", "unknown_exemption", "Trường hợp miễn, giảm không có trong quy định "
+                               "áp dụng cho thủ tục tại nơi giải quyết hồ sơ.", "This exemption or reduction is not "
+                               "one the fee rules in force where the dossier is decided list.")]
+    if claimed.proof_vi and not proofs:
+        return {}, [FieldError(f"evidence.{dossiers.FEE_CLAIM_PROOF}", "file_required",
+                               f"Vui lòng đính kèm giấy tờ chứng minh: {claimed.proof_vi}.",
+                               f"Please attach the proof: {claimed.proof_en}.")]
+    return {"fee_claim": claimed.code}, []
+
+
 @dossiers.action_data("request_payment")
 def _fee_from_the_rules(dossier: Dossier, state: DossierState, actor: Actor, data: dict) -> dict:
     """The official asks for the fee the rules in force at submission set for this dossier's channel, never a
     typed amount, and once: not while it is awaited, nor once paid. An exemption the rules list (its proof
     checked by the official) means nothing is owed, so nothing is asked; a reduction lowers what is asked.
+    The applicant's claim applies unless the official names another relief, or none ("": the claim refused).
     (Refused here, when asked, not in the lifecycle rules, which also fold journals written before.)"""
     if not dossiers.can_read(actor, dossier, state):
         return data  # the lifecycle rules refuse them; they learn nothing of the dossier's fee here
@@ -135,13 +163,15 @@ def _fee_from_the_rules(dossier: Dossier, state: DossierState, actor: Actor, dat
     if state.fee_paid:
         raise Conflict("fee_already_paid", "Hồ sơ đã nộp phí, lệ phí; không yêu cầu nộp lại.",
                        "The fee for this dossier has been paid; it is not asked again.")
-    quote = fee_quote(dossier, data.get("exemption", ""))
+    claim = fee_schedules.claimed_relief(dossier)
+    quote = fee_quote(dossier, data["exemption"] if "exemption" in data else claim)
     if not quote.owed:
         raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
                              "Nothing is owed for this dossier.", "exemption", status=409)
     return {"amount": quote.amount, "fee_basis": quote.basis, **({"exemption": quote.exemption} if quote.exemption
                                                                  else {}),
-            **({"fee_authority": quote.authority} if quote.authority else {})}
+            **({"fee_authority": quote.authority} if quote.authority else {}),
+            **({"fee_claim_refused": claim} if claim and claim != quote.exemption else {})}
 
 
 @dossiers.action_data("pay")

@@ -125,7 +125,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     citizen = current_citizen(request)
     actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
-               "registries": {key: source(key) for key in SOURCES}}
+               "registries": {key: source(key) for key in SOURCES}, **_fee_claim_choices(spec)}
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         filled = kept_prefill(request, code, key)
@@ -152,6 +152,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit.html", context)
 
 
+def _fee_claim_choices(spec) -> dict:
+    """The exemptions and reductions in force today, by province, and one choice for each code."""
+    local = fee_schedules.procedure_reliefs(spec)
+    choices = {x.code: x for found in reversed(local) for x in found.reliefs}
+    return {"local_reliefs": local, "relief_choices": sorted(choices.values(), key=lambda x: x.label_vi),
+            "fee_claim": ""}
+
+
 def _offer_to_take_up(request: HttpRequest, actor, code: str):
     """The citizen's own open offer of this procedure named by ``?offer=``; anything else opens the plain form."""
     raw = request.GET.get("offer", "")
@@ -176,6 +184,15 @@ def _prefill_rows(spec, filled: Prefill) -> list[dict]:
                          "registry": known.registry, "registry_vi": registry.label_vi,
                          "registry_en": registry.label_en})
     return rows
+
+
+def _claimed(found, state) -> dict | None:
+    """The exemption or reduction the applicant claimed and, until the fee is asked, what it would leave owed."""
+    code = fee_schedules.claimed_relief(found)
+    relief = next((x for x in fee_schedules.dossier_reliefs(found) if x.code == code), None) if code else None
+    if relief is None:
+        return None
+    return {"relief": relief, "quote": None if state.fee_request else fee_schedules.requested_quote(found, None)}
 
 
 @require_POST
@@ -328,6 +345,7 @@ def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None
         "citizen_actions": [a for a in view["allowed_actions"] if a in CITIZEN_ACTIONS],
         "fee_due": state.fee_due if state.status == Status.FINANCIAL_OBLIGATION else 0,
         "fee_quote": fee_schedules.requested_quote(found, state.fee_request) if state.fee_due else None,
+        "claimed": _claimed(found, state),
         "issued": found.issued_documents.order_by("issued_at"),
         "payments": found.payments.order_by("-created_at"),
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
