@@ -164,7 +164,7 @@ def _fee_from_the_rules(dossier: Dossier, state: DossierState, actor: Actor, dat
         raise Conflict("fee_already_paid", "Hồ sơ đã nộp phí, lệ phí; không yêu cầu nộp lại.",
                        "The fee for this dossier has been paid; it is not asked again.")
     claim = fee_schedules.claimed_relief(dossier)
-    quote = fee_quote(dossier, data["exemption"] if "exemption" in data else claim)
+    quote = fee_quote(dossier, data.get("exemption", claim))
     if not quote.owed:
         raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
                              "Nothing is owed for this dossier.", "exemption", status=409)
