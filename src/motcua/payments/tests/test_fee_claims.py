@@ -77,6 +77,8 @@ def test_a_claim_through_the_api_is_recorded_and_its_fee_is_nothing(charged_onli
     created = citizen.post("/api/dossiers", body, content_type="application/json")
     assert created.status_code == 201, created.json()
     code = created.json()["code"]
+    page = citizen.get(f"/ho-so/{code}/").content.decode()  # what the applicant expects to pay
+    assert 'data-testid="claimed-quote">0' in page and "Người thuộc hộ nghèo" in page
     handed_to_specialist(Dossier.objects.get(code=code))
     token = issue_token(Official.objects.get(agency__code=HOANKIEM, role="specialist"))
     asked = Client(HTTP_AUTHORIZATION=f"Bearer {token}").post(f"/api/dossiers/{code}/request-payment", {},
