@@ -29,6 +29,17 @@ def pytest_configure(config) -> None:
     settings.BUNDLED_EID = True  # citizens log in at the bundled e-ID provider, as in the demo
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked ``own_servers`` run servers on SQLite files of their own and never touch the test database:
+    the PostgreSQL run skips them, as the SQLite run of the same suite covers them whole."""
+    if not os.environ.get("MOTCUA_DATABASE_URL", "").startswith("postgres"):
+        return
+    skip = pytest.mark.skip(reason="servers on SQLite files of their own: covered by the SQLite run")
+    for item in items:
+        if item.get_closest_marker("own_servers"):
+            item.add_marker(skip)
+
+
 def _seed() -> None:
     from motcua.demo.seeding import seed_all
 

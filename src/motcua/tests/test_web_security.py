@@ -49,6 +49,7 @@ PRODUCTION = {
 INLINE = re.compile(r"""<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:|<script(?![^>]*\ssrc=)""", re.I)
 
 
+@pytest.mark.own_servers
 def test_the_production_configuration_passes_the_deployment_checks(server_env):
     # The settings are read when imported: check them in a process of their own.
     result = subprocess.run([sys.executable, "-m", "motcua.cli", "check", "--deploy", "--fail-level", "WARNING"],
@@ -58,6 +59,7 @@ def test_the_production_configuration_passes_the_deployment_checks(server_env):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.own_servers
 def test_behind_the_tls_proxy_the_site_is_https_only(start_server):
     port = start_server([sys.executable, "-m", "gunicorn", "motcua.wsgi", "--bind", "127.0.0.1:{port}"],
                         **PRODUCTION)

@@ -40,6 +40,7 @@ def exchange(port: int, head: bytes) -> bytes:
     ("/xac-thuc/", "multipart/form-data; boundary=x"),  # the public page that takes any PDF
     ("/api/dossiers", "application/json"),
 ])
+@pytest.mark.own_servers
 def test_a_body_declared_larger_than_the_cap_is_refused_before_it_is_sent(gunicorn, path, content_type):
     answer = exchange(gunicorn, f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
                                 f"Content-Length: {HUGE}\r\n\r\n".encode())

@@ -18,6 +18,8 @@ from motcua.demo.exchange import KEEPER, LEGAL_BASIS, PORTAL, motcua
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.exchange import directory, keys, members
 
+pytestmark = pytest.mark.own_servers
+
 AN = DEMO_CITIZENS[0]
 BASIS = LEGAL_BASIS
 

@@ -8,7 +8,10 @@ import threading
 import time
 from contextlib import suppress
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.own_servers
 
 WORKERS = 2
 STREAMS_PER_PROCESS = 8  # MOTCUA_LIVE_STREAMS of the ASGI server under test

@@ -159,6 +159,7 @@ def log_in(browser: requests.Session, portal: str, citizen) -> requests.Response
         "username": citizen.id_number, "password": DEMO_PASSWORD})
 
 
+@pytest.mark.own_servers
 def test_twenty_logins_at_once_on_two_workers(server_env):
     def whole_login(i: int) -> tuple[int, str, bool]:
         citizen = DEMO_CITIZENS[i % len(DEMO_CITIZENS)]
@@ -171,6 +172,7 @@ def test_twenty_logins_at_once_on_two_workers(server_env):
     assert results == [(200, f"{PORTAL}/ho-so/", True)] * 20
 
 
+@pytest.mark.own_servers
 def test_logout_ends_the_login_at_an_external_provider(server_env):
     provider_env = {"MOTCUA_ROOT_URLCONF": "motcua.eid.standalone_urls"}
     portal_env = {"MOTCUA_OIDC_DISCOVERY_URL": f"{PROVIDER}/eid/.well-known/openid-configuration"}
