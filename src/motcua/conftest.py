@@ -27,6 +27,9 @@ def pytest_configure(config) -> None:
     settings.SANDBOX_NATIONAL_PORTAL = True  # the national portal's stand-in, as in the demo
     settings.DEVELOPMENT_CA = True  # results are signed with the development CA, as in the demo
     settings.BUNDLED_EID = True  # citizens log in at the bundled e-ID provider, as in the demo
+    # Hundreds of logins and every re-seed's accounts: passwords are hashed with a fast algorithm, as hashing is
+    # not under test (the production setting is checked in identity/tests/test_passwords.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items) -> None:
