@@ -15,8 +15,13 @@ from pathlib import Path
 import pytest
 import requests
 from aiosmtpd.controller import Controller
+from hypothesis import settings as hypothesis_settings
 
 from motcua.catalog.models import Agency
+
+# No example is timed: on a loaded machine (CI runs two suites side by side) a slow example is not a failure.
+hypothesis_settings.register_profile("motcua", deadline=None)
+hypothesis_settings.load_profile("motcua")
 
 
 def pytest_configure(config) -> None:
