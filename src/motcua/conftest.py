@@ -8,16 +8,15 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import suppress
 from email import policy
 from pathlib import Path
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
 
 from motcua.catalog.models import Agency
+from motcua.demo.exchange import wait_until_serving
 
 # No example is timed: on a loaded machine (CI runs two suites side by side) a slow example is not a failure.
 hypothesis_settings.register_profile("motcua", deadline=None)
@@ -111,14 +110,8 @@ def start_server(server_env):
             process = subprocess.Popen([arg.format(port=port) for arg in command], env={**server_env, **env},
                                        stdout=out, stderr=subprocess.STDOUT)
         processes.append(process)
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            with suppress(requests.RequestException):  # not listening yet, or still loading
-                if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
-                    return port
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, 60, log)
+        return port
 
     yield start
     for process in processes:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.conftest import free_port
 from motcua.core import outbox
+from motcua.demo.exchange import wait_until_serving
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.dossiers import services as dossiers
@@ -52,14 +51,7 @@ class Receiver:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "motcua.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
                  "2"], env=self.env, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            with suppress(requests.RequestException):
-                if requests.get(f"http://127.0.0.1:{self.port}/api/health", timeout=10).ok:
-                    return
-            assert time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{self.port}", self.process, 60, self.log)
 
     def stop(self) -> None:
         if self.process is not None:
