@@ -105,6 +105,7 @@ def start_keeper(folder: Path, address: str) -> tuple[subprocess.Popen, dict[str
     """The keeper as a demo server of its own (migrated, its synthetic registries seeded, no sample dossiers);
     its output goes to ``folder``/server.log. In the caller's process group, so Ctrl-C stops both."""
     env = party_environment(folder, KEEPER, MOTCUA_DEMO="1", MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS="1")
+    env.pop("MOTCUA_PUBLIC_URL", None)  # the portal's: the keeper is reached at its own address
     with (folder / "server.log").open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "motcua.cli", "demo", "--role", "keeper", "--addr", address],
                                    env=env, stdout=log, stderr=subprocess.STDOUT)
