@@ -248,6 +248,50 @@ def dossier_reliefs(dossier: Dossier) -> list[ReliefChoice]:
 
 
 @dataclass(frozen=True)
+class FeeClaim:
+    """The exemption or reduction the applicant claimed when filing, and what became of it."""
+
+    relief: ReliefChoice
+    # "claimed": no fee asked yet (an accepted exemption asks none); "accepted" or "refused" once it is asked
+    decision: str
+    quote: fees.FeeQuote  # until the fee is asked, what the claim leaves owed; then what was asked
+
+    @property
+    def pending(self) -> bool:
+        return self.decision == "claimed"
+
+
+def fee_claim(dossier: Dossier, fee_request: int) -> FeeClaim | None:
+    """The applicant's claim, with the rule it names (``fee_request``: the journal entry of the last payment
+    request, 0 if none), or None when nothing (known) was claimed."""
+    code = claimed_relief(dossier)
+    relief = next((x for x in dossier_reliefs(dossier) if x.code == code), None) if code else None
+    if relief is None:
+        return None
+    if not fee_request:
+        return FeeClaim(relief, "claimed", requested_quote(dossier, None))
+    request = dossier.actions.filter(seq=fee_request).values_list("data", flat=True).first() or {}
+    return FeeClaim(relief, "refused" if request.get("fee_claim_refused") else "accepted",
+                    requested_quote(dossier, fee_request))
+
+
+@dataclass(frozen=True)
+class ClaimChoices:
+    """What a dossier's form offers to claim today: the exemptions and reductions in force by schedule, and one
+    choice for each code."""
+
+    local: list[LocalReliefs]
+    choices: list[ReliefChoice]
+
+
+def claim_choices(spec: ProcedureSpec, authority: str | None = None) -> ClaimChoices:
+    """Every schedule's, or only ``authority``'s (as at an agency's counter)."""
+    local = [found for found in procedure_reliefs(spec) if authority is None or found.schedule.authority == authority]
+    choices = {x.code: x for found in reversed(local) for x in found.reliefs}
+    return ClaimChoices(local, sorted(choices.values(), key=lambda x: x.label_vi))
+
+
+@dataclass(frozen=True)
 class LocalReliefs:
     """What a procedure's applicants may claim in one schedule on one day, as its form shows it."""
 
