@@ -39,8 +39,10 @@ SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
 
 def authority_of(agency: Agency) -> str:
-    """Whose schedule applies to a dossier the agency decides: its ministry's, or its province's."""
-    return agency.code if agency.level == "ministry" else agency.province_code
+    """Whose schedule applies to a dossier the agency decides: its ministry's, or its province's. A ministry's
+    departments charge by their ministry's schedule: a department's code extends its ministry's, as in the national
+    list of agency codes (the Immigration Department G01.QLXNC is a unit of G01, the Ministry of Public Security)."""
+    return agency.code.partition(".")[0] if agency.level == "ministry" else agency.province_code
 
 
 # --- files -------------------------------------------------------------------------------------------------
@@ -81,11 +83,12 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, FeeSchedule]], list
             parsed.append((path, parse_file(path, procedures)))
         except ScheduleError as exc:
             problems += [(path, p) for p in exc.problems]
-    ministries = set(Agency.objects.filter(level="ministry").values_list("code", flat=True))
+    ministries = set(Agency.objects.filter(level="ministry").exclude(code__contains=".").values_list("code", flat=True))
     seen: dict[str, Path] = {}
     for path, schedule in parsed:
         if schedule.kind == "ministry" and schedule.authority not in ministries:
-            problems.append((path, Problem("authority", f"is not a ministry's agency code ('{schedule.authority}')")))
+            problems.append((path, Problem("authority", f"is not a ministry's agency code ('{schedule.authority}'; a "
+                                                        "department charges by its ministry's schedule)")))
         if schedule.authority in seen:
             problems.append((path, Problem("authority", f"'{schedule.authority}' is also the authority of "
                                                         f"{seen[schedule.authority].name}: one file per schedule")))
