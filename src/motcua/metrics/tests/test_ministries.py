@@ -108,4 +108,5 @@ def test_api_ranks_ministries_and_drills_down(client, ministry_activity):
                                                                           "BNG|2.002352|G05.LS")):
         body = client.get(f"/api/index?level={level}&code={code}&year={year}").json()
         assert body["received"] == 1 and [r["code"] for r in body["children"]] == [child]
-    assert client.get("/api/index?level=M&code=BXX").status_code == 404
+    for level, code in (("M", "BXX"), ("MP", "BXX|2.002352|TW"), ("MP", "BNG|2.002352|99")):
+        assert client.get(f"/api/index?level={level}&code={code}").status_code == 404
