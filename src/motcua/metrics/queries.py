@@ -311,8 +311,9 @@ def names_for(level: str, codes) -> dict[str, str]:
         return {c: titles[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in titles}
     if level == "MP":
         titles = dict(Procedure.objects.values_list("code", "name_vi"))
-        return {c: province_name(c.split("|")[2]) for c in codes if c.count("|") == 2 and c.split("|")[0] in ministries()
-                and c.split("|")[1] in titles and province_name(c.split("|")[2])}
+        return {c: province_name(c.split("|")[2]) for c in codes
+                if c.count("|") == 2 and c.split("|")[0] in ministries() and c.split("|")[1] in titles
+                and province_name(c.split("|")[2])}
     if level == "MA":
         agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", "name_vi"))
         return {c: agencies[c.split("|")[-1]] for c in codes if c.split("|")[-1] in agencies}
