@@ -14,11 +14,13 @@ from pydantic_core import PydanticCustomError
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, Named, caller, official_caller
+from motcua.api.fees import QuoteOut, quote_out
 from motcua.core import ratelimit
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES
 from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
+from motcua.payments import fee_schedules
 from motcua.registries.prefill import prefill_submission
 
 router = Router(tags=["dossiers"])
@@ -190,6 +192,27 @@ class SupplementOut(Schema):
     answer: SupplementAnswerOut | None
 
 
+class FeeClaimProofOut(Schema):
+    name: str
+    sha256: str
+
+
+class FeeClaimOut(Schema):
+    """The fee exemption or reduction the applicant claimed when filing (``fee_claim``), and what became of it."""
+
+    code: str
+    label_vi: str
+    label_en: str
+    basis_vi: str = Field(description="the resolution that grants it, cited")
+    basis_en: str
+    proof_vi: str = Field(description="the document its rule names as proof (empty: none)")
+    proof_en: str
+    proofs: list[FeeClaimProofOut] = Field(description="the proof files attached (evidence `fee_claim_proof`)")
+    decision: Literal["claimed", "accepted", "refused"] = Field(description=(
+        "claimed: no fee asked yet (an accepted exemption asks none); accepted or refused by the fee request"))
+    quote: QuoteOut = Field(description="while claimed, the fee the claim leaves owed; then the fee asked")
+
+
 class DossierDetailOut(DossierOut):
     applicant: ApplicantOut
     commune_code: str
@@ -201,6 +224,7 @@ class DossierDetailOut(DossierOut):
     handoffs: list[HandoffOut]
     supplement: SupplementOut | None = Field(description="the supplement request (what is missing) and the "
                                                          "citizen's answer (corrected fields, files added)")
+    fee_claim: FeeClaimOut | None = Field(description="the fee exemption or reduction claimed (null: none)")
 
 
 class PublicStatusOut(Schema):
@@ -253,7 +277,17 @@ def public_status(request: HttpRequest, code: str):
             summary="Read a dossier with its journal and tracking sheet")
 def read_dossier(request: HttpRequest, code: str):
     actor = caller(request)
-    return dossier_detail(*services.readable_dossier(actor, code, services.READING_DOSSIER), actor)
+    dossier, state = services.readable_dossier(actor, code, services.READING_DOSSIER)
+    return {**dossier_detail(dossier, state, actor), "fee_claim": _fee_claim(dossier, state)}
+
+
+def _fee_claim(dossier, state) -> dict | None:
+    claim = fee_schedules.fee_claim(dossier, state.fee_request)
+    if claim is None:
+        return None
+    proofs = dossier.attachments.filter(evidence_code=services.FEE_CLAIM_PROOF).order_by("pk")
+    return {**vars(claim.relief), "decision": claim.decision, "quote": quote_out(claim.quote),
+            "proofs": [{"name": a.original_name, "sha256": a.sha256} for a in proofs]}
 
 
 @router.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(),

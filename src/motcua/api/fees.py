@@ -56,7 +56,7 @@ class ScheduleOut(Schema):
     in_force: list[RuleInForceOut]
 
 
-def _quote(q: FeeQuote) -> dict[str, Any]:
+def quote_out(q: FeeQuote) -> dict[str, Any]:
     return {"amount": q.amount, "basis": q.basis, "exemption": q.exemption, "full_amount": q.full_amount,
             "reasons": [{"vi": r.vi, "en": r.en} for r in q.reasons], "verified": q.verified,
             "authority": q.authority}
@@ -73,8 +73,8 @@ def read_schedule(request: HttpRequest, authority: str, on: date | None = None):
     day = on or timezone.localdate()
     schedule, lines = fee_schedules.schedule_in_force(authority, day)
     return {"on": day, "schedule": to_document(schedule), "in_force": [
-        {"procedure": x.procedure, "name_vi": x.name_vi, "name_en": x.name_en, "counter": _quote(x.counter),
-         "online": _quote(x.online)} for x in lines]}
+        {"procedure": x.procedure, "name_vi": x.name_vi, "name_en": x.name_en, "counter": quote_out(x.counter),
+         "online": quote_out(x.online)} for x in lines]}
 
 
 @router.get("/fees/quote", response={200: QuoteOut, 404: ErrorOut, 422: ErrorOut},
@@ -88,4 +88,4 @@ def quote(request: HttpRequest, procedure: str = Query(..., max_length=40),
         raise NotFound(procedure)
     day = on or timezone.localdate()
     schedule = fee_schedules.current_schedule(authority)
-    return _quote(fee_schedules.quote_for(spec_of(found.current_version), schedule, channel, day, exemption))
+    return quote_out(fee_schedules.quote_for(spec_of(found.current_version), schedule, channel, day, exemption))

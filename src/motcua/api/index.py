@@ -130,13 +130,16 @@ def _figures(row) -> dict:
             description="Unmeasured metrics score nothing and leave the maximum; children are ranked on the "
                         "share of the measured maximum (``share``), those with too few dossiers listed last, "
                         "unranked")
-def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A", "M", "MS", "MF"] = "N", code: str = "",
+def service_index(request: HttpRequest, level: Literal["N", "P", "C", "A", "M", "MS", "MF", "MP"] = "N",
+                  code: str = "",
                   period: Literal["year", "quarter", "month"] = "year", year: int | None = None,
                   n: int | None = Query(None, ge=1, le=12),
                   ranking: Literal["P", "M"] = Query("P", description=(
                       "For the country: rank the provinces (P) or the ministries (M). A ministry (M, code BTP) "
                       "lists its sectors, a sector (MS, code BTP|ho_tich) its procedures, a procedure of a ministry "
-                      "(MF, code BTP|1.001193) the 100 agencies deciding most of it (codes BTP|1.001193|<agency>)."))):
+                      "(MF, code BTP|1.001193) the provinces of the agencies deciding it (codes BTP|1.001193|01; "
+                      "TW for the ministry's own departments), and a procedure in a province (MP, code "
+                      "BTP|1.001193|01) the 100 agencies there deciding most of it (codes BTP|1.001193|<agency>)."))):
     chosen = Period.parse(period, str(year or ""), str(n or ""))
     if level != "N" and not metrics_queries.names_for(level, [code]).get(code):
         raise NotFound(code)

@@ -352,7 +352,10 @@ def intake(request: HttpRequest, actor, code: str) -> HttpResponse:
     if procedure is None:
         raise Http404(code)
     spec = spec_of(procedure.current_version)
-    context = {**dossier_intake.blank_context(procedure, spec), "official": request.official}
+    # the applicant may claim an exemption or reduction of this agency's schedule, its proof scanned at the desk
+    agency = Agency.objects.get(code=actor.agency_code)
+    context = {**dossier_intake.blank_context(procedure, spec), "official": request.official,
+               "claims": fee_schedules.claim_choices(spec, fee_schedules.authority_of(agency))}
     if request.method == "POST":
         channel = request.POST.get("channel", "counter")
         sub = dossier_intake.submission_from_post(request, spec, code, channel,

@@ -5,10 +5,14 @@ from django.db import models
 from motcua.metrics.index766 import COUNTERS
 
 # Scope levels: national; province; commune; agency; procedure; procedure within a province / commune / agency;
-# ministry, and its drill-down: sector of a ministry, procedure of the sector, agency deciding the procedure.
+# ministry, and its drill-down: sector of a ministry, procedure of the sector, province of the agencies deciding
+# the procedure, agency deciding it.
 LEVELS = [("N", "Toàn quốc"), ("P", "Tỉnh"), ("C", "Xã"), ("A", "Cơ quan"), ("F", "Thủ tục"),
           ("PF", "Thủ tục trong tỉnh"), ("CF", "Thủ tục trong xã"), ("AF", "Thủ tục của cơ quan"),
-          ("M", "Bộ, ngành"), ("MS", "Lĩnh vực của bộ"), ("MF", "Thủ tục của bộ"), ("MA", "Cơ quan giải quyết")]
+          ("M", "Bộ, ngành"), ("MS", "Lĩnh vực của bộ"), ("MF", "Thủ tục của bộ"),
+          ("MP", "Thủ tục của bộ trong tỉnh"), ("MA", "Cơ quan giải quyết")]
+# The "province" of a ministry's own departments (the Immigration Department, …), which have none.
+CENTRAL = "TW"
 
 
 class KpiCounter(models.Model):
@@ -17,7 +21,8 @@ class KpiCounter(models.Model):
 
     level = models.CharField(max_length=2, choices=LEVELS)
     # province/commune/agency/procedure/ministry code, "parent|procedure" for xF, "ministry|sector" (MS),
-    # "ministry|procedure" (MF), "ministry|procedure|agency" (MA)
+    # "ministry|procedure" (MF), "ministry|procedure|province" (MP: the deciding agency's province, or CENTRAL),
+    # "ministry|procedure|agency" (MA, under its MP)
     scope = models.CharField(max_length=120)
     parent = models.CharField(max_length=80, blank=True)  # for drill-down: the province of a commune, …
     month = models.DateField()  # first day of the month of receipt

@@ -15,7 +15,7 @@ from motcua.catalog import divisions, publication
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import ministries, ministries_of, spec_of
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
-from motcua.metrics.models import KpiCounter, KpiOpenDue
+from motcua.metrics.models import CENTRAL, KpiCounter, KpiOpenDue
 from motcua.petitions.services import counts_by_scope as petition_counts
 
 # The level holding a scope's procedures (to count those that received an online dossier or payment).
@@ -30,10 +30,11 @@ CHILDREN = {
     "A": [("AF", "Theo thủ tục", "By procedure")],
     "M": [("MS", "Theo lĩnh vực", "By sector")],
     "MS": [("MF", "Theo thủ tục", "By procedure")],
-    "MF": [("MA", "Cơ quan giải quyết nhiều hồ sơ nhất", "Deciding agencies with the most dossiers")],
+    "MF": [("MP", "Theo tỉnh, thành phố của cơ quan giải quyết", "By the deciding agencies' province")],
+    "MP": [("MA", "Cơ quan giải quyết nhiều hồ sơ nhất", "Deciding agencies with the most dossiers")],
 }
-# Levels whose rows may run to thousands (a commune-level procedure is decided by 3,321 commune offices): only that
-# many scopes with the most dossiers are ranked, so that a page computes a bounded number of indexes.
+# Levels whose rows may run to hundreds (the commune offices of a big city deciding a procedure): only that many
+# scopes with the most dossiers are ranked, so that a page computes a bounded number of indexes.
 BUSIEST = {"MA": 100}
 
 
@@ -108,7 +109,7 @@ def catalog_facts(level: str, scope: str, version: tuple | None = None) -> Catal
         return _catalog_facts(version, "agency_type", agency.agency_type if agency else "")
     if level in ("F", "PF", "CF", "AF"):
         return _catalog_facts(version, "procedure", scope.split("|")[-1])
-    if level in ("MF", "MA"):
+    if level in ("MF", "MP", "MA"):
         return _catalog_facts(version, "procedure", scope.split("|")[1])
     if level in ("M", "MS"):
         return _catalog_facts(version, "ministry", scope)
@@ -308,7 +309,20 @@ def names_for(level: str, codes) -> dict[str, str]:
     if level == "MF":
         titles = dict(Procedure.objects.values_list("code", "name_vi"))
         return {c: titles[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in titles}
+    if level == "MP":
+        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        return {c: province_name(c.split("|")[2]) for c in codes
+                if c.count("|") == 2 and c.split("|")[0] in ministries() and c.split("|")[1] in titles
+                and province_name(c.split("|")[2])}
     if level == "MA":
         agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", "name_vi"))
         return {c: agencies[c.split("|")[-1]] for c in codes if c.split("|")[-1] in agencies}
     return {}
+
+
+def province_name(code: str) -> str:
+    """A province's name; for a ministry's own departments, which have none, "central agencies"."""
+    if code == CENTRAL:
+        return "Cơ quan trung ương"
+    province = divisions.provinces().get(code)
+    return province.name if province else ""

@@ -23,7 +23,7 @@ from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import DossierState, Status, local_date
 from motcua.dossiers.models import Dossier
 from motcua.metrics.index766 import COUNTERS
-from motcua.metrics.models import DossierFact, KpiCounter, KpiOpenDue, PortalAck
+from motcua.metrics.models import CENTRAL, DossierFact, KpiCounter, KpiOpenDue, PortalAck
 
 NO_CLOCK = date(9999, 12, 31)  # not received yet, or paused for the citizen: within the deadline
 PAST = date(1, 1, 1)  # more than one supplement request: late whatever the dates say
@@ -55,8 +55,11 @@ def scopes_of(dossier: Dossier) -> tuple[tuple[str, str, str], ...]:
     spec = catalog.spec_of(dossier.procedure_version)
     for ministry in catalog.ministries_of(spec, agency.agency_type):
         sector = f"{ministry}|{spec.sector_code}"
+        # a commune-level procedure is decided by thousands of offices: its agencies are read by province
+        in_province = f"{ministry}|{procedure}|{agency.province_code or CENTRAL}"
         scopes += [("M", ministry, ""), ("MS", sector, ministry), ("MF", f"{ministry}|{procedure}", sector),
-                   ("MA", f"{ministry}|{procedure}|{agency.code}", f"{ministry}|{procedure}")]
+                   ("MP", in_province, f"{ministry}|{procedure}"),
+                   ("MA", f"{ministry}|{procedure}|{agency.code}", in_province)]
     return tuple(scopes)
 
 

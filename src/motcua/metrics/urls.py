@@ -12,4 +12,6 @@ urlpatterns = [
     path("bo/<str:ministry>/", views.ministry_page, name="ministry"),
     path("bo/<str:ministry>/linh-vuc/<str:sector>/", views.ministry_page, name="ministry_sector"),
     path("bo/<str:ministry>/thu-tuc/<str:procedure>/", views.ministry_page, name="ministry_procedure"),
+    path("bo/<str:ministry>/thu-tuc/<str:procedure>/tinh/<str:province>/", views.ministry_page,
+         name="ministry_procedure_province"),
 ]

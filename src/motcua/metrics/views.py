@@ -1,5 +1,5 @@
 """Public dashboard of the service index: national rankings, drill-down province → commune → procedure and
-ministry → sector → procedure → agency, trend, live updates (server-sent events) and CSV/XLSX export."""
+ministry → sector → procedure → province → agency, trend, live updates (server-sent events) and CSV/XLSX export."""
 
 from __future__ import annotations
 
@@ -19,15 +19,18 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import ministries
 from motcua.core import outbox
 from motcua.metrics import charts, interlinked, live, queries
+from motcua.metrics.models import CENTRAL
 from motcua.metrics.queries import CHILDREN, Period
 
 LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency", "M": "metrics:ministry",
-              "MS": "metrics:ministry_sector", "MF": "metrics:ministry_procedure"}
+              "MS": "metrics:ministry_sector", "MF": "metrics:ministry_procedure",
+              "MP": "metrics:ministry_procedure_province"}
 
 
 def _link(level: str, code: str, period: Period) -> str:
-    """A row's page: a ministry's rows carry their path in their code ("ministry|sector"); an agency deciding a
-    ministry's procedure ("ministry|procedure|agency") leads to the agency's page."""
+    """A row's page: a ministry's rows carry their path in their code ("ministry|sector",
+    "ministry|procedure|province"); an agency deciding a ministry's procedure ("ministry|procedure|agency") leads
+    to the agency's page."""
     if level == "MA":
         level, code = "A", code.split("|")[-1]
     url = LEVEL_URLS.get(level)
@@ -55,12 +58,19 @@ def _scope_name(level: str, code: str) -> tuple[str, str]:
             return agency.name_vi, agency.name_en or agency.name_vi
     if level == "M" and code in ministries():
         return ministries()[code]["vi"], ministries()[code]["en"]
-    if level in ("MS", "MF"):
+    if level in ("MS", "MF", "MP"):
         ministry, _, rest = code.partition("|")
+        rest, _, province = rest.partition("|")
         procedure = Procedure.objects.filter(**{"sector_code" if level == "MS" else "code": rest}).first()
         if ministry in ministries() and procedure is not None:
-            return ((procedure.sector_vi, procedure.sector_en) if level == "MS"
-                    else (procedure.name_vi, procedure.name_en))
+            if level == "MS":
+                return procedure.sector_vi, procedure.sector_en
+            if level == "MF":
+                return procedure.name_vi, procedure.name_en
+            place = queries.province_name(province)
+            if place:
+                where_en = "central agencies" if province == CENTRAL else place
+                return f"{procedure.name_vi} — {place}", f"{procedure.name_en or procedure.name_vi} — {where_en}"
     raise Http404(code)
 
 
@@ -81,10 +91,18 @@ def _tables(level: str, code: str, period: Period) -> list[dict]:
     return tables
 
 
-def ministry_page(request: HttpRequest, ministry: str, sector: str = "", procedure: str = "") -> HttpResponse:
-    """A ministry, one of its sectors, or one of its procedures (the drill-down's scopes join their path)."""
-    level, code = ("MF", f"{ministry}|{procedure}") if procedure else ("MS", f"{ministry}|{sector}") if sector \
-        else ("M", ministry)
+def ministry_page(request: HttpRequest, ministry: str, sector: str = "", procedure: str = "",
+                  province: str = "") -> HttpResponse:
+    """A ministry, one of its sectors, one of its procedures, or the procedure's agencies in one province (the
+    drill-down's scopes join their path)."""
+    if province:
+        level, code = "MP", f"{ministry}|{procedure}|{province}"
+    elif procedure:
+        level, code = "MF", f"{ministry}|{procedure}"
+    elif sector:
+        level, code = "MS", f"{ministry}|{sector}"
+    else:
+        level, code = "M", ministry
     return scope_page(request, level, code)
 
 
@@ -119,13 +137,16 @@ def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str]]
     if level == "C" and code in divisions.communes():
         province = divisions.communes()[code].province_code
         crumbs.append((divisions.provinces()[province].name, f"{reverse('metrics:province', args=[province])}?{q}"))
-    if level in ("MS", "MF"):
-        ministry, _, rest = code.partition("|")
+    if level in ("MS", "MF", "MP"):
+        ministry, procedure = code.split("|")[:2]
         crumbs.append((ministries()[ministry]["vi"], _link("M", ministry, period)))
-        if level == "MF":
-            sector = Procedure.objects.get(code=rest).sector_code
-            crumbs.append((queries.names_for("MS", [f"{ministry}|{sector}"]).get(f"{ministry}|{sector}", sector),
-                           _link("MS", f"{ministry}|{sector}", period)))
+        if level in ("MF", "MP"):
+            found = Procedure.objects.get(code=procedure)
+            sector = f"{ministry}|{found.sector_code}"
+            crumbs.append((queries.names_for("MS", [sector]).get(sector, found.sector_code),
+                           _link("MS", sector, period)))
+            if level == "MP":
+                crumbs.append((found.name_vi, _link("MF", f"{ministry}|{procedure}", period)))
     return crumbs
 
 

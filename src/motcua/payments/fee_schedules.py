@@ -39,8 +39,10 @@ SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 
 
 def authority_of(agency: Agency) -> str:
-    """Whose schedule applies to a dossier the agency decides: its ministry's, or its province's."""
-    return agency.code if agency.level == "ministry" else agency.province_code
+    """Whose schedule applies to a dossier the agency decides: its ministry's, or its province's. A ministry's
+    departments charge by their ministry's schedule: a department's code extends its ministry's, as in the national
+    list of agency codes (the Immigration Department G01.QLXNC is a unit of G01, the Ministry of Public Security)."""
+    return agency.code.partition(".")[0] if agency.level == "ministry" else agency.province_code
 
 
 # --- files -------------------------------------------------------------------------------------------------
@@ -81,11 +83,12 @@ def parse_files(paths: list[Path]) -> tuple[list[tuple[Path, FeeSchedule]], list
             parsed.append((path, parse_file(path, procedures)))
         except ScheduleError as exc:
             problems += [(path, p) for p in exc.problems]
-    ministries = set(Agency.objects.filter(level="ministry").values_list("code", flat=True))
+    ministries = set(Agency.objects.filter(level="ministry").exclude(code__contains=".").values_list("code", flat=True))
     seen: dict[str, Path] = {}
     for path, schedule in parsed:
         if schedule.kind == "ministry" and schedule.authority not in ministries:
-            problems.append((path, Problem("authority", f"is not a ministry's agency code ('{schedule.authority}')")))
+            problems.append((path, Problem("authority", f"is not a ministry's agency code ('{schedule.authority}'; a "
+                                                        "department charges by its ministry's schedule)")))
         if schedule.authority in seen:
             problems.append((path, Problem("authority", f"'{schedule.authority}' is also the authority of "
                                                         f"{seen[schedule.authority].name}: one file per schedule")))
@@ -245,6 +248,50 @@ def dossier_reliefs(dossier: Dossier) -> list[ReliefChoice]:
     submitted = dossier.submitted_at
     schedule = current_schedule(authority_of(dossier.competent_agency), submitted)
     return reliefs_in_force(spec_of(dossier.procedure_version), schedule, submitted.astimezone(LOCAL_TZ).date())
+
+
+@dataclass(frozen=True)
+class FeeClaim:
+    """The exemption or reduction the applicant claimed when filing, and what became of it."""
+
+    relief: ReliefChoice
+    # "claimed": no fee asked yet (an accepted exemption asks none); "accepted" or "refused" once it is asked
+    decision: str
+    quote: fees.FeeQuote  # until the fee is asked, what the claim leaves owed; then what was asked
+
+    @property
+    def pending(self) -> bool:
+        return self.decision == "claimed"
+
+
+def fee_claim(dossier: Dossier, fee_request: int) -> FeeClaim | None:
+    """The applicant's claim, with the rule it names (``fee_request``: the journal entry of the last payment
+    request, 0 if none), or None when nothing (known) was claimed."""
+    code = claimed_relief(dossier)
+    relief = next((x for x in dossier_reliefs(dossier) if x.code == code), None) if code else None
+    if relief is None:
+        return None
+    if not fee_request:
+        return FeeClaim(relief, "claimed", requested_quote(dossier, None))
+    request = dossier.actions.filter(seq=fee_request).values_list("data", flat=True).first() or {}
+    return FeeClaim(relief, "refused" if request.get("fee_claim_refused") else "accepted",
+                    requested_quote(dossier, fee_request))
+
+
+@dataclass(frozen=True)
+class ClaimChoices:
+    """What a dossier's form offers to claim today: the exemptions and reductions in force by schedule, and one
+    choice for each code."""
+
+    local: list[LocalReliefs]
+    choices: list[ReliefChoice]
+
+
+def claim_choices(spec: ProcedureSpec, authority: str | None = None) -> ClaimChoices:
+    """Every schedule's, or only ``authority``'s (as at an agency's counter)."""
+    local = [found for found in procedure_reliefs(spec) if authority is None or found.schedule.authority == authority]
+    choices = {x.code: x for found in reversed(local) for x in found.reliefs}
+    return ClaimChoices(local, sorted(choices.values(), key=lambda x: x.label_vi))
 
 
 @dataclass(frozen=True)

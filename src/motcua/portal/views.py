@@ -125,7 +125,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     citizen = current_citizen(request)
     actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
-               "registries": {key: source(key) for key in SOURCES}, **_fee_claim_choices(spec)}
+               "registries": {key: source(key) for key in SOURCES}, "claims": fee_schedules.claim_choices(spec)}
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         filled = kept_prefill(request, code, key)
@@ -150,14 +150,6 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled), offer=offer)
     return render(request, "portal/submit.html", context)
-
-
-def _fee_claim_choices(spec) -> dict:
-    """The exemptions and reductions in force today, by province, and one choice for each code."""
-    local = fee_schedules.procedure_reliefs(spec)
-    choices = {x.code: x for found in reversed(local) for x in found.reliefs}
-    return {"local_reliefs": local, "relief_choices": sorted(choices.values(), key=lambda x: x.label_vi),
-            "fee_claim": ""}
 
 
 def _offer_to_take_up(request: HttpRequest, actor, code: str):
@@ -188,11 +180,10 @@ def _prefill_rows(spec, filled: Prefill) -> list[dict]:
 
 def _claimed(found, state) -> dict | None:
     """The exemption or reduction the applicant claimed and, until the fee is asked, what it would leave owed."""
-    code = fee_schedules.claimed_relief(found)
-    relief = next((x for x in fee_schedules.dossier_reliefs(found) if x.code == code), None) if code else None
-    if relief is None:
+    claim = fee_schedules.fee_claim(found, state.fee_request)
+    if claim is None:
         return None
-    return {"relief": relief, "quote": None if state.fee_request else fee_schedules.requested_quote(found, None)}
+    return {"relief": claim.relief, "quote": claim.quote if claim.pending else None}
 
 
 @require_POST

@@ -113,7 +113,8 @@ def pages(client, seeded):
     public = ["/", "/thu-tuc/?q=khai+sinh", "/thu-tuc/1.001193/", "/thu-tuc/1.013225/", "/tra-cuu/", f"/tra-cuu/{code}",
               "/dang-nhap/xong/", "/eid/dang-nhap/", "/backoffice/dang-nhap/", "/chi-so/", "/chi-so/tinh/01/",
               "/chi-so/xa/00070/", "/chi-so/?partial=1", "/chi-so/bo/BTP/", "/chi-so/bo/BTP/linh-vuc/ho_tich/",
-              "/chi-so/bo/BTP/thu-tuc/1.001193/", "/xac-thuc/", "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
+              "/chi-so/bo/BTP/thu-tuc/1.001193/", "/chi-so/bo/BTP/thu-tuc/1.001193/tinh/01/", "/xac-thuc/",
+              "/quyen-rieng-tu/", "/sandbox-gateway/paymentv2/vpcpay.html",
               "/lien-thong/LT.KHAITU/", "/khong-co-trang-nay/", "/phan-anh-kien-nghi/"]
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
             f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/",

@@ -1,5 +1,5 @@
 """Ministries ranked on the dossiers of the procedures they govern and of those their own units decide, with the
-drill-down ministry → sector → procedure → deciding agency, on the dashboard and in /api/index."""
+drill-down ministry → sector → procedure → province → deciding agency, on the dashboard and in /api/index."""
 
 import pytest
 from django.utils import timezone
@@ -42,13 +42,23 @@ def test_the_ministry_ranking_has_a_row_for_each_ministry_with_dossiers(ministry
     assert all(0 <= r.index.score <= 100 for r in rows)
 
 
-def test_drill_down_ministry_sector_procedure_agency(ministry_activity):
+def test_drill_down_ministry_sector_procedure_province_agency(ministry_activity):
     sectors = this_and_last_year("MS", parent="BCA")
     assert set(sectors) >= {"BCA|xuat_nhap_canh", "BCA|ly_lich_tu_phap", "BCA|cu_tru"}
     assert this_and_last_year("MF", parent="BCA|xuat_nhap_canh") == {"BCA|1.001471": 1}
-    assert this_and_last_year("MA", parent="BCA|1.001471") == {"BCA|1.001471|G01.QLXNC": 1}
+    # the Immigration Department is the ministry's own: its dossiers sit under the central agencies ("TW")
+    assert this_and_last_year("MP", parent="BCA|1.001471") == {"BCA|1.001471|TW": 1}
+    assert this_and_last_year("MA", parent="BCA|1.001471|TW") == {"BCA|1.001471|G01.QLXNC": 1}
+    # the birth registrations are decided by commune People's Committees, under their province (Hà Nội)
+    births = this_and_last_year("MP", parent="BTP|1.001193")
+    assert set(births) == {"BTP|1.001193|01"}
+    agencies = this_and_last_year("MA", parent="BTP|1.001193|01")
+    assert agencies and sum(agencies.values()) == births["BTP|1.001193|01"] == this_and_last_year(
+        "MF", scope="BTP|1.001193")["BTP|1.001193"]
     assert queries.names_for("M", ["BCA"]) == {"BCA": "Bộ Công an"}
     assert queries.names_for("MS", ["BCA|xuat_nhap_canh"]) == {"BCA|xuat_nhap_canh": "Quản lý xuất nhập cảnh"}
+    assert queries.names_for("MP", ["BTP|1.001193|01", "BCA|1.001471|TW", "BTP|1.001193|99"]) == {
+        "BTP|1.001193|01": "Thành phố Hà Nội", "BCA|1.001471|TW": "Cơ quan trung ương"}
     assert queries.names_for("MA", ["BCA|1.001471|G01.QLXNC"]) == {
         "BCA|1.001471|G01.QLXNC": "Cục Quản lý xuất nhập cảnh, Bộ Công an"}
     # the sector's figures are its procedures' and the ministry's its sectors'
@@ -61,6 +71,8 @@ def test_drill_down_ministry_sector_procedure_agency(ministry_activity):
 
 def test_the_ministry_dimension_is_rebuilt_identically(ministry_activity):
     before = rollup.table_snapshot()
+    assert {key[0] for key in before[0]} >= {"M", "MS", "MF", "MP", "MA"}
+    assert {key[0] for key in before[1]} >= {"MP", "MA"}  # the passport renewal is still open
     rollup.rebuild()
     assert rollup.table_snapshot() == before
 
@@ -74,9 +86,15 @@ def test_dashboard_pages_of_the_drill_down(client, ministry_activity):
     sector = client.get("/chi-so/bo/BCA/linh-vuc/xuat_nhap_canh/").content.decode()
     assert 'href="/chi-so/bo/BCA/thu-tuc/1.001471/?' in sector and "Bộ Công an" in sector  # breadcrumb
     procedure = client.get("/chi-so/bo/BCA/thu-tuc/1.001471/").content.decode()
-    assert 'href="/chi-so/co-quan/G01.QLXNC/?' in procedure and "Quản lý xuất nhập cảnh" in procedure
+    assert 'href="/chi-so/bo/BCA/thu-tuc/1.001471/tinh/TW/?' in procedure and "Cơ quan trung ương" in procedure
+    central = client.get("/chi-so/bo/BCA/thu-tuc/1.001471/tinh/TW/").content.decode()
+    assert 'href="/chi-so/co-quan/G01.QLXNC/?' in central and "Quản lý xuất nhập cảnh" in central
+    assert 'href="/chi-so/bo/BCA/thu-tuc/1.001471/?' in central  # breadcrumb back to the procedure
+    assert 'href="/chi-so/bo/BTP/thu-tuc/1.001193/tinh/01/?' in client.get(
+        "/chi-so/bo/BTP/thu-tuc/1.001193/").content.decode()
     assert client.get("/chi-so/bo/BCA/?format=csv").content.decode().count("BCA|") >= 3
-    for missing in ("/chi-so/bo/BXX/", "/chi-so/bo/BCA/linh-vuc/no_sector/", "/chi-so/bo/BXX/thu-tuc/1.001471/"):
+    for missing in ("/chi-so/bo/BXX/", "/chi-so/bo/BCA/linh-vuc/no_sector/", "/chi-so/bo/BXX/thu-tuc/1.001471/",
+                    "/chi-so/bo/BCA/thu-tuc/1.001471/tinh/99/"):
         assert client.get(missing).status_code == 404
 
 
@@ -86,7 +104,9 @@ def test_api_ranks_ministries_and_drills_down(client, ministry_activity):
     assert ranked and {r["code"] for r in ranked} <= set(this_and_last_year("M"))
     assert next(r for r in ranked if r["code"] == "BNG")["name"] == "Bộ Ngoại giao"
     for level, code, child in (("M", "BNG", "BNG|lanh_su"), ("MS", "BNG|lanh_su", "BNG|2.002352"),
-                               ("MF", "BNG|2.002352", "BNG|2.002352|G05.LS")):
+                               ("MF", "BNG|2.002352", "BNG|2.002352|TW"), ("MP", "BNG|2.002352|TW",
+                                                                          "BNG|2.002352|G05.LS")):
         body = client.get(f"/api/index?level={level}&code={code}&year={year}").json()
         assert body["received"] == 1 and [r["code"] for r in body["children"]] == [child]
-    assert client.get("/api/index?level=M&code=BXX").status_code == 404
+    for level, code in (("M", "BXX"), ("MP", "BXX|2.002352|TW"), ("MP", "BNG|2.002352|99")):
+        assert client.get(f"/api/index?level={level}&code={code}").status_code == 404

@@ -6,6 +6,7 @@ import base64
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.catalog.models import Procedure
@@ -79,6 +80,12 @@ def test_a_claim_through_the_api_is_recorded_and_its_fee_is_nothing(charged_onli
     code = created.json()["code"]
     page = citizen.get(f"/ho-so/{code}/").content.decode()  # what the applicant expects to pay
     assert 'data-testid="claimed-quote">0' in page and "Người thuộc hộ nghèo" in page
+    claim = citizen.get(f"/api/dossiers/{code}").json()["fee_claim"]  # the dossier's detail shows the claim
+    assert {k: claim[k] for k in ("code", "decision", "proof_vi")} == {
+        "code": "ho_ngheo", "decision": "claimed", "proof_vi": "Giấy chứng nhận hộ nghèo"}
+    assert (claim["quote"]["amount"], claim["quote"]["basis"], claim["quote"]["full_amount"]) == (0, "exempt", 3000)
+    assert "06/2020/NQ-HĐND" in claim["basis_vi"] and [p["name"] for p in claim["proofs"]] == [
+        f"{dossiers.FEE_CLAIM_PROOF}.pdf"]
     handed_to_specialist(Dossier.objects.get(code=code))
     token = issue_token(Official.objects.get(agency__code=HOANKIEM, role="specialist"))
     asked = Client(HTTP_AUTHORIZATION=f"Bearer {token}").post(f"/api/dossiers/{code}/request-payment", {},
@@ -123,6 +130,33 @@ def test_an_official_refusing_the_claim_charges_the_normal_fee(charged_online, c
     assert request.data == {"amount": 3000, "fee_basis": "online", "fee_authority": "01",
                             "fee_claim_refused": "ho_ngheo"}
     assert dossiers.state_of(dossier).fee_due == 3000
+    claim = log_in_citizen(Client()).get(f"/api/dossiers/{dossier.code}").json()["fee_claim"]
+    assert (claim["decision"], claim["quote"]["amount"]) == ("refused", 3000)
+
+
+def test_a_reception_officer_records_the_claim_at_the_counter(charged_online, client):
+    """At the counter the officer records what the applicant claims and scans its proof: the counter rate
+    (3.000 đồng) is expected to be waived."""
+    log_in_official(client, "hoankiem.motcua")
+    page = client.get(f"/backoffice/tiep-nhan/{MARITAL_STATUS}/").content.decode()
+    assert 'data-testid="fee-claim"' in page and '<option value="ho_ngheo">' in page
+    sub = claiming(charged_online, "ho_ngheo")
+    post = {"applicant.id_number": AN.id_number, "applicant.name": AN.name, "channel": "counter",
+            "commune_code": sub.commune_code, "province_code": sub.province_code, "evidence": sub.evidence,
+            "fee_claim": "ho_ngheo", **{f"form.{name}": value for name, value in sub.form.items()}}
+    files = {f"file.{f.evidence_code}": SimpleUploadedFile(f.name, f.data, "application/pdf") for f in sub.files}
+    without_proof = client.post(f"/backoffice/tiep-nhan/{MARITAL_STATUS}/", {
+        **post, **{k: v for k, v in files.items() if k != f"file.{dossiers.FEE_CLAIM_PROOF}"}})
+    assert without_proof.status_code == 422 and "Giấy chứng nhận hộ nghèo" in without_proof.content.decode()
+    for upload in files.values():
+        upload.seek(0)
+    recorded = client.post(f"/backoffice/tiep-nhan/{MARITAL_STATUS}/", {**post, **files})
+    assert recorded.status_code == 302, recorded.content.decode()[:2000]
+    dossier = Dossier.objects.get(applicant_id_number=AN.id_number, procedure_version__procedure__code=MARITAL_STATUS)
+    assert dossier.channel == "counter" and dossier.actions.get(kind="submit").data["fee_claim"] == "ho_ngheo"
+    assert Attachment.objects.filter(dossier=dossier, evidence_code=dossiers.FEE_CLAIM_PROOF).exists()
+    claim = fee_schedules.fee_claim(dossier, 0)
+    assert claim is not None and (claim.quote.amount, claim.quote.full_amount) == (0, 3000)
 
 
 def test_the_form_shows_what_may_be_claimed_and_its_proof(charged_online, client):

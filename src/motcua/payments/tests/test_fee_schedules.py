@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from motcua.catalog.models import Agency, Procedure
@@ -79,11 +80,39 @@ def test_a_ministry_charges_by_its_own_schedule(seeded, tmp_path):
                                        encoding="utf-8")
     refused = fee_schedules.import_schedules([tmp_path / "G99.yaml"])
     assert [(p.path, p.message) for _, p in refused.problems] == [("authority", "is not a ministry's agency code "
-                                                                                "('G99')")]
+                                                                                "('G99'; a department charges by its "
+                                                                                "ministry's schedule)")]
     assert fee_schedules.import_schedules([tmp_path / "G05.yaml"]).created == ["G05"]
     ministry = Agency.objects.get(code="G05")
     quote = fee_schedules.dossier_quote(unsaved_dossier(ministry, timezone.now(), "online", "3.000333"))
     assert (quote.amount, quote.authority) == (90000, "G05") and "Thông tư 1/2026/TT-BTC" in quote.reasons[0].vi
+
+
+@pytest.mark.parametrize(("procedure", "department", "ministry", "rate", "basis"), [
+    ("1.001471", "G01.QLXNC", "G01", 200000, "25/2021/TT-BTC"),  # the passport, at the Immigration Department
+    ("2.002352", "G05.LS", "G05", 200000, "25/2021/TT-BTC"),  # the diplomatic passport, at the Consular Department
+    ("1.002032", "G08", "G08", 800000, "220/2016/TT-BTC"),  # the lawyer's certificate, by the Minister of Justice
+    ("1.000355", "G09.HQ", "G09", 0, "54/2014/QH13"),  # the advance tariff ruling, by the customs: no fee
+])
+def test_a_ministry_procedure_is_quoted_by_the_shipped_schedule_of_its_ministry(seeded, procedure, department,
+                                                                               ministry, rate, basis):
+    """A ministry's departments charge by their ministry's schedule; the quote names it and its legal basis,
+    and says the values it rests on are not all verified."""
+    assert fee_schedules.current_schedule(ministry) is not None  # imported with the others by the seed
+    agency = Agency.objects.get(code=department)
+    quote = fee_schedules.dossier_quote(unsaved_dossier(agency, timezone.now(), "online", procedure))
+    assert (quote.authority, quote.amount) == (ministry, rate)
+    assert basis in quote.reasons[0].vi and not quote.verified
+    assert [x.schedule.authority for x in fee_schedules.procedure_rates(
+        spec_of(Procedure.objects.get(code=procedure).current_version))] == [ministry]
+
+
+def test_a_department_has_no_schedule_of_its_own(seeded, tmp_path):
+    document = yaml.safe_load((FEES_DIR / "G01.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "G01.QLXNC.yaml").write_text(yaml.safe_dump({**document, "authority": "G01.QLXNC"},
+                                                            allow_unicode=True), encoding="utf-8")
+    refused = fee_schedules.import_schedules([tmp_path / "G01.QLXNC.yaml"])
+    assert [p.path for _, p in refused.problems] == ["authority"] and not refused.created
 
 
 def test_online_filing_costs_nothing_in_the_zero_fee_period(seeded):
@@ -147,12 +176,13 @@ def test_a_wrong_file_is_reported_field_by_field_and_nothing_is_imported(seeded,
 
 def test_export_and_import_again_changes_nothing(seeded, tmp_path, capsys):
     call_command("fees", "check")
-    assert "3 fee schedules are valid" in capsys.readouterr().out
+    assert "7 fee schedules are valid" in capsys.readouterr().out  # 3 provinces, 4 ministries
     for fmt in ("yaml", "csv"):
-        folder = tmp_path / fmt
-        folder.mkdir()
-        call_command("fees", "export", "48", str(folder), "--format", fmt)
-        assert fee_schedules.import_schedules([folder]).unchanged == ["48"]
+        for authority in ("48", "G01"):
+            folder = tmp_path / fmt / authority
+            folder.mkdir(parents=True)
+            call_command("fees", "export", authority, str(folder), "--format", fmt)
+            assert fee_schedules.import_schedules([folder]).unchanged == [authority]
 
 
 def test_the_back_office_shows_the_schedule_of_the_officials_province(client, seeded):
@@ -160,6 +190,10 @@ def test_the_back_office_shows_the_schedule_of_the_officials_province(client, se
     page = client.get("/backoffice/bieu-phi/?ngay=2026-03-02").content.decode()
     assert 'data-testid="fee-schedule"' in page and "06/2020/NQ-HĐND" in page and "3.000 ₫" in page
     assert "chưa kiểm chứng" in page  # Hà Nội's construction-permit rate is marked unverified
+    immigration = Client()
+    log_in_official(immigration, "bca.xnc.motcua")  # a ministry's department: its ministry's schedule
+    page = immigration.get("/backoffice/bieu-phi/").content.decode()
+    assert "Bộ Công an" in page and "25/2021/TT-BTC" in page and "200.000 ₫" in page
 
 
 def test_the_procedure_page_shows_each_provinces_rates(client, seeded):
@@ -169,7 +203,7 @@ def test_the_procedure_page_shows_each_provinces_rates(client, seeded):
 
 def test_api_reads_schedules_and_quotes(client, seeded):
     listed = client.get("/api/fees/schedules").json()
-    assert [s["authority"] for s in listed] == ["01", "48", "79"]
+    assert [s["authority"] for s in listed] == ["01", "48", "79", "G01", "G05", "G08", "G09"]
     one = client.get("/api/fees/schedules/79?on=2025-10-01").json()
     permit = next(x for x in one["in_force"] if x["procedure"] == "1.013225")
     assert permit["online"]["amount"] == 0 and permit["counter"]["verified"] is False

@@ -434,3 +434,82 @@ def test_the_birth_group_in_one_application_three_agencies(live_server, seeded, 
     assert group.code in subjects
     for member in members.values():
         assert member.dossier.code in subjects  # received and result notices of each member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_an_exemption_or_a_reduction_online_with_its_proof(live_server, seeded, browser, tmp_path):
+    """The citizen claims an exemption online with its proof and is told the fee will be 0; claims a reduction on
+    a second dossier, is asked the reduced fee once the official checks it, pays it and gets a receipt for it."""
+    import yaml
+
+    from motcua.catalog.services import FEES_DIR
+    from motcua.demo.seeding import sample_scan
+    from motcua.payments import fee_schedules
+
+    # Hà Nội's schedule without its zero-fee online periods, and with a 50 % reduction, so that filing online costs
+    # the online rate (3.000 đồng) and the reduction leaves 1.500
+    document = yaml.safe_load((FEES_DIR / "01.yaml").read_text(encoding="utf-8"))
+    rule = next(r for r in document["rules"] if r["procedure"] == "1.004873")
+    rule.pop("online_free")
+    rule["reliefs"].append({"code": "giam_mot_nua", "kind": "reduction", "percent": 50, "basis": "06/2020/NQ-HĐND",
+                            "label": {"vi": "Trường hợp được giảm 50%", "en": "A case halved"},
+                            "proof": {"vi": "Giấy xác nhận được giảm", "en": "Certificate of the reduction"}})
+    (tmp_path / "01.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    assert fee_schedules.import_schedules([tmp_path / "01.yaml"]).created == ["01"]
+    proof = tmp_path / "chung-nhan.pdf"
+    proof.write_bytes(sample_scan())
+    base = live_server.url
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+
+    def file_claiming(claim: str) -> str:
+        citizen.goto(f"{base}/thu-tuc/1.004873/nop/")
+        if citizen.locator("#id_username").count():  # the e-ID login, the first time
+            citizen.fill("#id_username", "001090012345")
+            citizen.fill("#id_password", "motcua-demo")
+            citizen.click("button[type=submit]")
+            citizen.wait_for_url(f"{base}/thu-tuc/1.004873/nop/")
+        citizen.select_option("#i-purpose", "marriage")
+        citizen.select_option("#place-province", "01")
+        citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+        citizen.select_option("#place-commune", "00070")
+        assert "Giấy chứng nhận hộ nghèo" in citizen.inner_text("[data-testid=fee-claim]")
+        citizen.select_option("#fee-claim", claim)
+        citizen.set_input_files("#file-fee_claim_proof", str(proof))
+        shot(citizen, f"30-claim-{claim}")
+        citizen.click("button[data-once]")
+        citizen.wait_for_selector("[data-testid=dossier-code]")
+        return citizen.inner_text("[data-testid=dossier-code]")
+
+    file_claiming("ho_ngheo")
+    assert citizen.inner_text("[data-testid=claimed-quote]") == "0 ₫"
+    assert "Người thuộc hộ nghèo" in citizen.inner_text("[data-testid=fee-claim]")
+    shot(citizen, "31-exemption-claimed-fee-0")
+
+    code = file_claiming("giam_mot_nua")
+    assert citizen.inner_text("[data-testid=claimed-quote]") == "1.500 ₫"
+    shot(citizen, "32-reduction-claimed")
+    receiver = official_page(browser, base, "hoankiem.motcua")
+    act(receiver, base, code, "receive")
+    act(receiver, base, code, "forward")
+    specialist = official_page(browser, base, "hoankiem.chuyenvien")
+    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
+    specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
+    assert "Trường hợp được giảm 50%" in specialist.inner_text("[data-testid=fee-claim]")
+    assert specialist.input_value("#exemption") == "giam_mot_nua"  # the claim, pre-selected
+    shot(specialist, "33-claim-checked")
+    specialist.click("details[data-action=request_payment] button[type=submit]")
+    specialist.wait_for_load_state()
+
+    citizen.goto(f"{base}/ho-so/{code}/")
+    assert "1.500" in citizen.inner_text("[data-testid=fee-due]")
+    assert "giảm 50%" in citizen.inner_text("[data-testid=fee-reasons]")
+    shot(citizen, "34-reduced-fee-due")
+    citizen.click("[data-testid=fee-due] button")
+    citizen.wait_for_selector("[data-testid=sandbox-amount]")
+    assert "1.500" in citizen.inner_text("[data-testid=sandbox-amount]")
+    citizen.click("button[value=pay]")
+    citizen.wait_for_selector("[data-testid=download-receipt]")
+    receipt = " ".join(pdf_text(citizen.request.get(base + citizen.get_attribute(
+        "[data-testid=download-receipt]", "href")).body()).split())  # justified lines: words spaced unevenly
+    assert "Số tiền: 1.500 đồng" in receipt and "Trường hợp được giảm 50%: giảm 50%" in receipt
+    shot(citizen, "35-receipt-of-the-reduced-fee")
