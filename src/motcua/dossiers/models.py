@@ -8,7 +8,6 @@ from motcua.dossiers.filing import FILED_AS as WAYS
 from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
 from motcua.dossiers.provenance import Provenance
 
-
 APPLICANT_KINDS = [(k, v[0]) for k, v in KINDS.items()]
 FILED_AS = [(k, v[0]) for k, v in WAYS.items()]
 
