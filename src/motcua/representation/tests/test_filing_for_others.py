@@ -10,6 +10,7 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core.chained import AppendOnlyError
+from motcua.core.errors import NotFound
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_DAUGHTER, DEMO_LATE_MOTHER, DEMO_WARD
 from motcua.demo.testing import official_actor, sample_submission
 from motcua.dossiers import services
@@ -118,7 +119,7 @@ def test_an_authorised_person_files_within_scope_and_time_until_revoked(seeded):
         services.submit(sample_submission(spec(COPY), BINH, applicant_id_number=AN.id_number,
                                           applicant_name=AN.name), actor(BINH), now=later)
     assert refusal(refused) == "authorisation_expired"
-    with pytest.raises(Exception):  # only the grantor revokes
+    with pytest.raises(NotFound):  # only the grantor revokes
         representation.revoke(actor(BINH), granted.pk)
     representation.revoke(actor(AN), granted.pk)
     with pytest.raises(services.SubmissionError) as refused:
