@@ -56,7 +56,7 @@ def authorisations(request: HttpRequest) -> HttpResponse:
                 errors.setdefault(e.field or "", []).append({"vi": e.vi, "en": e.en})
             status = exc.status
         else:
-            messages.success(request, in_language("Đã ký văn bản ủy quyền.", "The authorisation is signed."))
+            messages.success(request, in_language(request.LANGUAGE_CODE, "Đã ký văn bản ủy quyền.", "The authorisation is signed."))
             return redirect("portal:authorisations")
     now = timezone.now()
     procedures = (Procedure.objects.filter(current_version__isnull=False).order_by("code")
@@ -75,5 +75,5 @@ def revoke(request: HttpRequest, authorisation_id: int) -> HttpResponse:
         representation.revoke(session_actor(request), authorisation_id)
     except NotFound:
         raise Http404 from None
-    messages.success(request, in_language("Đã thu hồi văn bản ủy quyền.", "The authorisation is revoked."))
+    messages.success(request, in_language(request.LANGUAGE_CODE, "Đã thu hồi văn bản ủy quyền.", "The authorisation is revoked."))
     return redirect("portal:authorisations")
