@@ -219,7 +219,7 @@ def people_for(actor: Actor, spec: ProcedureSpec, at: datetime) -> dict[str, lis
                  .values_list("id_number", "full_name"))
     log_representation_read(actor, names, spec.code)
     people = {kind: [Represented(i, names.get(i, ""), m) for i, m in pairs] for kind, pairs in found.items()}
-    grantors = {}
+    grantors: dict[str, Represented] = {}
     for a in Authorisation.objects.filter(grantee_id_number=actor.id).order_by("-created_at"):
         if rules.authorisation_problem(_terms(a), spec.code, on) is None:
             grantors.setdefault(a.grantor_id_number, Represented(
