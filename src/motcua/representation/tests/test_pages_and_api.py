@@ -1,5 +1,6 @@
 """Filing for someone else through the portal's pages and the API, as a citizen's session sees them."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_COMMUNE, DEMO_DAUGHTER, DEMO_WARD
@@ -102,3 +103,32 @@ def test_the_api_files_for_a_child_and_lists_by_filer_and_applicant(seeded):
     assert stranger.status_code == 422
     (error,) = stranger.json()["errors"]
     assert (error["field"], error["code"]) == ("applicant.id_number", "not_self") and error["vi"] and error["en"]
+
+
+def test_a_paper_authorisation_lets_its_holder_file_for_the_official_to_check(seeded):
+    from motcua.demo.seeding import sample_scan
+
+    binh, cuong = log_in_citizen(Client(), BINH), log_in_citizen(Client(), CUONG)
+    scan = SimpleUploadedFile("uy-quyen.pdf", sample_scan(), content_type="application/pdf")
+    refused = binh.post("/uy-quyen/", {"form": "paper", "grantor.id_number": CUONG.id_number,
+                                       "grantor.name": CUONG.name, "procedure_codes": [COPY]})
+    assert refused.status_code == 422 and "rỗng" in refused.content.decode()  # no scan: an empty file
+    response = binh.post("/uy-quyen/", {"form": "paper", "grantor.id_number": CUONG.id_number,
+                                        "grantor.name": CUONG.name, "procedure_codes": [COPY], "file": scan})
+    assert response.status_code == 302
+    paper = Authorisation.objects.get(kind="paper")
+    assert (paper.grantor_id_number, paper.grantee_id_number, paper.eid_level) == (CUONG.id_number,
+                                                                                   BINH.id_number, None)
+    assert BINH.name in cuong.get("/uy-quyen/").content.decode()  # the grantor sees it, and may revoke it
+    page = binh.get(FORM_URL, {"for": CUONG.id_number, "filed_as": "authorised"}).content.decode()
+    assert 'data-testid="prefill-preview"' not in page  # nobody checked it yet: nothing of his is read
+    body = api_copy({"id_number": CUONG.id_number, "name": CUONG.name}, filed_as="authorised")
+    body["form"]["subject_id_number"] = CUONG.id_number
+    filed = post(binh, body)
+    assert filed.status_code == 201, filed.json()
+    assert filed.json()["filer"]["mandate"] == paper.reference
+    official = log_in_official(Client(), "hoankiem.motcua")
+    code = filed.json()["code"]
+    assert 'data-testid="paper-authorisation"' in official.get(f"/backoffice/ho-so/{code}/").content.decode()
+    opened = official.get(f"/backoffice/ho-so/{code}/van-ban-uy-quyen/")
+    assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
