@@ -169,3 +169,17 @@ def test_who_filed_for_a_child_is_told_of_its_progress(seeded):
         pass
     told = Message.objects.filter(dossier_code=dossier.code, recipient__startswith="citizen:")
     assert set(told.values_list("recipient", flat=True)) == {f"citizen:{AN.id_number}"}
+
+
+def test_the_receipt_and_the_control_sheet_say_who_filed_for_whom(seeded):
+    import io
+
+    from pypdf import PdfReader
+
+    from motcua.dossiers import pdf
+
+    dossier = file_for(AN, DEMO_DAUGHTER[0], DEMO_DAUGHTER[1])
+    dossier, state = services.act(dossier.code, "receive", official_actor("H01.X00070.UB", Role.RECEIVER))
+    for printed in (pdf.receipt_slip(dossier, state), pdf.tracking_sheet(dossier, state)):
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(printed)).pages)
+        assert DEMO_DAUGHTER[1] in text and "Người nộp thay" in text and AN.name in text
