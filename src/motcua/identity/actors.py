@@ -31,6 +31,8 @@ class Actor:
     agency_code: str | None = None
     role: Role | None = None
     eid_level: int | None = None  # citizens: assurance level of the e-ID login
+    # citizens: the organisation (enterprise code) this login acts for, when the e-ID login was an organisation's
+    organisation: str | None = None
 
 
 def actor_for_official(official: Official) -> Actor:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import groups, notifications, petitions, views
+from motcua.portal import authorisations, groups, notifications, petitions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ai-da-xem-du-lieu/", views.my_data_reads, name="data_reads"),
+    path("uy-quyen/", authorisations.authorisations, name="authorisations"),
+    path("uy-quyen/<int:authorisation_id>/thu-hoi/", authorisations.revoke, name="authorisation_revoke"),
     path("bao-sai-du-lieu/", views.report_wrong_data, name="report_wrong_data"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
 from motcua.dossiers import groups, intake, pdf, services
+from motcua.dossiers.filing import Mandate, filed_as_label
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
@@ -38,6 +40,7 @@ from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, acce
 from motcua.registries.corrections import open_correction, reports_of_person
 from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
+from motcua.representation import services as representation
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
                 "commune": ("Cấp xã", "Commune")}
@@ -126,11 +129,19 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, "claims": fee_schedules.claim_choices(spec)}
+    people = representation.people_for(actor, spec, timezone.now())
+    posted = request.method == "POST"
+    chosen = _filing_for(request.POST if posted else request.GET, people, keep_unknown=posted)
+    applicant_id, applicant_name = (chosen.id_number, chosen.name) if chosen else (citizen["id_number"],
+                                                                                   citizen.get("name", ""))
+    context.update(file_for=[(kind, FILE_FOR[kind], found) for kind, found in people.items()], chosen=chosen,
+                   filer_label=filed_as_label(chosen.mandate.filed_as) if chosen else None)
     if request.method == "POST":
-        key = request.POST.get("idempotency_key", "")
+        # the pre-fill kept is of the person the form was opened for, and only of them
+        key = f"{request.POST.get('idempotency_key', '')}:{applicant_id}"
         filled = kept_prefill(request, code, key)
-        sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
-                                          citizen.get("name", ""))
+        sub = intake.submission_from_post(request, spec, code, "online", applicant_id, applicant_name)
+        sub.filed_as = chosen.mandate.filed_as if chosen else request.POST.get("filed_as", "")
         sub.provenance = filled.provenance(sub.form)
         try:
             dossier, _created = services.submit(sub, actor)
@@ -141,15 +152,36 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
-    # Once-only: what the state already holds is filled in, shown, and never asked again.
-    filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
-    keep_prefill(request, code, context["idempotency_key"], filled)
+    # Once-only: what the state already holds of the person concerned is filled in, shown, and never asked
+    # again; read for someone else, it is logged in their name as read by the citizen filing. A paper
+    # authorisation, which no one has checked yet, lets its holder file but not read.
+    filled = (prefill(spec, applicant_id, actor, Purpose("Điền sẵn biểu mẫu", spec.code))
+              if chosen is None or chosen.mandate.confirmed else Prefill())
+    keep_prefill(request, code, f"{context['idempotency_key']}:{applicant_id}", filled)
     offer = _offer_to_take_up(request, actor, code)
     offered = {name: value for name, value in (offer.prefill if offer else {}).items()
                if name in {f.name for f in spec.fields}}
     context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled), offer=offer)
     return render(request, "portal/submit.html", context)
+
+
+# The form's "file for" choice: how each way of acting for someone is offered.
+FILE_FOR = {"parent": ("Con", "My child"), "guardian": ("Người được giám hộ", "My ward"),
+            "relative": ("Người thân đã mất", "A deceased relative"),
+            "authorised": ("Người ủy quyền cho tôi", "Someone who authorised me")}
+
+
+def _filing_for(data, people: dict, keep_unknown: bool) -> representation.Represented | None:
+    """The person the form is filled for (``for``, as ``filed_as``), if the citizen may file for them; None
+    for the citizen themselves. Anyone else named in a submission is kept, for it to be refused by field."""
+    wanted, way = data.get("for", ""), data.get("filed_as", "")
+    if not wanted:
+        return None
+    for found in people.get(way, ()):
+        if found.id_number == wanted:
+            return found
+    return representation.Represented(wanted[:12], "", Mandate(way if way in FILE_FOR else "")) if keep_unknown else None
 
 
 def _offer_to_take_up(request: HttpRequest, actor, code: str):
@@ -277,8 +309,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
-    dossiers = (Dossier.objects.select_related("procedure_version__procedure", "agency")
-                .filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")[:100])
+    dossiers = services.dossiers_of(session_actor(request))[:100]
     applications = [groups.view(g) for g in groups.groups_of(citizen["id_number"])[:20]]
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen,
                                                        "groups": applications})
