@@ -31,6 +31,8 @@ class Actor:
     agency_code: str | None = None
     role: Role | None = None
     eid_level: int | None = None  # citizens: assurance level of the e-ID login
+    # citizens: the organisation (enterprise code) this login acts for, when the e-ID login was an organisation's
+    organisation: str | None = None
 
 
 def actor_for_official(official: Official) -> Actor:
@@ -38,5 +40,6 @@ def actor_for_official(official: Official) -> Actor:
     return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
 
 
-def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None) -> Actor:
-    return Actor("citizen", id_number, name, eid_level=eid_level)
+def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None,
+                  organisation: str | None = None) -> Actor:
+    return Actor("citizen", id_number, name, eid_level=eid_level, organisation=organisation)
