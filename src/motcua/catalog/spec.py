@@ -23,7 +23,7 @@ FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "int
                "boolean")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "ministry", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
-                            "workflow", "registry_effects", "publication"})
+                            "workflow", "registry_effects", "publication", "own_filing_only"})
 PUBLICATION_KEYS = frozenset({"decision", "publisher", "decided", "basis", "effective", "disclosed", "unverified",
                               "source"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
@@ -182,6 +182,9 @@ class ProcedureSpec:
     description_en: str = ""
     registry_effects: tuple[RegistryEffect, ...] = ()
     publication: Publication | None = None  # absent: publication on time is not measured for it
+    # The person concerned must file themselves (where the law asks for their own presence or declaration, as
+    # for a marriage): no parent, guardian, relative or authorised person files it for them.
+    own_filing_only: bool = False
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -459,6 +462,7 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     description_vi = r.get(description, "vi", "description", str, False, "")
     description_en = r.get(description, "en", "description", str, False, "")
     publication = _publication(r, data.get("publication"))
+    own_filing_only = r.get(data, "own_filing_only", "", bool, False, False)
     if r.issues or workflow is None:  # the workflow is missing only when an issue says why
         raise SpecError(r.issues)
     return ProcedureSpec(
@@ -469,5 +473,5 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
         result_type=result_type, result_vi=result_vi, result_en=result_en,
         workflow=workflow, legal_basis=legal_basis,
         description_vi=description_vi, description_en=description_en, registry_effects=effects,
-        publication=publication, raw=data,
+        publication=publication, own_filing_only=own_filing_only, raw=data,
     )

@@ -120,6 +120,15 @@ class DossierState:
     # The time this dossier is held to when not the procedure's own: a member of an interlinked group is
     # held to the member's time within the group (Nghị định 63/2024/NĐ-CP), given at submission.
     statutory_days: int | None = None
+    # Who filed online for the applicant (a parent, guardian, relative, authorised person, organisation staff),
+    # acting on the dossier beside the applicant; empty when the applicants filed themselves or at the counter.
+    filer_id: str = ""
+
+    def acts_for_applicant(self, actor: Actor) -> bool:
+        """A citizen who may act on this dossier: the applicant, the login of the applicant organisation, or
+        the person who filed it for them."""
+        return actor.kind == "citizen" and (
+            actor.id in (self.applicant_id, self.filer_id) or actor.organisation == self.applicant_id)
 
     @property
     def finished(self) -> bool:
@@ -219,7 +228,7 @@ def _authorize(state: DossierState, action: Action, rule: Rule, workflow: Workfl
     if actor.kind not in rule.actor_kinds:
         raise _forbid("actor_not_allowed", "Bạn không được thực hiện thao tác này.",
                     "You are not allowed to take this action.")
-    if actor.kind == "citizen" and actor.id != state.applicant_id:
+    if actor.kind == "citizen" and not state.acts_for_applicant(actor):
         raise _forbid("not_applicant", "Chỉ người nộp hồ sơ được thực hiện thao tác này.",
                     "Only the applicant may take this action.")
     if actor.kind == "official":
@@ -329,6 +338,7 @@ def start(action: Action, workflow: Workflow) -> DossierState:
         submitted_at=action.at,
         version=1,
         statutory_days=days if isinstance(days := data.get("statutory_days"), int) and days >= 0 else None,
+        filer_id=data.get("filer_id") or "",
     )
 
 

@@ -3,8 +3,13 @@ from functools import cached_property
 from django.db import models
 
 from motcua.core.chained import Chain, ChainedEntry
+from motcua.dossiers.filing import APPLICANT_KINDS as KINDS
+from motcua.dossiers.filing import FILED_AS as WAYS
 from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
 from motcua.dossiers.provenance import Provenance
+
+APPLICANT_KINDS = [(k, v[0]) for k, v in KINDS.items()]
+FILED_AS = [(k, v[0]) for k, v in WAYS.items()]
 
 
 class Dossier(models.Model):
@@ -17,10 +22,20 @@ class Dossier(models.Model):
     code = models.CharField(max_length=60, unique=True)
     procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT)
     channel = models.CharField(max_length=10, choices=CHANNELS)
-    applicant_id_number = models.CharField(max_length=12, db_index=True)
+    # The applicant is the person or organisation the dossier is about: a personal ID number, or an enterprise
+    # code (tax code) with its branch suffix, e.g. "0101234567-001".
+    applicant_kind = models.CharField(max_length=12, choices=APPLICANT_KINDS, default="person")
+    applicant_id_number = models.CharField(max_length=20, db_index=True)
     applicant_name = models.CharField(max_length=255)
     applicant_phone = models.CharField(max_length=20, blank=True)
     applicant_email = models.CharField(max_length=255, blank=True)
+    # The filer is who acted: the applicant, someone acting for them online (``filed_as`` says as what, ``mandate``
+    # what allowed it: a registry record, a written authorisation, a delegation), or the reception officer who
+    # recorded a counter or postal filing (ID number, or the officer's username).
+    filer_id_number = models.CharField(max_length=150, db_index=True)
+    filer_name = models.CharField(max_length=255, blank=True)
+    filed_as = models.CharField(max_length=25, choices=FILED_AS, default="self")
+    mandate = models.CharField(max_length=60, blank=True)
     commune_code = models.CharField(max_length=5, blank=True)
     province_code = models.CharField(max_length=2, blank=True)
     form_data = models.JSONField(default=dict)
@@ -46,6 +61,7 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_date"]),
             models.Index(fields=["applicant_id_number", "submitted_at"]),
+            models.Index(fields=["filer_id_number", "submitted_at"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["applicant_id_number", "idempotency_key"],
@@ -80,6 +96,8 @@ class DossierAction(ChainedEntry):
     actor_name = models.CharField(max_length=255, blank=True)
     actor_agency = models.CharField(max_length=35, blank=True)
     actor_role = models.CharField(max_length=20, blank=True)
+    # The organisation a citizen's login acted for (NULL otherwise, so entries written before it hash the same).
+    actor_organisation = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict)
 
@@ -110,7 +128,7 @@ class DossierGroup(models.Model):
 
     code = models.CharField(max_length=60, unique=True)
     group_code = models.CharField(max_length=40)
-    applicant_id_number = models.CharField(max_length=12, db_index=True)
+    applicant_id_number = models.CharField(max_length=20, db_index=True)
     applicant_name = models.CharField(max_length=255)
     applicant_phone = models.CharField(max_length=20, blank=True)
     applicant_email = models.CharField(max_length=255, blank=True)

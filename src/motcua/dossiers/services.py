@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
@@ -26,6 +27,7 @@ from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
 from motcua.core.security_log import security_event
 from motcua.core.text import normalize, text_problem
+from motcua.dossiers import filing
 from motcua.dossiers.lifecycle import (
     RULES,
     Action,
@@ -44,6 +46,7 @@ from motcua.identity import id_number, second_factor
 from motcua.identity.actors import Actor, Role
 
 CHANNELS = ("online", "counter", "post")
+ENTERPRISE_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")  # the enterprise (tax) code, a branch's with its suffix
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,46 @@ SUBMISSION_DATA: list[SubmissionRule] = []
 def submission_data(rule: SubmissionRule) -> SubmissionRule:
     SUBMISSION_DATA.append(rule)
     return rule
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    """An online filing whose login is not the applicant, as the filing authorities are asked about it."""
+
+    actor: Actor
+    applicant_kind: str
+    applicant_id: str
+    filed_as: str  # what the filer says they act as; empty when they do not say
+    spec: ProcedureSpec
+    at: datetime
+
+
+class FilingAuthority:
+    """A capability that knows who may act for whom (the registries: parents, guardians, relatives, written
+    authorisations; organisations: their representative and staff), registered with ``filing_authority``.
+
+    Asked about each online filing whose login is not the applicant, each answers with the ``Mandate`` under
+    which the filer may file, a ``FieldError`` saying why not (a revoked authorisation, a child come of age), or
+    None when it knows nothing of this filer and applicant. It also lets those it allows read the applicant's
+    dossiers, and names them for the actor's dossier list."""
+
+    def mandate(self, request: FilingRequest) -> filing.Mandate | FieldError | None:
+        return None
+
+    def may_read(self, actor: Actor, dossier: Dossier) -> bool:
+        return False
+
+    def dossiers(self, actor: Actor) -> Q | None:
+        """The dossiers, besides those the actor filed or is the applicant of, that their list shows."""
+        return None
+
+
+FILING_AUTHORITIES: list[FilingAuthority] = []
+
+
+def filing_authority(cls: type[FilingAuthority]) -> type[FilingAuthority]:
+    FILING_AUTHORITIES.append(cls())
+    return cls
 
 
 def on_action(*kinds: str) -> Callable[[ActionHook], ActionHook]:
@@ -170,6 +213,10 @@ class Submission:
     in_group: str = ""
     statutory_days: int | None = None
     fee_claim: str = ""  # the code of the fee exemption or reduction the applicant claims, its proof a file
+    applicant_kind: str = filing.PERSON
+    # Online, as what the login files for an applicant not themselves ("parent", "authorised", …; empty: let the
+    # filing authorities find the mandate). Counter and postal filings are recorded as assisted.
+    filed_as: str = ""
 
     def digest(self) -> str:
         payload = {k: v for k, v in self.__dict__.items() if k not in ("idempotency_key", "provenance", "files", "in_group", "statutory_days")}
@@ -182,7 +229,7 @@ def _err(field_name: str, code: str, vi: str, en: str) -> FieldError:
 
 
 def _validate(sub: Submission, actor: Actor, now: datetime
-              ) -> tuple[Procedure, ProcedureSpec, dict[str, Any], Agency, dict[str, Any]]:
+              ) -> tuple[Procedure, ProcedureSpec, dict[str, Any], Agency, dict[str, Any], filing.Mandate]:
     errors: list[FieldError] = []
     # The definition (large JSON) is loaded only when this process has not parsed that version yet.
     procedure = (Procedure.objects.select_related("current_version").defer("current_version__definition")
@@ -193,10 +240,19 @@ def _validate(sub: Submission, actor: Actor, now: datetime
     if sub.channel not in CHANNELS:
         errors.append(_err("channel", "invalid_choice", "Kênh nộp phải là online, counter hoặc post.",
                            "Channel must be online, counter or post."))
-    try:
-        id_number.decode(sub.applicant_id_number or "")
-    except id_number.InvalidIdNumber as exc:
-        errors.append(_err("applicant.id_number", exc.code, exc.vi, exc.en))
+    if sub.applicant_kind == filing.ORGANISATION:
+        if not ENTERPRISE_CODE_RE.match(sub.applicant_id_number or ""):
+            errors.append(_err("applicant.id_number", "invalid_enterprise_code",
+                               "Mã số doanh nghiệp gồm 10 chữ số, chi nhánh thêm 3 chữ số (0101234567-001).",
+                               "An enterprise code has 10 digits, a branch 3 more (0101234567-001)."))
+    elif sub.applicant_kind != filing.PERSON:
+        errors.append(_err("applicant.kind", "invalid_choice", "Người có yêu cầu là cá nhân hoặc tổ chức.",
+                           "The applicant is a person or an organisation."))
+    else:
+        try:
+            id_number.decode(sub.applicant_id_number or "")
+        except id_number.InvalidIdNumber as exc:
+            errors.append(_err("applicant.id_number", exc.code, exc.vi, exc.en))
     name = normalize(sub.applicant_name or "")
     if not name:
         errors.append(_err("applicant.name", "required", "Vui lòng nhập họ và tên.", "Full name is required."))
@@ -221,6 +277,7 @@ def _validate(sub: Submission, actor: Actor, now: datetime
             f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
             f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
+    mandate = mandate_of(sub, actor, spec, now)  # before the form, so an outsider learns nothing more
     clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes(),
                                             printable=printable_characters())
     errors += form_errors
@@ -259,14 +316,14 @@ def _validate(sub: Submission, actor: Actor, now: datetime
             errors += problems
     if errors or agency is None:
         raise SubmissionError(errors)
-    return procedure, spec, clean_form, agency, recorded
+    return procedure, spec, clean_form, agency, recorded, mandate
 
 
 def _check_filer(sub: Submission, actor: Actor) -> None:
-    """Who files through which channel, for the API, the portal and the back office alike: online only the
-    applicants themselves, under their own e-ID login (so the procedure's e-ID level holds and the index counts
-    a real online filing); at the counter or by post only a reception officer, whose agency receives and
-    holds the dossier."""
+    """Who files through which channel, for the API, the portal and the back office alike: online only citizens,
+    under their own e-ID login (so the procedure's e-ID level holds and the index counts a real online filing),
+    for themselves or under a mandate (``mandate_of``); at the counter or by post only a reception officer,
+    whose agency receives and holds the dossier."""
     if sub.channel == "online" and actor.kind != "citizen":
         raise SubmissionError([_err(
             "channel", "online_by_applicant_only",
@@ -274,13 +331,38 @@ def _check_filer(sub: Submission, actor: Actor) -> None:
             "ghi hồ sơ nộp trực tiếp hoặc qua bưu chính.",
             "Only applicants file online, under their own e-ID login; a reception officer records counter or "
             "postal submissions.")], 403)
-    if sub.channel == "online" and actor.id != sub.applicant_id_number:
-        raise SubmissionError([_err("applicant.id_number", "not_self", "Bạn chỉ được nộp hồ sơ cho chính mình.",
-                                    "You may only submit dossiers in your own name.")])
     if sub.channel in ("counter", "post") and not (actor.kind == "official" and actor.role == Role.RECEIVER):
         raise SubmissionError([_err("channel", "counter_only",
                                     "Chỉ cán bộ tiếp nhận mới nhập hồ sơ nộp trực tiếp/bưu chính.",
                                     "Only a reception officer records counter or postal submissions.")], 403)
+
+
+def mandate_of(sub: Submission, actor: Actor, spec: ProcedureSpec, now: datetime) -> filing.Mandate:
+    """As what the actor files this submission: assisted at the counter, the applicant themselves, or under the
+    mandate a filing authority finds; refused with the most telling reason otherwise."""
+    if sub.channel != "online":
+        return filing.Mandate(filing.ASSISTED, f"official:{actor.id}")
+    if sub.applicant_id_number in (actor.id, actor.organisation) and sub.filed_as in ("", filing.SELF):
+        return filing.Mandate(filing.SELF)
+    if spec.own_filing_only:
+        raise SubmissionError([_err(
+            "applicant.id_number", "own_filing_only",
+            "Thủ tục này phải do chính người có yêu cầu nộp; không ai được nộp thay.",
+            "The person concerned must file this procedure themselves; no one may file it for them.")], 403)
+    request = FilingRequest(actor, sub.applicant_kind, sub.applicant_id_number, sub.filed_as, spec, now)
+    refusals: list[FieldError] = []
+    for authority in FILING_AUTHORITIES:
+        answer = authority.mandate(request)
+        if isinstance(answer, filing.Mandate):
+            return answer
+        if answer is not None:
+            refusals.append(answer)
+    raise SubmissionError(refusals[:1] or [_err(
+        "applicant.id_number", "not_self",
+        "Bạn chỉ được nộp hồ sơ cho chính mình, hoặc cho người mà sổ hộ tịch hay văn bản ủy quyền cho phép bạn "
+        "nộp thay.",
+        "You may only submit dossiers in your own name, or for someone the civil-status register or a written "
+        "authorisation lets you file for.")])
 
 
 def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:
@@ -351,10 +433,11 @@ class DailyCapReached(MotcuaError):
                          "the one-stop counter.")
 
 
-def check_daily_cap(applicant_id_number: str, now: datetime) -> None:
+def check_daily_cap(filer_id_number: str, now: datetime) -> None:
+    """The online filings of one person a day, for themselves and for others."""
     cap = settings.DAILY_SUBMISSIONS_PER_APPLICANT
     midnight = timezone.make_aware(datetime.combine(local_date(now), time.min))
-    if Dossier.objects.filter(applicant_id_number=applicant_id_number, channel="online",
+    if Dossier.objects.filter(filer_id_number=filer_id_number, channel="online",
                               submitted_at__gte=midnight).count() >= cap:
         raise DailyCapReached(cap)
 
@@ -367,17 +450,20 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
         existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
                                           idempotency_key=sub.idempotency_key).first()
         if existing:
-            return _replay(existing, sub)
+            return _replay(existing, sub, actor)
     now = now or timezone.now()
     if actor.kind == "citizen" and not sub.in_group:  # a group counts once, when it is filed
-        check_daily_cap(sub.applicant_id_number, now)
-    procedure, spec, clean_form, agency, recorded = _validate(sub, actor, now)
+        check_daily_cap(actor.id, now)
+    procedure, spec, clean_form, agency, recorded, mandate = _validate(sub, actor, now)
     holder = agency
     if sub.channel != "online":  # received at the counter of the official's own agency
         holder = Agency.objects.get(code=actor.agency_code)
+    for_someone = mandate.filed_as not in (filing.SELF, filing.ASSISTED)
     action = Action("submit", now, actor, data={
         "applicant_id": sub.applicant_id_number, "agency_code": holder.code, "competent_agency": agency.code,
         "channel": sub.channel,
+        **({"applicant_kind": sub.applicant_kind} if sub.applicant_kind != filing.PERSON else {}),
+        **({"filer_id": actor.id, "filed_as": mandate.filed_as, "mandate": mandate.reference} if for_someone else {}),
         **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}), **recorded,
     })
     state = start(action, spec.workflow)
@@ -385,7 +471,9 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
         with transaction.atomic():
             dossier = Dossier(
                 code=next_code(agency.code, local_date(now)), procedure_version=procedure.current_version,
-                channel=sub.channel, applicant_id_number=sub.applicant_id_number,
+                channel=sub.channel, applicant_kind=sub.applicant_kind, applicant_id_number=sub.applicant_id_number,
+                filer_id_number=actor.id, filer_name=actor.name, filed_as=mandate.filed_as,
+                mandate=mandate.reference,
                 applicant_name=normalize(sub.applicant_name), applicant_phone=sub.applicant_phone,
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
@@ -404,13 +492,13 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
             existing = Dossier.objects.filter(applicant_id_number=sub.applicant_id_number,
                                               idempotency_key=sub.idempotency_key).first()
             if existing:
-                return _replay(existing, sub)
+                return _replay(existing, sub, actor)
         raise
     return dossier, True
 
 
-def _replay(existing: Dossier, sub: Submission) -> tuple[Dossier, bool]:
-    if existing.request_digest != sub.digest():
+def _replay(existing: Dossier, sub: Submission, actor: Actor) -> tuple[Dossier, bool]:
+    if existing.request_digest != sub.digest() or (actor.kind == "citizen" and existing.filer_id_number != actor.id):
         raise SubmissionError([_err("idempotency_key", "key_reused",
                                     "Khóa chống trùng đã dùng cho một hồ sơ khác nội dung.",
                                     "This idempotency key was already used for a different submission.")], 409)
@@ -428,7 +516,7 @@ def _record(dossier: Dossier, action: Action) -> DossierAction:
     return DossierAction.objects.create(
         dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
-        reason=action.reason, data=json_safe(dict(action.data)),
+        actor_organisation=a.organisation, reason=action.reason, data=json_safe(dict(action.data)),
     )
 
 
@@ -449,7 +537,8 @@ def _project(dossier: Dossier, state: DossierState) -> None:
 def journal(dossier: Dossier) -> list[Action]:
     return [
         Action(a.kind, a.at, Actor(a.actor_kind, a.actor_id, a.actor_name, a.actor_agency or None,
-                                   Role(a.actor_role) if a.actor_role else None), a.reason, a.data)
+                                   Role(a.actor_role) if a.actor_role else None,
+                                   organisation=a.actor_organisation), a.reason, a.data)
         for a in dossier.actions.all()  # model ordering is by seq; works with prefetch_related
     ]
 
@@ -698,15 +787,31 @@ def readable_dossier(actor: Actor | None, code: str, reading: str) -> tuple[Doss
 
 
 def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) -> bool:
-    """One read rule: the applicant, or an official of an agency that holds or held the dossier."""
+    """One read rule: the applicant and who filed for them, whom a filing authority lets read it (an
+    organisation's staff), or an official of an agency that holds or held the dossier."""
     if actor.kind == "citizen":
-        return actor.id == dossier.applicant_id_number
+        if dossier.applicant_id_number in (actor.id, actor.organisation) or actor.id == dossier.filer_id_number:
+            return True
+        return any(authority.may_read(actor, dossier) for authority in FILING_AUTHORITIES)
     if actor.kind == "official":
         if actor.agency_code in (dossier.agency.code, dossier.competent_agency.code):
             return True
         state = state or state_of(dossier)
         return any(actor.agency_code in (h.from_agency, h.to_agency) for h in state.handoffs)
     return False
+
+
+def dossiers_of(actor: Actor) -> QuerySet[Dossier]:
+    """A citizen's dossier list: those about them (or the organisation their login acts for), those they filed
+    for others, and those a filing authority shows them; newest first."""
+    mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id)
+    if actor.organisation:
+        mine |= Q(applicant_id_number=actor.organisation)
+    for authority in FILING_AUTHORITIES:
+        if (more := authority.dossiers(actor)) is not None:
+            mine |= more
+    return (Dossier.objects.select_related("procedure_version__procedure", "agency")
+            .filter(mine).order_by("-submitted_at"))
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
-    dossiers = (Dossier.objects.select_related("procedure_version__procedure", "agency")
-                .filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")[:100])
+    dossiers = services.dossiers_of(session_actor(request))[:100]
     applications = [groups.view(g) for g in groups.groups_of(citizen["id_number"])[:20]]
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen,
                                                        "groups": applications})
