@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.petitions",
+    "motcua.organisations",
     "motcua.payments",
     "motcua.metrics",
     "motcua.audit",

@@ -23,7 +23,11 @@ FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "int
                "boolean")
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "ministry", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
-                            "workflow", "registry_effects", "publication", "own_filing_only"})
+                            "workflow", "registry_effects", "publication", "own_filing_only",
+                            "applicants"})
+# Who may be the applicant of a procedure: a person (the default), an organisation (an enterprise or household
+# business, filing through its legal representative or staff it delegated), or either.
+APPLICANT_KINDS = ("person", "organisation")
 PUBLICATION_KEYS = frozenset({"decision", "publisher", "decided", "basis", "effective", "disclosed", "unverified",
                               "source"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
@@ -185,6 +189,7 @@ class ProcedureSpec:
     # The person concerned must file themselves (where the law asks for their own presence or declaration, as
     # for a marriage): no parent, guardian, relative or authorised person files it for them.
     own_filing_only: bool = False
+    applicants: tuple[str, ...] = ("person",)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -463,6 +468,9 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     description_en = r.get(description, "en", "description", str, False, "")
     publication = _publication(r, data.get("publication"))
     own_filing_only = r.get(data, "own_filing_only", "", bool, False, False)
+    applicants = tuple(r.get(data, "applicants", "", list, False, ["person"]))
+    if not applicants or any(kind not in APPLICANT_KINDS for kind in applicants):
+        r.fail("applicants", f"must list one or more of {', '.join(APPLICANT_KINDS)}")
     if r.issues or workflow is None:  # the workflow is missing only when an issue says why
         raise SpecError(r.issues)
     return ProcedureSpec(
@@ -473,5 +481,6 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
         result_type=result_type, result_vi=result_vi, result_en=result_en,
         workflow=workflow, legal_basis=legal_basis,
         description_vi=description_vi, description_en=description_en, registry_effects=effects,
-        publication=publication, own_filing_only=own_filing_only, raw=data,
+        publication=publication, own_filing_only=own_filing_only,
+        applicants=applicants, raw=data,
     )
