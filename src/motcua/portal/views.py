@@ -22,7 +22,7 @@ from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
-from motcua.dossiers import groups, intake, pdf, services
+from motcua.dossiers import filing, groups, intake, pdf, services
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
@@ -30,6 +30,7 @@ from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc, sessions
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
+from motcua.organisations import services as organisations
 from motcua.metrics.models import Rating
 from motcua.payments import fee_schedules
 from motcua.payments import services as payments
@@ -126,12 +127,26 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, **_fee_claim_choices(spec)}
+    # ``?to-chuc=<enterprise code>``: filed for an organisation, by its legal representative or delegated staff.
+    for_organisation = (request.POST if request.method == "POST" else request.GET).get("to-chuc", "")[:20]
+    if for_organisation:
+        try:
+            filled, record = organisations.filing_prefill(actor, for_organisation, spec)
+        except (organisations.OrganisationRefused, NotFound) as exc:
+            return render(request, "portal/organisation_refused.html", {"error": exc, "citizen": citizen},
+                          status=exc.status)
+        context["organisation"] = record
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         filled = kept_prefill(request, code, key)
-        sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
-                                          citizen.get("name", ""))
-        sub.provenance = filled.provenance(sub.form)
+        if for_organisation:
+            sub = intake.submission_from_post(request, spec, code, "online", for_organisation, "")
+            sub.applicant_kind = filing.ORGANISATION
+            organisations.prefill_submission(sub, actor, filled)
+        else:
+            sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
+                                              citizen.get("name", ""))
+            sub.provenance = filled.provenance(sub.form)
         try:
             dossier, _created = services.submit(sub, actor)
         except services.SubmissionError as exc:
@@ -142,7 +157,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
     # Once-only: what the state already holds is filled in, shown, and never asked again.
-    filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
+    if not for_organisation:
+        filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
     keep_prefill(request, code, context["idempotency_key"], filled)
     offer = _offer_to_take_up(request, actor, code)
     offered = {name: value for name, value in (offer.prefill if offer else {}).items()
@@ -228,9 +244,12 @@ def eid_provider(request: HttpRequest) -> oidc.Provider:
 
 
 def login(request: HttpRequest) -> HttpResponse:
-    """Citizens log in with their e-ID (OpenID Connect): off to the provider."""
+    """Citizens log in with their e-ID (OpenID Connect): off to the provider. ``?to-chuc=1``: an organisation's
+    login, through its legal representative's e-ID."""
+    organisation = request.GET.get("to-chuc") == "1"
     try:
-        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/")), eid_provider(request)))
+        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/")), eid_provider(request),
+                                   organisation=organisation))
     except oidc.LoginFailed as exc:
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
 
@@ -242,13 +261,22 @@ def login_complete(request: HttpRequest) -> HttpResponse:
         security_event("citizen_login", "failure", reason=exc.code)
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     claims = verified.claims
+    try:  # an organisation's login: the enterprise registry must name this person its legal representative
+        organisation = organisations.confirm_login(verified.organisation, claims["personal_id"]) \
+            if verified.organisation else None
+    except organisations.OrganisationRefused as exc:
+        security_event("citizen_login", "failure", reason=exc.code, actor=f"citizen:{claims['personal_id']}",
+                       organisation=verified.organisation["code"] if verified.organisation else "")
+        return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     request.session.cycle_key()
     request.session[CITIZEN_SESSION_KEY] = {
         "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": verified.eid_level,
         "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
+        **({"organisation": organisation} if organisation else {}),
     }
     sessions.opened(request, "citizen", claims["personal_id"])
-    security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level)
+    security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level,
+                   organisation=organisation["code"] if organisation else "")
     return redirect(_safe_next(verified.next_url))
 
 
