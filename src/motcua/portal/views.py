@@ -30,8 +30,8 @@ from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc, sessions
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
-from motcua.organisations import services as organisations
 from motcua.metrics.models import Rating
+from motcua.organisations import services as organisations
 from motcua.payments import fee_schedules
 from motcua.payments import services as payments
 from motcua.proactive import services as proactive
