@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.petitions",
     "motcua.organisations",
+    "motcua.representation",
     "motcua.payments",
     "motcua.metrics",
     "motcua.audit",

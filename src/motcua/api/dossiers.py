@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from motcua.api.auth import ActorAuth
-from motcua.api.common import ERRORS, ErrorOut, Named, caller, official_caller
+from motcua.api.common import ERRORS, ErrorOut, Named, caller, citizen_caller, official_caller
 from motcua.core import ratelimit
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
@@ -25,7 +25,9 @@ router = Router(tags=["dossiers"])
 
 
 class ApplicantIn(Schema):
-    id_number: str = Field(..., max_length=20)
+    kind: Literal["person", "organisation"] = Field("person", description=(
+        "the person or organisation the dossier is about; an organisation by its enterprise code"))
+    id_number: str = Field(..., max_length=20, description="personal ID number, or enterprise code (0101234567-001)")
     name: str = Field(..., max_length=255)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=255)
@@ -67,6 +69,11 @@ class SubmitIn(Schema):
     fee_claim: str = Field("", max_length=60, description=(
         "the fee exemption or reduction the applicant claims (a code of the rules in force for the competent "
         "agency: `GET /api/fees/schedules/{authority}`); with its proof file when the rule names one"))
+    filed_as: str = Field("", max_length=25, description=(
+        "online, when the applicant is not the caller: as what the caller files for them — parent (of a minor "
+        "child), guardian, relative (of a deceased person, for procedures filed for the deceased), authorised "
+        "(by a written authorisation); left empty, whichever the registries and authorisations allow. Refused "
+        "with a field error on `applicant.id_number` when none does"))
 
 
 class ProcedureRef(Named):
@@ -88,8 +95,27 @@ class StepOut(Schema):
     due_date: date | None
 
 
+class ApplicantRef(Schema):
+    kind: str = Field(description="person | organisation")
+    id_number: str
+    name: str
+
+
+class FilerOut(Schema):
+    id_number: str = Field(description="who filed: the applicant, someone acting for them, or the reception "
+                                       "officer (username) of a counter or postal filing")
+    name: str
+    filed_as: str = Field(description="self | parent | guardian | relative | authorised | legal_representative | "
+                                      "staff | assisted")
+    vi: str
+    en: str
+    mandate: str = Field(description="what allowed it: a civil-status entry, a relation, an authorisation…")
+
+
 class DossierOut(Schema):
     code: str
+    applicant: ApplicantRef
+    filer: FilerOut
     status: StatusOut
     procedure: ProcedureRef
     agency: Named
@@ -140,9 +166,7 @@ class HandoffOut(Schema):
     on_time: bool | None
 
 
-class ApplicantOut(Schema):
-    id_number: str
-    name: str
+class ApplicantOut(ApplicantRef):
     phone: str
     email: str
 
@@ -233,13 +257,29 @@ def submit_dossier(request: HttpRequest, payload: SubmitIn):
         commune_code=payload.commune_code, province_code=payload.province_code,
         form=payload.form, evidence=payload.evidence, idempotency_key=key,
         files=[services.IncomingFile(f.evidence, f.name, f.content) for f in payload.files],
-        fee_claim=payload.fee_claim,
+        fee_claim=payload.fee_claim, applicant_kind=payload.applicant.kind, filed_as=payload.filed_as,
     )
     actor = caller(request)
     prefill_submission(sub, actor)
     dossier, created = services.submit(sub, actor)
     state = services.state_of(dossier)
     return Respond(201 if created else 200, dossier_summary(dossier, state, actor))
+
+
+class DossierPage(Schema):
+    count: int
+    items: list[DossierOut]
+
+
+@router.get("/dossiers", response={200: DossierPage, **ERRORS}, auth=ActorAuth(),
+            summary="The calling citizen's dossiers, newest first",
+            description="Those about the caller (or the organisation their login acts for) and those the caller "
+                        "filed for someone else: `applicant` and `filer` say which.")
+def my_dossiers(request: HttpRequest, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)):
+    actor = citizen_caller(request)
+    found = services.dossiers_of(actor).select_related("competent_agency", "procedure_version")
+    return {"count": found.count(),
+            "items": [dossier_summary(d, services.state_of(d), actor) for d in found[offset: offset + limit]]}
 
 
 @router.get("/dossiers/{code}/status", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},

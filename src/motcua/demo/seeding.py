@@ -158,7 +158,44 @@ def seed_demo_registry(extra_people: int = 300) -> int:
                                   kind=o.kind, owner_id_number=o.representative.id_number,
                                   representative_title=o.representative_title, commune_code=o.commune_code,
                                   registered_on=o.registered_on)
-    return 4 + generate(extra_people, seed=2026)
+    return 4 + _seed_demo_family(an, binh, cuong) + generate(extra_people, seed=2026)
+
+
+# People some demo citizen may file for: An's daughter (a minor), Bình's ward (her nephew, a guardianship in
+# the civil-status register) and Cường's late mother. Serials above 999000 are never drawn for generated people.
+DEMO_DAUGHTER = ("001316999001", "Nguyễn Bảo Anh", date(2016, 5, 20), "F")
+DEMO_WARD = ("001212999002", "Trần Minh Tú", date(2012, 2, 29), "M")
+DEMO_LATE_MOTHER = ("079150999003", "Phạm Thị Hoa", date(1950, 1, 15), "F")
+
+
+def _seed_demo_family(an, binh, cuong) -> int:
+    from motcua.registries.models import CivilEvent, HeldDocument, Person
+
+    home = {"household_code": "HK-DEMO-1", "permanent_commune": DEMO_COMMUNE,
+            "permanent_address": "Số 12 Hàng Bài, Phường Hoàn Kiếm"}
+    daughter, ward, mother = DEMO_DAUGHTER, DEMO_WARD, DEMO_LATE_MOTHER
+    Person.objects.create(id_number=daughter[0], full_name=daughter[1], birth_date=daughter[2], sex=daughter[3],
+                          birth_province="001", father_id_number=an.id_number, mother_id_number=binh.id_number,
+                          marital_status="single", **home)
+    CivilEvent.objects.create(kind="birth", register_number="KS-2016-000000101", date=date(2016, 6, 1),
+                              commune_code=DEMO_COMMUNE, subject_id_number=daughter[0], other_id_number=binh.id_number,
+                              data={"book": "01/2016", "father_id_number": an.id_number})
+    HeldDocument.objects.create(owner_id_number=daughter[0], doc_type="giay_khai_sinh", number="KS-2016-000000101",
+                                issued_on=date(2016, 6, 1), issuer_agency="H01.X00070.UB")
+    Person.objects.create(id_number=ward[0], full_name=ward[1], birth_date=ward[2], sex=ward[3], birth_province="001",
+                          marital_status="single", **home)
+    CivilEvent.objects.create(kind="guardianship", register_number="GH-2022-000000007", date=date(2022, 3, 14),
+                              commune_code=DEMO_COMMUNE, subject_id_number=ward[0], other_id_number=binh.id_number,
+                              data={"book": "01/2022", "ended_on": None})
+    Person.objects.create(id_number=mother[0], full_name=mother[1], birth_date=mother[2], sex=mother[3],
+                          birth_province="079", marital_status="widowed", permanent_commune="26506",
+                          permanent_address="Số 5 Lê Lợi, Phường Vũng Tàu", deceased_on=date(2025, 6, 10),
+                          death_place="Phường Vũng Tàu")
+    CivilEvent.objects.create(kind="death", register_number="KT-2025-000000011", date=date(2025, 6, 12),
+                              commune_code="26506", subject_id_number=mother[0],
+                              data={"book": "01/2025", "date_of_death": "2025-06-10"})
+    Person.objects.filter(id_number=cuong.id_number).update(mother_id_number=mother[0])
+    return 3
 
 
 def _official_actor(username: str):

@@ -33,6 +33,9 @@ class Mandate:
 
     filed_as: str
     reference: str = ""
+    # False for a claim an official checks at reception (a paper authorisation): it lets the filer file, not read
+    # the applicant's registry data.
+    confirmed: bool = True
 
 
 def filed_as_label(filed_as: str) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from django.db import models
 
 from motcua.core.chained import Chain, ChainedEntry
 from motcua.dossiers.filing import APPLICANT_KINDS as KINDS
+from motcua.dossiers.filing import ASSISTED, SELF, filed_as_label
 from motcua.dossiers.filing import FILED_AS as WAYS
 from motcua.dossiers.lifecycle import STATUS_LABELS, DossierState
 from motcua.dossiers.provenance import Provenance
@@ -75,6 +76,16 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def filed_as_label(self) -> tuple[str, str]:
+        """How the filer stands to the applicant, in Vietnamese and English."""
+        return filed_as_label(self.filed_as)
+
+    @property
+    def filed_for_someone(self) -> bool:
+        """Filed online by someone acting for the applicant (not the applicant, not at the counter)."""
+        return self.filed_as not in (SELF, ASSISTED)
 
     @cached_property  # written once at submission; parsed once per instance, not per field shown
     def origins(self) -> Provenance:

@@ -97,6 +97,9 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
     pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
     if dossier.applicant_phone:
         pdf.field("Số điện thoại:", dossier.applicant_phone)
+    if dossier.filed_for_someone:
+        pdf.field("Người nộp thay:", f"{dossier.filer_name} — số định danh {dossier.filer_id_number} "
+                                     f"({dossier.filed_as_label[0].lower()})")
     pdf.field("Nội dung yêu cầu giải quyết:", f"{spec.name_vi} (mã thủ tục {spec.code})")
     pdf.field("Hình thức nộp:", CHANNELS_VI.get(dossier.channel, dossier.channel))
     _qr(pdf, dossier.code, qr_top)
@@ -182,7 +185,10 @@ def tracking_sheet(dossier: Dossier, state: DossierState) -> bytes:
     pdf.national_header(dossier.competent_agency.name_vi)
     pdf.heading("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Dossier processing control sheet")
     pdf.field("Mã hồ sơ:", dossier.code, bold=True)
-    pdf.field("Người nộp:", f"{dossier.applicant_name} — số định danh {dossier.applicant_id_number}")
+    pdf.field("Người có yêu cầu:", f"{dossier.applicant_name} — số định danh {dossier.applicant_id_number}")
+    if dossier.filed_for_someone:
+        pdf.field("Người nộp thay:", f"{dossier.filer_name} — số định danh {dossier.filer_id_number} "
+                                     f"({dossier.filed_as_label[0].lower()})")
     pdf.field("Thủ tục:", f"{spec.name_vi} ({spec.code})")
     pdf.field("Tiếp nhận lúc:", _when(state.received_at) or "chưa tiếp nhận")
     pdf.field("Hạn giải quyết:", _day(state.due_date), bold=True)

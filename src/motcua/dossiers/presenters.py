@@ -32,6 +32,11 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
     step = workflow.steps[state.step]
     return {
         "code": dossier.code,
+        "applicant": {"kind": dossier.applicant_kind, "id_number": dossier.applicant_id_number,
+                      "name": dossier.applicant_name},
+        "filer": {"id_number": dossier.filer_id_number, "name": dossier.filer_name, "filed_as": dossier.filed_as,
+                  "vi": dossier.filed_as_label[0], "en": dossier.filed_as_label[1], "mandate": dossier.mandate,
+                  "for_someone": dossier.filed_for_someone},
         "status": {"code": int(state.status), "vi": state.status.label_vi, "en": state.status.label_en},
         "procedure": {"code": spec.code, "name_vi": spec.name_vi, "name_en": spec.name_en,
                       "version": dossier.procedure_version.number, "statutory_days": spec.statutory_days},
@@ -157,8 +162,7 @@ def dossier_detail(dossier: Dossier, state: DossierState, actor: Actor | None = 
     entries = list(dossier.actions.order_by("seq"))
     step_labels = {s.code: (s.label_vi, s.label_en) for s in spec.workflow.steps}
     out.update({
-        "applicant": {"id_number": dossier.applicant_id_number, "name": dossier.applicant_name,
-                      "phone": dossier.applicant_phone, "email": dossier.applicant_email},
+        "applicant": {**out["applicant"], "phone": dossier.applicant_phone, "email": dossier.applicant_email},
         "commune_code": dossier.commune_code,
         "province_code": dossier.province_code,
         "form": dossier.form_data,

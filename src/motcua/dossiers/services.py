@@ -359,12 +359,24 @@ def mandate_of(sub: Submission, actor: Actor, spec: ProcedureSpec, now: datetime
     if (sub.applicant_kind == filing.PERSON and sub.applicant_id_number == actor.id
             and sub.filed_as in ("", filing.SELF)):
         return filing.Mandate(filing.SELF)
-    if spec.own_filing_only:
-        raise SubmissionError([_err(
-            "applicant.id_number", "own_filing_only",
-            "Thủ tục này phải do chính người có yêu cầu nộp; không ai được nộp thay.",
-            "The person concerned must file this procedure themselves; no one may file it for them.")], 403)
-    request = FilingRequest(actor, sub.applicant_kind, sub.applicant_id_number, sub.filed_as, spec, now)
+    answer = find_mandate(FilingRequest(actor, sub.applicant_kind, sub.applicant_id_number, sub.filed_as, spec, now))
+    if isinstance(answer, filing.Mandate):
+        return answer
+    raise SubmissionError([answer or _err(
+        "applicant.id_number", "not_self",
+        "Bạn chỉ được nộp hồ sơ cho chính mình, hoặc cho người mà sổ hộ tịch hay văn bản ủy quyền cho phép bạn "
+        "nộp thay.",
+        "You may only submit dossiers in your own name, or for someone the civil-status register or a written "
+        "authorisation lets you file for.")], 403 if answer and answer.code == "own_filing_only" else 422)
+
+
+def find_mandate(request: FilingRequest) -> filing.Mandate | FieldError | None:
+    """What lets the actor file (and so read the registry data needed to file) for someone else: the first
+    mandate a filing authority finds, else the first refusal, else None."""
+    if request.spec.own_filing_only:
+        return _err("applicant.id_number", "own_filing_only",
+                    "Thủ tục này phải do chính người có yêu cầu nộp; không ai được nộp thay.",
+                    "The person concerned must file this procedure themselves; no one may file it for them.")
     refusals: list[FieldError] = []
     for authority in FILING_AUTHORITIES:
         answer = authority.mandate(request)
@@ -372,12 +384,7 @@ def mandate_of(sub: Submission, actor: Actor, spec: ProcedureSpec, now: datetime
             return answer
         if answer is not None:
             refusals.append(answer)
-    raise SubmissionError(refusals[:1] or [_err(
-        "applicant.id_number", "not_self",
-        "Bạn chỉ được nộp hồ sơ cho chính mình, hoặc cho người mà sổ hộ tịch hay văn bản ủy quyền cho phép bạn "
-        "nộp thay.",
-        "You may only submit dossiers in your own name, or for someone the civil-status register or a written "
-        "authorisation lets you file for.")])
+    return refusals[0] if refusals else None
 
 
 def _given(sub: Submission, spec: ProcedureSpec) -> list[str]:

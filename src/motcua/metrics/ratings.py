@@ -26,7 +26,7 @@ def can_rate(dossier: Dossier, state: DossierState) -> bool:
 
 
 def rate(dossier: Dossier, state: DossierState, actor: Actor, score, complaint: str = "") -> Rating:
-    if actor.kind != "citizen" or actor.id != dossier.applicant_id_number:
+    if not state.acts_for_applicant(actor):  # the applicant, or who filed for them
         raise RatingError("not_applicant", "Chỉ người nộp hồ sơ được đánh giá.", "Only the applicant may rate.",
                           status=403)
     if state.status != Status.RETURNED:

@@ -50,7 +50,7 @@ def _reference(dossier: Dossier, method: str) -> str:
 
 def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) -> Payment:
     """A new payment attempt for what the dossier owes now (a failed or abandoned attempt is left as is)."""
-    if citizen.kind != "citizen" or citizen.id != dossier.applicant_id_number:
+    if not state.acts_for_applicant(citizen):  # the applicant, or who filed for them
         raise PaymentError("not_applicant", "Chỉ người nộp hồ sơ được thanh toán trực tuyến.",
                            "Only the applicant may pay online.", status=403)
     if state.status != Status.FINANCIAL_OBLIGATION or state.fee_due <= 0:

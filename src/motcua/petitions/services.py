@@ -90,7 +90,7 @@ def _route(draft: Draft, actor: Actor, errors: list[FieldError]) -> tuple[Agency
     if draft.about == "dossier":
         dossier = (Dossier.objects.select_related("competent_agency", "procedure_version__procedure")
                    .filter(code=draft.dossier_code.strip()).first())
-        if dossier is None or dossier.applicant_id_number != actor.id:
+        if dossier is None or actor.id not in (dossier.applicant_id_number, dossier.filer_id_number):
             errors.append(FieldError("dossier_code", "unknown_dossier", "Không có hồ sơ này của bạn.",
                                      "You have no dossier with this code."))
             return None, None, None

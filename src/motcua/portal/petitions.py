@@ -14,7 +14,7 @@ from motcua.catalog import divisions
 from motcua.catalog.models import Procedure
 from motcua.core.errors import FieldError, Forbidden, MotcuaError, NotFound, in_language
 from motcua.dossiers.intake import place_of, uploads
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import dossiers_of
 from motcua.petitions import services
 from motcua.portal.views import current_citizen, require_citizen, session_actor
 
@@ -68,8 +68,7 @@ def send(request: HttpRequest) -> HttpResponse:
         "procedures": Procedure.objects.order_by("name_vi").values_list("code", "name_vi"),
         "provinces": divisions.provinces().values(),
         "place": place_of(values.get("commune_code", ""), values.get("province_code", "")),
-        "dossiers": Dossier.objects.filter(applicant_id_number=citizen["id_number"]).order_by("-submitted_at")
-        .values_list("code", flat=True)[:100], "max_files": services.MAX_FILES}, status=status)
+        "dossiers": dossiers_of(session_actor(request)).values_list("code", flat=True)[:100], "max_files": services.MAX_FILES}, status=status)
 
 
 def mine(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import groups, notifications, organisations, petitions, views
+from motcua.portal import authorisations, groups, notifications, organisations, petitions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("to-chuc/giao-quyen/", organisations.delegations, name="delegations"),
     path("to-chuc/giao-quyen/<int:delegation_id>/thu-hoi/", organisations.revoke_delegation, name="revoke_delegation"),
     path("ai-da-xem-du-lieu/", views.my_data_reads, name="data_reads"),
+    path("uy-quyen/", authorisations.authorisations, name="authorisations"),
+    path("uy-quyen/<int:authorisation_id>/thu-hoi/", authorisations.revoke, name="authorisation_revoke"),
     path("bao-sai-du-lieu/", views.report_wrong_data, name="report_wrong_data"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("ho-so/<str:code>/phieu-tiep-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
 from motcua.dossiers import filing, groups, intake, pdf, services
+from motcua.dossiers.filing import Mandate, filed_as_label
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
@@ -39,6 +41,7 @@ from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, acce
 from motcua.registries.corrections import open_correction, reports_of_person
 from motcua.registries.prefill import Prefill, prefill
 from motcua.registries.sources import SOURCES, source
+from motcua.representation import services as representation
 
 LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
                 "commune": ("Cấp xã", "Commune")}
@@ -128,24 +131,34 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, **_fee_claim_choices(spec)}
     # ``?to-chuc=<enterprise code>``: filed for an organisation, by its legal representative or delegated staff.
-    for_organisation = (request.POST if request.method == "POST" else request.GET).get("to-chuc", "")[:20]
+    posted = request.method == "POST"
+    for_organisation = (request.POST if posted else request.GET).get("to-chuc", "")[:20]
+    chosen = None
     if for_organisation:
         try:
-            filled, record = organisations.filing_prefill(actor, for_organisation, spec)
+            organisation_filled, record = organisations.filing_prefill(actor, for_organisation, spec)
         except (organisations.OrganisationRefused, NotFound) as exc:
             return render(request, "portal/organisation_refused.html", {"error": exc, "citizen": citizen},
                           status=exc.status)
         context["organisation"] = record
-    if request.method == "POST":
-        key = request.POST.get("idempotency_key", "")
+        applicant_id, applicant_name = for_organisation, ""
+    else:
+        people = representation.people_for(actor, spec, timezone.now())
+        chosen = _filing_for(request.POST if posted else request.GET, people, keep_unknown=posted)
+        applicant_id, applicant_name = (chosen.id_number, chosen.name) if chosen else (citizen["id_number"],
+                                                                                       citizen.get("name", ""))
+        context.update(file_for=[(kind, FILE_FOR[kind], found) for kind, found in people.items()], chosen=chosen,
+                       filer_label=filed_as_label(chosen.mandate.filed_as) if chosen else None)
+    if posted:
+        # the pre-fill kept is of the person the form was opened for, and only of them
+        key = f"{request.POST.get('idempotency_key', '')}:{applicant_id}"
         filled = kept_prefill(request, code, key)
+        sub = intake.submission_from_post(request, spec, code, "online", applicant_id, applicant_name)
         if for_organisation:
-            sub = intake.submission_from_post(request, spec, code, "online", for_organisation, "")
             sub.applicant_kind = filing.ORGANISATION
             organisations.prefill_submission(sub, actor, filled)
         else:
-            sub = intake.submission_from_post(request, spec, code, "online", citizen["id_number"],
-                                              citizen.get("name", ""))
+            sub.filed_as = chosen.mandate.filed_as if chosen else request.POST.get("filed_as", "")
             sub.provenance = filled.provenance(sub.form)
         try:
             dossier, _created = services.submit(sub, actor)
@@ -156,16 +169,35 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
-    # Once-only: what the state already holds is filled in, shown, and never asked again.
-    if not for_organisation:
-        filled = prefill(spec, citizen["id_number"], actor, Purpose("Điền sẵn biểu mẫu", spec.code))
-    keep_prefill(request, code, context["idempotency_key"], filled)
+    # Once-only: what the state already holds of the person concerned (or the organisation) is filled in, shown,
+    # and never asked again; read for someone else, it is logged in their name as read by the citizen filing.
+    filled = organisation_filled if for_organisation else prefill(spec, applicant_id, actor,
+                                                                  Purpose("Điền sẵn biểu mẫu", spec.code))
+    keep_prefill(request, code, f"{context['idempotency_key']}:{applicant_id}", filled)
     offer = _offer_to_take_up(request, actor, code)
     offered = {name: value for name, value in (offer.prefill if offer else {}).items()
                if name in {f.name for f in spec.fields}}
     context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled), offer=offer)
     return render(request, "portal/submit.html", context)
+
+
+# The form's "file for" choice: how each way of acting for someone is offered.
+FILE_FOR = {"parent": ("Con", "My child"), "guardian": ("Người được giám hộ", "My ward"),
+            "relative": ("Người thân đã mất", "A deceased relative"),
+            "authorised": ("Người ủy quyền cho tôi", "Someone who authorised me")}
+
+
+def _filing_for(data, people: dict, keep_unknown: bool) -> representation.Represented | None:
+    """The person the form is filled for (``for``, as ``filed_as``), if the citizen may file for them; None
+    for the citizen themselves. Anyone else named in a submission is kept, for it to be refused by field."""
+    wanted, way = data.get("for", ""), data.get("filed_as", "")
+    if not wanted:
+        return None
+    for found in people.get(way, ()):
+        if found.id_number == wanted:
+            return found
+    return representation.Represented(wanted[:12], "", Mandate(way if way in FILE_FOR else "")) if keep_unknown else None
 
 
 def _fee_claim_choices(spec) -> dict:

@@ -10,8 +10,11 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import spec_of
 from motcua.core.errors import Forbidden
-from motcua.dossiers.services import on_read
+from motcua.dossiers.filing import PERSON, Mandate, filed_as_label
+from motcua.dossiers.services import FilingRequest, find_mandate, on_read
 from motcua.identity.actors import Actor
 from motcua.registries.models import AccessLog, HeldDocument
 from motcua.registries.sources import RegistryRecord, current_read, source
@@ -65,11 +68,39 @@ def _read(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> Reg
 
 
 def read_person(registry: str, id_number: str, reader: Actor, purpose: Purpose) -> RegistryRecord | None:
-    """Citizens (their own data, e.g. for pre-fill) and systems; officials go through read_for_dossier."""
-    if reader.kind == "official" or (reader.kind == "citizen" and reader.id != id_number):
+    """Citizens (their own data, e.g. for pre-fill, or the data of a person they may file the purpose's
+    procedure for: logged in that person's name) and systems; officials go through read_for_dossier."""
+    if reader.kind == "official" or (reader.kind == "citizen" and reader.id != id_number
+                                     and not _acts_for(reader, id_number, purpose)):
         _log(registry, [id_number], reader, purpose, allowed=False)
         raise ReadRefused()
     return _read(registry, id_number, reader, purpose)
+
+
+def _acts_for(reader: Actor, id_number: str, purpose: Purpose) -> bool:
+    """The reader files the purpose's procedure for this person under a mandate the registries confirm (a
+    parent, a guardian, a relative, a signed authorisation); a paper authorisation, checked at reception,
+    lets no one read the person's data."""
+    procedure = Procedure.objects.filter(code=purpose.procedure_code).select_related("current_version").first()
+    if procedure is None or procedure.current_version is None:
+        return False
+    mandate = find_mandate(FilingRequest(reader, PERSON, id_number, "", spec_of(procedure.current_version),
+                                         timezone.now()))
+    return isinstance(mandate, Mandate) and mandate.confirmed
+
+
+def log_representation_read(reader: Actor, id_numbers: Iterable[str], procedure_code: str) -> None:
+    """The citizen was shown the names of the people they may file a procedure for (from the population
+    registry): a read of each one's data."""
+    _log("population", id_numbers, reader, Purpose("Tìm người bạn được nộp hồ sơ thay", procedure_code))
+
+
+def log_filed_for(dossier) -> None:
+    """Someone filed a dossier in this person's name (a parent, a guardian, a relative, an authorised person):
+    the person sees who, as what, on their "who read my data"."""
+    vi, _en = filed_as_label(dossier.filed_as)
+    reader = Actor("citizen", dossier.filer_id_number, dossier.filer_name)
+    _log(DOSSIER_READS, [dossier.applicant_id_number], reader, _dossier_purpose(f"Nộp hồ sơ thay bạn: {vi}", dossier))
 
 
 def _dossier_purpose(text: str, dossier) -> Purpose:

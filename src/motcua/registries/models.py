@@ -39,16 +39,17 @@ class Person(models.Model):
 
 
 class CivilEvent(models.Model):
-    """Civil-status register (hộ tịch): births, marriages, deaths."""
+    """Civil-status register (hộ tịch): births, marriages, deaths, guardianships (the ward the subject, the
+    guardian the other person; ``data["ended_on"]`` once the guardianship ended)."""
 
-    KINDS = [("birth", "Khai sinh"), ("marriage", "Kết hôn"), ("death", "Khai tử")]
+    KINDS = [("birth", "Khai sinh"), ("marriage", "Kết hôn"), ("death", "Khai tử"), ("guardianship", "Giám hộ")]
 
-    kind = models.CharField(max_length=10, choices=KINDS)
+    kind = models.CharField(max_length=12, choices=KINDS)
     register_number = models.CharField(max_length=30, unique=True)
     date = models.DateField()
     commune_code = models.CharField(max_length=5)
-    subject_id_number = models.CharField(max_length=12, db_index=True)  # the child, a spouse, the deceased
-    other_id_number = models.CharField(max_length=12, blank=True, db_index=True)  # mother / other spouse
+    subject_id_number = models.CharField(max_length=12, db_index=True)  # the child, a spouse, the deceased, the ward
+    other_id_number = models.CharField(max_length=12, blank=True, db_index=True)  # mother / other spouse / guardian
     data = models.JSONField(default=dict)
 
 

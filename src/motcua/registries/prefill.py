@@ -7,13 +7,16 @@ import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.catalog.groups import GroupSpec
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.catalog.spec import ProcedureSpec
+from motcua.dossiers.filing import PERSON, Mandate
 from motcua.dossiers.groups import GroupApplication, group_spec, member_specs
 from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provenance
+from motcua.dossiers.services import FilingRequest, find_mandate
 from motcua.identity.actors import Actor
 from motcua.registries.access import Purpose, read_person
 from motcua.registries.sources import source
@@ -119,16 +122,23 @@ def prefill_organisation(spec: ProcedureSpec, code: str) -> tuple[Prefill, dict 
 
 
 def prefill_submission(sub, actor: Actor) -> None:
-    """An online submission by the applicants themselves gets, whatever the channel's client (the portal's form,
-    an app through the API), what once-only promises: fields the caller left out are filled from the
-    registries, and every field's provenance is recorded (registry, version and time, or declared)."""
-    if sub.channel != "online" or actor.kind != "citizen" or actor.id != sub.applicant_id_number:
+    """An online submission by the applicants themselves, or by someone the registries confirm acts for them
+    (a parent, a guardian, a relative, a signed authorisation), gets, whatever the channel's client (the
+    portal's form, an app through the API), what once-only promises: fields the caller left out are filled from
+    the person concerned's registry data, and every field's provenance is recorded (registry, version and time,
+    or declared). Anyone else's submission is left for ``submit`` to refuse by field."""
+    if sub.channel != "online" or actor.kind != "citizen" or sub.applicant_kind != PERSON:
         return
     procedure = Procedure.objects.filter(code=sub.procedure_code).select_related("current_version").first()
     if procedure is None or procedure.current_version is None:
         return  # the submission itself reports the unknown procedure
     spec = spec_of(procedure.current_version)
-    filled = prefill(spec, actor.id, actor, Purpose("Điền sẵn khi nộp hồ sơ qua API", spec.code))
+    if actor.id != sub.applicant_id_number:
+        mandate = find_mandate(FilingRequest(actor, PERSON, sub.applicant_id_number, sub.filed_as, spec,
+                                             timezone.now()))
+        if not (isinstance(mandate, Mandate) and mandate.confirmed):
+            return
+    filled = prefill(spec, sub.applicant_id_number, actor, Purpose("Điền sẵn khi nộp hồ sơ qua API", spec.code))
     sub.form = {**{name: known.value for name, known in filled.values.items()}, **(sub.form or {})}
     sub.provenance = filled.provenance(sub.form)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registries', '0009_person_registries_person_birth_date'),
+        ('registries', '0010_guardianship'),
     ]
 
     operations = [

@@ -1,0 +1,60 @@
+"""Written authorisations (văn bản ủy quyền) and their append-only log."""
+
+from django.db import models
+from django.utils import timezone
+
+from motcua.core.chained import Chain, ChainedEntry
+
+
+class Authorisation(models.Model):
+    """One person (the grantor) lets another (the grantee) file the named procedures for them until a date.
+    ``signed``: created in the portal under the grantor's e-ID login, which is their signature; ``paper``: a
+    scan the grantee uploaded, which the reception officer checks against the original. The row is the current
+    state; what happened to it is its :class:`AuthorisationEntry` log."""
+
+    KINDS = [("signed", "Ký trên cổng bằng tài khoản định danh điện tử"), ("paper", "Văn bản giấy, kiểm tra khi tiếp nhận")]
+
+    kind = models.CharField(max_length=10, choices=KINDS)
+    grantor_id_number = models.CharField(max_length=12, db_index=True)
+    grantor_name = models.CharField(max_length=255)
+    grantee_id_number = models.CharField(max_length=12, db_index=True)
+    grantee_name = models.CharField(max_length=255)
+    procedure_codes = models.JSONField(default=list)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    created_at = models.DateTimeField()
+    eid_level = models.PositiveSmallIntegerField(null=True)  # of the login that signed it
+    file_name = models.CharField(max_length=255, blank=True)  # paper: the scan, stored by its digest
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["grantee_id_number", "grantor_id_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.grantor_id_number} → {self.grantee_id_number}"
+
+    @property
+    def reference(self) -> str:
+        return f"authorisation:{self.pk}"
+
+
+class AuthorisationEntry(ChainedEntry):
+    """What was done to a person's authorisations (signed, uploaded, revoked), by whom and when, with the
+    terms as they stood: append-only, chained by hash per grantor, sealed and verified with the other logs."""
+
+    chain = Chain(stream="grantor_id_number", title="authorisations of person")
+    KINDS = [("signed", "Ký"), ("uploaded", "Tải lên văn bản giấy"), ("revoked", "Thu hồi")]
+
+    grantor_id_number = models.CharField(max_length=12)
+    authorisation_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=10, choices=KINDS)
+    actor_id = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=255, blank=True)
+    eid_level = models.PositiveSmallIntegerField(null=True)
+    terms = models.JSONField(default=dict)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grantor_id_number", "seq"],
+                                               name="unique_authorisation_entry_seq")]
