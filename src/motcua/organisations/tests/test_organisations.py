@@ -7,16 +7,21 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from oauth2_provider.models import Application
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_ORGANISATIONS, DEMO_PASSWORD
-from motcua.demo.testing import log_in_citizen, sample_value, scans_of
+from motcua.demo.testing import log_in_citizen, log_in_official, sample_value, scans_of
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.eid.models import EidAccount, EidOrganisation
+from motcua.identity.actors import actor_for_official
+from motcua.identity.callers import citizen_from_session
+from motcua.identity.models import Official
 from motcua.organisations.models import StaffDelegation
 
 AN, BINH, CUONG = DEMO_CITIZENS
@@ -115,6 +120,23 @@ def test_an_organisation_files_a_dossier_and_tracks_it(portal_client):
     assert dossier.provenance["evidence.thong_tin_doanh_nghiep"]["found"] is True
     assert dossier.code in portal_client.get("/to-chuc/").content.decode()
     assert portal_client.get(f"/ho-so/{dossier.code}/").status_code == 200
+    # The customs department's official sees the organisation and who filed for it.
+    user = get_user_model().objects.create_user("hq.tiepnhan", password=DEMO_PASSWORD)
+    Official.objects.create(user=user, agency=dossier.agency, role="receiver", full_name="Cán bộ hải quan")
+    page = log_in_official(Client(), "hq.tiepnhan").get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
+    assert 'data-testid="applicant-organisation"' in page and COMPANY.name in page and COMPANY.code in page
+    assert AN.name in page and "Người đại diện theo pháp luật của tổ chức" in page
+    # Received at the customs: the organisation tracks it.
+    services.act(dossier.code, "receive", actor_for_official(Official.objects.get(user=user)))
+    tracked = portal_client.get("/to-chuc/").content.decode()
+    assert Dossier.objects.get().get_status_display() in tracked
+
+
+def session_actor(client):
+    """The Actor of a test client's portal session."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return citizen_from_session(request)
 
 
 def delegate(client, staff=BINH, procedures=(CUSTOMS,), days=30):
@@ -136,6 +158,12 @@ def test_a_staff_delegation_is_used_then_revoked(portal_client):
         BINH.id_number, "staff", f"delegation:{delegation.pk}")
     assert staff.get(f"/ho-so/{dossier.code}/").status_code == 200
     assert dossier.code in portal_client.get("/to-chuc/").content.decode()  # the representative sees it too
+    # Staff act on the organisation's dossiers, for the organisation, as the journal records.
+    file_for_the_organisation(portal_client)
+    by_an = Dossier.objects.get(filer_id_number=AN.id_number)
+    assert staff.get(f"/ho-so/{by_an.code}/").status_code == 200
+    services.act(by_an.code, "withdraw", session_actor(staff), "Khai nhầm hàng hóa")
+    assert by_an.actions.last().actor_organisation == COMPANY.code
     # Another procedure is outside the delegation.
     outside = file_for_the_organisation(staff, code="2.001610")
     assert outside.status_code == 403 and "chỉ giao cho bạn nộp" in outside.content.decode()
