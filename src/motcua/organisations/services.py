@@ -129,7 +129,7 @@ def grant(actor: Actor, code: str, staff_id_number: str, staff_name: str, proced
     elif expires_on > today + timedelta(days=MAX_DELEGATION_DAYS):
         errors.append(FieldError("expires_on", "too_far", "Quyền nộp hồ sơ được giao tối đa 5 năm.",
                                  "A delegation lasts at most five years."))
-    if errors:
+    if errors or expires_on is None:  # no day is an error too
         raise Invalid("invalid_delegation", "Chưa giao được quyền nộp hồ sơ, vui lòng sửa các trường được chỉ ra.",
                       "The delegation could not be granted; please correct the fields shown.", errors=errors)
     delegation = StaffDelegation.objects.create(
