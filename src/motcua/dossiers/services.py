@@ -813,12 +813,14 @@ def readable_dossier(actor: Actor | None, code: str, reading: str) -> tuple[Doss
 
 def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) -> bool:
     """One read rule: the applicant and who filed for them, whom a filing authority lets read it (an
-    organisation's staff), or an official of an agency that holds or held the dossier."""
+    organisation's legal representative and staff, checked at each read), or an official of an agency that holds
+    or held the dossier."""
     if actor.kind == "citizen":
-        if dossier.applicant_id_number in (actor.id, actor.organisation):
+        if dossier.applicant_id_number == actor.id:
             return True
-        # Staff read what they filed for their organisation only while its delegation holds (may_read below).
-        if actor.id == dossier.filer_id_number and dossier.filed_as != filing.STAFF:
+        # An organisation's dossier is read through the organisation (may_read below: its representative while
+        # the registry names them, staff while delegated), not by having filed it.
+        if actor.id == dossier.filer_id_number and dossier.applicant_kind == filing.PERSON:
             return True
         return any(authority.may_read(actor, dossier) for authority in FILING_AUTHORITIES)
     if actor.kind == "official":
@@ -830,11 +832,9 @@ def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) 
 
 
 def dossiers_of(actor: Actor) -> QuerySet[Dossier]:
-    """A citizen's dossier list: those about them (or the organisation their login acts for), those they filed
-    for others, and those a filing authority shows them; newest first."""
-    mine = Q(applicant_id_number=actor.id) | (Q(filer_id_number=actor.id) & ~Q(filed_as=filing.STAFF))
-    if actor.organisation:
-        mine |= Q(applicant_id_number=actor.organisation)
+    """A citizen's dossier list: those about them, those they filed for others, and those a filing authority
+    shows them (the organisation their login acts for); newest first."""
+    mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id, applicant_kind=filing.PERSON)
     for authority in FILING_AUTHORITIES:
         if (more := authority.dossiers(actor)) is not None:
             mine |= more

@@ -262,15 +262,22 @@ class OrganisationAuthority(dossiers.FilingAuthority):
         return may_file(request.actor, request.applicant_id, request.spec.code, request.at)
 
     def may_read(self, actor: Actor, dossier: Dossier) -> bool:
-        return (dossier.applicant_kind == filing.ORGANISATION
-                and isinstance(delegation_for(actor.id, dossier.applicant_id_number, _procedure_code(dossier)),
-                               StaffDelegation))
+        """The organisation's login while the registry names it the representative, or staff while their
+        delegation covers the dossier: checked at each read, so a change is felt at once."""
+        if dossier.applicant_kind != filing.ORGANISATION:
+            return False
+        code = dossier.applicant_id_number
+        if actor.organisation == code:
+            return represents(actor, code)
+        return isinstance(delegation_for(actor.id, code, _procedure_code(dossier)), StaffDelegation)
 
     def dossiers(self, actor: Actor) -> Q | None:
         held = delegations_held(actor)
-        if not held:
-            return None
         shown = Q(pk__in=[])
+        if actor.organisation and represents(actor, actor.organisation):
+            shown |= Q(applicant_kind=filing.ORGANISATION, applicant_id_number=actor.organisation)
+        elif not held:
+            return None
         for d in held:
             scope = Q(applicant_kind=filing.ORGANISATION, applicant_id_number=d.organisation_code)
             if d.procedures:

@@ -23,6 +23,7 @@ from motcua.identity.actors import actor_for_official
 from motcua.identity.callers import citizen_from_session
 from motcua.identity.models import Official
 from motcua.organisations.models import StaffDelegation
+from motcua.registries.models import Enterprise
 
 AN, BINH, CUONG = DEMO_CITIZENS
 COMPANY = DEMO_ORGANISATIONS[0]
@@ -190,3 +191,14 @@ def test_only_the_representative_grants(portal_client):
     organisation_login(portal_client)
     bad = delegate(portal_client, staff=AN)
     assert bad.status_code == 422 and not StaffDelegation.objects.exists()
+
+
+def test_a_representative_the_registry_no_longer_names_loses_the_organisation_at_once(portal_client):
+    organisation_login(portal_client)
+    assert file_for_the_organisation(portal_client).status_code == 302
+    dossier = Dossier.objects.get()
+    Enterprise.objects.filter(tax_code=COMPANY.code).update(owner_id_number=BINH.id_number)  # a new director
+    assert portal_client.get(f"/ho-so/{dossier.code}/").status_code == 403
+    assert dossier.code not in portal_client.get("/ho-so/").content.decode()
+    refused = file_for_the_organisation(portal_client)
+    assert refused.status_code == 403 and "không còn là người đại diện" in refused.content.decode()
