@@ -33,6 +33,7 @@ urlpatterns = [
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),
     path("ho-so/<str:code>/kiem-tra-lai/", views.recheck, name="recheck"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("ho-so/<str:code>/van-ban-uy-quyen/", views.authorisation_scan, name="authorisation_scan"),
     path("ho-so/<str:code>/van-ban/<uuid:document_id>.pdf", views.issued_document, name="issued_document"),
     path("ho-so/<str:code>/van-ban/<uuid:document_id>/thu-hoi/", views.revoke_document, name="revoke_document"),
     path("ho-so/<str:code>/<str:kind>/", views.act, name="act"),

@@ -47,6 +47,7 @@ from motcua.registries import corrections
 from motcua.registries.models import CorrectionReport
 from motcua.registries.recheck import recheck as recheck_registries
 from motcua.registries.sources import source
+from motcua.representation import services as representation
 
 QUEUE_PAGE = 300
 # Offered in this order: the action that moves the dossier on comes first.
@@ -233,6 +234,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         "fee_quote": quote, "reliefs": fee_schedules.dossier_reliefs(dossier) if quote else [],
         "fee_claim": claim, "fee_claim_proofs": [a for a in attachments if a.evidence_code == services.FEE_CLAIM_PROOF],
         "fee_due": state.fee_due, "attachments": attachments,
+        "paper_authorisation": representation.paper_authorisation(dossier.mandate),
         "issued": dossier.issued_documents.order_by("issued_at"), "payments": dossier.payments.order_by("created_at"),
         "can_revoke": actor.role == Role.LEADER and actor.agency_code == dossier.agency.code,
         "has_authenticator": second_factor.has_authenticator(request.user),
@@ -305,6 +307,16 @@ def attachment(request: HttpRequest, actor, dossier, state, attachment_id: int) 
         raise Http404(attachment_id) from None
     with stored.open("rb") as f:
         return uploaded_file_response(f.read(), found.content_type, f"{found.evidence_code}{found.EXTENSION}")
+
+
+@readable_dossier_view(services.READING_FILE)
+def authorisation_scan(request: HttpRequest, actor, dossier, state) -> HttpResponse:
+    """The scan of the paper authorisation the dossier was filed under, to check against the original."""
+    found = representation.paper_authorisation(dossier.mandate)
+    if found is None:
+        raise Http404(dossier.code)
+    with found.file.open("rb") as f:
+        return uploaded_file_response(f.read(), found.content_type, f"van-ban-uy-quyen-{found.pk}{found.extension}")
 
 
 def _issued(dossier, document_id):

@@ -87,6 +87,14 @@ class Dossier(models.Model):
         """Filed online by someone acting for the applicant (not the applicant, not at the counter)."""
         return self.filed_as not in (SELF, ASSISTED)
 
+    @property
+    def followed_by(self) -> tuple[str, str]:
+        """Who is told of the dossier's progress (ID number, name): who filed it for someone (a child, a deceased
+        relative), else the applicant."""
+        if self.filed_for_someone:
+            return self.filer_id_number, self.filer_name
+        return self.applicant_id_number, self.applicant_name
+
     @cached_property  # written once at submission; parsed once per instance, not per field shown
     def origins(self) -> Provenance:
         """Where each submitted value came from (the ``provenance`` column, typed)."""

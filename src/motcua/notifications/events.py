@@ -122,7 +122,7 @@ class Step:
 
     def applicant(self) -> Recipient:
         d = self.dossier
-        return citizen(d.applicant_id_number, d.applicant_name, d.applicant_email, d.applicant_phone, self.preference)
+        return citizen(*d.followed_by, d.applicant_email, d.applicant_phone, self.preference)
 
     def context(self, **more: Any) -> dict[str, Any]:
         d, spec = self.dossier, self.spec
@@ -162,7 +162,7 @@ def dossier_messages(events: list[OutboxEvent]) -> Iterator[Planned]:
              .select_related("procedure_version__procedure", "agency", "competent_agency")
              .prefetch_related("actions")}
     preferences = {p.id_number: p for p in Preference.objects.filter(
-        id_number__in={d.applicant_id_number for d in found.values()})}
+        id_number__in={d.followed_by[0] for d in found.values()})}
     for event in wanted:
         dossier = found.get(event.key)
         if dossier is None:
@@ -172,8 +172,7 @@ def dossier_messages(events: list[OutboxEvent]) -> Iterator[Planned]:
         entry = next((a for a in entries if a.seq == version), None)
         if entry is None or entry.kind != event.payload["action"]:
             continue
-        step = Step(dossier, entry, dossiers.journal(dossier)[:version],
-                    preferences.get(dossier.applicant_id_number))
+        step = Step(dossier, entry, dossiers.journal(dossier)[:version], preferences.get(dossier.followed_by[0]))
         for outgoing in ACTION_MESSAGES[entry.kind](step):
             yield event, outgoing
 

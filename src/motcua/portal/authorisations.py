@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
 from motcua.core.errors import FieldError, MotcuaError, NotFound, in_language
+from motcua.dossiers.intake import uploads
+from motcua.dossiers.services import IncomingFile
 from motcua.portal.views import current_citizen, require_citizen, session_actor
 from motcua.representation import services as representation
 
@@ -37,11 +39,14 @@ def authorisations(request: HttpRequest) -> HttpResponse:
         return redirect_to_login
     actor = session_actor(request)
     errors: dict[str, list] = {}
-    values = {"procedure_codes": []}
+    values: dict = {"form": "", "procedure_codes": []}
     status = 200
     if request.method == "POST":
-        values = {"grantee_id_number": request.POST.get("grantee.id_number", "").strip(),
-                  "grantee_name": request.POST.get("grantee.name", ""),
+        paper = request.POST.get("form") == "paper"  # a paper authorisation given to this citizen, by its scan
+        other = "grantor" if paper else "grantee"
+        values = {"form": "paper" if paper else "signed",
+                  "other_id_number": request.POST.get(f"{other}.id_number", "").strip(),
+                  "other_name": request.POST.get(f"{other}.name", ""),
                   "procedure_codes": request.POST.getlist("procedure_codes"),
                   "valid_until": request.POST.get("valid_until", "")}
         until = _day(values["valid_until"])
@@ -49,14 +54,21 @@ def authorisations(request: HttpRequest) -> HttpResponse:
             if values["valid_until"] and until is None:
                 raise representation.AuthorisationInvalid([FieldError(
                     "valid_until", "invalid_date", "Ngày không hợp lệ.", "Not a valid date.")])
-            representation.authorise(actor, values["grantee_id_number"], values["grantee_name"],
-                                     values["procedure_codes"], until)
+            if paper:
+                scan = (uploads(request, "file") or [IncomingFile("file", "", b"")])[0]
+                representation.upload_paper(actor, values["other_id_number"], values["other_name"],
+                                            values["procedure_codes"], until, scan)
+            else:
+                representation.authorise(actor, values["other_id_number"], values["other_name"],
+                                         values["procedure_codes"], until)
         except MotcuaError as exc:
             for e in exc.errors:
                 errors.setdefault(e.field or "", []).append({"vi": e.vi, "en": e.en})
             status = exc.status
         else:
-            messages.success(request, in_language("Đã ký văn bản ủy quyền.", "The authorisation is signed."))
+            messages.success(request, in_language(
+                request.LANGUAGE_CODE, "Đã ghi văn bản ủy quyền giấy." if paper else "Đã ký văn bản ủy quyền.",
+                "The paper authorisation is recorded." if paper else "The authorisation is signed."))
             return redirect("portal:authorisations")
     now = timezone.now()
     procedures = (Procedure.objects.filter(current_version__isnull=False).order_by("code")
@@ -75,5 +87,5 @@ def revoke(request: HttpRequest, authorisation_id: int) -> HttpResponse:
         representation.revoke(session_actor(request), authorisation_id)
     except NotFound:
         raise Http404 from None
-    messages.success(request, in_language("Đã thu hồi văn bản ủy quyền.", "The authorisation is revoked."))
+    messages.success(request, in_language(request.LANGUAGE_CODE, "Đã thu hồi văn bản ủy quyền.", "The authorisation is revoked."))
     return redirect("portal:authorisations")

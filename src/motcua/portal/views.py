@@ -170,9 +170,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
     # Once-only: what the state already holds of the person concerned (or the organisation) is filled in, shown,
-    # and never asked again; read for someone else, it is logged in their name as read by the citizen filing.
-    filled = organisation_filled if for_organisation else prefill(spec, applicant_id, actor,
-                                                                  Purpose("Điền sẵn biểu mẫu", spec.code))
+    # and never asked again; read for someone else, it is logged in their name as read by the citizen filing. A
+    # paper authorisation, which no one has checked yet, lets its holder file but not read.
+    if for_organisation:
+        filled = organisation_filled
+    else:
+        filled = (prefill(spec, applicant_id, actor, Purpose("Điền sẵn biểu mẫu", spec.code))
+                  if chosen is None or chosen.mandate.confirmed else Prefill())
     keep_prefill(request, code, f"{context['idempotency_key']}:{applicant_id}", filled)
     offer = _offer_to_take_up(request, actor, code)
     offered = {name: value for name, value in (offer.prefill if offer else {}).items()

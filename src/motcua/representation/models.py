@@ -6,6 +6,11 @@ from django.utils import timezone
 from motcua.core.chained import Chain, ChainedEntry
 
 
+def _content_path(instance: "Authorisation", filename: str) -> str:
+    # Content-addressed, as dossier evidence is: the same bytes are stored once.
+    return f"authorisations/{instance.file_sha256[:2]}/{instance.file_sha256}{instance.extension}"
+
+
 class Authorisation(models.Model):
     """One person (the grantor) lets another (the grantee) file the named procedures for them until a date.
     ``signed``: created in the portal under the grantor's e-ID login, which is their signature; ``paper``: a
@@ -24,8 +29,11 @@ class Authorisation(models.Model):
     valid_until = models.DateField()
     created_at = models.DateTimeField()
     eid_level = models.PositiveSmallIntegerField(null=True)  # of the login that signed it
-    file_name = models.CharField(max_length=255, blank=True)  # paper: the scan, stored by its digest
+    # paper: the scan the grantee uploaded, stored by its digest
+    file = models.FileField(upload_to=_content_path, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -33,6 +41,10 @@ class Authorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantor_id_number} → {self.grantee_id_number}"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
 
     @property
     def reference(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +18,7 @@ from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers.filing import Mandate
 from motcua.dossiers.lifecycle import local_date
+from motcua.dossiers.services import IncomingFile, file_problem
 from motcua.identity import id_number
 from motcua.identity.actors import Actor
 from motcua.registries.access import log_representation_read
@@ -219,7 +221,7 @@ def people_for(actor: Actor, spec: ProcedureSpec, at: datetime) -> dict[str, lis
                  .values_list("id_number", "full_name"))
     log_representation_read(actor, names, spec.code)
     people = {kind: [Represented(i, names.get(i, ""), m) for i, m in pairs] for kind, pairs in found.items()}
-    grantors = {}
+    grantors: dict[str, Represented] = {}
     for a in Authorisation.objects.filter(grantee_id_number=actor.id).order_by("-created_at"):
         if rules.authorisation_problem(_terms(a), spec.code, on) is None:
             grantors.setdefault(a.grantor_id_number, Represented(
@@ -234,20 +236,19 @@ class AuthorisationInvalid(Invalid):
                          "The authorisation is not valid; please correct the fields shown.", errors=errors)
 
 
-def _check_terms(grantor: Actor, grantee_id: str, grantee_name: str, codes: list[str], valid_until: date | None,
-                 today: date) -> tuple[str, list[str], date]:
-    errors: list[FieldError] = []
+def _check_terms(actor: Actor, other: str, other_id: str, other_name: str, codes: list[str],
+                 valid_until: date | None, today: date, errors: list[FieldError]) -> tuple[str, list[str], date]:
+    """The terms as typed by ``actor`` about the ``other`` party ("grantee" or "grantor")."""
     try:
-        id_number.decode(grantee_id)
+        id_number.decode(other_id)
     except id_number.InvalidIdNumber as exc:
-        errors.append(FieldError("grantee.id_number", exc.code, exc.vi, exc.en))
-    if grantee_id == grantor.id:
-        errors.append(FieldError("grantee.id_number", "self_authorisation", "Bạn không thể ủy quyền cho chính mình.",
-                                 "You cannot authorise yourself."))
-    name = normalize(grantee_name or "")
+        errors.append(FieldError(f"{other}.id_number", exc.code, exc.vi, exc.en))
+    if other_id == actor.id:
+        errors.append(FieldError(f"{other}.id_number", "self_authorisation", "Không ai tự ủy quyền cho chính mình.",
+                                 "No one authorises themselves."))
+    name = normalize(other_name or "")
     if not name or len(name) > 255 or text_problem(name) is not None:
-        errors.append(FieldError("grantee.name", "required", "Vui lòng nhập họ và tên người được ủy quyền.",
-                                 "Enter the authorised person's full name."))
+        errors.append(FieldError(f"{other}.name", "required", "Vui lòng nhập họ và tên.", "Enter the full name."))
     codes = sorted(set(codes))
     own_only = {p.code for p in Procedure.objects.filter(code__in=codes).select_related("current_version")
                 if p.current_version and p.current_version.definition.get("own_filing_only")}
@@ -271,6 +272,12 @@ def _check_terms(grantor: Actor, grantee_id: str, grantee_name: str, codes: list
     return name, codes, until
 
 
+def _citizen_only(actor: Actor) -> None:
+    if actor.kind != "citizen":
+        raise Forbidden("citizens_only", "Chỉ công dân đăng nhập bằng định danh điện tử mới làm được việc này.",
+                        "Only a citizen logged in with their e-ID can do this.")
+
+
 def _log(a: Authorisation, kind: str, actor: Actor, at: datetime) -> None:
     AuthorisationEntry.objects.create(
         grantor_id_number=a.grantor_id_number, authorisation_id=a.pk, kind=kind, actor_id=actor.id,
@@ -284,12 +291,11 @@ def authorise(grantor: Actor, grantee_id: str, grantee_name: str, procedure_code
               valid_until: date | None = None, now: datetime | None = None) -> Authorisation:
     """The grantor, logged in with their e-ID (the login is the signature), authorises the grantee to file
     these procedures for them until ``valid_until`` (one year when not given)."""
-    if grantor.kind != "citizen":
-        raise Forbidden("citizens_only", "Chỉ công dân đăng nhập bằng định danh điện tử mới ủy quyền được.",
-                        "Only a citizen logged in with their e-ID can give an authorisation.")
+    _citizen_only(grantor)
     now = now or timezone.now()
     today = local_date(now)
-    name, codes, until = _check_terms(grantor, grantee_id.strip(), grantee_name, procedure_codes, valid_until, today)
+    name, codes, until = _check_terms(grantor, "grantee", grantee_id.strip(), grantee_name, procedure_codes,
+                                      valid_until, today, [])
     with transaction.atomic():
         a = Authorisation.objects.create(
             kind="signed", grantor_id_number=grantor.id, grantor_name=grantor.name, grantee_id_number=grantee_id.strip(),
@@ -297,6 +303,36 @@ def authorise(grantor: Actor, grantee_id: str, grantee_name: str, procedure_code
             eid_level=grantor.eid_level)
         _log(a, "signed", grantor, now)
     return a
+
+
+def upload_paper(grantee: Actor, grantor_id: str, grantor_name: str, procedure_codes: list[str],
+                 valid_until: date | None, scan: IncomingFile, now: datetime | None = None) -> Authorisation:
+    """The grantee records a paper authorisation by its scan. Nobody has checked it yet: it lets the grantee
+    file the procedures it names for the grantor, for the reception officer to check against the original,
+    and never to read the grantor's registry data. The grantor sees it, and may revoke it, as their own."""
+    _citizen_only(grantee)
+    now = now or timezone.now()
+    today = local_date(now)
+    problems = [p for p in [file_problem(scan, "file")] if p is not None]
+    name, codes, until = _check_terms(grantee, "grantor", grantor_id.strip(), grantor_name, procedure_codes,
+                                      valid_until, today, problems)
+    with transaction.atomic():
+        a = Authorisation(
+            kind="paper", grantor_id_number=grantor_id.strip(), grantor_name=name, grantee_id_number=grantee.id,
+            grantee_name=grantee.name, procedure_codes=codes, valid_from=today, valid_until=until, created_at=now,
+            file_name=normalize(scan.name)[:255], file_sha256=scan.sha256, content_type=scan.content_type or "")
+        a.file.save(scan.name, ContentFile(scan.data), save=False)
+        a.save()
+        _log(a, "uploaded", grantee, now)
+    return a
+
+
+def paper_authorisation(mandate: str) -> Authorisation | None:
+    """The paper authorisation a dossier was filed under (its ``mandate``), for the reception officer."""
+    kind, _, key = mandate.partition(":")
+    if kind != "authorisation" or not key.isdigit():
+        return None
+    return Authorisation.objects.filter(pk=int(key), kind="paper").first()
 
 
 def revoke(grantor: Actor, authorisation_id: int, now: datetime | None = None) -> Authorisation:

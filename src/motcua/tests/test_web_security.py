@@ -121,7 +121,7 @@ def pages(client, seeded):
     mine = ["/thu-tuc/1.001193/nop/", "/ho-so/", f"/ho-so/{code}/", "/kho-du-lieu/", "/ai-da-xem-du-lieu/",
             f"/ho-so/{asked.code}/", "/thong-bao/", "/thong-bao/cai-dat/", "/lien-thong/LT.KHAISINH/",
             f"/thu-tuc/1.014063/nop/?offer={offer.pk}", "/phan-anh-kien-nghi/gui/", "/phan-anh-kien-nghi/cua-toi/",
-            f"/phan-anh-kien-nghi/{petition.code}/"]
+            f"/phan-anh-kien-nghi/{petition.code}/", "/uy-quyen/", "/thu-tuc/2.000635/nop/?for=001316999001&filed_as=parent"]
     work = ["/backoffice/", f"/backoffice/ho-so/{code}/", "/backoffice/tiep-nhan/", "/backoffice/tiep-nhan/1.001193/",
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
             "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/",

@@ -81,6 +81,8 @@ def broken_folder(tmp_path):
     write(tmp_path, "counts.yaml", {**good, "code": "9.000008", "fields": [
         {"name": "pages", "type": "integer", "min": 0.5, "label": {"vi": "Số trang", "en": "Pages"}},
         {"name": "copies", "type": "integer", "min": 5, "max": 2, "label": {"vi": "Số bản", "en": "Copies"}}]})
+    write(tmp_path, "filing.yaml", {**good, "code": "9.000009", "own_filing_only": True, "for_deceased": True})
+    write(tmp_path, "filing_type.yaml", {**good, "code": "9.000010", "own_filing_only": "yes"})
     return tmp_path
 
 
@@ -101,6 +103,7 @@ def test_import_reports_every_error_with_file_and_path_and_writes_nothing(seeded
         ("two_deciders.yaml", "workflow"),
         ("fees.yaml", "fees.counter"), ("fees.yaml", "fees"),
         ("counts.yaml", "fields[0].min"), ("counts.yaml", "fields[1].max"),
+        ("filing.yaml", "own_filing_only"), ("filing_type.yaml", "own_filing_only"),
     }
     assert expected <= where, sorted(expected - where)
     assert {name for name, _path in where} == {p.name for p in broken_folder.iterdir()} - {"a_good.yaml"}

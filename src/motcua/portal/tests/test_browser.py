@@ -434,3 +434,49 @@ def test_the_birth_group_in_one_application_three_agencies(live_server, seeded, 
     assert group.code in subjects
     for member in members.values():
         assert member.dossier.code in subjects  # received and result notices of each member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_files_for_a_child(live_server, seeded, settings, browser):
+    """An logs in with his e-ID, chooses his daughter under "File for", and the form is hers: her data filled in
+    from the registries, the dossier in her name, filed by him, as an official sees it."""
+    from motcua.demo.seeding import DEMO_DAUGHTER
+
+    settings.DEMO_MODE = True
+    base = live_server.url
+    parent = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    parent.goto(f"{base}/thu-tuc/2.000635/nop/")
+    parent.wait_for_selector("#id_username")
+    parent.fill("#id_username", "001090012345")
+    parent.fill("#id_password", "motcua-demo")
+    parent.click("button[type=submit]")
+    parent.wait_for_url(f"{base}/thu-tuc/2.000635/nop/")
+    choice = parent.inner_text("[data-testid=file-for]")
+    assert "Nộp cho" in choice and DEMO_DAUGHTER[1] in choice
+    parent.click("[data-testid=file-for-parent]")
+    parent.wait_for_selector("[data-testid=applicant-concerned]")
+    concerned = parent.inner_text("[data-testid=applicant-concerned]")
+    assert DEMO_DAUGHTER[1] in concerned and "Nguyễn Văn An" in concerned and "Cha, mẹ" in concerned
+    assert parent.input_value("#i-subject_id_number") == DEMO_DAUGHTER[0]  # her record, not his
+    shot(parent, "20-file-for-child")
+    parent.select_option("#place-province", "01")
+    parent.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+    parent.select_option("#place-commune", "00070")
+    parent.select_option("#i-event_kind", "birth")
+    parent.fill("#i-copies", "1")
+    parent.click("button[data-once]")
+    parent.wait_for_selector("[data-testid=dossier-code]")
+    code = parent.inner_text("[data-testid=dossier-code]")
+    assert "Cha, mẹ nộp thay con chưa thành niên" in parent.inner_text("[data-testid=filer]")
+    shot(parent, "21-filed-for-child")
+    dossier = Dossier.objects.get(code=code)
+    assert (dossier.applicant_id_number, dossier.filer_id_number, dossier.filed_as) == (
+        DEMO_DAUGHTER[0], "001090012345", "parent")
+    parent.goto(f"{base}/ho-so/")
+    assert DEMO_DAUGHTER[1] in parent.inner_text("[data-testid=my-dossiers]")
+
+    receiver = official_page(browser, base, "hoankiem.motcua")
+    receiver.goto(f"{base}/backoffice/ho-so/{code}/")
+    filer = receiver.inner_text("[data-testid=filer]")
+    assert "Nguyễn Văn An" in filer and "Cha, mẹ nộp thay" in filer
+    shot(receiver, "22-official-sees-who-filed")

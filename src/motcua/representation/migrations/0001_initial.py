@@ -3,6 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+import motcua.representation.models
 from motcua.core.chained import append_only
 
 
@@ -28,8 +29,10 @@ class Migration(migrations.Migration):
                 ('valid_until', models.DateField()),
                 ('created_at', models.DateTimeField()),
                 ('eid_level', models.PositiveSmallIntegerField(null=True)),
+                ('file', models.FileField(blank=True, upload_to=motcua.representation.models._content_path)),
                 ('file_name', models.CharField(blank=True, max_length=255)),
                 ('file_sha256', models.CharField(blank=True, max_length=64)),
+                ('content_type', models.CharField(blank=True, max_length=50)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={

@@ -157,3 +157,15 @@ def test_the_counter_records_an_assisted_filing(seeded):
     assert (dossier.filed_as, dossier.filer_id_number, dossier.mandate) == (
         "assisted", receiver.id, f"official:{receiver.id}")
     assert dossier.status == Status.NEW
+
+
+def test_who_filed_for_a_child_is_told_of_its_progress(seeded):
+    from motcua.core import outbox
+    from motcua.notifications.models import Message
+
+    dossier = file_for(AN, DEMO_DAUGHTER[0], DEMO_DAUGHTER[1])
+    services.act(dossier.code, "receive", official_actor("H01.X00070.UB", Role.RECEIVER))
+    while outbox.drain():  # the consumers run after the commit the test's transaction never makes
+        pass
+    told = Message.objects.filter(dossier_code=dossier.code, recipient__startswith="citizen:")
+    assert set(told.values_list("recipient", flat=True)) == {f"citizen:{AN.id_number}"}
