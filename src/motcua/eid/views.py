@@ -11,7 +11,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from oauth2_provider.exceptions import InvalidOIDCRedirectURIError, OAuthToolkitError
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.settings import oauth2_settings
@@ -109,7 +108,8 @@ class EidAuthorizationView(AuthorizationView):
         if self.for_organisation(form.cleaned_data.get("scope", "")) and form.cleaned_data.get("allow"):
             self.chosen = self.organisations().filter(code=form.cleaned_data.get("organisation", "")).first()
             if self.chosen is None:
-                form.add_error("organisation", _("Choose the organisation you log in for."))
+                form.add_error("organisation", "Hãy chọn tổ chức bạn là người đại diện. · Choose the organisation "
+                                               "you represent.")  # the provider's pages say both languages
                 return self.choice_page(form, status=400)
         return super().form_valid(form)
 
