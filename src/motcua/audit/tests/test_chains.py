@@ -26,7 +26,8 @@ WHOLE = "every chain is whole and every seal verifies"
 def test_every_append_only_log_is_chained():
     assert {m._meta.label for m in chained_models()} == {
         "dossiers.DossierAction", "registries.AccessLog", "payments.GatewayCallback", "audit.Seal",
-        "registries.RegistryVersion", "registries.StewardDecision", "exchange.MessageLog"}
+        "registries.RegistryVersion", "registries.StewardDecision", "exchange.MessageLog",
+        "representation.AuthorisationEntry"}
 
 
 def test_each_stream_is_numbered_and_linked(history):
@@ -46,7 +47,7 @@ def test_an_untouched_history_verifies(history):
                                  reader_id="motcua", purpose="Kiểm tra lại")
     code, lines = audit_verify()
     assert code == 0, lines
-    assert lines[0].startswith("20 entries in 6 streams of 7 chains; 1 seals, the last at ")
+    assert lines[0].startswith("20 entries in 6 streams of 8 chains; 1 seals, the last at ")
     assert lines[-1] == WHOLE
 
 

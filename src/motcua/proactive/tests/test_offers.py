@@ -9,7 +9,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core import outbox
 from motcua.core.models import OutboxEvent
-from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS
+from motcua.demo.seeding import BIRTH_FORM, DEMO_CITIZENS, DEMO_DAUGHTER
 from motcua.demo.testing import log_in_citizen, sample_submission, walk
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import Status
@@ -76,7 +76,8 @@ def test_a_registered_death_offers_the_death_group_to_the_relatives(seeded):
         "id_number": BINH.id_number, "deceased_id_number": BINH.id_number, "full_name": BINH.name,
         "deceased_full_name": BINH.name, "date_of_death": "2026-12-01"}.items() if n in form})
     offers = Offer.objects.filter(rule="death-group")
-    assert set(offers.values_list("person_id_number", flat=True)) == {AN.id_number}  # her husband
+    assert set(offers.values_list("person_id_number", flat=True)) == {AN.id_number, DEMO_DAUGHTER[0]}  # husband, child
+    offers = offers.filter(person_id_number=AN.id_number)
     assert sorted(offers.values_list("procedure_code", flat=True)) == ["1.003197", "1.014177", "1.014178"]
     burial = offers.get(procedure_code="1.014177")
     assert burial.prefill["deceased_id_number"] == BINH.id_number and burial.prefill["date_of_death"] == "2026-12-01"
