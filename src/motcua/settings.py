@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.petitions",
+    "motcua.organisations",
     "motcua.representation",
     "motcua.payments",
     "motcua.metrics",
@@ -221,12 +222,17 @@ def eid_signing_key() -> str:
     return keyfiles.read(EID_SIGNING_KEY_FILE, allow_exposed=DEMO_MODE).decode()
 
 
+# django-oauth-toolkit's models, named so that other apps' migrations may refer to them (the e-ID's logins for
+# an organisation keep their authorization code and access token).
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": lazy(eid_signing_key, str)(),
     "PKCE_REQUIRED": True,
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
-    "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level"},
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level",
+               "organisation": "Log in for an organisation one represents: its enterprise code, name, one's role"},
     # Redirect URIs match exactly as registered; only the demo lets loopback ones use any port (RFC 8252).
     "ALLOW_LOCALHOST_LOOPBACK": DEMO_MODE,
     # end_session_endpoint (OpenID Connect RP-Initiated Logout): a relying party ends the provider's login too.

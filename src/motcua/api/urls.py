@@ -19,6 +19,7 @@ from motcua.api import (
     notifications,
     offers,
     openapi,
+    organisations,
     payments,
     petitions,
     registries,
@@ -50,7 +51,7 @@ api = MotcuaAPI(
 )
 errors.install(api)
 for capability in (catalog, dossiers, groups, documents, payments, fees, registries, index, notifications, offers,
-                   petitions):
+                   petitions, organisations):
     api.add_router("", capability.router)
 
 

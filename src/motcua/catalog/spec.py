@@ -24,7 +24,10 @@ FIELD_TYPES = ("text", "textarea", "date", "id_number", "choice", "number", "int
 TOP_LEVEL_KEYS = frozenset({"code", "name", "sector", "ministry", "level", "agency_type", "statutory_days", "online_level",
                             "eid_level", "fees", "legal_basis", "description", "evidence", "fields", "result",
                             "workflow", "registry_effects", "publication", "own_filing_only",
-                            "for_deceased"})
+                            "for_deceased", "applicants"})
+# Who may be the applicant of a procedure: a person (the default), an organisation (an enterprise or household
+# business, filing through its legal representative or staff it delegated), or either.
+APPLICANT_KINDS = ("person", "organisation")
 PUBLICATION_KEYS = frozenset({"decision", "publisher", "decided", "basis", "effective", "disclosed", "unverified",
                               "source"})
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-_]{3,40}$")
@@ -189,6 +192,7 @@ class ProcedureSpec:
     # May be filed in the name of a deceased person, by a relative (a copy of the death extract, a survivor's
     # allowance): no one files other procedures for the dead.
     for_deceased: bool = False
+    applicants: tuple[str, ...] = ("person",)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -471,6 +475,9 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
     if own_filing_only and for_deceased:
         r.fail("own_filing_only", "a procedure the person concerned must file themselves cannot be filed for "
                                   "a deceased person (for_deceased)")
+    applicants = tuple(r.get(data, "applicants", "", list, False, ["person"]))
+    if not applicants or any(kind not in APPLICANT_KINDS for kind in applicants):
+        r.fail("applicants", f"must list one or more of {', '.join(APPLICANT_KINDS)}")
     if r.issues or workflow is None:  # the workflow is missing only when an issue says why
         raise SpecError(r.issues)
     return ProcedureSpec(
@@ -482,5 +489,5 @@ def parse_procedure(data: Any, workflows: dict[str, list[Any]] | None = None, *,
         workflow=workflow, legal_basis=legal_basis,
         description_vi=description_vi, description_en=description_en, registry_effects=effects,
         publication=publication, own_filing_only=own_filing_only,
-        for_deceased=for_deceased, raw=data,
+        for_deceased=for_deceased, applicants=applicants, raw=data,
     )

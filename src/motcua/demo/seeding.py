@@ -48,6 +48,28 @@ DEMO_CITIZENS = (
 )
 
 
+@dataclass(frozen=True)
+class DemoOrganisation:
+    code: str  # enterprise code (the tax code of an enterprise or a household business)
+    registration_number: str
+    name: str
+    kind: str
+    representative: DemoCitizen
+    representative_title: str
+    commune_code: str
+    registered_on: date
+
+
+# An's company: An logs in for it (organisation e-ID, level 2) and lets Bình file its customs rulings. Cường's
+# household business has no organisation e-ID: his own account is level 1.
+DEMO_ORGANISATIONS = (
+    DemoOrganisation("0109876543", "0109876543", "Công ty TNHH Thương mại An Bình", "enterprise", DEMO_CITIZENS[0],
+                     "Giám đốc", DEMO_COMMUNE, date(2021, 6, 15)),
+    DemoOrganisation("8001234567", "79A8001234", "Tạp hóa Cường Lê", "household", DEMO_CITIZENS[2],
+                     "Chủ hộ kinh doanh", "26506", date(2019, 3, 1)),
+)
+
+
 def portal_uris(path: str) -> str:
     """The portal's address (PUBLIC_URL), exactly, and loopback ones that only the demo lets use any port."""
     from django.conf import settings
@@ -78,7 +100,7 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
     from django.conf import settings
     from oauth2_provider.models import Application
 
-    from motcua.eid.models import EidAccount
+    from motcua.eid.models import EidAccount, EidOrganisation
 
     user_model = get_user_model()
     created = 0
@@ -91,6 +113,11 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
         EidAccount.objects.update_or_create(user=user, defaults={
             "id_number": c.id_number, "full_name": c.name, "birth_date": c.birth_date, "sex": c.sex,
             "level": c.eid_level})
+    for o in DEMO_ORGANISATIONS:
+        if o.representative.eid_level == 2:  # an organisation's e-ID goes through a level-2 personal one
+            EidOrganisation.objects.update_or_create(code=o.code, defaults={
+                "tax_code": o.code, "name": o.name, "kind": o.kind, "representative_role": o.representative_title,
+                "representative": EidAccount.objects.get(id_number=o.representative.id_number)})
     # The portal's addresses follow where this demo is served now (a restart on another address included).
     addresses = {"redirect_uris": portal_uris("/dang-nhap/xong/"), "post_logout_redirect_uris": portal_uris("/")}
     if not Application.objects.filter(client_id=settings.OIDC["CLIENT_ID"]).update(**addresses):
@@ -103,8 +130,8 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
 
 def seed_demo_registry(extra_people: int = 300) -> int:
     """The demo citizens in the base registries (An and Bình married in Hoàn Kiếm, their baby born at the
-    hospital and not registered yet: the hospital's birth certificate is the mother's; Cường with a household
-    business in Hồ Chí Minh City), plus generated households. Idempotent."""
+    hospital and not registered yet: the hospital's birth certificate is the mother's; An's trading company in
+    Hoàn Kiếm; Cường with a household business in Hồ Chí Minh City), plus generated households. Idempotent."""
     from motcua.registries.models import CivilEvent, Enterprise, HeldDocument, Person
     from motcua.registries.synthetic import generate
 
@@ -127,9 +154,11 @@ def seed_demo_registry(extra_people: int = 300) -> int:
     HeldDocument.objects.create(owner_id_number=binh.id_number, doc_type="giay_chung_sinh", number="CS-2026-0042",
                                 issued_on=date(2026, 11, 18), issuer_agency="H01.SYT",
                                 data={"hospital": "Bệnh viện Phụ sản Hà Nội", "child": "Nguyễn Minh Khang"})
-    Enterprise.objects.create(registration_number="79A8001234", tax_code="8001234567", name="Tạp hóa Cường Lê",
-                              kind="household", owner_id_number=cuong.id_number, commune_code="26506",
-                              registered_on=date(2019, 3, 1))
+    for o in DEMO_ORGANISATIONS:
+        Enterprise.objects.create(registration_number=o.registration_number, tax_code=o.code, name=o.name,
+                                  kind=o.kind, owner_id_number=o.representative.id_number,
+                                  representative_title=o.representative_title, commune_code=o.commune_code,
+                                  registered_on=o.registered_on)
     return 4 + _seed_demo_family(an, binh, cuong) + generate(extra_people, seed=2026)
 
 
@@ -380,6 +409,20 @@ def seed_demo_offers() -> int:
 
 
 @transaction.atomic
+def seed_demo_delegations() -> int:
+    """An's company lets Bình file its advance customs rulings for a year."""
+    from motcua.organisations.models import StaffDelegation
+
+    company, binh = DEMO_ORGANISATIONS[0], DEMO_CITIZENS[1]
+    if StaffDelegation.objects.filter(organisation_code=company.code).exists():
+        return 0
+    StaffDelegation.objects.create(organisation_code=company.code, organisation_name=company.name,
+                                   staff_id_number=binh.id_number, staff_name=binh.name, procedures=["1.000355"],
+                                   expires_on=timezone.localdate() + timedelta(days=365),
+                                   granted_by=company.representative.id_number)
+    return 1
+
+
 def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str, int]:
     """Agencies and the bundled catalog; with ``demo_people`` (the demo and the tests only) also the demo's
     officials and e-ID accounts, whose password is published, the synthetic registries and sample dossiers."""
@@ -399,4 +442,5 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
         counts["dossiers"] = seed_dossiers() + seed_ministry_dossiers(timezone.now()) if with_dossiers else 0
         counts["offers"] = seed_demo_offers() if with_dossiers else 0
         counts["petitions"] = seed_petitions() if with_dossiers else 0
+        counts["staff delegations"] = seed_demo_delegations() if with_dossiers else 0
     return counts

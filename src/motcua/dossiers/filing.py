@@ -11,6 +11,7 @@ ORGANISATION = "organisation"
 APPLICANT_KINDS = {PERSON: ("Cá nhân", "Person"), ORGANISATION: ("Tổ chức", "Organisation")}
 
 SELF = "self"
+STAFF = "staff"  # filed by staff an organisation delegated: their rights hold while the delegation does
 ASSISTED = "assisted"  # a reception officer recorded it at the counter or from the post
 # How the filer stands to the applicant, as the dossier, its receipt and the back office name it.
 FILED_AS = {
@@ -20,7 +21,7 @@ FILED_AS = {
     "relative": ("Thân nhân nộp thay người đã mất", "Filed by a relative of the deceased"),
     "authorised": ("Người được ủy quyền nộp thay", "Filed by an authorised person"),
     "legal_representative": ("Người đại diện theo pháp luật của tổ chức", "Filed by the organisation's legal representative"),
-    "staff": ("Nhân viên được tổ chức giao nộp", "Filed by staff the organisation delegated"),
+    STAFF: ("Nhân viên được tổ chức giao nộp", "Filed by staff the organisation delegated"),
     ASSISTED: ("Cán bộ tiếp nhận nộp giúp tại bộ phận một cửa", "Filed with a reception officer's help"),
 }
 

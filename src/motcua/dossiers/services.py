@@ -116,6 +116,11 @@ class FilingAuthority:
         """The dossiers, besides those the actor filed or is the applicant of, that their list shows."""
         return None
 
+    def acting_as(self, actor: Actor, dossier: Dossier) -> Actor | None:
+        """The actor as it acts on a dossier it may read but is not the applicant or the filer of (an
+        organisation's staff, for the organisation), or None."""
+        return None
+
 
 FILING_AUTHORITIES: list[FilingAuthority] = []
 
@@ -277,6 +282,13 @@ def _validate(sub: Submission, actor: Actor, now: datetime
             f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
             f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
+    if sub.applicant_kind in filing.APPLICANT_KINDS and sub.applicant_kind not in spec.applicants:
+        raise SubmissionError([_err(
+            "applicant.kind", "applicant_kind_not_accepted",
+            "Thủ tục này không dành cho tổ chức." if sub.applicant_kind == filing.ORGANISATION
+            else "Thủ tục này chỉ dành cho tổ chức (doanh nghiệp, hộ kinh doanh).",
+            "Organisations do not file this procedure." if sub.applicant_kind == filing.ORGANISATION
+            else "Only organisations (enterprises, household businesses) file this procedure.")])
     mandate = mandate_of(sub, actor, spec, now)  # before the form, so an outsider learns nothing more
     clean_form, form_errors = validate_form(spec.fields, sub.form, known_communes=divisions.communes(),
                                             printable=printable_characters())
@@ -342,7 +354,10 @@ def mandate_of(sub: Submission, actor: Actor, spec: ProcedureSpec, now: datetime
     mandate a filing authority finds; refused with the most telling reason otherwise."""
     if sub.channel != "online":
         return filing.Mandate(filing.ASSISTED, f"official:{actor.id}")
-    if sub.applicant_id_number in (actor.id, actor.organisation) and sub.filed_as in ("", filing.SELF):
+    # An organisation files through its representative or staff: the organisations capability says which, and
+    # checks the representative against the enterprise registry at each filing.
+    if (sub.applicant_kind == filing.PERSON and sub.applicant_id_number == actor.id
+            and sub.filed_as in ("", filing.SELF)):
         return filing.Mandate(filing.SELF)
     answer = find_mandate(FilingRequest(actor, sub.applicant_kind, sub.applicant_id_number, sub.filed_as, spec, now))
     if isinstance(answer, filing.Mandate):
@@ -593,6 +608,9 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         state = fold(actions, workflow, default_calendar())
         if actor.kind != "system" and not can_read(actor, dossier, state):
             raise NotYours()  # before any rule, so no answer tells an outsider the dossier's status
+        if actor.kind == "citizen" and not state.acts_for_applicant(actor):
+            actor = next((acting for authority in FILING_AUTHORITIES
+                          if (acting := authority.acting_as(actor, dossier)) is not None), actor)
         if kind == "transfer" and data.get("to_agency") and not Agency.objects.filter(code=data["to_agency"]).exists():
             raise LifecycleError("unknown_agency", "Không tìm thấy cơ quan nhận.", "Unknown receiving agency.",
                                  "to_agency")
@@ -795,9 +813,14 @@ def readable_dossier(actor: Actor | None, code: str, reading: str) -> tuple[Doss
 
 def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) -> bool:
     """One read rule: the applicant and who filed for them, whom a filing authority lets read it (an
-    organisation's staff), or an official of an agency that holds or held the dossier."""
+    organisation's legal representative and staff, checked at each read), or an official of an agency that holds
+    or held the dossier."""
     if actor.kind == "citizen":
-        if dossier.applicant_id_number in (actor.id, actor.organisation) or actor.id == dossier.filer_id_number:
+        if dossier.applicant_id_number == actor.id:
+            return True
+        # An organisation's dossier is read through the organisation (may_read below: its representative while
+        # the registry names them, staff while delegated), not by having filed it.
+        if actor.id == dossier.filer_id_number and dossier.applicant_kind == filing.PERSON:
             return True
         return any(authority.may_read(actor, dossier) for authority in FILING_AUTHORITIES)
     if actor.kind == "official":
@@ -809,11 +832,9 @@ def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) 
 
 
 def dossiers_of(actor: Actor) -> QuerySet[Dossier]:
-    """A citizen's dossier list: those about them (or the organisation their login acts for), those they filed
-    for others, and those a filing authority shows them; newest first."""
-    mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id)
-    if actor.organisation:
-        mine |= Q(applicant_id_number=actor.organisation)
+    """A citizen's dossier list: those about them, those they filed for others, and those a filing authority
+    shows them (the organisation their login acts for); newest first."""
+    mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id, applicant_kind=filing.PERSON)
     for authority in FILING_AUTHORITIES:
         if (more := authority.dossiers(actor)) is not None:
             mine |= more

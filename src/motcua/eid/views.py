@@ -4,17 +4,20 @@ discovery document and the end of a session asked by a relying party."""
 import json
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from oauth2_provider.exceptions import InvalidOIDCRedirectURIError
+from oauth2_provider.exceptions import InvalidOIDCRedirectURIError, OAuthToolkitError
+from oauth2_provider.forms import AllowForm
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 
-from motcua.eid.models import EidAccount
+from motcua.eid.models import EidAccount, EidOrganisation
+from motcua.eid.validators import ORGANISATION_SCOPE
 
 
 def when_bundled(view):
@@ -54,16 +57,71 @@ class EidLoginView(auth_views.LoginView):
         return context
 
 
+class OrganisationChoiceForm(AllowForm):
+    organisation = forms.CharField(required=False)
+
+
 class EidAuthorizationView(AuthorizationView):
     """Asks the person to log in at the provider (not at the back office); someone logged in on the same site
-    with another kind of account (an official) is asked to log in with an e-ID account."""
+    with another kind of account (an official) is asked to log in with an e-ID account.
+
+    A login that asks the ``organisation`` scope is an organisation's (level 2): after the person's own login
+    they choose, every time, which organisation they represent they log in for; their personal e-ID must be
+    level 2 too. Only the choice is made here; the relying party checks it against the enterprise registry."""
 
     login_url = "eid:login"
+    chosen: EidOrganisation | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_eid_account(request.user):
             return redirect_to_login(request.get_full_path(), self.get_login_url(), self.get_redirect_field_name())
         return super().dispatch(request, *args, **kwargs)
+
+    def for_organisation(self, scope: str) -> bool:
+        return ORGANISATION_SCOPE in scope.split()
+
+    def organisations(self):
+        account = self.request.user.eid
+        if account.level < 2:  # an organisation's e-ID is level 2, through a level-2 personal e-ID
+            return EidOrganisation.objects.none()
+        return EidOrganisation.objects.filter(representative=account).order_by("name")
+
+    def get_form_class(self):
+        return OrganisationChoiceForm
+
+    def get(self, request, *args, **kwargs):
+        if not self.for_organisation(request.GET.get("scope", "")):
+            return super().get(request, *args, **kwargs)
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        claims = credentials.get("claims")
+        self.oauth2_data = {**credentials, "scopes": scopes, "claims": json.dumps(claims) if claims else None}
+        return self.choice_page(self.get_form())
+
+    def choice_page(self, form, status: int = 200):
+        return self.render_to_response({"form": form, "organisations": self.organisations(),
+                                        "account": self.request.user.eid}, status=status)
+
+    def form_valid(self, form):
+        if self.for_organisation(form.cleaned_data.get("scope", "")) and form.cleaned_data.get("allow"):
+            self.chosen = self.organisations().filter(code=form.cleaned_data.get("organisation", "")).first()
+            if self.chosen is None:
+                form.add_error("organisation", "Hãy chọn tổ chức bạn là người đại diện. · Choose the organisation "
+                                               "you represent.")  # the provider's pages say both languages
+                return self.choice_page(form, status=400)
+        return super().form_valid(form)
+
+    def get_template_names(self):
+        scope = self.request.POST.get("scope", "") if self.request.method == "POST" else self.request.GET.get(
+            "scope", "")
+        return ["eid/organisation_choice.html"] if self.for_organisation(scope) else super().get_template_names()
+
+    def create_authorization_response(self, request, scopes, credentials, allow):
+        if self.chosen is not None:  # handed to the validator, which keeps it with the code
+            credentials = {**credentials, "organisation": self.chosen}
+        return super().create_authorization_response(request, scopes, credentials, allow)
 
 
 class EidDiscoveryView(ConnectDiscoveryInfoView):

@@ -40,5 +40,6 @@ def actor_for_official(official: Official) -> Actor:
     return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))
 
 
-def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None) -> Actor:
-    return Actor("citizen", id_number, name, eid_level=eid_level)
+def citizen_actor(id_number: str, name: str = "", eid_level: int | None = None,
+                  organisation: str | None = None) -> Actor:
+    return Actor("citizen", id_number, name, eid_level=eid_level, organisation=organisation)

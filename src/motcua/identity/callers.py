@@ -58,10 +58,14 @@ def _token_official(request: HttpRequest, token: str) -> Official | None:
 
 
 def citizen_from_session(request: HttpRequest) -> Actor | None:
+    """The citizen of the portal's session; an organisation's login (``organisation``: the claim the provider
+    sent, confirmed by the enterprise registry at the login) acts for that organisation."""
     citizen = request.session.get(CITIZEN_SESSION_KEY) if hasattr(request, "session") else None
     if not citizen:
         return None
-    return citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level"))
+    organisation = citizen.get("organisation") or {}
+    return citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level"),
+                         organisation.get("code"))
 
 
 def actor_from_request(request: HttpRequest) -> Actor | None:

@@ -102,11 +102,18 @@ class RemoteProvider:
         return data
 
 
+ORGANISATION_SCOPE = "organisation"
+ORGANISATION_CLAIMS = ("code", "name", "kind", "representative_id", "representative_role")
+
+
 @dataclass(frozen=True)
 class Login:
     claims: dict
     eid_level: int
     next_url: str
+    # The organisation the person logged in for (the `organisation` claim, as sent: its registry check is the
+    # caller's), or None for a personal login.
+    organisation: dict | None = None
 
 
 def _redirect_uri(request: HttpRequest) -> str:
@@ -117,16 +124,19 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def begin(request: HttpRequest, next_url: str, provider: Provider) -> str:
-    """Remember state, nonce and PKCE verifier in the session; return the provider's authorization URL."""
+def begin(request: HttpRequest, next_url: str, provider: Provider, organisation: bool = False) -> str:
+    """Remember state, nonce and PKCE verifier in the session; return the provider's authorization URL. An
+    organisation's login asks the `organisation` scope: the person chooses at the provider which organisation
+    they represent they log in for."""
     metadata = provider.metadata()
     verifier = secrets.token_urlsafe(64)
     pending = {"state": secrets.token_urlsafe(24), "nonce": secrets.token_urlsafe(24), "verifier": verifier,
-               "next": next_url, "redirect_uri": _redirect_uri(request)}
+               "next": next_url, "redirect_uri": _redirect_uri(request), "organisation": organisation}
     request.session[SESSION_KEY] = pending
     query = urlencode({
         "response_type": "code", "client_id": settings.OIDC["CLIENT_ID"], "redirect_uri": pending["redirect_uri"],
-        "scope": "openid profile", "state": pending["state"], "nonce": pending["nonce"],
+        "scope": "openid profile" + (f" {ORGANISATION_SCOPE}" if organisation else ""),
+        "state": pending["state"], "nonce": pending["nonce"],
         "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()), "code_challenge_method": "S256",
     })
     return f"{metadata['authorization_endpoint']}?{query}"
@@ -153,8 +163,23 @@ def complete(request: HttpRequest, provider: Provider) -> Login:
                           "No ID token could be obtained from the e-ID provider.")
     claims = verify_id_token(raw, provider, pending["nonce"])
     level = eid_level(claims)
+    organisation = organisation_of(claims) if pending.get("organisation") else None
     request.session[ID_TOKEN_SESSION_KEY] = raw
-    return Login(claims, level, pending["next"])
+    return Login(claims, level, pending["next"], organisation)
+
+
+def organisation_of(claims: dict) -> dict:
+    """The organisation an organisation's login is for: its claim complete, naming the person who logged in as
+    its representative, at e-ID level 2 (an organisation's account has no level 1)."""
+    organisation = claims.get("organisation")
+    if not (isinstance(organisation, dict) and all(isinstance(organisation.get(name), str) and organisation[name]
+                                                   for name in ORGANISATION_CLAIMS)):
+        raise LoginFailed("no_organisation", "Hệ thống định danh không cho biết bạn đăng nhập cho tổ chức nào.",
+                          "The e-ID provider did not say which organisation you logged in for.")
+    if organisation["representative_id"] != claims["personal_id"] or eid_level(claims) != 2:
+        raise LoginFailed("bad_organisation", "Thông tin tổ chức trong mã xác thực không khớp với người đăng nhập.",
+                          "The organisation in the ID token does not match the person who logged in.")
+    return {name: organisation[name] for name in (*ORGANISATION_CLAIMS, "tax_code") if name in organisation}
 
 
 def _key_set(raw: str, provider: Provider) -> KeySet:

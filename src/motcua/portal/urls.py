@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import authorisations, groups, notifications, petitions, views
+from motcua.portal import authorisations, groups, notifications, organisations, petitions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("dang-xuat/", views.logout, name="logout"),
     path("phien-dang-nhap/", views.my_sessions, name="sessions"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
+    path("to-chuc/", organisations.organisation, name="organisation"),
+    path("to-chuc/giao-quyen/", organisations.delegations, name="delegations"),
+    path("to-chuc/giao-quyen/<int:delegation_id>/thu-hoi/", organisations.revoke_delegation, name="revoke_delegation"),
     path("ai-da-xem-du-lieu/", views.my_data_reads, name="data_reads"),
     path("uy-quyen/", authorisations.authorisations, name="authorisations"),
     path("uy-quyen/<int:authorisation_id>/thu-hoi/", authorisations.revoke, name="authorisation_revoke"),

@@ -23,7 +23,7 @@ from motcua.core.web import CLEAR_SITE_DATA, client_address, pdf_response
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import wallet_of
 from motcua.documents.views import document_file
-from motcua.dossiers import groups, intake, pdf, services
+from motcua.dossiers import filing, groups, intake, pdf, services
 from motcua.dossiers.filing import Mandate, filed_as_label
 from motcua.dossiers.lifecycle import LifecycleError, Status
 from motcua.dossiers.models import Dossier
@@ -33,6 +33,7 @@ from motcua.identity import oidc, sessions
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
+from motcua.organisations import services as organisations
 from motcua.payments import fee_schedules
 from motcua.payments import services as payments
 from motcua.proactive import services as proactive
@@ -129,20 +130,36 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     actor = session_actor(request)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, "claims": fee_schedules.claim_choices(spec)}
-    people = representation.people_for(actor, spec, timezone.now())
+    # ``?to-chuc=<enterprise code>``: filed for an organisation, by its legal representative or delegated staff.
     posted = request.method == "POST"
-    chosen = _filing_for(request.POST if posted else request.GET, people, keep_unknown=posted)
-    applicant_id, applicant_name = (chosen.id_number, chosen.name) if chosen else (citizen["id_number"],
-                                                                                   citizen.get("name", ""))
-    context.update(file_for=[(kind, FILE_FOR[kind], found) for kind, found in people.items()], chosen=chosen,
-                   filer_label=filed_as_label(chosen.mandate.filed_as) if chosen else None)
-    if request.method == "POST":
+    for_organisation = (request.POST if posted else request.GET).get("to-chuc", "")[:20]
+    chosen = None
+    if for_organisation:
+        try:
+            organisation_filled, record = organisations.filing_prefill(actor, for_organisation, spec)
+        except (organisations.OrganisationRefused, NotFound) as exc:
+            return render(request, "portal/organisation_refused.html", {"error": exc, "citizen": citizen},
+                          status=exc.status)
+        context["organisation"] = record
+        applicant_id, applicant_name = for_organisation, ""
+    else:
+        people = representation.people_for(actor, spec, timezone.now())
+        chosen = _filing_for(request.POST if posted else request.GET, people, keep_unknown=posted)
+        applicant_id, applicant_name = (chosen.id_number, chosen.name) if chosen else (citizen["id_number"],
+                                                                                       citizen.get("name", ""))
+        context.update(file_for=[(kind, FILE_FOR[kind], found) for kind, found in people.items()], chosen=chosen,
+                       filer_label=filed_as_label(chosen.mandate.filed_as) if chosen else None)
+    if posted:
         # the pre-fill kept is of the person the form was opened for, and only of them
         key = f"{request.POST.get('idempotency_key', '')}:{applicant_id}"
         filled = kept_prefill(request, code, key)
         sub = intake.submission_from_post(request, spec, code, "online", applicant_id, applicant_name)
-        sub.filed_as = chosen.mandate.filed_as if chosen else request.POST.get("filed_as", "")
-        sub.provenance = filled.provenance(sub.form)
+        if for_organisation:
+            sub.applicant_kind = filing.ORGANISATION
+            organisations.prefill_submission(sub, actor, filled)
+        else:
+            sub.filed_as = chosen.mandate.filed_as if chosen else request.POST.get("filed_as", "")
+            sub.provenance = filled.provenance(sub.form)
         try:
             dossier, _created = services.submit(sub, actor)
         except services.SubmissionError as exc:
@@ -152,11 +169,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
-    # Once-only: what the state already holds of the person concerned is filled in, shown, and never asked
-    # again; read for someone else, it is logged in their name as read by the citizen filing. A paper
-    # authorisation, which no one has checked yet, lets its holder file but not read.
-    filled = (prefill(spec, applicant_id, actor, Purpose("Điền sẵn biểu mẫu", spec.code))
-              if chosen is None or chosen.mandate.confirmed else Prefill())
+    # Once-only: what the state already holds of the person concerned (or the organisation) is filled in, shown,
+    # and never asked again; read for someone else, it is logged in their name as read by the citizen filing. A
+    # paper authorisation, which no one has checked yet, lets its holder file but not read.
+    if for_organisation:
+        filled = organisation_filled
+    else:
+        filled = (prefill(spec, applicant_id, actor, Purpose("Điền sẵn biểu mẫu", spec.code))
+                  if chosen is None or chosen.mandate.confirmed else Prefill())
     keep_prefill(request, code, f"{context['idempotency_key']}:{applicant_id}", filled)
     offer = _offer_to_take_up(request, actor, code)
     offered = {name: value for name, value in (offer.prefill if offer else {}).items()
@@ -251,9 +271,12 @@ def eid_provider(request: HttpRequest) -> oidc.Provider:
 
 
 def login(request: HttpRequest) -> HttpResponse:
-    """Citizens log in with their e-ID (OpenID Connect): off to the provider."""
+    """Citizens log in with their e-ID (OpenID Connect): off to the provider. ``?to-chuc=1``: an organisation's
+    login, through its legal representative's e-ID."""
+    organisation = request.GET.get("to-chuc") == "1"
     try:
-        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/")), eid_provider(request)))
+        return redirect(oidc.begin(request, _safe_next(request.GET.get("next", "/")), eid_provider(request),
+                                   organisation=organisation))
     except oidc.LoginFailed as exc:
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
 
@@ -265,13 +288,22 @@ def login_complete(request: HttpRequest) -> HttpResponse:
         security_event("citizen_login", "failure", reason=exc.code)
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     claims = verified.claims
+    try:  # an organisation's login: the enterprise registry must name this person its legal representative
+        organisation = organisations.confirm_login(verified.organisation, claims["personal_id"]) \
+            if verified.organisation else None
+    except organisations.OrganisationRefused as exc:
+        security_event("citizen_login", "failure", reason=exc.code, actor=f"citizen:{claims['personal_id']}",
+                       organisation=verified.organisation["code"] if verified.organisation else "")
+        return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     request.session.cycle_key()
     request.session[CITIZEN_SESSION_KEY] = {
         "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": verified.eid_level,
         "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
+        **({"organisation": organisation} if organisation else {}),
     }
     sessions.opened(request, "citizen", claims["personal_id"])
-    security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level)
+    security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level,
+                   organisation=organisation["code"] if organisation else "")
     return redirect(_safe_next(verified.next_url))
 
 

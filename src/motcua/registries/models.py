@@ -60,7 +60,9 @@ class Enterprise(models.Model):
     tax_code = models.CharField(max_length=14, blank=True)
     name = models.CharField(max_length=255)
     kind = models.CharField(max_length=20, choices=[("household", "Hộ kinh doanh"), ("enterprise", "Doanh nghiệp")])
-    owner_id_number = models.CharField(max_length=12, db_index=True)
+    owner_id_number = models.CharField(max_length=12, db_index=True)  # the owner, its legal representative
+    # The legal representative's title as registered ("Giám đốc", "Chủ hộ kinh doanh"…); empty: the owner.
+    representative_title = models.CharField(max_length=100, blank=True)
     commune_code = models.CharField(max_length=5)
     status = models.CharField(max_length=20, default="active")
     registered_on = models.DateField()

@@ -19,6 +19,9 @@ from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provena
 from motcua.dossiers.services import FilingRequest, find_mandate
 from motcua.identity.actors import Actor
 from motcua.registries.access import Purpose, read_person
+from motcua.registries.sources import source
+
+APPLICANT_NAME = "applicant.name"  # the provenance of the applicant's name, when a registry gave it
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,29 @@ def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose
         else:
             result.evidence[e.code] = HeldEvidence(e.source, record is not None)
     return result
+
+
+ORGANISATION_REGISTRY = "organisation"
+
+
+def prefill_organisation(spec: ProcedureSpec, code: str) -> tuple[Prefill, dict | None]:
+    """A dossier an organisation files: the fields the procedure takes from the enterprise registry, and the
+    registry's record (its name for the applicant's). The caller has checked who acts for the organisation."""
+    record = source(ORGANISATION_REGISTRY).lookup(code)
+    result = Prefill(registries=[ORGANISATION_REGISTRY])
+    if record is None:
+        return result, None
+    for f in spec.fields:
+        value = record.data.get(f.registry_key) if f.registry == ORGANISATION_REGISTRY else None
+        if value not in (None, "", []):
+            result.values[f.name] = PrefilledValue(str(value), record.source, record.version,
+                                                   record.fetched_at.isoformat())
+    result.values[APPLICANT_NAME] = PrefilledValue(record.data["name"], record.source, record.version,
+                                                   record.fetched_at.isoformat())
+    for e in spec.evidence:
+        if e.source in ("enterprise", ORGANISATION_REGISTRY):
+            result.evidence[e.code] = HeldEvidence(e.source, True, record.data["code"])
+    return result, record.data
 
 
 def prefill_submission(sub, actor: Actor) -> None:

@@ -131,11 +131,18 @@ class Generator:
                 self._event(batch, "death", TODAY - timedelta(days=rng.randint(1, 300)), commune, elder["id_number"])
         if rng.random() < 0.06:
             self.business_number += 1
-            batch.businesses.append(dict(
+            household = dict(
                 registration_number=f"{commune.province_code}{self.business_number:011d}",
                 tax_code=f"8{self.business_number:09d}", name=f"{rng.choice(TRADES)} {father['full_name']}",
-                kind="household", owner_id_number=father["id_number"], commune_code=commune.code, status="active",
-                registered_on=TODAY - timedelta(days=rng.randint(30, 3650))))
+                kind="household", owner_id_number=father["id_number"], representative_title="Chủ hộ kinh doanh",
+                commune_code=commune.code, status="active", registered_on=TODAY - timedelta(days=rng.randint(30, 3650)))
+            batch.businesses.append(household)
+            if self.business_number % 5 == 0:  # one owner in five also runs a company (no draw: the rest is unchanged)
+                self.business_number += 1
+                code = f"0{commune.province_code}{self.business_number:07d}"  # an enterprise code is its tax code
+                batch.businesses.append({**household, "registration_number": code, "tax_code": code,
+                                         "name": f"Công ty TNHH {household['name']}", "kind": "enterprise",
+                                         "representative_title": "Giám đốc"})
 
     def batches(self, people: int, batch_size: int = 20_000) -> Iterator[Batch]:
         batch, made, index = Batch(), 0, self.first_household

@@ -6,9 +6,12 @@ import re
 import secrets
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from motcua.catalog.models import Procedure
@@ -124,7 +127,21 @@ def pages(client, seeded):
             "/backoffice/phan-anh-du-lieu/", "/backoffice/doi-soat-thanh-toan/", f"/backoffice/ho-so/{asked.code}/",
             "/backoffice/thong-bao/", "/backoffice/doi-soat-du-lieu/", "/backoffice/trao-doi-du-lieu/",
             "/backoffice/phan-anh-kien-nghi/", "/backoffice/bieu-phi/"]
-    return [(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
+    # An's company: its e-ID login's pages, and the provider's choice of organisation (An logged in there).
+    company, for_company = Client(), Client()
+    log_in_citizen(company, an)
+    session = company.session
+    session["citizen"] = {**session["citizen"], "organisation": {"code": "0109876543", "name": "Công ty"}}
+    session.save()
+    for_company.force_login(get_user_model().objects.get(username=an.id_number))
+    choice = "/eid/authorize/?" + urlencode({
+        "response_type": "code", "client_id": settings.OIDC["CLIENT_ID"], "scope": "openid profile organisation",
+        "redirect_uri": f"{settings.PUBLIC_URL}/dang-nhap/xong/", "state": "s", "nonce": "n",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"})
+    organisation = [(company, "/to-chuc/"), (company, "/to-chuc/giao-quyen/"), (citizen, "/to-chuc/"),
+                    (company, "/thu-tuc/1.000355/nop/?to-chuc=0109876543"), (for_company, choice)]
+    return ([(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
+            + organisation)
 
 
 def test_every_page_has_the_security_policy_and_no_inline_script_or_style(pages):
