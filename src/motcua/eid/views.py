@@ -56,9 +56,11 @@ class EidLoginView(auth_views.LoginView):
 
 class EidAuthorizationView(AuthorizationView):
     """Asks the person to log in at the provider (not at the back office); someone logged in on the same site
-    with another kind of account (an official) is asked to log in with an e-ID account."""
+    with another kind of account (an official) is asked to log in with an e-ID account. An app's client asks
+    the person's consent to the scopes it wants, described in the reader's language (motcua.eid.scopes)."""
 
     login_url = "eid:login"
+    template_name = "eid/authorize.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_eid_account(request.user):
@@ -67,13 +69,15 @@ class EidAuthorizationView(AuthorizationView):
 
 
 class EidDiscoveryView(ConnectDiscoveryInfoView):
-    """The discovery document, with the e-ID levels a login may assert (`acr`) and the revocation endpoint."""
+    """The discovery document, with the e-ID levels a login may assert (`acr`), the revocation endpoint and
+    the introspection endpoint (RFC 7662: a resource server asks whether an access token still holds)."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         metadata = json.loads(response.content)
         metadata["acr_values_supported"] = list(settings.OIDC["ACR_LEVELS"])
         metadata["revocation_endpoint"] = self._get_endpoint_url(request, "revoke-token", required=True)
+        metadata["introspection_endpoint"] = self._get_endpoint_url(request, "introspect", required=True)
         response.content = json.dumps(metadata)
         return response
 

@@ -1,18 +1,21 @@
 """Who is calling: an official (bearer token, or a session opened by the back office's login with its second
-factor) or a citizen (portal session, set by the e-ID login). One answer for the API, the portal and the back
-office."""
+factor) or a citizen (portal session, set by the e-ID login, or an app's access token from the e-ID provider).
+One answer for the API, the portal and the back office."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
 from motcua.core.errors import Forbidden
 from motcua.identity import second_factor
+from motcua.identity.access_tokens import AppGrant, is_access_token
 from motcua.identity.actors import Actor, actor_for_official, citizen_actor
 from motcua.identity.models import TOKEN_DAYS, ApiToken, Official
 
@@ -57,11 +60,39 @@ def _token_official(request: HttpRequest, token: str) -> Official | None:
     return row.official
 
 
+def citizen_login(claims: Mapping[str, Any], eid_level: int) -> dict:
+    """What an e-ID login asserts about the person, from the provider's verified claims (an ID token's for the
+    portal's session, an access token's for an app): the one reading of e-ID claims."""
+    return {"id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": eid_level,
+            "birth_date": claims.get("birthdate", ""),
+            "sex": {"male": "M", "female": "F"}.get(str(claims.get("gender", "")), "")}
+
+
+def citizen_from_login(login: Mapping[str, Any]) -> Actor:
+    """The caller a citizen's e-ID login makes, whether it came by the portal's session or an app's token."""
+    return citizen_actor(login["id_number"], login.get("name", ""), login.get("eid_level"))
+
+
+def citizen_from_claims(claims: Mapping[str, Any], eid_level: int) -> Actor:
+    return citizen_from_login(citizen_login(claims, eid_level))
+
+
 def citizen_from_session(request: HttpRequest) -> Actor | None:
-    citizen = request.session.get(CITIZEN_SESSION_KEY) if hasattr(request, "session") else None
-    if not citizen:
-        return None
-    return citizen_actor(citizen["id_number"], citizen.get("name", ""), citizen.get("eid_level"))
+    login = request.session.get(CITIZEN_SESSION_KEY) if hasattr(request, "session") else None
+    return citizen_from_login(login) if login else None
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
+def app_caller(request: HttpRequest, grant: AppGrant) -> Actor:
+    """The citizen an app acts for with a verified access token (its claims read as the portal reads a login's)."""
+    actor = citizen_from_claims(grant.claims, grant.eid_level)
+    request.motcua_actor = actor  # type: ignore[attr-defined]
+    request.motcua_grant = grant  # type: ignore[attr-defined]  # the scopes routes check
+    return actor
 
 
 def actor_from_request(request: HttpRequest) -> Actor | None:
@@ -73,11 +104,12 @@ def actor_from_request(request: HttpRequest) -> Actor | None:
 
 
 def _resolve_actor(request: HttpRequest) -> Actor | None:
-    header = request.headers.get("Authorization", "")
-    if header:
-        if not header.startswith("Bearer "):
+    if request.headers.get("Authorization"):
+        token = bearer_token(request)
+        # An app's access token (a JWT) is checked against its provider by the API (app_caller), never here.
+        if token is None or is_access_token(token):
             return None
-        official = _token_official(request, header[7:].strip())
+        official = _token_official(request, token)
         return actor_for_official(official) if official else None
     official = logged_in_official(request)
     # A session opened with a one-time password serves only to choose one's own, on the back office's page.
