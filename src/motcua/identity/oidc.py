@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -196,10 +198,16 @@ def complete(request: HttpRequest, provider: Provider) -> Login:
 def key_set(raw: str, provider: Provider) -> KeySet:
     """The provider's keys, fetched again once if the token names a key that is not among them."""
     kid = jws.extract_compact(raw.encode()).protected.get("kid")
-    keys = KeySet.import_key_set(provider.jwks())
+    keys = _imported(json.dumps(provider.jwks(), sort_keys=True))
     if kid is not None and kid not in {key.kid for key in keys}:
-        keys = KeySet.import_key_set(provider.jwks(refresh=True))
+        keys = _imported(json.dumps(provider.jwks(refresh=True), sort_keys=True))
     return keys
+
+
+@lru_cache(maxsize=16)
+def _imported(jwks: str) -> KeySet:
+    """Keys parsed once per process for each published set (the API checks a token's signature at every call)."""
+    return KeySet.import_key_set(json.loads(jwks))
 
 
 def verify_id_token(raw: str, provider: Provider, nonce: str) -> dict:
