@@ -90,8 +90,7 @@ def bearer_token(request: HttpRequest) -> str | None:
 def app_caller(request: HttpRequest, grant: AppGrant) -> Actor:
     """The citizen an app acts for with a verified access token (its claims read as the portal reads a login's)."""
     actor = citizen_from_claims(grant.claims, grant.eid_level)
-    request.motcua_actor = actor  # type: ignore[attr-defined]
-    request.motcua_grant = grant  # type: ignore[attr-defined]  # the scopes routes check
+    request.motcua_actor = actor  # type: ignore[attr-defined]  # who the log lines name
     return actor
 
 

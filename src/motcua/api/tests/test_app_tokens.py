@@ -16,7 +16,7 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from jwcrypto import jwt as jwcrypto_jwt
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.utils import jwk_from_pem
@@ -29,10 +29,12 @@ from motcua.demo.seeding import APP_CLIENT_ID, DEMO_CITIZENS, DEMO_PASSWORD
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.eid.inprocess import BundledProvider
 from motcua.eid.models import EidAccount
 from motcua.eid.scopes import APP_SCOPES
+from motcua.identity import access_tokens, oidc
 from motcua.identity.actors import Role, citizen_actor
-from motcua.identity.callers import issue_token
+from motcua.identity.callers import citizen_from_claims, citizen_from_login, citizen_login, issue_token
 from motcua.identity.models import Official
 from motcua.notifications import services as notifications
 
@@ -234,6 +236,12 @@ def test_an_id_token_is_not_an_access_token(seeded):
     assert refusal(app(tokens["id_token"]).get("/api/wallet"))[:2] == (401, "token_wrong_type")
     # The portal's own access token is for the provider's userinfo: it grants no scope of the API.
     assert refusal(app(tokens["access_token"]).get("/api/wallet"))[:2] == (403, "insufficient_scope")
+    # The same login read from the ID token (the portal's session) and from the access token: the same caller.
+    provider = BundledProvider(RequestFactory().get("/"))
+    session = citizen_login(oidc.verify_id_token(tokens["id_token"], provider, "n"), 2)
+    grant = access_tokens.verify(tokens["access_token"], provider, settings.API_AUDIENCE)
+    assert citizen_from_login(session) == citizen_from_claims(grant.claims, grant.eid_level)
+    assert citizen_from_login(session) == citizen_actor(AN.id_number, AN.name, 2)
 
 
 def test_a_revoked_token_is_refused_at_the_next_call(seeded):
