@@ -1,10 +1,10 @@
 """API submissions per second from an app holding the e-ID provider's access tokens, against the same submissions
 from the portal's session cookie, in one run on one server.
 
-    python bench/api_tokens.py [--seconds 10] [--clients 8] [--workers 2]
+    python bench/api_tokens.py [--seconds 10] [--clients 8] [--workers 2] [--citizens 12]
 
 A throwaway PostgreSQL database (bench/throwaway.py), gunicorn serving the site with the bundled e-ID provider.
-Each demo citizen logs in twice over HTTP, as in life: once at the portal (a session cookie and its CSRF token),
+Each citizen (level-2 e-ID accounts made for the run) logs in twice over HTTP, as in life: once at the portal (a session cookie and its CSRF token),
 once in the app (authorization code + PKCE at the provider, consent, token endpoint: a signed access token).
 Then the same birth registrations are submitted (`POST /api/dossiers`, unique `Idempotency-Key`) with one and the
 other, alternately, twice each; then the in-process cost of telling who calls: the token's check (signature,
@@ -22,6 +22,7 @@ import re
 import secrets
 import statistics
 import time
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 import requests
@@ -29,6 +30,13 @@ from http_load import BIRTH_FORM, report, run_python, server
 from throwaway import ROOT, throwaway_database
 
 PASSWORD = "motcua-demo"
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id_number: str
+    name: str
+
 SCOPES = "dossiers:read dossiers:submit"
 
 
@@ -72,6 +80,28 @@ def submission(id_number: str, name: str) -> bytes:
                        "form": BIRTH_FORM, "evidence": ["to_khai"]}).encode()
 
 
+def e_id_accounts(count: int) -> list[Citizen]:
+    """Level-2 accounts at the bundled provider (so that no one person's submissions queue behind each other):
+    ID numbers of men born in the 1900s (century digit 0), birth years matching."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from motcua.eid.models import EidAccount
+
+    citizens = []
+    for i in range(count):
+        year = 90 - i % 50
+        citizen = Citizen(f"0010{year:02d}{900000 + i:06d}", f"Người nộp {i}")
+        user = get_user_model().objects.create(username=citizen.id_number)
+        user.set_password(PASSWORD)
+        user.save()
+        EidAccount.objects.create(user=user, id_number=citizen.id_number, full_name=citizen.name,
+                                  birth_date=date(1900 + year, 1, 1), sex="M", level=2)
+        citizens.append(citizen)
+    return citizens
+
+
 def per_call_microseconds(call, rounds: int = 2000) -> float:
     started = time.perf_counter()
     for _ in range(rounds):
@@ -84,6 +114,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--citizens", type=int, default=12, help="each logs in at the portal and in the app")
     args = parser.parse_args()
 
     with throwaway_database("api_tokens"):
@@ -91,16 +122,17 @@ def main() -> None:
         from django.contrib.sessions.backends.db import SessionStore
         from django.test import RequestFactory
 
-        from motcua.demo.seeding import APP_CLIENT_ID, DEMO_CITIZENS, app_redirect_uris
+        from motcua.demo.seeding import APP_CLIENT_ID, app_redirect_uris
         from motcua.eid.inprocess import BundledProvider
         from motcua.identity import access_tokens
 
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MOTCUA_DEBUG": "0", "MOTCUA_CONN_MAX_AGE": "600",
                "MOTCUA_OUTBOX_INLINE": "0"}
-        citizens = [c for c in DEMO_CITIZENS if c.eid_level == 2]  # a birth registration asks for level 2
+        citizens = e_id_accounts(args.citizens)
         redirect_uri = app_redirect_uris().split()[0]
         print(f"API submissions: app access tokens vs portal sessions — {os.cpu_count()} CPUs, gunicorn "
-              f"{args.workers} workers, {args.clients} clients, {args.seconds} s per run, Python load generator")
+              f"{args.workers} workers, {args.clients} clients, {len(citizens)} citizens, {args.seconds} s per run, "
+              "Python load generator")
         with server(env, args.workers, 1) as base:
             sessions = [portal_session(base, c.id_number) for c in citizens]
             tokens = [app_access_token(base, c.id_number, APP_CLIENT_ID, redirect_uri) for c in citizens]
