@@ -8,15 +8,19 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import suppress
 from email import policy
 from pathlib import Path
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
+from hypothesis import settings as hypothesis_settings
 
 from motcua.catalog.models import Agency
+from motcua.demo.exchange import wait_until_serving
+
+# No example is timed: on a loaded machine (CI runs two suites side by side) a slow example is not a failure.
+hypothesis_settings.register_profile("motcua", deadline=None)
+hypothesis_settings.load_profile("motcua")
 
 
 def pytest_configure(config) -> None:
@@ -27,6 +31,9 @@ def pytest_configure(config) -> None:
     settings.SANDBOX_NATIONAL_PORTAL = True  # the national portal's stand-in, as in the demo
     settings.DEVELOPMENT_CA = True  # results are signed with the development CA, as in the demo
     settings.BUNDLED_EID = True  # citizens log in at the bundled e-ID provider, as in the demo
+    # Hundreds of logins and every re-seed's accounts: passwords are hashed with a fast algorithm, as hashing is
+    # not under test (the production setting is checked in identity/tests/test_passwords.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -103,14 +110,8 @@ def start_server(server_env):
             process = subprocess.Popen([arg.format(port=port) for arg in command], env={**server_env, **env},
                                        stdout=out, stderr=subprocess.STDOUT)
         processes.append(process)
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            with suppress(requests.RequestException):  # not listening yet, or still loading
-                if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
-                    return port
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, 60, log)
+        return port
 
     yield start
     for process in processes:

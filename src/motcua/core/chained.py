@@ -130,13 +130,13 @@ def _lock_key(table: str, stream: object) -> int:
     return int.from_bytes(hashlib.sha256(f"{table}\x00{stream}".encode()).digest()[:8], "big", signed=True)
 
 
-def _heads(model: type[ChainedEntry], column: str | None, keys: list[Any], using: str) -> dict[Any, chain.Head]:
+def _heads(model: type[ChainedEntry], keys: list[Any], using: str) -> dict[Any, chain.Head]:
     """The current head of each stream: one index lookup each (a query over several streams at once would read
     all their entries, as neither database skips through an index)."""
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
     field = stream_field(model)
-    where = f"WHERE {connection.ops.quote_name(column)} = %s " if column else ""
+    where = f"WHERE {connection.ops.quote_name(field.column)} = %s " if field else ""
     sql = f"SELECT seq, digest FROM {table} {where}ORDER BY seq DESC LIMIT 1"  # written out: on every append
     heads = {}
     with connection.cursor() as cursor:
@@ -164,7 +164,7 @@ def appending(model: type[ChainedEntry], objs: Sequence[ChainedEntry], using: st
             with connection.cursor() as cursor:  # in one order, so two bulk appends cannot deadlock
                 locks = sorted(_lock_key(model._meta.db_table, key) for key in keys)
                 cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [locks])
-        heads = _heads(model, column, keys, using)
+        heads = _heads(model, keys, using)
         for obj in objs:
             stream = getattr(obj, column) if column else None
             head = heads[stream]

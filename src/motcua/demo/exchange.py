@@ -48,18 +48,24 @@ def motcua(env: Mapping[str, str], *args: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-def wait_until_serving(url: str, process: subprocess.Popen | None = None, seconds: float = 300) -> None:
-    """Until ``url``/api/health answers (a server migrating and seeding takes a minute)."""
+def wait_until_serving(url: str, process: subprocess.Popen | None = None, seconds: float = 300,
+                       log: Path | None = None, page: str = "/api/health") -> None:
+    """Until ``url`` answers ``page`` (a server migrating and seeding takes a minute); a server that stops or
+    does not answer in time is an error, which quotes its ``log``."""
     deadline = time.monotonic() + seconds
     while True:
+        problem = None
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server for {url} stopped (exit {process.returncode})")
-        with suppress(requests.RequestException):
-            if requests.get(f"{url}/api/health", timeout=5).ok:
-                return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
-        time.sleep(0.3)
+            problem = f"the server for {url} stopped (exit {process.returncode})"
+        else:
+            with suppress(requests.RequestException):  # not listening yet, or still loading
+                if requests.get(f"{url}{page}", timeout=10).ok:
+                    return
+            if time.monotonic() > deadline:
+                problem = f"{url} did not answer within {seconds:.0f} s"
+        if problem:
+            raise RuntimeError(f"{problem}\n{log.read_text() if log is not None and log.exists() else ''}")
+        time.sleep(0.2)
 
 
 def register(identities: Mapping[str, str], addresses: Mapping[str, str]) -> None:
@@ -99,6 +105,7 @@ def start_keeper(folder: Path, address: str) -> tuple[subprocess.Popen, dict[str
     """The keeper as a demo server of its own (migrated, its synthetic registries seeded, no sample dossiers);
     its output goes to ``folder``/server.log. In the caller's process group, so Ctrl-C stops both."""
     env = party_environment(folder, KEEPER, MOTCUA_DEMO="1", MOTCUA_EXCHANGE_DIRECTORY_REFRESH_SECONDS="1")
+    env.pop("MOTCUA_PUBLIC_URL", None)  # the portal's: the keeper is reached at its own address
     with (folder / "server.log").open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "motcua.cli", "demo", "--role", "keeper", "--addr", address],
                                    env=env, stdout=log, stderr=subprocess.STDOUT)

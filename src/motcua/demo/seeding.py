@@ -102,12 +102,13 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
         EidAccount.objects.update_or_create(user=user, defaults={
             "id_number": c.id_number, "full_name": c.name, "birth_date": c.birth_date, "sex": c.sex,
             "level": c.eid_level})
-    if not Application.objects.filter(client_id=settings.OIDC["CLIENT_ID"]).exists():
+    # The portal's addresses follow where this demo is served now (a restart on another address included).
+    addresses = {"redirect_uris": portal_uris("/dang-nhap/xong/"), "post_logout_redirect_uris": portal_uris("/")}
+    if not Application.objects.filter(client_id=settings.OIDC["CLIENT_ID"]).update(**addresses):
         Application.objects.create(
             name="motcua portal", client_id=settings.OIDC["CLIENT_ID"], client_secret=settings.OIDC["CLIENT_SECRET"],
             client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-            redirect_uris=portal_uris("/dang-nhap/xong/"), post_logout_redirect_uris=portal_uris("/"),
-            algorithm=Application.RS256_ALGORITHM, skip_authorization=True)
+            algorithm=Application.RS256_ALGORITHM, skip_authorization=True, **addresses)
     if not Application.objects.filter(client_id=APP_CLIENT_ID).exists():
         Application.objects.create(
             name="Ứng dụng Dịch vụ công", client_id=APP_CLIENT_ID, client_type=Application.CLIENT_PUBLIC,

@@ -17,24 +17,22 @@ and not processed again."""
 from __future__ import annotations
 
 import logging
-import os
 import re
-import socket
-import time
-import uuid
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Min, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.core import outbox
+from motcua.core import leases, outbox
 from motcua.core.errors import Invalid
 from motcua.core.models import OutboxEvent
 from motcua.exchange import directory, protocol, services
@@ -142,73 +140,18 @@ def record_events(batch: list[OutboxEvent]) -> None:
 
 # --- delivering (apart from the outbox) ---------------------------------------------------------------------
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    released: int = 0
-    recovered: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retried + self.failed
-
-    def add(self, other: DeliveryReport) -> None:
-        for name in ("sent", "retried", "failed", "released", "recovered"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors += other.errors
+def _terms() -> leases.Terms:
+    return leases.Terms(lease_seconds=_setting("DELIVERY_LEASE_SECONDS"), batch=_setting("DELIVERY_BATCH"),
+                        max_attempts=_setting("DELIVERY_MAX_ATTEMPTS"),
+                        retry_seconds=_setting("DELIVERY_RETRY_SECONDS"),
+                        retry_max_seconds=_setting("DELIVERY_RETRY_MAX_SECONDS"),
+                        margin_seconds=3 * services.setting("TIMEOUT_SECONDS"))
 
 
-def recover_expired(now: datetime | None = None) -> int:
-    """Deliveries claimed by a worker whose lease ran out: due again now (or failed, with no attempt left)."""
-    now = now or timezone.now()
-    expired = EventDelivery.objects.filter(status="sending", lease_until__lt=now)
-    failed = expired.filter(attempts__gte=_setting("DELIVERY_MAX_ATTEMPTS")).update(
-        status="failed", lease_until=None, worker="", last_error="the worker sending it stopped; no attempt left")
-    again = expired.update(status="pending", next_attempt_at=now, lease_until=None, worker="")
-    return again + failed
-
-
-def claim(worker: str, limit: int, now: datetime | None = None) -> list[EventDelivery]:
-    """Take up to ``limit`` due deliveries for ``worker`` until the lease ends (SKIP LOCKED on PostgreSQL)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        due = EventDelivery.objects.filter(status="pending", next_attempt_at__lte=now).order_by("next_attempt_at",
-                                                                                               "id")
-        if connection.vendor == "postgresql":
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if not ids:
-            return []
-        EventDelivery.objects.filter(id__in=ids).update(
-            status="sending", worker=worker, attempts=F("attempts") + 1,
-            lease_until=now + timedelta(seconds=_setting("DELIVERY_LEASE_SECONDS")))
-    return list(EventDelivery.objects.filter(id__in=ids, worker=worker, status="sending")
-                .select_related("subscription").order_by("event_id", "id"))
-
-
-def backoff(delivery: EventDelivery) -> timedelta:
-    """DELIVERY_RETRY_SECONDS, doubling with each attempt, capped, spread by up to a fifth (by the id)."""
-    base = _setting("DELIVERY_RETRY_SECONDS") * 2 ** max(0, delivery.attempts - 1)
-    spread = 1 + ((delivery.pk or 0) * 2654435761 % 1000) / 5000
-    return timedelta(seconds=min(base, _setting("DELIVERY_RETRY_MAX_SECONDS")) * spread)
-
-
-def _mine(delivery: EventDelivery, worker: str) -> QuerySet[EventDelivery]:
-    return EventDelivery.objects.filter(pk=delivery.pk, status="sending", worker=worker)
-
-
-def _failed(delivery: EventDelivery, worker: str, error: str, permanent: bool) -> str:
-    if permanent or delivery.attempts >= _setting("DELIVERY_MAX_ATTEMPTS"):
-        _mine(delivery, worker).update(status="failed", lease_until=None, last_error=error[:2000])
-        log.warning("exchange: event %s to %s failed for good after %d attempts: %s", delivery.event_id,
-                    delivery.subscription.subscriber, delivery.attempts, error)
-        return "failed"
-    _mine(delivery, worker).update(status="pending", lease_until=None, worker="", last_error=error[:2000],
-                                   next_attempt_at=timezone.now() + backoff(delivery))
-    return "retried"
+QUEUE = leases.LeasedQueue(
+    EventDelivery, _terms, "exchange",
+    describe=lambda d: f"event {d.event_id} to {d.subscription.subscriber}",
+    fetch=lambda rows: rows.select_related("subscription").order_by("event_id", "id"))
 
 
 def body_of(delivery: EventDelivery) -> dict[str, Any]:
@@ -218,56 +161,39 @@ def body_of(delivery: EventDelivery) -> dict[str, Any]:
 
 
 def _send(delivery: EventDelivery) -> None:
-    """One signed call; raises :class:`Refused` (permanent when no right lets it go any more)."""
+    """One signed call: failed for good when no right lets it go any more; a refusal by the subscriber is
+    tried again (its directory may not know this system's right yet)."""
     subscription = delivery.subscription
     right = _right(directory.current(), subscription.subscriber, services.local_system(), subscription.topic)
     if right is None or subscription.purpose not in right.purposes or not subscription.active:
-        raise Refused("no_right", detail="permanent")
+        raise leases.PermanentFailure("no_right")
     purpose = services.Purpose(subscription.purpose, right.purposes[subscription.purpose],
                                f"event:{delivery.event_id}")
-    services.call(subscription.subscriber, RECEIVING_SERVICE, body_of(delivery), purpose)
+    try:
+        services.call(subscription.subscriber, RECEIVING_SERVICE, body_of(delivery), purpose)
+    except Refused as exc:
+        error = f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason
+        raise leases.TransientFailure(error) from exc
 
 
-def deliver_due(limit: int | None = None, worker: str | None = None) -> DeliveryReport:
+def _sent(delivery: EventDelivery, worker: str, _answer: object) -> None:
+    QUEUE.mark_sent(delivery, worker, sent_at=timezone.now())
+
+
+def _deliver_batch(batch: leases.Batch[EventDelivery]) -> None:
+    for delivery in batch.rows:
+        if not batch.attempt(delivery, partial(_send, delivery), partial(_sent, delivery, batch.worker)):
+            return
+
+
+def deliver_due(limit: int | None = None, worker: str | None = None) -> leases.Report:
     """Claim one batch of due deliveries and send it; returns what became of them."""
-    worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    report = DeliveryReport(recovered=recover_expired())
-    batch = claim(worker, limit or _setting("DELIVERY_BATCH"))
-    lease = _setting("DELIVERY_LEASE_SECONDS")
-    # Stop well before the lease ends, so another worker never takes over a delivery still in flight.
-    deadline = time.monotonic() + lease - min(lease / 2, 3 * services.setting("TIMEOUT_SECONDS"))
-    for index, delivery in enumerate(batch):
-        if time.monotonic() > deadline:
-            rest = [d.pk for d in batch[index:]]
-            report.released += EventDelivery.objects.filter(pk__in=rest, status="sending", worker=worker).update(
-                status="pending", lease_until=None, worker="", attempts=F("attempts") - 1)
-            break
-        try:
-            _send(delivery)
-        except Refused as exc:
-            error = f"{exc.reason}: {exc.detail}" if exc.detail else exc.reason
-            outcome = _failed(delivery, worker, error, permanent=exc.detail == "permanent")
-            report.errors.append(error)
-        except Exception as exc:  # a bug on the way: kept apart, retried, visible
-            log.exception("exchange: delivery %s raised", delivery.pk)
-            outcome = _failed(delivery, worker, f"{type(exc).__name__}: {exc}", permanent=False)
-        else:
-            if not _mine(delivery, worker).update(status="sent", sent_at=timezone.now(), lease_until=None,
-                                                  last_error=""):
-                log.error("exchange: delivery %s was sent after its lease was lost", delivery.pk)
-            outcome = "sent"
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+    return QUEUE.step(_deliver_batch, worker, limit, STOPPING)
 
 
-def deliver_all(worker: str | None = None) -> DeliveryReport:
+def deliver_all(worker: str | None = None) -> leases.Report:
     """Send until nothing is due (inline delivery, ``--once``, the tests)."""
-    total = DeliveryReport()
-    while True:
-        report = deliver_due(worker=worker)
-        total.add(report)
-        if not report.handled and not report.released:
-            return total
+    return leases.drain(lambda name: deliver_due(worker=name), worker)
 
 
 def deliver_inline() -> None:
@@ -275,19 +201,13 @@ def deliver_inline() -> None:
     deliver_all()
 
 
+STOPPING = threading.Event()  # set by SIGTERM or SIGINT in the delivery worker (leases.run)
+
+
 def run(poll_seconds: float = 1.0, once: bool = False,
-        progress: Callable[[DeliveryReport], None] | None = None) -> DeliveryReport:
+        progress: Callable[[leases.Report], None] | None = None) -> leases.Report:
     """The delivery worker: deliveries as they fall due, forever (or ``once``: until nothing is due)."""
-    total = DeliveryReport()
-    while True:
-        report = deliver_due()
-        total.add(report)
-        if progress and (report.handled or report.recovered):
-            progress(total)
-        if not report.handled and not report.released:
-            if once:
-                return total
-            time.sleep(poll_seconds)
+    return leases.run(lambda name: deliver_due(worker=name), STOPPING, poll_seconds, once, progress)
 
 
 # --- what operators watch -----------------------------------------------------------------------------------

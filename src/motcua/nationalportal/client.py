@@ -10,14 +10,15 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from motcua.core import leases
 from motcua.nationalportal import mapping
 
 
-class TransientFailure(Exception):
+class TransientFailure(leases.TransientFailure):
     """The portal could not be reached or could not answer now: try again later."""
 
 
-class PermanentFailure(Exception):
+class PermanentFailure(leases.PermanentFailure):
     """The portal refused the payload (its error code and message): sending it again changes nothing."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -13,33 +13,28 @@ the payload (the portal's error code) leaves it ``failed`` for the operators unt
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
 import threading
-import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, F, Min, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog.services import spec_of
-from motcua.core import outbox
+from motcua.core import leases, outbox
 from motcua.core.models import OutboxEvent
 from motcua.documents.models import Attachment, IssuedDocument
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.lifecycle import apply, start, step_due
 from motcua.dossiers.models import Dossier
 from motcua.nationalportal import client, mapping
-from motcua.nationalportal.client import PermanentFailure, TransientFailure
 from motcua.nationalportal.models import PortalSync
 
 log = logging.getLogger(__name__)
@@ -106,71 +101,19 @@ def dossier_data(dossier: Dossier) -> mapping.DossierData:
         status=state.status, entries=tuple(entries), submitted=submitted, results=results)
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 # --- sending (apart from the outbox) ----------------------------------------------------------------------
 
-@dataclass
-class PushReport:
-    synced: int = 0
-    retried: int = 0
-    failed: int = 0
-    released: int = 0
-    recovered: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.synced + self.retried + self.failed
-
-    def add(self, other: PushReport) -> None:
-        self.synced += other.synced
-        self.retried += other.retried
-        self.failed += other.failed
-        self.released += other.released
-        self.recovered += other.recovered
-        self.errors += other.errors
+def _terms() -> leases.Terms:
+    config = _config()
+    return leases.Terms(lease_seconds=config["LEASE_SECONDS"], batch=config["BATCH"],
+                        max_attempts=config["MAX_ATTEMPTS"], retry_seconds=config["RETRY_SECONDS"],
+                        retry_max_seconds=config["RETRY_MAX_SECONDS"], margin_seconds=4 * config["TIMEOUT_SECONDS"])
 
 
-def recover_expired(now: datetime | None = None) -> int:
-    """Rows claimed by a worker whose lease ran out (it died, or hung): due again now."""
-    now = now or timezone.now()
-    again = PortalSync.objects.filter(status="sending", lease_until__lt=now).update(
-        status="pending", next_attempt_at=now, lease_until=None, worker="")
-    if again:
-        log.warning("national portal: %d pushes taken back from workers whose lease expired", again)
-    return again
-
-
-def claim(worker: str, limit: int, now: datetime | None = None) -> list[PortalSync]:
-    """Take up to ``limit`` due rows for ``worker`` until the lease ends (SKIP LOCKED on PostgreSQL)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        due = PortalSync.objects.filter(status="pending", next_attempt_at__lte=now).order_by("next_attempt_at",
-                                                                                                "dossier_id")
-        if connection.vendor == "postgresql":
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("dossier_id", flat=True)[:limit])
-        if not ids:
-            return []
-        PortalSync.objects.filter(dossier_id__in=ids).update(
-            status="sending", worker=worker, attempts=F("attempts") + 1, claimed_changes=F("changes"),
-            lease_until=now + timedelta(seconds=_config()["LEASE_SECONDS"]))
-    return list(PortalSync.objects.filter(dossier_id__in=ids, worker=worker, status="sending")
-                .order_by("next_attempt_at", "dossier_id"))
-
-
-def backoff(row: PortalSync) -> timedelta:
-    """RETRY_SECONDS, doubling with each attempt, capped, spread by up to a fifth (by the dossier's id)."""
-    base = _config()["RETRY_SECONDS"] * 2 ** max(0, row.attempts - 1)
-    spread = 1 + (row.dossier_id * 2654435761 % 1000) / 5000
-    return timedelta(seconds=min(base, _config()["RETRY_MAX_SECONDS"]) * spread)
-
-
-def _mine(row: PortalSync, worker: str) -> QuerySet[PortalSync]:
-    return PortalSync.objects.filter(pk=row.pk, status="sending", worker=worker)
+# One row per dossier (its key is the dossier's): the lease keeps the pushes of a dossier in order.
+QUEUE = leases.LeasedQueue(PortalSync, _terms, "national portal", describe=lambda row: f"dossier #{row.pk}",
+                           fetch=lambda rows: rows.order_by("next_attempt_at", "dossier_id"),
+                           on_claim={"claimed_changes": F("changes")})
 
 
 def push_one(portal: client.Client, row: PortalSync) -> int:
@@ -184,10 +127,10 @@ def push_one(portal: client.Client, row: PortalSync) -> int:
     return data.version
 
 
-def _acknowledged(row: PortalSync, worker: str, version: int, code: str) -> None:
+def _acknowledged(row: PortalSync, worker: str, code: str, version: int) -> None:
     now = timezone.now()
     with transaction.atomic():
-        marked = _mine(row, worker).update(
+        marked = QUEUE.mine(row, worker).update(
             version_acked=version, changes_sent=F("claimed_changes"), synced_at=now, attempts=0, last_error="",
             lease_until=None, worker="", next_attempt_at=now,
             status=Case(When(changes__gt=F("claimed_changes"), then=Value("pending")), default=Value("synced")),
@@ -195,94 +138,37 @@ def _acknowledged(row: PortalSync, worker: str, version: int, code: str) -> None
         if marked:
             outbox.publish(dossiers.DOSSIER_SYNCED, code, {"version": version})
         else:
-            log.error("national portal: dossier %s was pushed after its lease was lost", code)
+            QUEUE.lease_lost(row)
 
 
-def _failed(row: PortalSync, worker: str, error: str, permanent: bool) -> str:
-    if permanent or row.attempts >= _config()["MAX_ATTEMPTS"]:
-        _mine(row, worker).update(status="failed", lease_until=None, worker="", last_error=error[:2000])
-        log.warning("national portal: dossier #%s not synchronised after %d attempts: %s", row.dossier_id,
-                    row.attempts, error)
-        return "failed"
-    _mine(row, worker).update(status="pending", lease_until=None, worker="", last_error=error[:2000],
-                              next_attempt_at=timezone.now() + backoff(row))
-    return "retried"
-
-
-def push_due(limit: int | None = None, worker: str | None = None) -> PushReport:
-    """Claim one batch of due dossiers and push them; returns what became of them."""
-    worker = worker or worker_name()
-    report = PushReport(recovered=recover_expired())
+def push_due(limit: int | None = None, worker: str | None = None) -> leases.Report:
+    """Claim one batch of due dossiers and push them; returns what became of them (``sent``: acknowledged)."""
     if not client.enabled():
-        return report
-    batch = claim(worker, limit or _config()["BATCH"])
-    if not batch:
-        return report
-    # Stop well before the lease ends, so another worker never takes over a dossier still in flight.
-    margin = min(_config()["LEASE_SECONDS"] / 2, 4 * _config()["TIMEOUT_SECONDS"])
-    deadline = time.monotonic() + _config()["LEASE_SECONDS"] - margin
-    codes = dict(Dossier.objects.filter(pk__in=[r.dossier_id for r in batch]).values_list("pk", "code"))
+        return leases.Report(recovered=QUEUE.recover_expired())
+    return QUEUE.step(_push_batch, worker, limit, STOPPING)
+
+
+def _push_batch(batch: leases.Batch[PortalSync]) -> None:
+    codes = dict(Dossier.objects.filter(pk__in=[r.dossier_id for r in batch.rows]).values_list("pk", "code"))
     with client.Client() as portal:
-        for index, row in enumerate(batch):
-            if time.monotonic() > deadline or STOPPING.is_set():
-                rest = [r.pk for r in batch[index:]]
-                report.released += PortalSync.objects.filter(pk__in=rest, status="sending", worker=worker).update(
-                    status="pending", lease_until=None, worker="", attempts=F("attempts") - 1)
-                break
-            try:
-                version = push_one(portal, row)
-            except PermanentFailure as exc:
-                outcome = _failed(row, worker, str(exc), permanent=True)
-            except TransientFailure as exc:
-                outcome = _failed(row, worker, str(exc), permanent=False)
-            except Exception as exc:  # a bug of ours: kept apart, retried, visible
-                log.exception("national portal: pushing dossier #%s raised", row.dossier_id)
-                outcome = _failed(row, worker, f"{type(exc).__name__}: {exc}", permanent=False)
-            else:
-                _acknowledged(row, worker, version, codes[row.dossier_id])
-                outcome = "synced"
-            setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+        for row in batch.rows:
+            if not batch.attempt(row, partial(push_one, portal, row),
+                                 partial(_acknowledged, row, batch.worker, codes[row.dossier_id])):
+                return
 
 
-def push_all(worker: str | None = None) -> PushReport:
+def push_all(worker: str | None = None) -> leases.Report:
     """Push until nothing is due (inline pushing, ``--once``, the tests)."""
-    worker = worker or worker_name()
-    total = PushReport()
-    while True:
-        report = push_due(worker=worker)
-        total.add(report)
-        if not report.handled and not report.released:
-            return total
+    return leases.drain(lambda name: push_due(worker=name), worker)
 
 
-# Set by SIGTERM or SIGINT in the push worker: the dossier in flight is finished, the rest of the batch is put
-# back at once, and the worker stops.
-STOPPING = threading.Event()
-
-
-def _stop(signum: int, frame: object) -> None:
-    STOPPING.set()
+STOPPING = threading.Event()  # set by SIGTERM or SIGINT in the push worker (leases.run)
 
 
 def run(poll_seconds: float = 1.0, once: bool = False,
-        progress: Callable[[PushReport], None] | None = None) -> PushReport:
+        progress: Callable[[leases.Report], None] | None = None) -> leases.Report:
     """The push worker: dossiers as they fall due, forever (or ``once``)."""
-    worker, total = worker_name(), PushReport()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    STOPPING.clear()
-    while not STOPPING.is_set():
-        report = push_due(worker=worker)
-        total.add(report)
-        if progress and (report.handled or report.recovered):
-            progress(total)
-        if not report.handled and not report.released:
-            if once:
-                return total
-            STOPPING.wait(poll_seconds)
-    return total
+    return leases.run(lambda name: push_due(worker=name), STOPPING, poll_seconds, once, progress)
 
 
 # --- what operators watch ---------------------------------------------------------------------------------

@@ -10,31 +10,28 @@ marked is claimed again (never while the lease runs, so never twice at once)."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from itertools import groupby
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, F, Min, QuerySet
+from django.db import transaction
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.forms import EMAIL_RE, PHONE_RE
-from motcua.core import outbox
+from motcua.core import leases, outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, NotFound
 from motcua.core.models import OutboxEvent
 from motcua.core.retention import retained
 from motcua.core.text import text_problem
 from motcua.identity.actors import Actor
 from motcua.notifications import events, rendering
-from motcua.notifications.channels import CHANNELS, PermanentFailure, TransientFailure, usable
+from motcua.notifications.channels import CHANNELS, usable
 from motcua.notifications.models import Delivery, Message, Preference
 
 log = logging.getLogger(__name__)
@@ -98,145 +95,47 @@ def _purge_old(before: datetime) -> int:
 
 # --- sending (apart from the outbox) ----------------------------------------------------------------------
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    released: int = 0
-    recovered: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retried + self.failed
-
-    def add(self, other: SendReport) -> None:
-        self.sent += other.sent
-        self.retried += other.retried
-        self.failed += other.failed
-        self.released += other.released
-        self.recovered += other.recovered
-        self.errors += other.errors
+def _terms() -> leases.Terms:
+    config = _config()
+    return leases.Terms(lease_seconds=config["LEASE_SECONDS"], batch=config["BATCH"],
+                        max_attempts=config["MAX_ATTEMPTS"], retry_seconds=config["RETRY_SECONDS"],
+                        retry_max_seconds=config["RETRY_MAX_SECONDS"],
+                        margin_seconds=3 * config["SMTP_TIMEOUT_SECONDS"])
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+QUEUE = leases.LeasedQueue(
+    Delivery, _terms, "notifications", describe=lambda d: f"delivery {d.pk} by {d.channel}",
+    # a channel's connection (an SMTP session) is opened once for its deliveries of the batch
+    fetch=lambda rows: rows.select_related("message").order_by("channel", "id"))
 
 
-def recover_expired(now: datetime | None = None) -> int:
-    """Deliveries claimed by a worker whose lease ran out (it died, or hung): due again now."""
-    now = now or timezone.now()
-    expired = Delivery.objects.filter(status="sending", lease_until__lt=now)
-    failed = expired.filter(attempts__gte=_config()["MAX_ATTEMPTS"]).update(
-        status="failed", lease_until=None, worker="", last_error="the worker sending it stopped; no attempt left")
-    again = expired.update(status="pending", next_attempt_at=now, lease_until=None, worker="")
-    if again or failed:
-        log.warning("notifications: %d deliveries taken back from workers whose lease expired", again + failed)
-    return again + failed
+def _sent(delivery: Delivery, worker: str, reference: str) -> None:
+    QUEUE.mark_sent(delivery, worker, sent_at=timezone.now(), reference=reference[:255])
 
 
-def claim(worker: str, limit: int, now: datetime | None = None) -> list[Delivery]:
-    """Take up to ``limit`` due deliveries for ``worker`` until the lease ends (SKIP LOCKED on PostgreSQL, so
-    workers share the load; SQLite serializes writers)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        due = Delivery.objects.filter(status="pending", next_attempt_at__lte=now).order_by("next_attempt_at", "id")
-        if connection.vendor == "postgresql":
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if not ids:
-            return []
-        Delivery.objects.filter(id__in=ids).update(
-            status="sending", worker=worker, attempts=F("attempts") + 1,
-            lease_until=now + timedelta(seconds=_config()["LEASE_SECONDS"]))
-    return list(Delivery.objects.filter(id__in=ids, worker=worker, status="sending").select_related("message")
-                .order_by("channel", "id"))
-
-
-def backoff(delivery: Delivery) -> timedelta:
-    """The wait before the next attempt: RETRY_SECONDS, doubling with each attempt, capped, spread by up to a
-    fifth (by the delivery's id) so deliveries that failed together do not all come back together."""
-    base = _config()["RETRY_SECONDS"] * 2 ** max(0, delivery.attempts - 1)
-    spread = 1 + ((delivery.pk or 0) * 2654435761 % 1000) / 5000
-    return timedelta(seconds=min(base, _config()["RETRY_MAX_SECONDS"]) * spread)
-
-
-def _mine(delivery: Delivery, worker: str) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(pk=delivery.pk, status="sending", worker=worker)
-
-
-def _sent(delivery: Delivery, worker: str, reference: str) -> bool:
-    marked = _mine(delivery, worker).update(status="sent", sent_at=timezone.now(), reference=reference[:255],
-                                            lease_until=None, last_error="")
-    if not marked:
-        log.error("notifications: delivery %s was sent after its lease was lost", delivery.pk)
-    return bool(marked)
-
-
-def _failed(delivery: Delivery, worker: str, error: str, permanent: bool) -> str:
-    last = permanent or delivery.attempts >= _config()["MAX_ATTEMPTS"]
-    if last:
-        _mine(delivery, worker).update(status="failed", lease_until=None, last_error=error[:2000])
-        log.warning("notifications: delivery %s by %s failed for good after %d attempts: %s", delivery.pk,
-                    delivery.channel, delivery.attempts, error)
-        return "failed"
-    _mine(delivery, worker).update(status="pending", lease_until=None, worker="", last_error=error[:2000],
-                                   next_attempt_at=timezone.now() + backoff(delivery))
-    return "retried"
-
-
-def send_due(limit: int | None = None, worker: str | None = None) -> SendReport:
-    """Claim one batch of due deliveries and send it; returns what became of them."""
-    worker = worker or worker_name()
-    report = SendReport(recovered=recover_expired())
-    batch = claim(worker, limit or _config()["BATCH"])
-    if not batch:
-        return report
-    # Stop sending well before the lease ends, so another worker never takes over a delivery still in flight.
-    margin = min(_config()["LEASE_SECONDS"] / 2, 3 * _config()["SMTP_TIMEOUT_SECONDS"])
-    deadline = time.monotonic() + _config()["LEASE_SECONDS"] - margin
-    for key, group in groupby(batch, key=lambda d: d.channel):
+def _send_batch(batch: leases.Batch[Delivery]) -> None:
+    for key, group in groupby(batch.rows, key=lambda d: d.channel):
         deliveries = list(group)
         try:
             channel = CHANNELS[key]()
         except LookupError as exc:
-            for d in deliveries:
-                _failed(d, worker, str(exc), permanent=True)
-                report.failed += 1
+            batch.fail(deliveries, str(exc))
             continue
         with channel:
-            for index, delivery in enumerate(deliveries):
-                if time.monotonic() > deadline or STOPPING.is_set():
-                    rest = [d.pk for d in deliveries[index:]]
-                    report.released += Delivery.objects.filter(pk__in=rest, status="sending", worker=worker).update(
-                        status="pending", lease_until=None, worker="", attempts=F("attempts") - 1)
-                    break
-                try:
-                    reference = channel.send(delivery, delivery.message)
-                except PermanentFailure as exc:
-                    outcome = _failed(delivery, worker, str(exc), permanent=True)
-                except TransientFailure as exc:
-                    outcome = _failed(delivery, worker, str(exc), permanent=False)
-                except Exception as exc:  # a channel's bug: kept apart, retried, visible
-                    log.exception("notifications: channel %s raised on delivery %s", key, delivery.pk)
-                    outcome = _failed(delivery, worker, f"{type(exc).__name__}: {exc}", permanent=False)
-                else:
-                    _sent(delivery, worker, reference)
-                    outcome = "sent"
-                setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+            for delivery in deliveries:
+                if not batch.attempt(delivery, partial(channel.send, delivery, delivery.message),
+                                     partial(_sent, delivery, batch.worker)):
+                    return
 
 
-def send_all(worker: str | None = None) -> SendReport:
+def send_due(limit: int | None = None, worker: str | None = None) -> leases.Report:
+    """Claim one batch of due deliveries and send it; returns what became of them."""
+    return QUEUE.step(_send_batch, worker, limit, STOPPING)
+
+
+def send_all(worker: str | None = None) -> leases.Report:
     """Send until nothing is due (the demo's inline sending, ``--once``, the tests)."""
-    worker = worker or worker_name()
-    total = SendReport()
-    while True:
-        report = send_due(worker=worker)
-        total.add(report)
-        if not report.handled and not report.released:
-            return total
+    return leases.drain(lambda name: send_due(worker=name), worker)
 
 
 def send_inline() -> None:
@@ -244,36 +143,20 @@ def send_inline() -> None:
     send_all()
 
 
-# Set by SIGTERM or SIGINT in the send worker: the delivery in flight is finished, the rest of the batch is put
-# back at once (not left to its lease), and the worker stops.
-STOPPING = threading.Event()
-
-
-def _stop(signum: int, frame: object) -> None:
-    STOPPING.set()
+STOPPING = threading.Event()  # set by SIGTERM or SIGINT in the send worker (leases.run)
 
 
 def run(poll_seconds: float = 1.0, once: bool = False, remind_every: float = 60.0,
-        progress: Callable[[SendReport], None] | None = None) -> SendReport:
+        progress: Callable[[leases.Report], None] | None = None) -> leases.Report:
     """The send worker: deliveries as they fall due, and the reminders raised by time, forever (or ``once``)."""
-    worker, total, last_reminder = worker_name(), SendReport(), 0.0
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    STOPPING.clear()
-    while not STOPPING.is_set():
-        if time.monotonic() - last_reminder >= remind_every:
+    last_reminder = [float("-inf")]
+
+    def remind() -> None:
+        if time.monotonic() - last_reminder[0] >= remind_every:
             events.raise_reminders()
-            last_reminder = time.monotonic()
-        report = send_due(worker=worker)
-        total.add(report)
-        if progress and (report.handled or report.recovered):
-            progress(total)
-        if not report.handled and not report.released:
-            if once:
-                return total
-            STOPPING.wait(poll_seconds)
-    return total
+            last_reminder[0] = time.monotonic()
+
+    return leases.run(lambda name: send_due(worker=name), STOPPING, poll_seconds, once, progress, remind)
 
 
 # --- what operators watch ---------------------------------------------------------------------------------

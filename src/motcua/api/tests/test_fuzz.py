@@ -29,7 +29,7 @@ schema = schemathesis.openapi.from_dict(json.loads(SCHEMA_FILE.read_text(encodin
 schema.app = wsgi_application()  # motcua.wsgi's, without its refusal of the tests' published secrets
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
-BOUNDED = settings(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+BOUNDED = settings(derandomize=True, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture

@@ -25,6 +25,18 @@ from motcua.documents.signers import (
 )
 
 CRL_REBUILD_AFTER = timedelta(hours=1)
+
+
+@functools.lru_cache(maxsize=256)
+def _announced_crl(pem: str) -> str:
+    """Where a certificate says its revocation list is ("" when it does not say)."""
+    try:
+        points = x509.load_pem_x509_certificate(pem.encode()).extensions.get_extension_for_class(
+            x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return ""
+    return next((name.value for point in points for name in point.full_name or ()
+                 if isinstance(name, x509.UniformResourceIdentifier)), "")
 DEVELOPMENT_CA_REFUSED = ("the development CA signs only in the demo (MOTCUA_DEMO=1): set MOTCUA_SIGNING_BACKEND "
                           "to pkcs12 or pkcs11 (docs/deployment.md, Signing keys)")
 _crl_cache: dict[tuple, tuple[datetime, bytes]] = {}
@@ -56,7 +68,10 @@ class DevelopmentCA(SignerBackend):
         row = (Certificate.objects.filter(owner_kind=identity.kind, owner_code=identity.code,
                                           revoked_at__isnull=True, not_after__gt=timezone.now())
                .exclude(key_pem="").order_by("-not_before").first())
-        if row is None or row.issuer != self.ca.certificate.subject.rfc4514_string():
+        # A new certificate when this CA did not issue the last one, or the demo now serves at another address
+        # than the one its revocation list is announced at (a relying party could not check it).
+        if (row is None or row.issuer != self.ca.certificate.subject.rfc4514_string()
+                or _announced_crl(row.pem) != self.crl_url):
             row = self._issue(identity)
         return _loaded_signer(row.pem, row.key_pem, self.ca.cert_pem), row
 

@@ -46,3 +46,14 @@ def test_exposed_pkcs12_files_are_reported(settings, tmp_path):
                         "PKI_DIR": tmp_path / "pki"}
     assert [e.msg for e in checks.signing_keys(None)] == [
         f"the private key file {tmp_path / 'H01.p12'} is readable by other users"]
+
+
+def test_a_demo_served_at_another_address_announces_its_revocation_list_there(settings, fresh_pki, db):
+    official = signers.SignerIdentity("official", "hoankiem.lanhdao", "Nguyễn Văn Lãnh Đạo", "UBND phường Hoàn Kiếm")
+    settings.PUBLIC_URL = "http://127.0.0.1:8000"
+    _signer, first = signers.backend().signer_for(official)
+    assert signers.backend().signer_for(official)[1] == first  # kept while the address stays
+    settings.PUBLIC_URL = "http://127.0.0.1:8720"
+    _signer, second = signers.backend().signer_for(official)
+    assert second != first and dev_ca._announced_crl(second.pem) == "http://127.0.0.1:8720/xac-thuc/crl.der"
+    assert dev_ca._announced_crl(first.pem) == "http://127.0.0.1:8000/xac-thuc/crl.der"

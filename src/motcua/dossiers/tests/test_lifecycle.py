@@ -312,7 +312,7 @@ class DossierMachine(RuleBasedStateMachine):
 
 
 TestDossierMachine = DossierMachine.TestCase
-TestDossierMachine.settings = settings(max_examples=150, stateful_step_count=30, deadline=None,
+TestDossierMachine.settings = settings(max_examples=150, stateful_step_count=30,
                                        suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -77,7 +77,7 @@ TYPED = st.text(st.sampled_from([*PRINTABLE, "\n", "\r", "\t", "\u0301", "\u0323
 
 
 @given(value=st.one_of(TYPED, st.text(max_size=20)), multiline=st.booleans())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 def test_any_accepted_text_is_printed_with_every_character(value, multiline):
     value = normalize(value, multiline=multiline)
     assume(value and text_problem(value, printable_characters(), multiline=multiline) is None)

@@ -5,22 +5,12 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
-from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from motcua.demo.seeding import DEMO_PASSWORD
 
 LOGINS = [("/backoffice/dang-nhap/", "hoankiem.motcua"), ("/eid/dang-nhap/", "001090012345")]
 ATTACKER, OWNER = "198.51.100.7", "203.0.113.20"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings, seeded):
-    """Dozens of logins: their passwords are hashed with a fast algorithm, as hashing is not under test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    for user in get_user_model().objects.filter(username__in=[username for _url, username in LOGINS]):
-        user.set_password(DEMO_PASSWORD)
-        user.save()
 
 
 def attempt(client, url, username, address, password="wrong", **headers):
@@ -77,7 +67,7 @@ def test_behind_a_reverse_proxy_each_client_is_its_own_address(client, settings,
 
 
 @pytest.mark.parametrize("url, username", LOGINS)
-def test_one_address_trying_many_usernames_is_slowed(client, settings, url, username):
+def test_one_address_trying_many_usernames_is_slowed(client, settings, seeded, url, username):
     """Invented usernames lock no real account, but the address that tries them waits out its window."""
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
     for invented in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):

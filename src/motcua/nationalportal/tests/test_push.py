@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.conftest import free_port
 from motcua.core import outbox
+from motcua.demo.exchange import wait_until_serving
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.dossiers import services as dossiers
@@ -52,14 +51,7 @@ class Receiver:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "motcua.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
                  "2"], env=self.env, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            with suppress(requests.RequestException):
-                if requests.get(f"http://127.0.0.1:{self.port}/api/health", timeout=10).ok:
-                    return
-            assert time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{self.port}", self.process, 60, self.log)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -112,7 +104,7 @@ def test_a_dossiers_life_reaches_the_portal_in_order_and_the_index_counts_it(rec
     assert synced_metric().numerator == 0 and synced_metric().denominator == 2
     assert synced_metric().score == 0  # nothing acknowledged yet: nothing scored
 
-    assert services.push_due(limit=1).synced == 1
+    assert services.push_due(limit=1).sent == 1
     drained()  # the acknowledgement reaches the index through the outbox
     assert (synced_metric().numerator, synced_metric().score) == (1, 3.0)
 
@@ -151,7 +143,7 @@ def test_a_portal_down_then_up_gets_everything_once_and_in_order(receiver, seede
     d = birth_registration()
     drained()
     report = services.push_all()  # nothing listens yet
-    assert (report.synced, report.retried) == (0, 1)
+    assert (report.sent, report.retried) == (0, 1)
     row = PortalSync.objects.get(dossier=d)
     assert row.status == "pending" and row.attempts == 1 and "unreachable" in row.last_error
     assert row.next_attempt_at > timezone.now() + timedelta(seconds=10)  # backing off
@@ -163,7 +155,7 @@ def test_a_portal_down_then_up_gets_everything_once_and_in_order(receiver, seede
     drained()
     receiver.start()
     PortalSync.objects.update(next_attempt_at=timezone.now())  # the wait is over
-    assert services.push_all().synced == 1
+    assert services.push_all().sent == 1
     found = receiver.lookup(d.code)
     assert found["LichSuTrangThai"] == [2]  # the state as it is now: the older one is never sent after
     assert [s["TrangThai"] for s in found["TienDo"]] == ["1", "2"]
@@ -174,14 +166,14 @@ def test_a_portal_down_then_up_gets_everything_once_and_in_order(receiver, seede
     assert services.push_all().retried == 1
     receiver.start()
     PortalSync.objects.update(next_attempt_at=timezone.now())
-    assert services.push_all().synced == 1
+    assert services.push_all().sent == 1
     found = receiver.lookup(d.code)
     assert found["LichSuTrangThai"] == [2, 9]
     assert [s["TrangThai"] for s in found["TienDo"]] == journal_statuses(d.code)  # each step once, in order
 
     # an acknowledgement lost on the way (the portal stored, we did not hear): pushed again, held once
     PortalSync.objects.filter(dossier=d).update(status="pending", version_acked=0, changes=F_changes(d) + 1)
-    assert services.push_all().synced == 1
+    assert services.push_all().sent == 1
     found = receiver.lookup(d.code)
     assert [s["TrangThai"] for s in found["TienDo"]] == journal_statuses(d.code)
     assert PortalSync.objects.get(dossier=d).status == "synced"
@@ -198,7 +190,7 @@ def test_a_payload_the_portal_refuses_is_failed_with_its_answer_and_shown(receiv
     d = birth_registration()
     drained()
     report = services.push_all()
-    assert (report.synced, report.failed) == (0, 1)
+    assert (report.sent, report.failed) == (0, 1)
     row = PortalSync.objects.get(dossier=d)
     assert row.status == "failed" and row.attempts == 1
     assert row.last_error.startswith("-4: DongBoHoSoMC: Dữ liệu không hợp lệ")
@@ -213,6 +205,6 @@ def test_a_payload_the_portal_refuses_is_failed_with_its_answer_and_shown(receiv
 
     monkeypatch.setattr(mapping, "dossier_item", original)  # fixed: the operator sends it again
     call_command("nationalportal", "retry", d.code)
-    assert services.push_all().synced == 1
+    assert services.push_all().sent == 1
     assert receiver.lookup(d.code)["TrangThaiHoSo"] == "1"
     assert Client().get("/api/health").json()["national_portal_failed"] == 0

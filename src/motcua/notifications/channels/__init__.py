@@ -13,18 +13,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from motcua.core.leases import PermanentFailure as PermanentFailure  # what a channel raises
+from motcua.core.leases import TransientFailure as TransientFailure
 from motcua.core.plugins import Plugin, PluginRegistry
 
 if TYPE_CHECKING:
     from motcua.notifications.models import Delivery, Message
-
-
-class TransientFailure(Exception):
-    """Not delivered now; the same delivery may succeed later (server down, mailbox busy, 4xx)."""
-
-
-class PermanentFailure(Exception):
-    """Will never be delivered as it is (address refused, 5xx): no more attempts."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.core import outbox
+from motcua.core import leases, outbox
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import (
     log_in_citizen,
@@ -29,7 +29,7 @@ from motcua.notifications.models import Delivery, Message, Preference
 AN = DEMO_CITIZENS[0]
 
 
-def deliver() -> services.SendReport:
+def deliver() -> leases.Report:
     while outbox.drain():
         pass
     return services.send_all()

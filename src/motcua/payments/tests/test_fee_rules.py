@@ -4,7 +4,7 @@ rule in force on a day, zero-fee online periods, exemptions and reductions, and 
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from motcua.catalog.services import FEES_DIR
@@ -243,7 +243,6 @@ def test_a_larger_reduction_never_costs_more(amount, p1, p2):
     assert 0 <= pays_high <= pays_low <= amount
 
 
-@settings(deadline=None)  # CSV and YAML of up to six rules: slower than the default deadline on a busy machine
 @given(schedules())
 def test_any_schedule_survives_export_and_import(s):
     assert parse_schedule(to_document(s)) == s

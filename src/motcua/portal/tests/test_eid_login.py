@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.conf import settings
 from oauth2_provider.models import Application
 
 import motcua
+from motcua.demo.exchange import wait_until_serving
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD
 from motcua.identity.models import SessionRecord
 
@@ -135,15 +135,7 @@ def gunicorn(env, port: int, **extra_env):
             [sys.executable, "-m", "gunicorn", "motcua.wsgi:application", "--workers", "2",
              "--bind", f"127.0.0.1:{port}"], env={**env, **extra_env}, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/eid/dang-nhap/", timeout=10)
-                break
-            except requests.RequestException:  # not listening yet, or still loading
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}") from None
-                time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, 60, log, page="/eid/dang-nhap/")  # all a provider serves
         yield
     finally:
         process.terminate()

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             if not client.enabled():
                 raise CommandError("no national portal is set (MOTCUA_NATIONAL_PORTAL_URL)")
             total = services.run(options["poll"], options["once"], progress=lambda r: self.stdout.write(
-                f"\r{r.synced:,} synchronised, {r.retried:,} to retry, {r.failed:,} failed", ending=""))
-            self.stdout.write(f"\n{total.synced:,} synchronised, {total.retried:,} to retry, {total.failed:,} failed")
+                f"\r{r.sent:,} synchronised, {r.retried:,} to retry, {r.failed:,} failed", ending=""))
+            self.stdout.write(f"\n{total.sent:,} synchronised, {total.retried:,} to retry, {total.failed:,} failed")
         elif action == "status":
             self.stdout.write(f"national portal: {client.config()['URL'] or 'not set (off)'}")
             found = services.status()
