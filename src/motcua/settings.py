@@ -231,17 +231,22 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": lazy(eid_signing_key, str)(),
     "PKCE_REQUIRED": True,
     "OAUTH2_VALIDATOR_CLASS": "motcua.eid.validators.EidClaims",
-    "SCOPES": {"openid": "OpenID Connect", "profile": "Identity: personal ID number, name, birth date, sex, level",
-               "organisation": "Log in for an organisation one represents: its enterprise code, name, one's role"},
+    # openid, profile and one scope per capability of the API an app may use (motcua.eid.scopes, docs/api-access.md)
+    "SCOPES_BACKEND_CLASS": "motcua.eid.scopes.EidScopes",
+    # Access tokens are signed JWTs (RFC 9068) the API checks against the provider's keys; refresh tokens opaque.
+    "ACCESS_TOKEN_GENERATOR": "motcua.eid.access_tokens.signed_access_token",
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
     # Redirect URIs match exactly as registered; only the demo lets loopback ones use any port (RFC 8252).
     "ALLOW_LOCALHOST_LOOPBACK": DEMO_MODE,
     # end_session_endpoint (OpenID Connect RP-Initiated Logout): a relying party ends the provider's login too.
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the hint is not the person logged in
+    # An access token lives five minutes: a revocation the API cannot see (docs/api-access.md) ends with it.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
-    # The portal keeps no refresh token: those issued end within the hour and `motcua retention` deletes them;
-    # a client may revoke its tokens at the revocation endpoint (RFC 7009).
-    "REFRESH_TOKEN_EXPIRE_SECONDS": 3600,
+    # An app keeps its login while it refreshes within two weeks; each refresh gives a new refresh token and ends
+    # the old one (rotation). The portal keeps none: those its logins get end unused and `motcua retention`
+    # deletes them. A client may revoke its tokens at the revocation endpoint (RFC 7009).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     # RFC 9700 (OAuth 2.0 security best current practice): code flow with S256 PKCE only, tokens only in
     # headers and stored hashed, the issuer named in the authorization response, replayed refresh tokens
@@ -343,6 +348,15 @@ MAX_REQUEST_BYTES = int(os.environ.get("MOTCUA_MAX_REQUEST_BYTES", str(32 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 # Address printed in QR codes (verification, tracking): what a phone that scans the paper can reach.
 PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who the access tokens of apps are for (RFC 9068 `aud`): this site's API. An external provider issues its tokens
+# for the same identifier (the API registered with it as a resource).
+API_AUDIENCE = os.environ.get("MOTCUA_API_AUDIENCE", f"{PUBLIC_URL}/api")
+# The mobile app's private-use redirect scheme (reverse domain name, RFC 8252 §7.1), registered with its client.
+APP_URI_SCHEME = os.environ.get("MOTCUA_APP_URI_SCHEME", "vn.gov.motcua.app")
+# How long the API trusts an external provider's answer that a token is active (RFC 7662 introspection): a
+# token revoked there is refused here within this many seconds.
+TOKEN_INTROSPECTION_CACHE_SECONDS = int(os.environ.get("MOTCUA_TOKEN_INTROSPECTION_CACHE_SECONDS", "30"))
+
 # Who answers for the personal data the portal handles, as its privacy notice (/quyen-rieng-tu/) names them.
 PRIVACY = {
     "CONTROLLER": os.environ.get("MOTCUA_PRIVACY_CONTROLLER", ""),  # e.g. "Văn phòng UBND tỉnh …"
@@ -517,8 +531,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = os.environ.get("MOTCUA_HSTS_PRELOAD", "0") == "1"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
-if HTTPS:  # the bundled e-ID provider sends codes only to https callbacks
-    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+# The bundled e-ID provider sends codes only to https callbacks, and to the e-ID app's own scheme (RFC 8252 §7.1).
+OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = [*(["https"] if HTTPS else ["http", "https"]), APP_URI_SCHEME]
 SECURE_REFERRER_POLICY = "same-origin"  # addresses hold dossier codes: never sent to another site
 
 

@@ -20,6 +20,7 @@ from motcua.documents.services import readable_document, wallet_of
 from motcua.documents.views import document_file as document_file_response
 from motcua.documents.views import verification_context
 from motcua.dossiers.services import READING_DOSSIER, readable_dossier
+from motcua.eid.scopes import DOCUMENTS_READ
 
 router = Router(tags=["documents"])
 
@@ -52,20 +53,20 @@ def _document_out(document) -> dict:
     }
 
 
-@router.get("/dossiers/{code}/documents", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/dossiers/{code}/documents", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(DOCUMENTS_READ),
             summary="Signed results and receipts issued for a dossier")
 def dossier_documents(request: HttpRequest, code: str):
     dossier, _state = readable_dossier(caller(request), code, READING_DOSSIER)
     return [_document_out(d) for d in dossier.issued_documents.select_related("issuer_agency").order_by("issued_at")]
 
 
-@router.get("/wallet", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/wallet", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(DOCUMENTS_READ),
             summary="The calling citizen's document wallet")
 def wallet(request: HttpRequest):
     return [_document_out(d) for d in wallet_of(citizen_caller(request).id)]
 
 
-@router.get("/documents/{document_id}/file", response={200: None, **ERRORS}, auth=ActorAuth(),
+@router.get("/documents/{document_id}/file", response={200: None, **ERRORS}, auth=ActorAuth(DOCUMENTS_READ),
             summary="The signed PDF (its owner, or an official who may read its dossier)")
 def document_file(request: HttpRequest, document_id: uuid.UUID):
     return document_file_response(readable_document(caller(request), document_id))

@@ -20,6 +20,7 @@ from motcua.core.errors import FieldError
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import RULES
 from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
+from motcua.eid.scopes import DOSSIERS_READ, DOSSIERS_SUBMIT
 from motcua.payments import fee_schedules
 from motcua.registries.prefill import prefill_submission
 
@@ -261,7 +262,7 @@ class PublicStatusOut(Schema):
     finished_at: datetime | None
 
 
-@router.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS, 429: ErrorOut}, auth=ActorAuth(),
+@router.post("/dossiers", response={201: DossierOut, 200: DossierOut, **ERRORS, 429: ErrorOut}, auth=ActorAuth(DOSSIERS_SUBMIT),
              summary="Submit a dossier",
              description="Online by the applicant, or at the counter/post by a reception officer. Send an "
                          "`Idempotency-Key` header to make retries safe: the same key and content return the "
@@ -313,7 +314,7 @@ def public_status(request: HttpRequest, code: str):
     return public_status_of(code)
 
 
-@router.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, auth=ActorAuth(),
+@router.get("/dossiers/{code}", response={200: DossierDetailOut, **ERRORS}, auth=ActorAuth(DOSSIERS_READ),
             summary="Read a dossier with its journal and tracking sheet")
 def read_dossier(request: HttpRequest, code: str):
     actor = caller(request)
@@ -330,7 +331,7 @@ def _fee_claim(dossier, state) -> dict | None:
             "proofs": [{"name": a.original_name, "sha256": a.sha256} for a in proofs]}
 
 
-@router.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(),
+@router.get("/dossiers/{code}/journal", response={200: list[JournalEntry], **ERRORS}, auth=ActorAuth(DOSSIERS_READ),
             summary="The dossier's journal of actions, oldest first")
 def read_journal(request: HttpRequest, code: str):
     actor = caller(request)
@@ -395,7 +396,8 @@ def _action_endpoint(kind: str):
     take_action.__name__ = f"action_{kind}"
     throttled = {429: ErrorOut} if rule.needs_confirmation else {}  # too many wrong confirmations
     router.post(f"/dossiers/{{code}}/{kind.replace('_', '-')}", response={200: DossierOut, **ERRORS, **throttled},
-                auth=ActorAuth(), tags=["dossier actions"], operation_id=f"dossier_{kind}",
+                auth=ActorAuth(DOSSIERS_SUBMIT if "citizen" in rule.actor_kinds else None), tags=["dossier actions"],
+                operation_id=f"dossier_{kind}",
                 summary=f"{rule.en} ({rule.vi})")(take_action)
 
 
@@ -414,7 +416,7 @@ class SupplementIn(Schema):
                                                     "any other document of the procedure")
 
 
-@router.post("/dossiers/{code}/supplement", response={200: DossierOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/dossiers/{code}/supplement", response={200: DossierOut, **ERRORS}, auth=ActorAuth(DOSSIERS_SUBMIT),
              tags=["dossier actions"], operation_id="dossier_supplement",
              summary=f"{RULES['supplement'].en} ({RULES['supplement'].vi})",
              description="The applicant answers a supplement request with the missing documents' files and the "

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from motcua.api.parsing import NulCharacter
 from motcua.core.errors import MotcuaError
+from motcua.identity.access_tokens import BearerRefused
 
 # The validation errors of the API's schemas, in Vietnamese and English, by pydantic error type; the
 # placeholders are the error's context (limits, allowed values).
@@ -90,12 +91,17 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(MotcuaError)
     def refused(request: HttpRequest, exc: MotcuaError):
-        return api.create_response(request, {**body(exc.vi, exc.en, [e.as_dict() for e in exc.errors]),
-                                             "code": exc.code}, status=exc.status)
+        response = api.create_response(request, {**body(exc.vi, exc.en, [e.as_dict() for e in exc.errors]),
+                                                  "code": exc.code}, status=exc.status)
+        if isinstance(exc, BearerRefused):  # RFC 6750 §3: why the bearer token was refused
+            response["WWW-Authenticate"] = exc.challenge
+        return response
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError):
-        return api.create_response(request, body("Cần đăng nhập.", "Authentication required."), status=401)
+        response = api.create_response(request, body("Cần đăng nhập.", "Authentication required."), status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="motcua"'
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):  # raised by the framework (e.g. an unreadable body)

@@ -16,6 +16,7 @@ from motcua.api.dossiers import ApplicantIn
 from motcua.catalog.services import procedure_groups
 from motcua.core.errors import FieldError
 from motcua.dossiers import groups, services
+from motcua.eid.scopes import DOSSIERS_READ, DOSSIERS_SUBMIT
 from motcua.registries.prefill import group_form, prefill_group_application
 
 router = Router(tags=["interlinked groups"])
@@ -146,7 +147,7 @@ def application_out(view: groups.GroupView) -> dict[str, Any]:
 
 @router.post("/groups/{code}/applications", response={201: GroupApplicationOut, 200: GroupApplicationOut, **ERRORS,
                                                        429: ErrorOut},
-             auth=ActorAuth(), summary="File one application for an interlinked group",
+             auth=ActorAuth(DOSSIERS_SUBMIT), summary="File one application for an interlinked group",
              description="By the applicant, online. The members that need no other result are filed at once, each "
                          "a dossier at its agency; the others when the result they need is issued. Send an "
                          "`Idempotency-Key` header to make retries safe.")
@@ -167,7 +168,7 @@ def apply_for_group(request: HttpRequest, code: str, payload: GroupApplicationIn
     return Respond(201 if created else 200, application_out(groups.view(group)))
 
 
-@router.get("/group-applications/{code}", response={200: GroupApplicationOut, **ERRORS}, auth=ActorAuth(),
+@router.get("/group-applications/{code}", response={200: GroupApplicationOut, **ERRORS}, auth=ActorAuth(DOSSIERS_READ),
             summary="Follow a group application: each member's dossier, status and result")
 def read_group_application(request: HttpRequest, code: str):
     return application_out(groups.view(groups.readable_group(caller(request), code)))

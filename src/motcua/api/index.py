@@ -13,6 +13,7 @@ from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, ErrorOut, caller
 from motcua.core.errors import NotFound
 from motcua.dossiers.services import readable_dossier
+from motcua.eid.scopes import DOSSIERS_SUBMIT
 from motcua.metrics import interlinked, ratings
 from motcua.metrics import queries as metrics_queries
 from motcua.metrics.queries import Period
@@ -31,7 +32,7 @@ class RatingOut(Schema):
     created_at: datetime
 
 
-@router.post("/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/dossiers/{code}/rating", response={201: RatingOut, **ERRORS}, auth=ActorAuth(DOSSIERS_SUBMIT),
              summary="The applicant rates the service once the result is returned (feeds the index)")
 def rate_dossier(request: HttpRequest, code: str, payload: RatingIn):
     actor = caller(request)

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, caller, citizen_caller
+from motcua.eid.scopes import NOTIFICATIONS
 from motcua.notifications import services
 from motcua.notifications.channels import CHANNELS
 
@@ -37,7 +38,7 @@ class InboxPage(Schema):
     items: list[MessageOut]
 
 
-@router.get("/notifications", response={200: InboxPage, **ERRORS}, auth=ActorAuth(),
+@router.get("/notifications", response={200: InboxPage, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
             summary="The caller's notifications, newest first")
 def list_notifications(request: HttpRequest, unread: bool = False, limit: int = Query(50, ge=1, le=200),
                        offset: int = Query(0, ge=0, le=1_000_000)):
@@ -47,7 +48,7 @@ def list_notifications(request: HttpRequest, unread: bool = False, limit: int = 
             "items": list(found[offset: offset + limit])}
 
 
-@router.post("/notifications/{message_id}/read", response={200: MessageOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/notifications/{message_id}/read", response={200: MessageOut, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
              summary="Mark one of the caller's notifications read")
 def read_notification(request: HttpRequest, message_id: int):
     actor = caller(request)
@@ -83,13 +84,13 @@ def _preferences(id_number: str) -> dict:
                         for k in services.offered_channels()]}
 
 
-@router.get("/notifications/preferences", response={200: PreferencesOut, **ERRORS}, auth=ActorAuth(),
+@router.get("/notifications/preferences", response={200: PreferencesOut, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
             summary="The calling citizen's choice of channels and language")
 def get_preferences(request: HttpRequest):
     return _preferences(citizen_caller(request).id)
 
 
-@router.put("/notifications/preferences", response={200: PreferencesOut, **ERRORS}, auth=ActorAuth(),
+@router.put("/notifications/preferences", response={200: PreferencesOut, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
             summary="Choose channels, language and addresses (each problem reported by its field)")
 def put_preferences(request: HttpRequest, payload: PreferencesIn):
     actor = citizen_caller(request)

@@ -10,6 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, citizen_caller
+from motcua.eid.scopes import NOTIFICATIONS
 from motcua.proactive import services
 
 router = Router(tags=["offers"])
@@ -41,14 +42,14 @@ def _out(offer) -> dict:
             "path": services.take_up_path(offer)}
 
 
-@router.get("/offers", response={200: OffersPage, **ERRORS}, auth=ActorAuth(),
+@router.get("/offers", response={200: OffersPage, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
             summary="The calling citizen's open offers, newest first")
 def list_offers(request: HttpRequest, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)):
     found = services.offers_of(citizen_caller(request).id)
     return {"count": found.count(), "items": [_out(o) for o in found[offset: offset + limit]]}
 
 
-@router.post("/offers/{offer_id}/decline", response={200: OfferOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/offers/{offer_id}/decline", response={200: OfferOut, **ERRORS}, auth=ActorAuth(NOTIFICATIONS),
              summary="Decline one of the caller's offers: it is hidden and never made again")
 def decline_offer(request: HttpRequest, offer_id: int = Path(..., ge=1, le=2**62)):
     return _out(services.decline(citizen_caller(request), offer_id))

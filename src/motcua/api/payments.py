@@ -11,6 +11,7 @@ from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, caller
 from motcua.core.web import client_address
 from motcua.dossiers.services import readable_dossier
+from motcua.eid.scopes import PAYMENTS
 from motcua.payments import services as payments
 
 router = Router(tags=["payments"])
@@ -22,7 +23,7 @@ class PaymentStartOut(Schema):
     payment_url: str = Field(description="send the citizen's browser here (the gateway's payment page)")
 
 
-@router.post("/dossiers/{code}/payments", response={201: PaymentStartOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/dossiers/{code}/payments", response={201: PaymentStartOut, **ERRORS}, auth=ActorAuth(PAYMENTS),
              summary="Start paying what the dossier owes online (the applicant)")
 def start_payment(request: HttpRequest, code: str):
     actor = caller(request)

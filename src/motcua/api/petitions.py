@@ -14,6 +14,7 @@ from motcua.api.auth import ActorAuth
 from motcua.api.common import ERRORS, Named, caller, citizen_caller, official_caller
 from motcua.api.dossiers import Base64File
 from motcua.dossiers.services import IncomingFile
+from motcua.eid.scopes import PETITIONS
 from motcua.petitions import services
 from motcua.petitions.models import Petition
 
@@ -98,7 +99,7 @@ def _out(petition: Petition) -> dict:
         "overdue": services.is_overdue(petition), "attachments": [a.original_name for a in petition.attachments.all()]}
 
 
-@router.post("/petitions", response={201: PetitionOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/petitions", response={201: PetitionOut, **ERRORS}, auth=ActorAuth(PETITIONS),
              summary="Send feedback or a petition (citizens and businesses, e-ID login)",
              description="Routed to the agency that answers it: the dossier's competent agency, the agency handling "
                          "the procedure in the province/commune given, or the agency chosen. The answer is due a "
@@ -121,7 +122,7 @@ def published_petitions(request: HttpRequest, limit: int = Query(50, ge=1, le=20
             for p in services.published()[offset:offset + limit]]
 
 
-@router.get("/petitions/mine", response={200: list[PetitionOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/petitions/mine", response={200: list[PetitionOut], **ERRORS}, auth=ActorAuth(PETITIONS),
             summary="The caller's petitions, newest first")
 def my_petitions(request: HttpRequest):
     actor = citizen_caller(request)
@@ -135,7 +136,7 @@ def agency_petitions(request: HttpRequest, status: Literal["open", "answered"] =
     return [_out(p) for p in services.agency_petitions(official_caller(request), status)[:500]]
 
 
-@router.get("/petitions/{code}", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(),
+@router.get("/petitions/{code}", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(PETITIONS),
             summary="Read a petition (its sender, or an official of the agency answering it)")
 def read_petition(request: HttpRequest, code: str):
     return _out(services.readable_petition(caller(request), code))
@@ -149,7 +150,7 @@ def answer_petition(request: HttpRequest, code: str, payload: PetitionAnswerIn):
     return _out(services.readable_petition(actor, code))
 
 
-@router.post("/petitions/{code}/rating", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(),
+@router.post("/petitions/{code}/rating", response={200: PetitionOut, **ERRORS}, auth=ActorAuth(PETITIONS),
              summary="The sender says whether the answer satisfied them (once, after the answer)")
 def rate_petition(request: HttpRequest, code: str, payload: PetitionRatingIn):
     actor = citizen_caller(request)

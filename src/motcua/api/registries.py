@@ -14,6 +14,7 @@ from motcua.api.common import ERRORS, citizen_caller, official_caller
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.core.errors import NotFound
+from motcua.eid.scopes import DOSSIERS_SUBMIT
 from motcua.registries import corrections
 from motcua.registries.access import Purpose
 from motcua.registries.changes import history
@@ -41,7 +42,7 @@ class PrefillOut(Schema):
     registries: list[str]
 
 
-@router.get("/procedures/{code}/prefill", response={200: PrefillOut, **ERRORS}, auth=ActorAuth(),
+@router.get("/procedures/{code}/prefill", response={200: PrefillOut, **ERRORS}, auth=ActorAuth(DOSSIERS_SUBMIT),
             summary="What the registries already hold for the logged-in citizen's form (once-only)")
 def procedure_prefill(request: HttpRequest, code: str):
     actor = citizen_caller(request)

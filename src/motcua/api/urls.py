@@ -24,6 +24,7 @@ from motcua.api import (
     petitions,
     registries,
 )
+from motcua.api.auth import ActorAuth
 from motcua.api.parsing import RefuseNul
 from motcua.audit.models import Seal
 from motcua.catalog.models import Procedure
@@ -38,7 +39,15 @@ class MotcuaAPI(NinjaAPI):
         return operation.view_func.__name__
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        return openapi.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        return openapi.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params),
+                                self.app_scopes())
+
+    def app_scopes(self) -> dict[str, str]:
+        """The scope an app's access token needs for each operation open to apps, by operation id."""
+        return {operation.operation_id or self.get_openapi_operation_id(operation): auth.scope
+                for _prefix, router in self._routers for path in router.path_operations.values()
+                for operation in path.operations for auth in operation.auth_callbacks
+                if isinstance(auth, ActorAuth) and auth.scope}
 
 
 api = MotcuaAPI(

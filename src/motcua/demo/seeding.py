@@ -95,8 +95,19 @@ def seed_officials(password: str = DEMO_PASSWORD) -> list[str]:
     return created
 
 
+APP_CLIENT_ID = "motcua-app"  # the citizens' mobile app, a public client of the e-ID provider (docs/api-access.md)
+
+
+def app_redirect_uris() -> str:
+    """The app's own scheme (RFC 8252 §7.1) and a loopback address for an app on a computer (§7.3)."""
+    from django.conf import settings
+
+    return f"{settings.APP_URI_SCHEME}:/oauth/callback http://127.0.0.1/oauth/callback"
+
+
 def seed_eid(password: str = DEMO_PASSWORD) -> int:
-    """Accounts at the bundled e-ID provider for the demo citizens, and the portal's OIDC client."""
+    """Accounts at the bundled e-ID provider for the demo citizens, the portal's OIDC client and the mobile app's
+    client (public: no secret, PKCE; the person is asked to consent to the scopes it wants)."""
     from django.conf import settings
     from oauth2_provider.models import Application
 
@@ -125,6 +136,11 @@ def seed_eid(password: str = DEMO_PASSWORD) -> int:
             name="motcua portal", client_id=settings.OIDC["CLIENT_ID"], client_secret=settings.OIDC["CLIENT_SECRET"],
             client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             algorithm=Application.RS256_ALGORITHM, skip_authorization=True, **addresses)
+    if not Application.objects.filter(client_id=APP_CLIENT_ID).exists():
+        Application.objects.create(
+            name="Ứng dụng Dịch vụ công", client_id=APP_CLIENT_ID, client_type=Application.CLIENT_PUBLIC,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE, redirect_uris=app_redirect_uris(),
+            algorithm=Application.RS256_ALGORITHM, skip_authorization=False)
     return created
 
 

@@ -3,11 +3,15 @@ answered in-process, by the same views and django-oauth-toolkit server as over H
 the site would hold a worker while it waits for another one: with a few logins at once every worker waits and
 none answers."""
 
+import hashlib
 import json
 from urllib.parse import urlencode
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauth2_provider.views import JwksInfoView
 from oauthlib.oauth2 import OAuth2Error
@@ -43,7 +47,26 @@ class BundledProvider:
             body = error.json
         return json.loads(body)
 
+    def token_active(self, token: str, claims: dict) -> bool:
+        """The access token's row is still here: revoking deletes it (RFC 7009), and nothing is cached, so a
+        revocation holds from the next request on."""
+        checksum = hashlib.sha256(token.encode()).hexdigest()
+        return get_access_token_model().objects.filter(token_checksum=checksum).exists()
+
     def _view_answer(self, view_class) -> dict:
-        view = view_class()
-        view.setup(self.request)
-        return json.loads(view.get(self.request).content)
+        """Kept per process by the address the request came to (the issuer is made of it): the API asks for the
+        issuer and keys at every call with an app's token; they change only with the settings."""
+        key = (view_class, self.request.build_absolute_uri("/"))
+        if key not in _answers:
+            view = view_class()
+            view.setup(self.request)
+            _answers[key] = json.loads(view.get(self.request).content)
+        return _answers[key]
+
+
+_answers: dict[tuple[type, str], dict] = {}
+
+
+@receiver(setting_changed)
+def _forget_answers(**kwargs) -> None:  # the tests change the provider's settings
+    _answers.clear()

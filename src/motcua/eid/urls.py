@@ -11,6 +11,7 @@ provider_endpoints = ([
     path("userinfo/", when_bundled(oauth.UserInfoView.as_view()), name="user-info"),
     path("logout/", when_bundled(views.EidLogoutView.as_view()), name="rp-initiated-logout"),
     path("revoke/", when_bundled(oauth.RevokeTokenView.as_view()), name="revoke-token"),
+    path("introspect/", when_bundled(oauth.IntrospectTokenView.as_view()), name="introspect"),
     path(".well-known/openid-configuration", when_bundled(views.EidDiscoveryView.as_view()),
          name="oidc-connect-discovery-info"),
     path(".well-known/jwks.json", when_bundled(oauth.JwksInfoView.as_view()), name="jwks-info"),

@@ -63,13 +63,15 @@ class OrganisationChoiceForm(AllowForm):
 
 class EidAuthorizationView(AuthorizationView):
     """Asks the person to log in at the provider (not at the back office); someone logged in on the same site
-    with another kind of account (an official) is asked to log in with an e-ID account.
+    with another kind of account (an official) is asked to log in with an e-ID account. An app's client asks
+    the person's consent to the scopes it wants, described in the reader's language (motcua.eid.scopes).
 
     A login that asks the ``organisation`` scope is an organisation's (level 2): after the person's own login
     they choose, every time, which organisation they represent they log in for; their personal e-ID must be
     level 2 too. Only the choice is made here; the relying party checks it against the enterprise registry."""
 
     login_url = "eid:login"
+    template_name = "eid/authorize.html"
     chosen: EidOrganisation | None = None
 
     def dispatch(self, request, *args, **kwargs):
@@ -125,13 +127,15 @@ class EidAuthorizationView(AuthorizationView):
 
 
 class EidDiscoveryView(ConnectDiscoveryInfoView):
-    """The discovery document, with the e-ID levels a login may assert (`acr`) and the revocation endpoint."""
+    """The discovery document, with the e-ID levels a login may assert (`acr`), the revocation endpoint and
+    the introspection endpoint (RFC 7662: a resource server asks whether an access token still holds)."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         metadata = json.loads(response.content)
         metadata["acr_values_supported"] = list(settings.OIDC["ACR_LEVELS"])
         metadata["revocation_endpoint"] = self._get_endpoint_url(request, "revoke-token", required=True)
+        metadata["introspection_endpoint"] = self._get_endpoint_url(request, "introspect", required=True)
         response.content = json.dumps(metadata)
         return response
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -57,6 +61,10 @@ class Provider(Protocol):
         """The token endpoint's JSON answer (an OAuth error is an answer too)."""
         ...
 
+    def token_active(self, token: str, claims: dict) -> bool:
+        """Whether an access token the provider signed (its verified ``claims``) was not revoked since."""
+        ...
+
 
 class RemoteProvider:
     """An external provider found by its discovery URL. Its metadata and keys are cached (the keys fetched
@@ -77,6 +85,24 @@ class RemoteProvider:
     def token(self, form: dict[str, str]) -> dict:
         return self._json(lambda timeout: requests.post(self.metadata()["token_endpoint"], data=form,
                                                         timeout=timeout))
+
+    def token_active(self, token: str, claims: dict) -> bool:
+        """Asked of the provider's introspection endpoint (RFC 7662, authenticated as this site's client), the
+        answer kept TOKEN_INTROSPECTION_CACHE_SECONDS by the token's ``jti`` (an inactive one until it expires:
+        it never comes back). A provider that offers no introspection is trusted until the token expires."""
+        endpoint = self.metadata().get("introspection_endpoint")
+        if not endpoint:
+            return True
+        key = "oidc:active:" + hashlib.sha256(f"{claims['iss']} {claims['jti']}".encode()).hexdigest()
+        active = cache.get(key)
+        if active is None:
+            answer = self._json(lambda timeout: requests.post(
+                endpoint, data={"token": token, "token_type_hint": "access_token"}, timeout=timeout,
+                auth=(settings.OIDC["CLIENT_ID"], settings.OIDC["CLIENT_SECRET"])), raise_for_status=True)
+            active = answer.get("active") is True
+            lifetime = max(int(claims["exp"] - time.time()), 1)
+            cache.set(key, active, min(settings.TOKEN_INTROSPECTION_CACHE_SECONDS, lifetime) if active else lifetime)
+        return active
 
     def _cached(self, url: str, required: tuple[str, ...], refresh: bool = False) -> dict:
         key = "oidc:" + hashlib.sha256(url.encode()).hexdigest()
@@ -104,6 +130,18 @@ class RemoteProvider:
 
 ORGANISATION_SCOPE = "organisation"
 ORGANISATION_CLAIMS = ("code", "name", "kind", "representative_id", "representative_role")
+
+
+def choose_provider(request: HttpRequest, bundled: Callable[[HttpRequest], Provider]) -> Provider:
+    """The e-ID provider: an external one found by its discovery URL, or the one bundled with this site
+    (``bundled``, answered in-process) where it is served."""
+    url = settings.OIDC["DISCOVERY_URL"]
+    if url:
+        return RemoteProvider(url)
+    if not settings.BUNDLED_EID:
+        raise LoginFailed("no_provider", "Đăng nhập bằng định danh điện tử chưa được cấu hình cho cổng này.",
+                          "e-ID login is not set up for this portal.", status=503)
+    return bundled(request)
 
 
 @dataclass(frozen=True)
@@ -182,20 +220,26 @@ def organisation_of(claims: dict) -> dict:
     return {name: organisation[name] for name in (*ORGANISATION_CLAIMS, "tax_code") if name in organisation}
 
 
-def _key_set(raw: str, provider: Provider) -> KeySet:
+def key_set(raw: str, provider: Provider) -> KeySet:
     """The provider's keys, fetched again once if the token names a key that is not among them."""
     kid = jws.extract_compact(raw.encode()).protected.get("kid")
-    keys = KeySet.import_key_set(provider.jwks())
+    keys = _imported(json.dumps(provider.jwks(), sort_keys=True))
     if kid is not None and kid not in {key.kid for key in keys}:
-        keys = KeySet.import_key_set(provider.jwks(refresh=True))
+        keys = _imported(json.dumps(provider.jwks(refresh=True), sort_keys=True))
     return keys
+
+
+@lru_cache(maxsize=16)
+def _imported(jwks: str) -> KeySet:
+    """Keys parsed once per process for each published set (the API checks a token's signature at every call)."""
+    return KeySet.import_key_set(json.loads(jwks))
 
 
 def verify_id_token(raw: str, provider: Provider, nonce: str) -> dict:
     """Signature (the provider's JWKS), issuer, audience, expiry, nonce and the personal ID number."""
     metadata = provider.metadata()
     try:
-        claims = jwt.decode(raw, _key_set(raw, provider), algorithms=ALGORITHMS).claims
+        claims = jwt.decode(raw, key_set(raw, provider), algorithms=ALGORITHMS).claims
         jwt.JWTClaimsRegistry(
             leeway=30,
             iss={"essential": True, "value": metadata["issuer"]},

@@ -30,7 +30,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc, sessions
-from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session
+from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session, citizen_login
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
 from motcua.organisations import services as organisations
@@ -259,15 +259,7 @@ def _safe_next(url: str) -> str:
 
 
 def eid_provider(request: HttpRequest) -> oidc.Provider:
-    """The e-ID provider: an external one found by its discovery URL, or the one bundled with this site,
-    answered in-process."""
-    url = settings.OIDC["DISCOVERY_URL"]
-    if url:
-        return oidc.RemoteProvider(url)
-    if not settings.BUNDLED_EID:
-        raise oidc.LoginFailed("no_provider", "Đăng nhập bằng định danh điện tử chưa được cấu hình cho cổng này.",
-                               "e-ID login is not set up for this portal.", status=503)
-    return BundledProvider(request)
+    return oidc.choose_provider(request, BundledProvider)
 
 
 def login(request: HttpRequest) -> HttpResponse:
@@ -296,11 +288,7 @@ def login_complete(request: HttpRequest) -> HttpResponse:
                        organisation=verified.organisation["code"] if verified.organisation else "")
         return render(request, "portal/login_failed.html", {"error": exc}, status=exc.status)
     request.session.cycle_key()
-    request.session[CITIZEN_SESSION_KEY] = {
-        "id_number": claims["personal_id"], "name": claims.get("name", ""), "eid_level": verified.eid_level,
-        "birth_date": claims.get("birthdate", ""), "sex": {"male": "M", "female": "F"}.get(claims.get("gender"), ""),
-        **({"organisation": organisation} if organisation else {}),
-    }
+    request.session[CITIZEN_SESSION_KEY] = citizen_login(claims, verified.eid_level, organisation)
     sessions.opened(request, "citizen", claims["personal_id"])
     security_event("citizen_login", "success", actor=f"citizen:{claims['personal_id']}", eid_level=verified.eid_level,
                    organisation=organisation["code"] if organisation else "")

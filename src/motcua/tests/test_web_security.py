@@ -16,9 +16,10 @@ from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.demo.seeding import DEMO_CITIZENS
+from motcua.demo.seeding import APP_CLIENT_ID, DEMO_CITIZENS, app_redirect_uris
 from motcua.demo.testing import log_in_citizen, log_in_official, official_actor, sample_submission
 from motcua.dossiers import services
+from motcua.eid.models import EidAccount
 from motcua.identity.actors import Role, citizen_actor
 from motcua.petitions import services as petitions
 from motcua.proactive.models import Offer
@@ -140,8 +141,13 @@ def pages(client, seeded):
         "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"})
     organisation = [(company, "/to-chuc/"), (company, "/to-chuc/giao-quyen/"), (citizen, "/to-chuc/"),
                     (company, "/thu-tuc/1.000355/nop/?to-chuc=0109876543"), (for_company, choice)]
+    at_the_provider = Client()  # logged in at the bundled e-ID provider; the mobile app asks for consent
+    at_the_provider.force_login(EidAccount.objects.get(id_number=an.id_number).user)
+    consent = "/eid/authorize/?" + urlencode({
+        "client_id": APP_CLIENT_ID, "response_type": "code", "redirect_uri": app_redirect_uris().split()[0],
+        "scope": "dossiers:read payments", "code_challenge": "c" * 43, "code_challenge_method": "S256"})
     return ([(client, url) for url in public] + [(citizen, url) for url in mine] + [(official, url) for url in work]
-            + organisation)
+            + organisation + [(at_the_provider, consent)])
 
 
 def test_every_page_has_the_security_policy_and_no_inline_script_or_style(pages):

@@ -32,14 +32,17 @@ def test_every_operation_declares_what_the_shared_layers_answer(document):
         if "requestBody" in operation:
             assert "413" in declared, (method, path)
         if "security" in operation:
-            assert "401" in declared and operation["security"] == [{"ActorAuth": []}, {"SessionCookie": []}]
+            assert "401" in declared and operation["security"][:2] == [{"ActorAuth": []}, {"SessionCookie": []}]
+            app_scopes = operation["security"][2:]  # an app's access token, with the one scope it needs
+            assert app_scopes == [] or (len(app_scopes) == 1 and "403" in declared), (method, path)
         checked += method == "get"
     assert checked >= 10
 
 
 def test_the_session_cookie_is_a_declared_way_to_authenticate(document):
     schemes = document["components"]["securitySchemes"]
-    assert schemes["ActorAuth"] == {"type": "http", "scheme": "bearer"}
+    assert (schemes["ActorAuth"]["type"], schemes["ActorAuth"]["scheme"]) == ("http", "bearer")
+    assert schemes["EidApp"]["type"] == "oauth2"
     cookie = schemes["SessionCookie"]
     assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", "sessionid")
     assert "X-CSRFToken" in cookie["description"]
