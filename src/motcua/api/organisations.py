@@ -17,6 +17,7 @@ from motcua.api.dossiers import DossierOut, EvidenceFileIn
 from motcua.core.errors import NotFound
 from motcua.dossiers import filing, services
 from motcua.dossiers.presenters import dossier_summary
+from motcua.eid.scopes import DOSSIERS_READ, DOSSIERS_SUBMIT
 from motcua.organisations import services as organisations
 from motcua.organisations.models import StaffDelegation
 
@@ -67,7 +68,8 @@ def _delegation(d: StaffDelegation) -> dict:
             "in_force": organisations.in_force(d, timezone.localdate())}
 
 
-@router.get("/organisations/mine", response={200: list[ActingForOut], **ERRORS}, auth=ActorAuth(),
+# An app may read and file for the organisations its login acts for; delegations are granted in the portal only.
+@router.get("/organisations/mine", response={200: list[ActingForOut], **ERRORS}, auth=ActorAuth(DOSSIERS_READ),
             summary="The organisations this login files for")
 def my_organisations(request: HttpRequest):
     return [{"code": a.code, "name": a.name, "filed_as": a.filed_as,
@@ -83,7 +85,8 @@ def _acting_for(request: HttpRequest, code: str):
     return actor
 
 
-@router.get("/organisations/{code}/dossiers", response={200: list[DossierOut], **ERRORS}, auth=ActorAuth(),
+@router.get("/organisations/{code}/dossiers", response={200: list[DossierOut], **ERRORS},
+            auth=ActorAuth(DOSSIERS_READ),
             summary="The organisation's dossiers this login may read, newest first")
 def organisation_dossiers(request: HttpRequest, code: str):
     actor = _acting_for(request, code)
@@ -92,7 +95,7 @@ def organisation_dossiers(request: HttpRequest, code: str):
 
 
 @router.post("/organisations/{code}/dossiers", response={201: DossierOut, **ERRORS, 429: ErrorOut},
-             auth=ActorAuth(), summary="File a dossier for the organisation",
+             auth=ActorAuth(DOSSIERS_SUBMIT), summary="File a dossier for the organisation",
              description="By its legal representative (its e-ID login) or delegated staff, for a procedure "
                          "organisations file; its name and the fields the enterprise registry holds are filled "
                          "from the registry, each value's provenance recorded.")

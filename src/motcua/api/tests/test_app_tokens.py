@@ -345,3 +345,31 @@ def test_the_openapi_document_lists_the_scope_of_each_operation_open_to_apps(cli
     submit = schema["paths"]["/api/dossiers"]["post"]
     assert {"EidApp": ["dossiers:submit"]} in submit["security"] and "403" in {str(s) for s in submit["responses"]}
     assert not any("EidApp" in s for s in schema["paths"]["/api/queue"]["get"]["security"])
+
+
+def test_an_app_of_an_organisations_login_files_for_the_organisation(seeded):
+    """Logged in for An's company at the provider, the app's token names the company, and the app files and reads
+    the company's dossiers; the same app on An's personal login does not."""
+    from motcua.demo.seeding import DEMO_ORGANISATIONS
+    from motcua.organisations.tests.test_api import RULING
+
+    company = DEMO_ORGANISATIONS[0]
+    browser = Client()
+    browser.force_login(EidAccount.objects.get(id_number=AN.id_number).user)
+    verifier = secrets.token_urlsafe(48)
+    asked = {"client_id": APP_CLIENT_ID, "response_type": "code", "redirect_uri": REDIRECT,
+             "scope": "organisation dossiers:read dossiers:submit", "state": "s1",
+             "code_challenge": challenge_of(verifier), "code_challenge_method": "S256"}
+    assert company.name in browser.get("/eid/authorize/", asked).content.decode()  # the choice of organisation
+    allowed = browser.post("/eid/authorize/", {**asked, "allow": "on", "organisation": company.code})
+    code = parse_qs(urlparse(allowed["Location"]).query)["code"][0]
+    tokens = browser.post("/eid/token/", {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+                                          "client_id": APP_CLIENT_ID, "code_verifier": verifier}).json()
+    organisation = claims_of(tokens["access_token"])["organisation"]
+    assert (organisation["code"], organisation["representative_id"]) == (company.code, AN.id_number)
+    filed = post(app(tokens), f"/api/organisations/{company.code}/dossiers", RULING)
+    assert filed.status_code == 201, filed.json()
+    listed = app(tokens).get(f"/api/organisations/{company.code}/dossiers").json()
+    assert [d["code"] for d in listed] == [filed.json()["code"]]
+    personal = app(app_tokens(AN, "dossiers:read"))
+    assert personal.get(f"/api/organisations/{company.code}/dossiers").status_code == 404
