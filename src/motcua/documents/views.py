@@ -9,12 +9,14 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.ratelimit import rate_limited
 from motcua.core.web import pdf_response
 from motcua.documents import signers, signing
 from motcua.documents.models import IssuedDocument
+from motcua.documents.timestamps import bundled
 
 SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
@@ -101,3 +103,18 @@ def trust_root(request: HttpRequest) -> HttpResponse:
     roots = signers.backend().trust_roots()
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in roots)
     return HttpResponse(pem, content_type="application/x-pem-file")
+
+
+@csrf_exempt  # a protocol endpoint (RFC 3161 §3.4), asked by time-stamping clients, never by a browser form
+@require_POST
+def timestamp(request: HttpRequest) -> HttpResponse:
+    """The bundled time-stamping authority (demo and tests only: 404 where the development CA does not sign)."""
+    if not settings.DEVELOPMENT_CA:
+        raise Http404("the bundled time-stamping authority serves only the demo")
+    if request.content_type != "application/timestamp-query":
+        return HttpResponse("Content-Type must be application/timestamp-query", status=415,
+                            content_type="text/plain")
+    query = request.read(bundled.MAX_QUERY_BYTES + 1)
+    if len(query) > bundled.MAX_QUERY_BYTES:
+        return HttpResponse("timestamp query too large", status=413, content_type="text/plain")
+    return HttpResponse(bundled.respond(query), content_type="application/timestamp-reply")
