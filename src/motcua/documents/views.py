@@ -43,8 +43,11 @@ def verification_context(document: IssuedDocument | None, data: bytes | None) ->
     elif check is not None:
         if any(not s.intact or s.changed_after for s in check.signatures) or not check.signatures[-1].covers_whole_file:
             problems.append("tampered")
-        if any(not s.trusted for s in check.signatures):
+        # a changed file says nothing about its certificates: only intact signatures are judged on trust
+        if any(s.intact and not s.trusted for s in check.signatures):
             problems.append("untrusted")
+        if any(s.intact and s.timestamp_valid is False for s in check.signatures):
+            problems.append("timestamp_untrusted")
         if any(s.revoked_at for s in check.signatures):
             problems.append("certificate_revoked")
     if document is not None and document.revoked_at:
@@ -54,7 +57,15 @@ def verification_context(document: IssuedDocument | None, data: bytes | None) ->
     if document is None and check is not None and check.readable and check.signatures:
         problems.append("unknown_document")
     return {"document": document, "check": check, "problems": problems, "valid": check is not None and check.valid
-            and not problems, "masked_id": _masked(document.owner_id_number) if document else ""}
+            and not problems, "masked_id": _masked(document.owner_id_number) if document else "",
+            "signers": [_signer(s, document) for s in check.signatures] if check is not None else []}
+
+
+def _signer(check: signing.SignatureCheck, document: IssuedDocument | None) -> dict:
+    """Who signed, in words: the official with the title the document prints, or the agency's seal."""
+    official = check.field_name == "ChuKyNguoiKy"
+    return {"check": check, "name": check.name or check.signer, "agency": check.organisation,
+            "title": document.signer_title if official and document is not None else "", "seal": not official}
 
 
 @require_http_methods(["GET", "POST"])
