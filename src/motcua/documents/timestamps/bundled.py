@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from asn1crypto import keys, pem, tsp
+from asn1crypto import core, keys, pem, tsp
 from cryptography import x509
 from django.conf import settings
 from django.urls import reverse
@@ -78,9 +78,15 @@ def _responder(pki_dir: str) -> _Responder:
                       certs_to_embed=[asn1_certificate(ca_cert)])
 
 
+class Refusal(core.Sequence):
+    """A TimeStampResp without a token (asn1crypto's own declares the token mandatory, RFC 3161 does not)."""
+
+    _fields = [("status", tsp.PKIStatusInfo)]
+
+
 def _rejection(failure: str) -> bytes:
-    return tsp.TimeStampResp({"status": tsp.PKIStatusInfo({"status": "rejection",
-                                                           "fail_info": tsp.PKIFailureInfo({failure})})}).dump()
+    return Refusal({"status": tsp.PKIStatusInfo({"status": "rejection",
+                                                  "fail_info": tsp.PKIFailureInfo({failure})})}).dump()
 
 
 def respond(query: bytes) -> bytes:
