@@ -61,23 +61,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def _timestamp_authority():
-    """This site served over HTTP on a thread for the whole session, so every signature a test makes is
-    timestamped by the bundled time-stamping authority through the real protocol (its view reads no database)."""
-    from django.conf import settings
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    """Every signature a test makes is timestamped by the bundled time-stamping authority through the real
+    protocol: this site served on a thread for the whole session (the authority's view reads no database)."""
+    from motcua.demo.local_site import bundled_timestamps
 
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    server.set_app(WSGIHandler())
-    threading.Thread(target=server.serve_forever, name="timestamp-authority", daemon=True).start()
-    settings.SIGNING = {**settings.SIGNING, "TSA_URL": f"http://127.0.0.1:{server.server_port}/xac-thuc/dau-thoi-gian"}
-    yield
-    server.shutdown()
-    server.server_close()
+    with bundled_timestamps():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -153,14 +153,17 @@ REGISTERED_LABELS = {
     "register_number": "Số đăng ký:", "register_book": "Quyển số:",
 }
 SEX_VI = {"M": "Nam", "F": "Nữ"}
+SPACING = "        "  # between the fields the form prints on one line
 
 
 def _residence(person: Person) -> str:
     commune = divisions.communes().get(person.permanent_commune or person.temporary_commune)
     province = divisions.provinces().get(commune.province_code) if commune else None
-    address = person.permanent_address or person.temporary_address
-    return ", ".join(part for part in (address, commune.name if commune else "", province.name if province else "")
-                     if part)
+    parts = [person.permanent_address or person.temporary_address]
+    for name in (commune.name if commune else "", province.name if province else ""):
+        if name and name not in parts[0]:  # an address that already names its commune is not told it twice
+            parts.append(name)
+    return ", ".join(part for part in parts if part)
 
 
 def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, registered: dict[str, str]) -> None:
@@ -175,8 +178,7 @@ def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, regist
     pdf.field("Họ, chữ đệm, tên:", str(data["child_full_name"]).upper(), bold=True)
     pdf.field("Ngày, tháng, năm sinh:", f"{born:%d/%m/%Y}")
     pdf.field("Ghi bằng chữ:", date_in_words(born))
-    pdf.field("Giới tính:", SEX_VI.get(str(data.get("child_sex")), ""))
-    pdf.field("Quốc tịch:", "Việt Nam")
+    pdf.field("Giới tính:", f"{SEX_VI.get(str(data.get('child_sex')), '')}{SPACING}Quốc tịch: Việt Nam")
     pdf.field("Nơi sinh:", str(data.get("birth_place") or ""))
     pdf.field("Số định danh cá nhân:", registered["child_id_number"], bold=True)
     for role, number in (("mẹ", data.get("mother_id_number")), ("cha", data.get("father_id_number"))):
@@ -185,9 +187,8 @@ def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, regist
             continue  # a father the form does not name is left out, as the form allows
         pdf.ln(1)
         pdf.field(f"Họ, chữ đệm, tên người {role}:", parent.full_name, bold=True)
-        pdf.field("Năm sinh:", str(parent.birth_date.year))
-        pdf.field("Quốc tịch:", "Việt Nam")
-        pdf.field("Số định danh cá nhân:", parent.id_number)
+        pdf.field("Năm sinh:", f"{parent.birth_date.year}{SPACING}Quốc tịch: Việt Nam{SPACING}"
+                               f"Số định danh cá nhân: {parent.id_number}")
         pdf.field("Nơi cư trú:", _residence(parent))
     pdf.ln(1)
     pdf.field("Họ, chữ đệm, tên người đi khai sinh:", dossier.applicant_name)
@@ -240,7 +241,7 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
     pdf.multi_cell(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).",
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    if pdf.get_y() > pdf.h - 80:  # the signature and the QR code stay together on one page
+    if pdf.get_y() > pdf.h - 82:  # the signature and the QR code stay together on one page
         pdf.add_page()
     top = pdf.get_y()
     signature_block(pdf, signer.lines(), signer_name, top)
