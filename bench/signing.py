@@ -47,12 +47,12 @@ def _setup_django() -> None:
 def _render_and_sign(args: tuple[list[str], int]) -> int:
     codes, repeat = args
     _setup_django()
-    from motcua.documents.legal_forms import SignerTitle, office_of
     import uuid
 
     from django.utils import timezone
 
     from motcua.documents import issuing
+    from motcua.documents.legal_forms import SignerTitle, office_of
     from motcua.documents.results import _short_title, render_result
     from motcua.documents.signers import SignerIdentity
     from motcua.documents.signing import Signature, sign_pdf
@@ -117,8 +117,10 @@ def main() -> None:
         specialist = official_actor("H01.X00070.UB", Role.SPECIALIST)
         leader = official_actor("H01.X00070.UB", Role.LEADER)
         codes = []
-        for _ in range(args.documents):
-            code = services.submit(sample_submission(spec), citizen)[0].code
+        for i in range(args.documents):
+            submission = sample_submission(spec)
+            submission.form["child_full_name"] = f"Nguyễn Văn Thử {i}"  # one birth is registered once
+            code = services.submit(submission, citizen)[0].code
             for actor, kind in ((receiver, "receive"), (receiver, "forward"), (specialist, "forward")):
                 services.act(code, kind, actor)
             codes.append(code)

@@ -24,8 +24,8 @@ from motcua.documents import pki, signing
 from motcua.documents.legal_forms import date_in_words, in_words
 from motcua.documents.models import IssuedDocument, Signatory
 from motcua.documents.signers.dev_ca import DevelopmentCA
-from motcua.documents.timestamps.bundled import Refusal
 from motcua.documents.tests.test_results import tamper
+from motcua.documents.timestamps.bundled import Refusal
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.identity.actors import Role, citizen_actor
