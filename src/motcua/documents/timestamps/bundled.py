@@ -58,6 +58,9 @@ class _Responder(DummyTimeStamper):
         super().__init__(asn1_certificate(credential.certificate), keys.PrivateKeyInfo.load(
             pem.unarmor(credential.key_pem)[2]), certs_to_embed=chain)
         self.private_key = credential.private_key
+        # the same for every token, and costly to encode: asn1crypto re-encodes the certificate's names
+        self.signing_certificate = simple_cms_attribute("signing_certificate",
+                                                        as_signing_certificate(self.tsa_cert)).dump()
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt) -> tuple[bytes, cms.CMSAttributes]:
         digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
@@ -65,7 +68,7 @@ class _Responder(DummyTimeStamper):
         signed_attrs = cms.CMSAttributes([
             simple_cms_attribute("content_type", "tst_info"),
             simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            cms.CMSAttribute.load(self.signing_certificate),
             simple_cms_attribute("message_digest", digest.finalize()),
         ])
         return self.private_key.sign(signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm)), \
