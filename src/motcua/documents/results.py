@@ -195,6 +195,9 @@ def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, regist
     pdf.field("Giấy tờ tùy thân:", f"Số định danh cá nhân {dossier.applicant_id_number}")
     pdf.field("Nơi đăng ký khai sinh:", dossier.agency.name_vi)
     pdf.field("Ngày, tháng, năm đăng ký:", f"{draft.issued_at.astimezone(LOCAL_TZ):%d/%m/%Y}")
+    pdf.font(9, "I")  # the entry's key in the electronic civil-status database, where other systems look it up
+    pdf.cell(0, 5, f"Số đăng ký trong Cơ sở dữ liệu hộ tịch điện tử: {registered['register_number']}",
+             new_x="LMARGIN", new_y="NEXT")
 
 
 def _generic_result(pdf: OfficialForm, dossier: Dossier, draft: Draft, registered: dict[str, str]) -> None:
