@@ -112,8 +112,7 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
     pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "
                             "chữ ký, số và ngày ban hành:", new_x="LEFT", new_y="NEXT")
     pdf.font(8)
-    pdf.multi_cell(120, 4, draft.verify_url, new_x="LMARGIN", new_y="NEXT")
-    pdf.font(8)
+    pdf.multi_cell(120, 4, draft.verify_url, new_x="LEFT", new_y="NEXT")
     pdf.cell(120, 4, f"Mã văn bản điện tử: {draft.number}", new_x="LMARGIN", new_y="NEXT")
 
 
