@@ -183,3 +183,11 @@ def test_a_changed_file_is_called_changed_not_untrusted(birth_certificate, clien
                        {"file": SimpleUploadedFile("kq.pdf", forged, "application/pdf")}).content.decode()
     assert "Nội dung đã bị thay đổi sau khi ký." in page or "The content was changed after signing." in page
     assert 'data-problem="untrusted"' not in page
+
+
+def test_the_bundled_authority_serves_the_demo_only(client, settings):
+    query = tsp.TimeStampReq({"version": "v1", "message_imprint": {
+        "hash_algorithm": {"algorithm": "sha256"}, "hashed_message": b"\x01" * 32}}).dump()
+    assert client.post("/xac-thuc/dau-thoi-gian", query, content_type="text/plain").status_code == 415
+    settings.DEVELOPMENT_CA = False
+    assert client.post("/xac-thuc/dau-thoi-gian", query, content_type="application/timestamp-query").status_code == 404
