@@ -4,6 +4,8 @@ time-stamping authority, checked by pyHanko, by poppler's pdfsig and pdftotext, 
 import io
 import shutil
 import subprocess
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -13,6 +15,7 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
@@ -28,6 +31,7 @@ from motcua.documents.tests.test_results import tamper
 from motcua.documents.timestamps.bundled import Refusal
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.services import next_number
 from motcua.identity.actors import Role, citizen_actor
 from motcua.registries.models import Person
 
@@ -191,3 +195,30 @@ def test_the_bundled_authority_serves_the_demo_only(client, settings):
     assert client.post("/xac-thuc/dau-thoi-gian", query, content_type="text/plain").status_code == 415
     settings.DEVELOPMENT_CA = False
     assert client.post("/xac-thuc/dau-thoi-gian", query, content_type="application/timestamp-query").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL behaviour")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_never_share_an_entry_number():
+    """The register's counter, as approvals in parallel web processes advance it: every entry its own number,
+    no gap (the birth handler's ``Context.register_entry`` takes its number from this series)."""
+    failures, numbers = [], []
+
+    def registrar():
+        try:
+            for _ in range(5):
+                with transaction.atomic():
+                    numbers.append(next_number("H01.X00070.UB/KS", date(2026, 1, 1)))
+                    time.sleep(0.002)  # hold the row a moment, so the approvals overlap
+        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=registrar) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+    assert sorted(numbers) == list(range(1, 41))
