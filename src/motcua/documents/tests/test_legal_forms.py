@@ -3,6 +3,7 @@ time-stamping authority, checked by pyHanko, by poppler's pdfsig and pdftotext, 
 
 import io
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -28,6 +29,7 @@ from motcua.documents.legal_forms import date_in_words, in_words
 from motcua.documents.models import IssuedDocument, Signatory
 from motcua.documents.signers.dev_ca import DevelopmentCA
 from motcua.documents.tests.test_results import tamper
+from motcua.documents.timestamps import TimestampUnavailable
 from motcua.documents.timestamps.bundled import Refusal
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
@@ -222,3 +224,15 @@ def test_concurrent_registrations_never_share_an_entry_number():
         t.join()
     assert not failures, failures
     assert sorted(numbers) == list(range(1, 41))
+
+
+def test_an_authority_that_does_not_answer_refuses_the_approval(seeded, settings):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    settings.SIGNING = {**settings.SIGNING, "TSA": "http", "TSA_URL": f"http://127.0.0.1:{closed}/tsa",
+                        "TSA_TIMEOUT_SECONDS": 2}
+    with pytest.raises(TimestampUnavailable) as refused:
+        birth_registration()
+    assert refused.value.status == 503 and refused.value.code == "timestamp_unavailable"
+    assert not IssuedDocument.objects.filter(dossier__applicant_id_number=AN.id_number).exists()
