@@ -25,7 +25,7 @@ from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS
 from motcua.demo.testing import official_actor, sample_submission, walk
 from motcua.documents import pki, signing
-from motcua.documents.legal_forms import date_in_words, in_words
+from motcua.documents.legal_forms import SignerTitle, date_in_words, in_words, office_of
 from motcua.documents.models import IssuedDocument, Signatory
 from motcua.documents.signers.dev_ca import DevelopmentCA
 from motcua.documents.tests.test_results import tamper
@@ -236,3 +236,14 @@ def test_an_authority_that_does_not_answer_refuses_the_approval(seeded, settings
         birth_registration()
     assert refused.value.status == 503 and refused.value.code == "timestamp_unavailable"
     assert not IssuedDocument.objects.filter(dossier__applicant_id_number=AN.id_number).exists()
+
+
+@pytest.mark.parametrize(("agency_type", "deputy", "lines"), [
+    ("ubnd_xa", False, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("ubnd_tinh", True, ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("so_tu_phap", False, ["GIÁM ĐỐC"]),
+    ("cong_an_xa", True, ["KT. TRƯỞNG CÔNG AN", "PHÓ TRƯỞNG CÔNG AN"]),
+    ("bo_tu_phap", True, ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"]),
+])
+def test_the_signature_block_of_each_kind_of_agency(agency_type, deputy, lines):
+    assert SignerTitle(office_of(agency_type), deputy).lines() == lines
