@@ -59,6 +59,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _seed()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _timestamp_authority():
+    """Every signature a test makes is timestamped by the bundled time-stamping authority through the real
+    protocol: this site served on a thread for the whole session (the authority's view reads no database)."""
+    from motcua.demo.local_site import bundled_timestamps
+
+    with bundled_timestamps():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with nothing counted against its address (rate limits live in the cache)."""

@@ -381,6 +381,11 @@ SIGNING = {
     # source cannot be reached, "soft-fail" trusts it then, "require" also refuses certificates naming no source.
     "REVOCATION_MODE": os.environ.get("MOTCUA_SIGNING_REVOCATION", "hard-fail"),
     "REVOCATION_TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_SIGNING_REVOCATION_TIMEOUT_SECONDS", "5")),
+    # The RFC 3161 time-stamping authority that timestamps every signature (PAdES B-T): "bundled" (this site's,
+    # demo and tests, certified by the development CA), "http" (a TSA at TSA_URL), "none" (B-B).
+    "TSA": os.environ.get("MOTCUA_SIGNING_TSA", "bundled"),
+    "TSA_URL": os.environ.get("MOTCUA_SIGNING_TSA_URL", ""),
+    "TSA_TIMEOUT_SECONDS": float(os.environ.get("MOTCUA_SIGNING_TSA_TIMEOUT_SECONDS", "10")),
 }
 
 # The development CA (SIGNING["BACKEND"] "dev_ca") issues a key to whoever signs first and keeps its own key in

@@ -81,12 +81,21 @@ class SignatureOut(Schema):
     trusted: bool
     revoked_at: datetime | None
     covers_whole_file: bool
+    name: str = Field(description="the certificate's common name: the official or the agency")
+    organisation: str = Field(description="the certificate's organisation: the agency")
+    timestamped_at: datetime | None = Field(description="the time an RFC 3161 time-stamping authority certified "
+                                                        "(PAdES B-T); null without a timestamp")
+    timestamp_authority: str
+    timestamp_valid: bool | None = Field(description="the timestamp is intact and from a trusted authority; null "
+                                                     "without a timestamp")
 
 
 class VerificationOut(Schema):
     valid: bool
-    problems: list[str] = Field(description="tampered, untrusted, certificate_revoked, document_revoked, "
-                                            "not_the_issued_file, unknown_document, unsigned, unreadable")
+    problems: list[str] = Field(description="tampered, untrusted, timestamp_untrusted, certificate_revoked, "
+                                            "document_revoked, not_the_issued_file, unknown_document, unsigned, "
+                                            "unreadable")
+    signer_title: str = Field(description="the deciding official's title as the document prints it")
     number: str
     title_vi: str
     title_en: str
@@ -110,7 +119,7 @@ def verify_document(request: HttpRequest, document_id: uuid.UUID):
         "title_vi": document.title_vi, "title_en": document.title_en,
         "issuer": {"code": document.issuer_agency.code, "name_vi": document.issuer_agency.name_vi,
                    "name_en": document.issuer_agency.name_en},
-        "issued_at": document.issued_at, "revoked_at": document.revoked_at,
+        "issued_at": document.issued_at, "revoked_at": document.revoked_at, "signer_title": document.signer_title,
         "signatures": [vars(s) for s in context["check"].signatures],
     }
 

@@ -38,7 +38,8 @@ def verification_url(document_id: uuid.UUID | str) -> str:
 
 
 def issue(dossier: Dossier, kind: str, doc_type: str, title: tuple[str, str], issuer: Agency, at: datetime,
-          signed_by: str, signatures: list[Signature], render: Callable[[Draft], bytes]) -> IssuedDocument:
+          signed_by: str, signatures: list[Signature], render: Callable[[Draft], bytes],
+          signer_title: str = "") -> IssuedDocument:
     """Call inside the transaction of the action that issues the document: a failure leaves nothing."""
     day = local_date(at)
     number = f"{next_number(f'{issuer.code}/{NUMBER_SUFFIX[kind]}', day.replace(month=1, day=1)):06d}" \
@@ -50,7 +51,7 @@ def issue(dossier: Dossier, kind: str, doc_type: str, title: tuple[str, str], is
     document = IssuedDocument(
         id=draft.id, kind=kind, dossier=dossier, owner_id_number=dossier.applicant_id_number,
         owner_name=dossier.applicant_name, doc_type=doc_type, number=number, title_vi=title[0], title_en=title[1],
-        issuer_agency=issuer, issued_at=at, signed_by=signed_by, sha256=digest,
+        issuer_agency=issuer, issued_at=at, signed_by=signed_by, signer_title=signer_title, sha256=digest,
     )
     document.file.save(f"{digest}.pdf", ContentFile(signed), save=False)
     document.save(force_insert=True)

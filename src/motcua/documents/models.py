@@ -58,6 +58,7 @@ class IssuedDocument(models.Model):
     issuer_agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField()
     signed_by = models.CharField(max_length=255)
+    signer_title = models.CharField(max_length=120, blank=True)  # as the document prints it: "Phó Chủ tịch"
     certificates = models.ManyToManyField(Certificate, related_name="documents")
     sha256 = models.CharField(max_length=64, db_index=True)
     file = models.FileField(upload_to=_content_path)
@@ -71,6 +72,19 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title_vi}"
+
+
+class Signatory(models.Model):
+    """An official who signs results as a deputy of the agency's head (a vice-chair of the People's Committee):
+    the signature block then reads "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020/NĐ-CP). Officials without a
+    row sign as the head."""
+
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.CASCADE, related_name="+")
+    official_id = models.CharField(max_length=150)
+    deputy = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "official_id"], name="one_signatory_row")]
 
 
 class Attachment(models.Model):

@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 KEY_BITS = 2048
+# RFC 9336 id-kp-documentSigning: the certificate signs documents people read (not e-mail, not code).
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,22 @@ def issue(ca: Credential, common_name: str, organisation: str = "", uid: str = "
     return Credential(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
 
 
+def issue_timestamping(ca: Credential, common_name: str, years: int = 10, crl_url: str = "",
+                       now: datetime | None = None) -> Credential:
+    """A key and certificate for a time-stamping authority (RFC 3161 §2.3: extended key usage timeStamping
+    only, marked critical)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    cert = certify(ca, key.public_key(), common_name, "motcua development", years=years, crl_url=crl_url, now=now,
+                   usage=ExtendedKeyUsageOID.TIME_STAMPING)
+    return Credential(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
+
+
 def certify(ca: Credential, public_key, common_name: str, organisation: str = "", uid: str = "", years: int = 3,
-            crl_url: str = "", now: datetime | None = None) -> x509.Certificate:
-    """A document-signing certificate (non-repudiation) for a public key, e.g. one generated inside a token."""
+            crl_url: str = "", now: datetime | None = None,
+            usage: x509.ObjectIdentifier = DOCUMENT_SIGNING) -> x509.Certificate:
+    """A signing certificate (digital signature and non-repudiation) for a public key, e.g. one generated inside
+    a token: for documents unless ``usage`` says otherwise (a time-stamping authority's, whose extended key
+    usage RFC 3161 requires to be critical)."""
     now = now or datetime.now(UTC)
     ca_cert = ca.certificate
     builder = (
@@ -88,7 +103,7 @@ def certify(ca: Credential, public_key, common_name: str, organisation: str = ""
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
                                      crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=usage == ExtendedKeyUsageOID.TIME_STAMPING)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
     )

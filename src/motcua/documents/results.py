@@ -4,6 +4,8 @@ result when the deciding official approves (signature of the official, then the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 
 import segno
 from django.core.files.base import ContentFile
@@ -12,7 +14,8 @@ from motcua.catalog import divisions
 from motcua.catalog.groups import RESULT_DOCUMENT
 from motcua.catalog.services import spec_of
 from motcua.documents.issuing import Draft, issue
-from motcua.documents.models import Attachment, IssuedDocument
+from motcua.documents.legal_forms import SignerTitle, date_in_words, office_of
+from motcua.documents.models import Attachment, IssuedDocument, Signatory
 from motcua.documents.signers import SignerIdentity
 from motcua.documents.signing import Signature, agency_seal
 from motcua.dossiers import groups
@@ -23,8 +26,7 @@ from motcua.dossiers.presenters import display_value
 from motcua.dossiers.services import Recorded, on_action
 from motcua.registries import effects
 from motcua.registries.access import held_document_for_dossier
-
-SIGNER_TITLE = {"leader": "LÃNH ĐẠO", "specialist": "CHUYÊN VIÊN", "receiver": "CÁN BỘ MỘT CỬA"}
+from motcua.registries.models import Person
 
 
 @on_action("submit", "supplement")
@@ -65,10 +67,17 @@ def _short_title(text: str) -> str:
     return re.sub(r"\s*\(.*?\)\s*", " ", text).split(";")[0].strip()
 
 
+def signer_title(dossier: Dossier, action: Action) -> SignerTitle:
+    """The head of the agency, or a deputy signing for them when the official is recorded as one."""
+    deputy = Signatory.objects.filter(agency=dossier.agency, official_id=action.actor.id, deputy=True).exists()
+    return SignerTitle(office_of(dossier.agency.agency_type), deputy)
+
+
 def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     spec = spec_of(dossier.procedure_version)
     agency = dossier.agency
     signer_name = action.actor.name or action.actor.id  # an official's actor carries their full name
+    signer = signer_title(dossier, action)
     title = (_short_title(spec.result_vi), _short_title(spec.result_en))
     signatures = [
         Signature(SignerIdentity("official", action.actor.id, signer_name, agency.name_vi), "ChuKyNguoiKy",
@@ -77,7 +86,8 @@ def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     ]
     registered = effects.apply(dossier, action)  # the registries first: the result prints what they allotted
     document = issue(dossier, "result", spec.result_type, title, agency, action.at, signer_name, signatures,
-                     lambda draft: render_result(dossier, draft, title, signer_name, action, registered))
+                     lambda draft: render_result(dossier, draft, title, signer_name, signer, registered),
+                     signer_title=signer.title)
     effects.hold_result(dossier, spec.result_type, document.number, document.issued_at.astimezone(LOCAL_TZ).date(),
                         {"document_id": str(document.id), "title": title[0], "dossier": dossier.code, **registered},
                         action.actor.id)
@@ -102,15 +112,18 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
     pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "
                             "chữ ký, số và ngày ban hành:", new_x="LEFT", new_y="NEXT")
     pdf.font(8)
-    pdf.multi_cell(120, 4, draft.verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(120, 4, draft.verify_url, new_x="LEFT", new_y="NEXT")
+    pdf.cell(120, 4, f"Mã văn bản điện tử: {draft.number}", new_x="LMARGIN", new_y="NEXT")
 
 
-def signature_block(pdf: OfficialForm, agency_name: str, role_title: str, signer_name: str, top: float) -> None:
+def signature_block(pdf: OfficialForm, heading: list[str], signer_name: str, top: float) -> None:
+    """The heading lines of the block ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), the mark of the
+    digital signature, and the signer's name."""
     width = 80
     x = pdf.w - pdf.r_margin - width
     pdf.set_xy(x, top)
     pdf.font(10.5, "B")
-    pdf.multi_cell(width, 5.5, f"TM. {agency_name.upper()}\n{role_title}", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(width, 5.5, "\n".join(heading), align="C", new_x="LEFT", new_y="NEXT")
     pdf.font(9, "I")
     pdf.set_text_color(160, 0, 0)
     pdf.cell(width, 8, "(Đã ký số)", align="C", new_x="LEFT", new_y="NEXT")
@@ -121,8 +134,9 @@ def signature_block(pdf: OfficialForm, agency_name: str, role_title: str, signer
 
 def issued_form(dossier: Dossier, draft: Draft, title: str) -> OfficialForm:
     """A new page under the issuing agency's national header; the document's id goes in the PDF's metadata,
-    where the verification page finds it again in an uploaded copy."""
-    pdf = OfficialForm()
+    where the verification page finds it again in an uploaded copy. PDF/A-2b: the archival profile that allows
+    the signatures' incremental updates."""
+    pdf = OfficialForm(compliance="PDF/A-2B")
     pdf.set_subject(f"motcua:{draft.id}")
     pdf.set_title(f"{title} số {draft.number}")
     pdf.add_page()
@@ -130,24 +144,65 @@ def issued_form(dossier: Dossier, draft: Draft, title: str) -> OfficialForm:
     return pdf
 
 
-# What the registries allotted, printed as the legal forms print it (the birth certificate's ID number and
-# register book), before the dossier's own data.
+# What the registries allotted, printed before the dossier's own data on results without a form of their own.
 REGISTERED_LABELS = {
     "child_id_number": "Số định danh cá nhân của người được khai sinh:", "father_name": "Họ, chữ đệm, tên người cha:",
     "mother_name": "Họ, chữ đệm, tên người mẹ:", "spouse_names": "Họ, chữ đệm, tên hai bên kết hôn:",
     "household_code": "Số hộ:", "registration_number": "Mã số hộ kinh doanh:", "card_number": "Số thẻ căn cước:",
     "register_number": "Số đăng ký:", "register_book": "Quyển số:",
 }
+SEX_VI = {"M": "Nam", "F": "Nữ"}
+SPACING = "        "  # between the fields the form prints on one line
 
 
-def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer_name: str,
-                  action: Action, registered: dict[str, str]) -> bytes:
+def _residence(person: Person) -> str:
+    commune = divisions.communes().get(person.permanent_commune or person.temporary_commune)
+    province = divisions.provinces().get(commune.province_code) if commune else None
+    parts = [person.permanent_address or person.temporary_address]
+    for name in (commune.name if commune else "", province.name if province else ""):
+        if name and name not in parts[0]:  # an address that already names its commune is not told it twice
+            parts.append(name)
+    return ", ".join(part for part in parts if part)
+
+
+def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, registered: dict[str, str]) -> None:
+    """Giấy khai sinh (bản chính), the form of Circular 04/2020/TT-BTP: the child, the mother, the father, who
+    declared the birth, and where and when it was registered, under the register's entry and book numbers."""
+    data = dossier.form_data
+    pdf.font(11)
+    pdf.cell(0, 6, f"Số: {registered['register_number'].split('/')[0]}        Quyển số: {registered['register_book']}",
+             align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    born = date.fromisoformat(str(data["child_birth_date"]))
+    pdf.field("Họ, chữ đệm, tên:", str(data["child_full_name"]).upper(), bold=True)
+    pdf.field("Ngày, tháng, năm sinh:", f"{born:%d/%m/%Y}")
+    pdf.field("Ghi bằng chữ:", date_in_words(born))
+    pdf.field("Giới tính:", f"{SEX_VI.get(str(data.get('child_sex')), '')}{SPACING}Quốc tịch: Việt Nam")
+    pdf.field("Nơi sinh:", str(data.get("birth_place") or ""))
+    pdf.field("Số định danh cá nhân:", registered["child_id_number"], bold=True)
+    for role, number in (("mẹ", data.get("mother_id_number")), ("cha", data.get("father_id_number"))):
+        parent = Person.objects.filter(id_number=str(number or "")).first()
+        if parent is None:
+            continue  # a father the form does not name is left out, as the form allows
+        pdf.ln(1)
+        pdf.field(f"Họ, chữ đệm, tên người {role}:", parent.full_name, bold=True)
+        pdf.field("Năm sinh:", f"{parent.birth_date.year}{SPACING}Quốc tịch: Việt Nam{SPACING}"
+                               f"Số định danh cá nhân: {parent.id_number}")
+        pdf.field("Nơi cư trú:", _residence(parent))
+    pdf.ln(1)
+    pdf.field("Họ, chữ đệm, tên người đi khai sinh:", dossier.applicant_name)
+    pdf.field("Giấy tờ tùy thân:", f"Số định danh cá nhân {dossier.applicant_id_number}")
+    pdf.field("Nơi đăng ký khai sinh:", dossier.agency.name_vi)
+    pdf.field("Ngày, tháng, năm đăng ký:", f"{draft.issued_at.astimezone(LOCAL_TZ):%d/%m/%Y}")
+    pdf.font(9, "I")  # the entry's key in the electronic civil-status database, where other systems look it up
+    pdf.cell(0, 5, f"Số đăng ký trong Cơ sở dữ liệu hộ tịch điện tử: {registered['register_number']}",
+             new_x="LMARGIN", new_y="NEXT")
+
+
+def _generic_result(pdf: OfficialForm, dossier: Dossier, draft: Draft, registered: dict[str, str]) -> None:
+    """A result without a form of its own: the number, the legal basis, the registries' allotments and the
+    dossier's data."""
     spec = spec_of(dossier.procedure_version)
-    pdf = issued_form(dossier, draft, title[0])
-    pdf.font(10.5, "I")
-    pdf.cell(0, 5, place_and_date(dossier, draft), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.heading(title[0].upper(), title[1])
     pdf.font(11)
     pdf.cell(0, 6, f"Số: {draft.number}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -166,13 +221,31 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
             shown = divisions.communes()[value].name if f.type == "commune" and value in divisions.communes() \
                 else display_value(f, value)["value_vi"]
             pdf.field(f"{f.label_vi}:", shown)
+
+
+# Results printed in the layout of their legal form, by result type; the others use the generic layout.
+FORMS: dict[str, Callable[[OfficialForm, Dossier, Draft, dict[str, str]], None]] = {
+    "giay_khai_sinh": _birth_certificate,
+}
+
+
+def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer_name: str, signer: SignerTitle,
+                  registered: dict[str, str]) -> bytes:
+    spec = spec_of(dossier.procedure_version)
+    pdf = issued_form(dossier, draft, title[0])
+    pdf.font(10.5, "I")
+    pdf.cell(0, 5, place_and_date(dossier, draft), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.heading(title[0].upper(), title[1])
+    FORMS.get(spec.result_type, _generic_result)(pdf, dossier, draft, registered)
     pdf.ln(2)
     pdf.font(9.5)
     pdf.multi_cell(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).",
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
+    if pdf.get_y() > pdf.h - 82:  # the signature and the QR code stay together on one page
+        pdf.add_page()
     top = pdf.get_y()
-    role = SIGNER_TITLE.get(action.actor.role.value if action.actor.role else "", "NGƯỜI KÝ")
-    signature_block(pdf, dossier.agency.name_vi, role, signer_name, top)
+    signature_block(pdf, signer.lines(), signer_name, top)
     qr_block(pdf, draft, top + 36)
     return bytes(pdf.output())

@@ -15,6 +15,8 @@ from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -24,6 +26,7 @@ from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBack
 
 from motcua.documents.models import Certificate
 from motcua.documents.signers import SignerIdentity, asn1_certificate, backend
+from motcua.documents.timestamps import TimestampUnavailable, authority
 
 
 def _outside_event_loop(fn, *args, **kwargs):
@@ -38,8 +41,10 @@ def _outside_event_loop(fn, *args, **kwargs):
 
 
 # Room kept in the PDF for each CMS signature. Reserving it up front spares pyHanko a dry-run signature to
-# estimate the size (a third of the signing time); 8 KiB holds an RSA-4096 signature with a 3-certificate chain.
+# estimate the size (a third of the signing time); 8 KiB holds an RSA-4096 signature with a 3-certificate chain,
+# and a timestamp token (the TSA's signature and its own chain) as much again.
 SIGNATURE_BYTES_RESERVED = 8192
+TIMESTAMP_BYTES_RESERVED = 8192
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,23 @@ def agency_seal(agency, reason: str) -> Signature:
 
 
 def sign_pdf(pdf: bytes, signatures: list[Signature]) -> tuple[bytes, list[Certificate]]:
-    """Apply PAdES B-B signatures one after another (incremental updates); the last covers the whole file."""
+    """Apply PAdES signatures one after another (incremental updates); the last covers the whole file. Each
+    carries a timestamp from the configured authority (B-T), unless the deployment chose none (B-B)."""
     used = []
+    timestamper = authority().timestamper()
+    reserved = SIGNATURE_BYTES_RESERVED + (TIMESTAMP_BYTES_RESERVED if timestamper else 0)
     for sig in signatures:
         signer, certificate = backend().signer_for(sig.identity)
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(field_name=sig.field_name, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason=sig.reason, location=sig.location)
-        pdf = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer,
-                                  bytes_reserved=SIGNATURE_BYTES_RESERVED).getvalue()
+        try:
+            pdf = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer, timestamper=timestamper,
+                                      bytes_reserved=reserved).getvalue()
+        except (TimestampRequestError, SigningError) as exc:
+            if timestamper is None:
+                raise
+            raise TimestampUnavailable(f"{type(exc).__name__}: {exc}") from exc
         used.append(certificate)
     return pdf, used
 
@@ -85,10 +98,16 @@ class SignatureCheck:
     revoked_at: datetime | None  # the signing certificate was revoked
     covers_whole_file: bool
     changed_after: bool  # content changed after this signature in a later revision
+    name: str = ""  # the certificate's common name: the official or the agency
+    organisation: str = ""  # the certificate's organisation: the agency
+    timestamped_at: datetime | None = None  # the time a time-stamping authority vouches for (PAdES B-T)
+    timestamp_authority: str = ""
+    timestamp_valid: bool | None = None  # None: no timestamp; else intact and from a trusted authority
 
     @property
     def valid(self) -> bool:
-        return self.intact and self.trusted and self.revoked_at is None and not self.changed_after
+        return self.intact and self.trusted and self.revoked_at is None and not self.changed_after \
+            and self.timestamp_valid is not False
 
 
 @dataclass
@@ -130,13 +149,13 @@ class _RevocationFetching(RequestsFetcherBackend):
                         cert_fetcher=_NoIssuerFetching())
 
 
-def _validation_context(moment: datetime | None = None) -> ValidationContext:
+def _validation_context(moment: datetime | None = None, extra_roots: list | None = None) -> ValidationContext:
     """The trust roots of the configured backend and how revocation is learnt; certificates judged at
     ``moment`` (default now). The CA motcua runs itself hands its list over; another CA's list or OCSP
     responder, named in its certificates, is fetched (SIGNING["REVOCATION_MODE"] says what an unreachable one
-    means)."""
+    means). ``extra_roots``: the time-stamping authority's, in the context that checks timestamps only."""
     chosen = backend()
-    roots = [asn1_certificate(c) for c in chosen.trust_roots()]
+    roots = [asn1_certificate(c) for c in [*chosen.trust_roots(), *(extra_roots or [])]]
     crl = chosen.revocation_list()
     if crl is not None:
         return ValidationContext(trust_roots=roots, crls=[crl], allow_fetching=False, revocation_mode="soft-fail",
@@ -160,6 +179,11 @@ def _revoked_at(status, serial: str, revoked: dict[str, datetime]) -> datetime |
     return details.revocation_date if details is not None else None
 
 
+def _names(cert) -> dict[str, str]:
+    subject = cert.subject.native
+    return {"name": subject.get("common_name", ""), "organisation": subject.get("organization_name", "")}
+
+
 def verify_pdf(data: bytes) -> Verification:
     """Check every signature of a PDF: integrity, trust chain, revocation, and nothing changed after it."""
     try:
@@ -168,23 +192,31 @@ def verify_pdf(data: bytes) -> Verification:
     except Exception:  # noqa: BLE001 — any unparsable upload is simply "not a signed PDF we can read"
         return Verification(readable=False)
     context = _validation_context()
+    # a time-stamping authority's root vouches for times, never for who signed
+    stamp_roots = authority().trust_roots()
+    stamps = _validation_context(extra_roots=stamp_roots) if stamp_roots else context
     revoked = _revoked()
     result = Verification()
     for sig in embedded:
         try:
-            status = _outside_event_loop(validate_pdf_signature, sig, context)
+            status = _outside_event_loop(validate_pdf_signature, sig, context, ts_validation_context=stamps)
         except Exception:  # noqa: BLE001 — a malformed signature dictionary is an invalid signature
             result.signatures.append(SignatureCheck(sig.field_name, "", "", None, False, False, None, False, True))
             continue
         cert = status.signing_cert
         serial = format(cert.serial_number, "x")
         level = status.modification_level
+        stamp = status.timestamp_validity
         result.signatures.append(SignatureCheck(
             field_name=sig.field_name, signer=cert.subject.human_friendly, serial=serial,
             signed_at=status.signer_reported_dt, intact=status.intact and status.valid, trusted=status.trusted,
             revoked_at=_revoked_at(status, serial, revoked),
             covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             changed_after=level is not None and level.name not in ("NONE", "LTA_UPDATES", "FORM_FILLING"),
+            **_names(cert),
+            timestamped_at=stamp.timestamp if stamp else None,
+            timestamp_authority=_names(stamp.signing_cert)["name"] if stamp else "",
+            timestamp_valid=(stamp.intact and stamp.valid and stamp.trusted) if stamp else None,
         ))
     return result
 

@@ -9,12 +9,14 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.ratelimit import rate_limited
 from motcua.core.web import pdf_response
 from motcua.documents import signers, signing
 from motcua.documents.models import IssuedDocument
+from motcua.documents.timestamps import bundled
 
 SUBJECT_ID = re.compile(rb"motcua:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
@@ -41,8 +43,11 @@ def verification_context(document: IssuedDocument | None, data: bytes | None) ->
     elif check is not None:
         if any(not s.intact or s.changed_after for s in check.signatures) or not check.signatures[-1].covers_whole_file:
             problems.append("tampered")
-        if any(not s.trusted for s in check.signatures):
+        # a changed file says nothing about its certificates: only intact signatures are judged on trust
+        if any(s.intact and not s.trusted for s in check.signatures):
             problems.append("untrusted")
+        if any(s.intact and s.timestamp_valid is False for s in check.signatures):
+            problems.append("timestamp_untrusted")
         if any(s.revoked_at for s in check.signatures):
             problems.append("certificate_revoked")
     if document is not None and document.revoked_at:
@@ -52,7 +57,15 @@ def verification_context(document: IssuedDocument | None, data: bytes | None) ->
     if document is None and check is not None and check.readable and check.signatures:
         problems.append("unknown_document")
     return {"document": document, "check": check, "problems": problems, "valid": check is not None and check.valid
-            and not problems, "masked_id": _masked(document.owner_id_number) if document else ""}
+            and not problems, "masked_id": _masked(document.owner_id_number) if document else "",
+            "signers": [_signer(s, document) for s in check.signatures] if check is not None else []}
+
+
+def _signer(check: signing.SignatureCheck, document: IssuedDocument | None) -> dict:
+    """Who signed, in words: the official with the title the document prints, or the agency's seal."""
+    official = check.field_name == "ChuKyNguoiKy"
+    return {"check": check, "name": check.name or check.signer, "agency": check.organisation,
+            "title": document.signer_title if official and document is not None else "", "seal": not official}
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,3 +114,18 @@ def trust_root(request: HttpRequest) -> HttpResponse:
     roots = signers.backend().trust_roots()
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in roots)
     return HttpResponse(pem, content_type="application/x-pem-file")
+
+
+@csrf_exempt  # a protocol endpoint (RFC 3161 §3.4), asked by time-stamping clients, never by a browser form
+@require_POST
+def timestamp(request: HttpRequest) -> HttpResponse:
+    """The bundled time-stamping authority (demo and tests only: 404 where the development CA does not sign)."""
+    if not settings.DEVELOPMENT_CA:
+        raise Http404("the bundled time-stamping authority serves only the demo")
+    if request.content_type != "application/timestamp-query":
+        return HttpResponse("Content-Type must be application/timestamp-query", status=415,
+                            content_type="text/plain")
+    query = request.read(bundled.MAX_QUERY_BYTES + 1)
+    if len(query) > bundled.MAX_QUERY_BYTES:
+        return HttpResponse("timestamp query too large", status=413, content_type="text/plain")
+    return HttpResponse(bundled.respond(query), content_type="application/timestamp-reply")

@@ -30,8 +30,10 @@ def _day(d: date | None) -> str:
 
 
 class OfficialForm(FPDF):
-    def __init__(self) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, compliance: str | None = None) -> None:
+        """``compliance``: a PDF/A profile ("PDF/A-2B") fpdf2 enforces and declares (XMP identification and the
+        sRGB output intent)."""
+        super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=compliance)
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(True, margin=15)
         for style, path in FONT_FILES.items():

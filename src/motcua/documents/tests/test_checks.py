@@ -37,3 +37,10 @@ def test_revocation_checking_knows_its_modes(settings):
     settings.SIGNING = {**settings.SIGNING, "REVOCATION_MODE": "hardfail", "REVOCATION_TIMEOUT_SECONDS": 0}
     assert errors() == [("motcua.E125", "MOTCUA_SIGNING_REVOCATION: unknown mode 'hardfail'"),
                         ("motcua.E125", "MOTCUA_SIGNING_REVOCATION_TIMEOUT_SECONDS must be more than 0")]
+
+
+def test_the_timestamp_authority_is_checked(settings):
+    settings.SIGNING = {**settings.SIGNING, "TSA": "tsa.example"}
+    assert errors() == [("motcua.E126", "no timestamp authority 'tsa.example' (known: bundled, http, none)")]
+    settings.SIGNING = {**settings.SIGNING, "TSA": "http", "TSA_URL": ""}
+    assert errors() == [("motcua.E127", "timestamp authority 'http': MOTCUA_SIGNING_TSA_URL is not set")]

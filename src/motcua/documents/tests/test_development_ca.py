@@ -21,7 +21,10 @@ def test_outside_the_demo_the_development_ca_refuses_to_sign(settings, fresh_pki
     with pytest.raises(SigningUnavailable, match="MOTCUA_SIGNING_BACKEND to pkcs12 or pkcs11"):
         signers.backend()
     assert not fresh_pki.exists()  # no CA was made
-    assert [e.id for e in checks.signing_keys(None)] == ["motcua.E123"]
+    assert [e.msg for e in checks.signing_keys(None)] == [  # neither the CA nor its time-stamping authority
+        "the development CA signs only in the demo", "the bundled time-stamping authority serves only the demo"]
+    settings.SIGNING = {**settings.SIGNING, "TSA": "http", "TSA_URL": "https://tsa.example.vn/"}
+    assert [e.msg for e in checks.signing_keys(None)] == ["the development CA signs only in the demo"]
     settings.DEVELOPMENT_CA = True
     assert checks.signing_keys(None) == []
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from motcua.demo.local_site import bundled_timestamps
 from motcua.demo.seeding import seed_all
 
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-dossiers", action="store_true", help="skip the sample dossiers")
 
     def handle(self, *args, **options):
-        counts = seed_all(with_dossiers=not options["no_dossiers"], demo_people=settings.DEMO_MODE)
+        with bundled_timestamps():  # the results of the sample dossiers are signed before the server starts
+            counts = seed_all(with_dossiers=not options["no_dossiers"], demo_people=settings.DEMO_MODE)
         self.stdout.write(", ".join(f"{k}: {v} new" for k, v in counts.items()))
         if not settings.DEMO_MODE:
             self.stdout.write("Demo officials, e-ID accounts, registries and dossiers are made in the demo only "
