@@ -19,3 +19,8 @@ urlpatterns = [
     path("sandbox-dvcqg/", include(sandbox_national_portal)),  # the same
     path("", include("motcua.portal.urls")),
 ]
+
+handler400 = "motcua.core.error_pages.bad_request"
+handler403 = "motcua.core.error_pages.permission_denied"
+handler404 = "motcua.core.error_pages.page_not_found"
+handler500 = "motcua.core.error_pages.server_error"

@@ -19,7 +19,9 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str, maximum: float = 1
     bar_h, gap, label_w = 18, 6, 210
     height = len(rows) * (bar_h + gap) + 30
     scale = (width - label_w - 60) / maximum
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+    # A chart whose bars are links is a group of links, not one image: an image holds no controls (WCAG 4.1.2).
+    role = "group" if any(link for _label, _value, link in rows) else "img"
+    parts = [f'<svg class="chart" role="{role}" viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for tick in range(0, int(maximum) + 1, 20):
         x = label_w + tick * scale
@@ -33,7 +35,8 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str, maximum: float = 1
         text = (f'<text x="{label_w - 8}" y="{y + 13}" font-size="12" fill="{INK}" text-anchor="end">'
                 f'{escape(label[:32])}</text><text x="{label_w + w + 6:.1f}" y="{y + 13}" font-size="12" '
                 f'font-weight="bold" fill="{INK}">{value:.1f}</text>')
-        parts.append(f'<a href="{escape(link)}">{bar}{text}</a>' if link else bar + text)
+        parts.append(f'<a href="{escape(link)}" aria-label="{escape(label)}: {value:.1f}">{bar}{text}</a>'
+                     if link else bar + text)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text is escaped above
 

@@ -73,6 +73,20 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+AXE_FAILS_ON = ("serious", "critical")
+
+
+def assert_accessible(page):
+    """axe-core (all its rules: WCAG 2 A and AA, and best practice) on the page as it stands: no serious or
+    critical violation. Once per distinct page of a walk; each pass takes a fraction of a second."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    found = [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+             for v in results.response["violations"] if v["impact"] in AXE_FAILS_ON]
+    assert not found, f"{page.url}\n" + "\n".join(found)
+
+
 def official_page(browser, base, username):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     page.goto(f"{base}/backoffice/")
@@ -108,13 +122,16 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.fill("input[name=q]", "khai sinh")
     citizen.click("form[role=search] button")
     shot(citizen, "01-catalog-search")
+    assert_accessible(citizen)
     citizen.click('text="Đăng ký khai sinh"')
     assert "1.001193" in citizen.content()
     shot(citizen, "02-procedure")
+    assert_accessible(citizen)
     citizen.click("text=Nộp hồ sơ trực tuyến")
     # Real OpenID Connect login at the bundled e-ID provider, then back to the form.
     citizen.wait_for_selector("#id_username")
     shot(citizen, "02b-eid-login")
+    assert_accessible(citizen)
     citizen.fill("#id_username", "001090012345")
     citizen.fill("#id_password", "motcua-demo")
     citizen.click("button[type=submit]")
@@ -129,6 +146,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.click("button[data-once]")  # incomplete form first: every error shows next to its field
     assert citizen.locator(".field-error").count() >= 4
     shot(citizen, "03-submit-errors")
+    assert_accessible(citizen)
     citizen.select_option("#place-province", "01")
     citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
     citizen.select_option("#place-commune", "00070")
@@ -144,14 +162,17 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     code = citizen.inner_text("[data-testid=dossier-code]")
     assert "Mới đăng ký" in citizen.inner_text("[data-testid=status]")
     shot(citizen, "05-submitted")
+    assert_accessible(citizen)
     assert Dossier.objects.filter(code=code).count() == 1
 
     receiver = official_page(browser, base, "hoankiem.motcua")
     assert code in receiver.content()
     shot(receiver, "06-queue")
+    assert_accessible(receiver)
     act(receiver, base, code, "receive")
     assert "Được tiếp nhận" in receiver.inner_text("[data-testid=status]")
     shot(receiver, "07-received")
+    assert_accessible(receiver)
     act(receiver, base, code, "forward")
 
     specialist = official_page(browser, base, "hoankiem.chuyenvien")
@@ -172,6 +193,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.goto(f"{base}/ho-so/{code}/")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
     shot(citizen, "10-citizen-sees-result")
+    assert_accessible(citizen)
     # the birth is live in the registries: the child has a personal ID number, printed on the certificate
     from motcua.registries.models import Person
 
@@ -183,6 +205,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     reads = citizen.inner_text("table")
     assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose
     shot(citizen, "10b-who-read-my-data")
+    assert_accessible(citizen)
     citizen.goto(f"{base}/tra-cuu/{code}")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
     with citizen.expect_navigation():
@@ -190,6 +213,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     assert "Result returned" in citizen.inner_text("[data-testid=status]")
     assert citizen.locator("html").get_attribute("lang") == "en"
     shot(citizen, "11-public-tracking-en")
+    assert_accessible(citizen)
     assert Dossier.objects.get(code=code).status == 10
 
 
@@ -227,6 +251,7 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
     assert "200.000" in specialist.inner_text("[data-testid=fee-quote]")
     shot(specialist, "20-fee-from-catalog")
+    assert_accessible(specialist)
     specialist.click("details[data-action=request_payment] button[type=submit]")
     specialist.wait_for_load_state()
     assert "nghĩa vụ tài chính" in specialist.inner_text("[data-testid=status]")
@@ -240,10 +265,12 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     citizen.wait_for_selector("[data-testid=fee-due]")
     assert "200.000" in citizen.inner_text("[data-testid=fee-due]")
     shot(citizen, "21-fee-due")
+    assert_accessible(citizen)
     citizen.click("[data-testid=fee-due] button")
     citizen.wait_for_selector("[data-testid=sandbox-amount]")
     assert "200.000" in citizen.inner_text("[data-testid=sandbox-amount]")
     shot(citizen, "22-sandbox-gateway")
+    assert_accessible(citizen)
     citizen.click("button[value=pay]")
     citizen.wait_for_selector("[data-testid=issued-documents]")
     assert "Đang xử lý" in citizen.inner_text("[data-testid=status]")
@@ -269,6 +296,7 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     assert "verdict-ok" in citizen.get_attribute("[data-testid=verdict]", "class")
     assert "Phiếu lý lịch tư pháp" in citizen.content()
     shot(citizen, "25-verified-by-qr")
+    assert_accessible(citizen)
 
     at = data.index(b"stream", data.index(b"/Contents")) + 20
     forged = SHOTS / "forged.pdf"
@@ -280,6 +308,7 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     citizen.goto(f"{base}/kho-du-lieu/")
     assert citizen.locator("[data-testid=wallet-doc]").count() == 2  # the result and the receipt
     shot(citizen, "27-document-wallet")
+    assert_accessible(citizen)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -306,14 +335,17 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
                            timeout=15000)
     assert page.evaluate("window.notReloaded === true")  # updated in place by the server-sent event
     shot(page, "31-index-live-update")
+    assert_accessible(page)
     page.click("[data-testid=table-P] table a:has-text('Hà Nội')")
     page.wait_for_selector("[data-testid=table-C]")
     assert "Phường Hoàn Kiếm" in page.inner_text("[data-testid=table-C]")
     shot(page, "32-index-province")
+    assert_accessible(page)
     page.click("[data-testid=table-C] table a:has-text('Hoàn Kiếm')")
     page.wait_for_selector("[data-testid=table-CF]")
     assert "Đăng ký khai sinh" in page.inner_text("[data-testid=table-CF]")
     shot(page, "33-index-commune-procedures")
+    assert_accessible(page)
     export = page.request.get(f"{base}/chi-so/?format=xlsx")
     assert export.ok and export.body()[:2] == b"PK"
 
@@ -324,8 +356,9 @@ def test_pages_keep_to_the_content_security_policy(live_server, seeded, browser)
     only; the API's documentation page runs; a style written inline is refused (the watch is awake)."""
     base = live_server.url
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-    for path in ("/", "/thu-tuc/?q=khai+sinh", "/tra-cuu/", "/xac-thuc/", "/eid/dang-nhap/"):
+    for path in ("/", "/thu-tuc/?q=khai+sinh", "/tra-cuu/", "/xac-thuc/", "/eid/dang-nhap/", "/khong-co-trang-nay/"):
         assert "default-src 'self'" in page.goto(f"{base}{path}").headers["content-security-policy"]
+        assert_accessible(page)
     assert page.eval_on_selector(".card.narrow", "e => getComputedStyle(e).maxWidth") == "520px"  # the CSS file
     page.goto(f"{base}/api/docs")
     page.wait_for_selector(".swagger-ui .opblock")
@@ -335,7 +368,9 @@ def test_pages_keep_to_the_content_security_policy(live_server, seeded, browser)
     reception.goto(f"{base}/backoffice/tiep-nhan/1.001193/")
     reception.select_option("#place-province", "01")  # the commune picker fetches the communes
     reception.wait_for_function("() => document.querySelector('#place-commune').options.length > 10")
+    assert_accessible(reception)
     reception.goto(f"{base}/backoffice/doi-soat-thanh-toan/")
+    assert_accessible(reception)
     assert browser.violations == []
 
     page.evaluate("document.body.setAttribute('style', 'color: red')")
