@@ -43,6 +43,8 @@ PRODUCTION = {
     "MOTCUA_NATIONAL_PORTAL_USERNAME": "motcua-province",
     "MOTCUA_NATIONAL_PORTAL_PASSWORD": secrets.token_urlsafe(32),
     "MOTCUA_SIGNING_BACKEND": "pkcs12",  # the deployment's own keys, never the development CA
+    "MOTCUA_SIGNING_TSA": "http",  # a trusted time-stamping authority's, never the bundled one
+    "MOTCUA_SIGNING_TSA_URL": "https://tsa.example.vn/tsr",
     "MOTCUA_PRIVACY_CONTROLLER": "Văn phòng Ủy ban nhân dân thành phố Hà Nội",
     "MOTCUA_PRIVACY_CONTACT": "dulieucanhan@example.vn",
     "MOTCUA_UPLOAD_SCANNER": "clamav",
