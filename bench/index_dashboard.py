@@ -88,7 +88,8 @@ def generate(total: int, seed: int = 7) -> None:
     columns = ("code", "procedure_version_id", "channel", "applicant_id_number", "applicant_name", "applicant_phone",
                "applicant_email", "commune_code", "province_code", "form_data", "evidence", "provenance",
                "competent_agency_id", "submitted_at", "request_digest", "status", "agency_id", "step", "due_date",
-               "appointment_date", "received_at", "finished_at", "paused", "version")
+               "appointment_date", "received_at", "finished_at", "paused", "version", "applicant_kind",
+               "filer_id_number", "filer_name", "filed_as", "mandate")
     started = time.perf_counter()
     batch = 200_000
     with connection.cursor() as cursor:
@@ -120,11 +121,13 @@ def generate(total: int, seed: int = 7) -> None:
                     elif roll < 0.87:
                         status = 3
                         finished = received
+                    online = rng.random() < 0.6
                     copy.write_row((
-                        f"B{i:09d}", versions[code].id, "online" if rng.random() < 0.6 else "counter",
+                        f"B{i:09d}", versions[code].id, "online" if online else "counter",
                         "001090012345", "Nguyễn Văn An", "", "", commune.code if spec.level == "commune" else "",
                         commune.province_code, "{}", "[]", "{}", agency, submitted, "", status, agency, 1, due, due,
-                        received, finished, status == 5, 2))
+                        received, finished, status == 5, 2, "person", "001090012345" if online else "officer",
+                        "Nguyễn Văn An" if online else "", "self" if online else "assisted", ""))
             progress_bar(offset + n, total, started)
     print(f"\ngenerated {total:,} dossiers in {time.perf_counter() - started:,.0f} s", flush=True)
 
