@@ -18,7 +18,7 @@ from motcua.api.fees import QuoteOut, quote_out
 from motcua.core import ratelimit
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import RULES
+from motcua.dossiers.lifecycle import RULES, NeededAction
 from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
 from motcua.eid.scopes import DOSSIERS_READ, DOSSIERS_SUBMIT
 from motcua.payments import fee_schedules
@@ -137,6 +137,9 @@ class DossierOut(Schema):
     flag: str | None = Field(None, description="overdue | nearing | null")
     step: StepOut
     allowed_actions: list[str]
+    needed_action: NeededAction | None = Field(None, description=(
+        "what the applicant is asked to do now: supplement the dossier (status 5), pay the fee (status 6), rate "
+        "the service (status 10, not yet rated); null: nothing"))
 
 
 class ActorOut(Schema):
@@ -300,9 +303,16 @@ class DossierPage(Schema):
             summary="The calling citizen's dossiers, newest first",
             description="Those about the caller (or the organisation their login acts for) and those the caller "
                         "filed for someone else: `applicant` and `filer` say which.")
-def my_dossiers(request: HttpRequest, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)):
+def my_dossiers(
+    request: HttpRequest,
+    following: Literal["in_progress", "needs_action", "finished"] | None = Query(None, description=(
+        "in_progress: not finished; needs_action: the applicant is asked to do something (`needed_action`); "
+        "finished: decided, returned, refused or stopped")),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
     actor = citizen_caller(request)
-    found = services.dossiers_of(actor).select_related("competent_agency", "procedure_version")
+    found = services.dossiers_of(actor, following or "").select_related("competent_agency", "procedure_version")
     return {"count": found.count(),
             "items": [dossier_summary(d, services.state_of(d), actor) for d in found[offset: offset + limit]]}
 

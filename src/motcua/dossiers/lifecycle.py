@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,40 @@ STATUS_LABELS = {
 }
 
 FINAL_STATUSES = frozenset({Status.NOT_RECEIVED, Status.STOPPED, Status.PROCESSED, Status.RETURNED})
+
+
+class NeededAction(StrEnum):
+    """What the applicant is asked to do now, for the dossier to go on or the service to be judged."""
+
+    SUPPLEMENT = "supplement"
+    PAYMENT = "payment"
+    RATING = "rating"
+
+    @property
+    def label_vi(self) -> str:
+        return NEEDED_ACTION_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return NEEDED_ACTION_LABELS[self][1]
+
+
+NEEDED_ACTION_LABELS = {
+    NeededAction.SUPPLEMENT: ("Bổ sung hồ sơ theo yêu cầu", "Supplement the dossier as asked"),
+    NeededAction.PAYMENT: ("Nộp phí, lệ phí", "Pay the fee"),
+    NeededAction.RATING: ("Đánh giá việc giải quyết hồ sơ", "Rate how the dossier was handled"),
+}
+
+# The status at which the applicant is asked each; a rating only while they have not given one.
+ASKED_AT = {Status.SUPPLEMENT_REQUESTED: NeededAction.SUPPLEMENT, Status.FINANCIAL_OBLIGATION: NeededAction.PAYMENT,
+            Status.RETURNED: NeededAction.RATING}
+
+
+def needed_action(status: Status, rated: bool) -> NeededAction | None:
+    """The applicant's needed action at a derived status; ``rated``: they have rated the service (a rating is
+    kept outside the journal)."""
+    asked = ASKED_AT.get(status)
+    return None if asked is NeededAction.RATING and rated else asked
 
 
 class LifecycleError(MotcuaError):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
@@ -29,13 +30,18 @@ from motcua.core.security_log import security_event
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers import filing
 from motcua.dossiers.lifecycle import (
+    ASKED_AT,
+    FINAL_STATUSES,
     RULES,
     Action,
     DossierState,
     LifecycleError,
+    NeededAction,
+    Status,
     apply,
     fold,
     local_date,
+    needed_action,
     start,
 )
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
@@ -831,15 +837,78 @@ def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) 
     return False
 
 
-def dossiers_of(actor: Actor) -> QuerySet[Dossier]:
+# Whether the applicant has rated a dossier is kept by the capability that keeps ratings, which names the rated
+# dossiers here (a condition on Dossier rows) for the needed-action rule; with none named, none is rated.
+RatedCondition = Callable[[], Q]
+RATED_CONDITIONS: list[RatedCondition] = []
+
+
+def rated_dossiers(condition: RatedCondition) -> RatedCondition:
+    RATED_CONDITIONS.append(condition)
+    return condition
+
+
+def _rated() -> Q | None:
+    conditions = [condition() for condition in RATED_CONDITIONS]
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def needing_action() -> Q:
+    """The dossiers whose applicant is asked to do something (``lifecycle.needed_action``, as a query)."""
+    rated = _rated()
+    asked = [Q(status=status) & ~rated if needed is NeededAction.RATING and rated is not None else Q(status=status)
+             for status, needed in ASKED_AT.items()]
+    return reduce(operator.or_, asked)
+
+
+def with_needed_action(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """A list whose rows know whether they were rated, so each row's needed action costs no query."""
+    rated = _rated()
+    return dossiers.annotate(rated=ExpressionWrapper(rated if rated is not None else Value(False),
+                                                     output_field=BooleanField()))
+
+
+def needed_action_of(dossier: Dossier, state: DossierState | None = None) -> NeededAction | None:
+    """What the applicant is asked to do now; whether they rated it is read only when it matters and the row
+    (``with_needed_action``) does not say."""
+    status = state.status if state is not None else Status(dossier.status)
+    if ASKED_AT.get(status) is not NeededAction.RATING:
+        return needed_action(status, rated=False)
+    rated = dossier.rated
+    if rated is None:
+        condition = _rated()
+        rated = condition is not None and Dossier.objects.filter(condition, pk=dossier.pk).exists()
+    return needed_action(status, rated)
+
+
+# How a citizen's list is narrowed ("in progress" includes those waiting for the citizen; a returned result not
+# yet rated is both finished and waiting).
+FOLLOWING = ("in_progress", "needs_action", "finished")
+
+
+def _following(which: str) -> Q:
+    return {"in_progress": ~Q(status__in=sorted(FINAL_STATUSES)), "finished": Q(status__in=sorted(FINAL_STATUSES)),
+            "needs_action": needing_action()}[which]
+
+
+def dossiers_of(actor: Actor, following: str = "") -> QuerySet[Dossier]:
     """A citizen's dossier list: those about them, those they filed for others, and those a filing authority
-    shows them (the organisation their login acts for); newest first."""
+    shows them (the organisation their login acts for); newest first, each row knowing its needed action.
+    ``following`` (one of FOLLOWING) narrows it; anything else lists all."""
     mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id, applicant_kind=filing.PERSON)
     for authority in FILING_AUTHORITIES:
         if (more := authority.dossiers(actor)) is not None:
             mine |= more
-    return (Dossier.objects.select_related("procedure_version__procedure", "agency")
-            .filter(mine).order_by("-submitted_at"))
+    found = Dossier.objects.select_related("procedure_version__procedure", "agency").filter(mine)
+    if following in FOLLOWING:
+        found = found.filter(_following(following))
+    return with_needed_action(found).order_by("-submitted_at")
+
+
+def following_counts(actor: Actor) -> dict[str, int]:
+    """How many of the citizen's dossiers each narrowing lists, and all of them: one query."""
+    return dossiers_of(actor).order_by().aggregate(
+        all=Count("pk"), **{which: Count("pk", filter=_following(which)) for which in FOLLOWING})
 
 
 @dataclass(frozen=True)

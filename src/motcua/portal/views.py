@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -325,14 +326,31 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         "current": request.session.session_key})
 
 
+MY_DOSSIERS_PAGE = 30
+# The narrowings of "my dossiers", in the order offered ("" lists them all).
+FOLLOWING_LABELS = {"": ("Tất cả", "All"), "needs_action": ("Cần tôi thực hiện", "Needs my action"),
+                    "in_progress": ("Đang giải quyết", "In progress"), "finished": ("Đã xong", "Finished")}
+
+
 def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """The citizen's dossiers, narrowed to those in progress, needing their action or finished; each row says
+    what it needs of them."""
     if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
-    dossiers = services.dossiers_of(session_actor(request))[:100]
+    actor = session_actor(request)
+    following = request.GET.get("following", "")
+    following = following if following in services.FOLLOWING else ""
+    page = Paginator(services.dossiers_of(actor, following), MY_DOSSIERS_PAGE).get_page(request.GET.get("page"))
+    counts = services.following_counts(actor)
     applications = [groups.view(g) for g in groups.groups_of(citizen["id_number"])[:20]]
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen,
-                                                       "groups": applications})
+    return render(request, "portal/my_dossiers.html", {
+        "page": page, "citizen": citizen, "groups": applications, "following": following,
+        "query": urlencode({"following": following}) if following else "",
+        "filters": [(key, vi, en, counts[key or "all"]) for key, (vi, en) in FOLLOWING_LABELS.items()],
+        "rows": [{"dossier": d, "status": Status(d.status), "needed": services.needed_action_of(d)}
+                 for d in page.object_list],
+    })
 
 
 def my_data_reads(request: HttpRequest) -> HttpResponse:
@@ -391,8 +409,7 @@ def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None
         "issued": found.issued_documents.order_by("issued_at"),
         "payments": found.payments.order_by("-created_at"),
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
-        "rating": Rating.objects.filter(dossier=found).first(),
-        "can_rate": ratings.can_rate(found, state), "rating_scores": RATING_SCORES,
+        "rating": Rating.objects.filter(dossier=found).first(), "rating_scores": RATING_SCORES,
         "errors": errors or {}, "max_upload_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
     }, status=status)
 
