@@ -362,13 +362,22 @@ class QueuePage(Schema):
 def agency_queue(
     request: HttpRequest,
     status: list[Annotated[int, Field(ge=1, le=10)]] = Query(None, description="status codes; default: all unfinished"),
-    flag: Literal["overdue", "nearing"] | None = None,
+    flag: Literal["overdue", "nearing"] | None = Query(None, description=(
+        "overdue: past the statutory due date; nearing: due within `days` working days (the clock running)")),
+    days: int = Query(1, ge=1, le=60, description="nearing: working days from today"),
+    q: str = Query("", max_length=100, description=(
+        "a dossier code or its beginning, an ID number (the applicant's or the filer's, exactly), or words of the "
+        "applicant's name (accents and case ignored)")),
+    procedure: str = Query("", max_length=40, description="a procedure's code"),
+    due_from: date | None = Query(None, description="statutory due date from"),
+    due_to: date | None = Query(None, description="statutory due date to"),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
     actor = official_caller(request)
-    found = services.agency_queue(actor.agency_code, status).flagged(flag)
-    items = [queue_item(dossier, actor) for dossier in found[offset: offset + limit]]
+    found = services.agency_queue(actor.agency_code, status).matching(
+        services.QueueSearch(text=q, flag=flag or "", days=days, due_from=due_from, due_to=due_to, procedure=procedure))
+    items = [queue_item(dossier, actor) for dossier in found.prefetch_related("actions")[offset: offset + limit]]
     return {"count": found.count(), "items": items}
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from functools import wraps
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -13,6 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +29,7 @@ from motcua.backoffice import accounts
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
-from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
+from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_response
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
@@ -49,7 +52,7 @@ from motcua.registries.recheck import recheck as recheck_registries
 from motcua.registries.sources import source
 from motcua.representation import services as representation
 
-QUEUE_PAGE = 300
+QUEUE_PAGE = 50
 # Offered in this order: the action that moves the dossier on comes first.
 OFFICIAL_ACTIONS = ("receive", "forward", "complete", "return_result", "stop", "request_supplement",
                     "request_payment", "pay", "transfer", "apologize", "refuse")
@@ -165,20 +168,59 @@ def _safe_next(request: HttpRequest, url: str) -> str:
 
 @official_required
 def queue(request: HttpRequest, actor) -> HttpResponse:
-    status = request.GET.get("status", "")
-    flag = request.GET.get("flag", "")
-    found = services.agency_queue(actor.agency_code, [int(status)] if status.isdigit() else None)
+    """The agency's queue, searched by code, name or ID number and narrowed by status, due date and procedure
+    (GET parameters: the page works without scripts and its address can be kept)."""
+    statuses, search, errors = _queue_search(request.GET)
+    found = services.agency_queue(actor.agency_code, statuses)
     counts = {"total": found.dossiers.count(), "overdue": found.overdue.count(), "nearing": found.nearing.count()}
+    listed = found.matching(search) if not errors else found.dossiers.none()
+    page = Paginator(listed.prefetch_related("actions"), QUEUE_PAGE).get_page(request.GET.get("page"))
     rows = []
-    for dossier in found.flagged(flag).prefetch_related("actions")[:QUEUE_PAGE]:
+    for dossier in page.object_list:
         view = queue_item(dossier, actor)
         view["mine"] = _is_my_task(view, actor)
         rows.append(view)
     counts["mine"] = sum(r["mine"] for r in rows)
     return render(request, "backoffice/queue.html", {
-        "rows": rows, "counts": counts, "status": status, "flag": flag, "statuses": list(Status),
+        "rows": rows, "page": page, "counts": counts, "search": search, "status": request.GET.get("status", ""),
+        "statuses": list(Status), "procedures": found.procedures(), "errors": errors,
+        "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
         "official": request.official,
-    })
+    }, status=400 if errors else 200)
+
+
+QUEUE_SEARCH_DAYS = 60  # "due within N working days": about three months at most
+
+
+def _queue_search(params) -> tuple[list[int], services.QueueSearch, dict[str, list[FieldError]]]:
+    """The queue's filters from the page's parameters, and each problem by its field."""
+    errors: dict[str, list[FieldError]] = {}
+
+    def refuse(name: str, vi: str, en: str) -> None:
+        errors.setdefault(name, []).append(FieldError(name, "invalid", vi, en))
+
+    status = params.get("status", "")
+    if status and not (status.isdigit() and int(status) in set(Status)):
+        refuse("status", "Chọn một trạng thái trong danh sách.", "Choose a status from the list.")
+    flag = params.get("flag", "")
+    if flag not in ("", "overdue", "nearing"):
+        refuse("flag", "Chọn một hạn trong danh sách.", "Choose a deadline from the list.")
+    days = params.get("days", "") or "1"
+    if not (days.isdigit() and 1 <= int(days) <= QUEUE_SEARCH_DAYS):
+        refuse("days", f"Số ngày làm việc từ 1 đến {QUEUE_SEARCH_DAYS}.",
+               f"A number of working days from 1 to {QUEUE_SEARCH_DAYS}.")
+    dates = {}
+    for name in ("due_from", "due_to"):
+        try:
+            dates[name] = date.fromisoformat(params[name]) if params.get(name) else None
+        except ValueError:
+            refuse(name, "Ngày không hợp lệ (năm-tháng-ngày).", "Not a valid date (year-month-day).")
+    if dates.get("due_from") and dates.get("due_to") and dates["due_from"] > dates["due_to"]:
+        refuse("due_to", "Ngày cuối phải từ ngày đầu trở đi.", "The last day must not be before the first.")
+    search = services.QueueSearch(
+        text=params.get("q", "")[:100], flag=flag, days=int(days) if "days" not in errors else 1,
+        due_from=dates.get("due_from"), due_to=dates.get("due_to"), procedure=params.get("procedure", "")[:40])
+    return ([int(status)] if status and "status" not in errors else []), search, errors
 
 
 def _is_my_task(view: dict, actor) -> bool:

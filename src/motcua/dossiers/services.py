@@ -22,7 +22,7 @@ from motcua.calendar import default_calendar
 from motcua.catalog import divisions
 from motcua.catalog.forms import EMAIL_RE, PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import RoutingError, competent_agency, spec_of
+from motcua.catalog.services import RoutingError, competent_agency, fold_text, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
@@ -495,6 +495,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
         **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}), **recorded,
     })
     state = start(action, spec.workflow)
+    name = normalize(sub.applicant_name)
     try:
         with transaction.atomic():
             dossier = Dossier(
@@ -502,7 +503,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 channel=sub.channel, applicant_kind=sub.applicant_kind, applicant_id_number=sub.applicant_id_number,
                 filer_id_number=actor.id, filer_name=actor.name, filed_as=mandate.filed_as,
                 mandate=mandate.reference,
-                applicant_name=normalize(sub.applicant_name), applicant_phone=sub.applicant_phone,
+                applicant_name=name, applicant_name_folded=fold_text(name), applicant_phone=sub.applicant_phone,
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
@@ -912,6 +913,29 @@ def following_counts(actor: Actor) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class QueueSearch:
+    """What an official looks for in the agency's queue; each part left empty narrows nothing.
+
+    ``text``: a dossier code or its beginning (any case), an ID number (the applicant's or the filer's, exactly),
+    or words of the applicant's name (accents and case ignored, in any order). ``flag``: "overdue", or "nearing":
+    due within ``days`` working days. ``due_from``/``due_to``: the statutory due date in that range.
+    ``procedure``: its code."""
+
+    text: str = ""
+    flag: str = ""
+    days: int = 1
+    due_from: date | None = None
+    due_to: date | None = None
+    procedure: str = ""
+
+
+def _found_by(text: str) -> Q:
+    words = fold_text(text).split()
+    by_name = reduce(operator.and_, (Q(applicant_name_folded__contains=word) for word in words))
+    return Q(code__startswith=text.upper()) | Q(applicant_id_number=text) | Q(filer_id_number=text) | by_name
+
+
+@dataclass(frozen=True)
 class AgencyQueue:
     """An agency's dossiers of the chosen statuses (default: every unfinished one), earliest due first
     (new dossiers, which have no due date until received, before all others)."""
@@ -929,17 +953,42 @@ class AgencyQueue:
     @property
     def nearing(self) -> QuerySet[Dossier]:
         """Due today or on the next working day."""
-        horizon = default_calendar().add_working_days(self.today, 1)
+        return self.due_within(1)
+
+    def due_within(self, days: int) -> QuerySet[Dossier]:
+        """Running, and due from today to ``days`` working days from today."""
+        horizon = default_calendar().add_working_days(self.today, days)
         return self._running().filter(due_date__gte=self.today, due_date__lte=horizon)
 
-    def flagged(self, flag: str | None) -> QuerySet[Dossier]:
-        return {"overdue": self.overdue, "nearing": self.nearing}.get(flag or "", self.dossiers)
+    def flagged(self, flag: str | None, days: int = 1) -> QuerySet[Dossier]:
+        if flag == "overdue":
+            return self.overdue
+        return self.due_within(days) if flag == "nearing" else self.dossiers
+
+    def matching(self, search: QueueSearch) -> QuerySet[Dossier]:
+        found = self.flagged(search.flag, search.days)
+        if search.due_from:
+            found = found.filter(due_date__gte=search.due_from)
+        if search.due_to:
+            found = found.filter(due_date__lte=search.due_to)
+        if search.procedure:
+            found = found.filter(procedure_version__procedure__code=search.procedure)
+        if search.text.strip():
+            found = found.filter(_found_by(search.text.strip()))
+        return found
+
+    def procedures(self) -> list[tuple[str, str, str]]:
+        """(code, name in Vietnamese, in English) of the procedures the queue holds, to narrow it by."""
+        procedure = "procedure_version__procedure__"
+        return list(self.dossiers.order_by(f"{procedure}name_vi").values_list(
+            f"{procedure}code", f"{procedure}name_vi", f"{procedure}name_en").distinct())
 
 
 def agency_queue(agency_code: str, statuses: Iterable[int] | None = None, today: date | None = None) -> AgencyQueue:
+    """The one way officials list dossiers: only those their agency holds."""
     found = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
              .filter(agency__code=agency_code))
     statuses = list(statuses or [])
     found = found.filter(status__in=statuses) if statuses else found.filter(finished_at__isnull=True)
-    ordered = found.order_by(F("due_date").asc(nulls_first=True), "submitted_at")
-    return AgencyQueue(ordered, today or timezone.localdate())
+    ordered = found.order_by(F("due_date").asc(nulls_first=True), "submitted_at", "pk")
+    return AgencyQueue(with_needed_action(ordered), today or timezone.localdate())
