@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from motcua.backoffice import accounts
+from motcua.backoffice import accounts, labels
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
@@ -256,8 +256,10 @@ def readable_dossier_view(reading: str):
 @readable_dossier_view(services.READING_DOSSIER)
 def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     view = dossier_detail(dossier, state, actor)
-    agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
-    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name_vi"))
+    agencies = ({h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
+                | {e["actor"]["agency"] for e in view["journal"]} | {e["data"].get("to_agency") for e in view["journal"]})
+    names = {code: {"vi": vi, "en": en} for code, vi, en
+             in Agency.objects.filter(code__in=agencies - {None}).values_list("code", "name_vi", "name_en")}
     transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
         code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
@@ -272,7 +274,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
                 f["url"] = reverse("backoffice:attachment", args=[dossier.code, brought[f["sha256"]].id])
     spec = spec_of(dossier.procedure_version)
     return render(request, "backoffice/detail.html", {
-        "evidence_choices": spec.evidence, "field_choices": spec.fields,
+        "evidence_choices": spec.evidence, "field_choices": spec.fields, "evidence_names": labels.evidence_labels(spec),
         "fee_quote": quote, "reliefs": fee_schedules.dossier_reliefs(dossier) if quote else [],
         "fee_claim": claim, "fee_claim_proofs": [a for a in attachments if a.evidence_code == services.FEE_CLAIM_PROOF],
         "fee_due": state.fee_due, "attachments": attachments,

@@ -113,7 +113,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     dossier.save(update_fields=["provenance"])
     log_in_official(client, "hoankiem.chuyenvien")
     page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
-    assert 'data-testid="provenance"' in page and "family" in page
+    assert 'data-testid="provenance"' in page and "Quan hệ gia đình" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
     entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number,
