@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -46,6 +47,19 @@ def _base64(value: object) -> bytes:
 
 
 Base64File = Annotated[bytes, BeforeValidator(_base64), WithJsonSchema({"type": "string", "format": "byte"})]
+
+
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A day as the schema says it (YYYY-MM-DD), not a number of seconds since 1970, which pydantic would take."""
+    if not (isinstance(value, str) and ISO_DATE_RE.fullmatch(value)):
+        raise PydanticCustomError("date_format", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class EvidenceFileIn(Schema):
@@ -369,8 +383,8 @@ def agency_queue(
         "a dossier code or its beginning, an ID number (the applicant's or the filer's, exactly), or words of the "
         "applicant's name (accents and case ignored)")),
     procedure: str = Query("", max_length=40, description="a procedure's code"),
-    due_from: date | None = Query(None, description="statutory due date from"),
-    due_to: date | None = Query(None, description="statutory due date to"),
+    due_from: IsoDate | None = Query(None, description="statutory due date from"),
+    due_to: IsoDate | None = Query(None, description="statutory due date to"),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
@@ -397,6 +411,8 @@ class ActionIn(Schema):
     confirmation: str = Field("", max_length=128, description="complete: the official confirms the decision "
                               "that is signed in their name with a fresh one-time code from their authenticator "
                               "app, or their password where none is enrolled")
+    reviewed: bool = Field(False, description="complete: the official says they reviewed what they sign (the "
+                           "result's preview: `GET /api/dossiers/{code}/result-preview`); refused without it")
 
 
 def _action_endpoint(kind: str):
@@ -404,9 +420,9 @@ def _action_endpoint(kind: str):
 
     def take_action(request: HttpRequest, code: str, payload: ActionIn):
         actor = caller(request)
-        services.confirm_step_up(actor, code, kind, payload.confirmation)
+        services.confirm_step_up(actor, code, kind, payload.confirmation, payload.reviewed)
         data = {k: v for k, v in payload.dict().items()
-                if k not in ("reason", "confirmation") and v not in (None, "", [])}
+                if k not in ("reason", "confirmation", "reviewed") and v not in (None, "", [])}
         if kind == "request_payment" and payload.exemption is not None:  # "" refuses the applicant's claim
             data["exemption"] = payload.exemption
         dossier, state = services.act(code, kind, actor, payload.reason, data)

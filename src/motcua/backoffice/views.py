@@ -32,6 +32,7 @@ from motcua.catalog.services import search_procedures, spec_of
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_response
+from motcua.documents.results import preview_result
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import groups, pdf, services
@@ -255,6 +256,12 @@ def readable_dossier_view(reading: str):
 
 @readable_dossier_view(services.READING_DOSSIER)
 def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
+    return _detail_page(request, actor, dossier, state)
+
+
+def _detail_page(request: HttpRequest, actor, dossier, state, errors: dict | None = None,
+                 status: int = 200) -> HttpResponse:
+    """The dossier with the actions open to the official; ``errors``: why an action was just refused, by kind."""
     view = dossier_detail(dossier, state, actor)
     agencies = ({h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
                 | {e["actor"]["agency"] for e in view["journal"]} | {e["data"].get("to_agency") for e in view["journal"]})
@@ -286,8 +293,8 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
         "transfer_targets": transfer_targets, "group": groups.group_of(dossier),
         "earliest_new_date": default_calendar().next_working_day(max(today, state.appointment_date or today)),
-        "errors": request.session.pop("action_errors", {}),
-    })
+        "errors": errors or {},
+    }, status=status)
 
 
 @require_POST
@@ -303,18 +310,42 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
         if request.POST.getlist(listed):
             data[listed] = request.POST.getlist(listed)
     try:
-        services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""))
+        services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""),
+                                 reviewed=request.POST.get(services.REVIEWED_FIELD) == "1")
         services.act(code, kind, actor, request.POST.get("reason", ""), data)
-        messages.success(request, _("Done: %(action)s") % {
-            "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
     except NotFound:
         raise Http404(code) from None
     except (MotcuaError, ValueError) as exc:
         if not isinstance(exc, MotcuaError):  # e.g. a malformed date typed by hand
             exc = Invalid("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
-        messages.error(request, exc.message(request.LANGUAGE_CODE))
-        request.session["action_errors"] = {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}}
+        return _refused(request, actor, code, kind, exc)
+    messages.success(request, _("Done: %(action)s") % {
+        "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
     return redirect("backoffice:detail", code=code)
+
+
+def _refused(request: HttpRequest, actor, code: str, kind: str, exc: MotcuaError) -> HttpResponse:
+    """The dossier again with the refused action's form open, saying why by its field, under the refusal's status."""
+    try:
+        dossier, state = services.readable_dossier(actor, code, services.READING_DOSSIER)
+    except Forbidden:
+        return render(request, "backoffice/forbidden.html", status=403)
+    messages.error(request, exc.message(request.LANGUAGE_CODE))
+    return _detail_page(request, actor, dossier, state, {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}},
+                        status=exc.status)
+
+
+@readable_dossier_view("")
+def result_preview(request: HttpRequest, actor, dossier, state) -> HttpResponse:
+    """The result as the deciding official would sign it now, to review before signing: unsigned, marked as a
+    preview, stored nowhere; a read of the applicant's data once shown."""
+    try:
+        data = preview_result(dossier, state, actor)
+    except MotcuaError as exc:  # not theirs to decide now, or the registries refuse what it would record
+        return render(request, "backoffice/preview_refused.html", {
+            "official": request.official, "code": dossier.code, "error": exc}, status=exc.status)
+    services.record_read(actor, dossier, services.READING_PREVIEW)
+    return pdf_response(data, f"xem-truoc-{dossier.code}.pdf")
 
 
 @require_POST

@@ -76,8 +76,6 @@ class Dossier(models.Model):
     # The state folded when this instance last recorded an action, so readers need not replay the journal
     # just written (``services.state_of`` checks it is of the current version). Not a column.
     folded_state: DossierState | None = None
-    # Whether the applicant rated it, where a list's query says (``services.with_needed_action``). Not a column.
-    rated: bool | None = None
 
     def __str__(self) -> str:
         return self.code

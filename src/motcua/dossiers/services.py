@@ -589,12 +589,25 @@ def get_dossier(code: str, for_update: bool = False) -> Dossier:
         raise NotFound(code) from None
 
 
-def confirm_step_up(actor: Actor, code: str, kind: str, proof: str) -> None:
-    """Where the action's rule asks for it (the decision that is signed), the official's fresh second factor,
-    checked before anything is done; pages and the API call this with what the official typed. An outsider is
-    told only that the dossier is not theirs, as by ``act``."""
+REVIEWED_FIELD = "reviewed"
+
+
+class NotReviewed(Invalid):
+    def __init__(self) -> None:
+        super().__init__("not_reviewed", "Hãy xem văn bản sẽ ký rồi đánh dấu «Tôi đã xem và xác nhận ký».",
+                         "Review what you are signing, then tick “I have reviewed and confirm the signature”.",
+                         REVIEWED_FIELD)
+
+
+def confirm_step_up(actor: Actor, code: str, kind: str, proof: str, reviewed: bool) -> None:
+    """Where the action's rule asks for it (the decision signed in the official's name), the official says
+    explicitly that they reviewed what they sign (the result's preview, when approving) and proves with a fresh
+    second factor that it is them, before anything is done; pages and the API call this with what the official
+    ticked and typed. An outsider is told only that the dossier is not theirs, as by ``act``."""
     if RULES[kind].needs_confirmation and actor.kind == "official":
         readable_dossier(actor, code, "")
+        if not reviewed:  # before the second factor: an unticked box costs no attempt
+            raise NotReviewed()
         second_factor.confirm_fresh(actor.id, proof, kind)
 
 
@@ -784,6 +797,7 @@ READING_DOSSIER = "Xem hồ sơ khi giải quyết"
 READING_FILE = "Mở giấy tờ đính kèm của hồ sơ"
 READING_RESULT = "Mở văn bản đã cấp cho hồ sơ"
 READING_SLIP = "In phiếu tiếp nhận, phiếu kiểm soát của hồ sơ"
+READING_PREVIEW = "Xem trước văn bản kết quả trước khi ký"
 ReadHook = Callable[[Actor, Dossier, str], None]
 READ_HOOKS: list[ReadHook] = []
 
@@ -862,11 +876,14 @@ def needing_action() -> Q:
     return reduce(operator.or_, asked)
 
 
+RATED = "rated"  # the attribute a list's rows get from ``with_needed_action``'s query
+
+
 def with_needed_action(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """A list whose rows know whether they were rated, so each row's needed action costs no query."""
     rated = _rated()
-    return dossiers.annotate(rated=ExpressionWrapper(rated if rated is not None else Value(False),
-                                                     output_field=BooleanField()))
+    return dossiers.annotate(**{RATED: ExpressionWrapper(rated if rated is not None else Value(False),
+                                                         output_field=BooleanField())})
 
 
 def needed_action_of(dossier: Dossier, state: DossierState | None = None) -> NeededAction | None:
@@ -875,7 +892,7 @@ def needed_action_of(dossier: Dossier, state: DossierState | None = None) -> Nee
     status = state.status if state is not None else Status(dossier.status)
     if ASKED_AT.get(status) is not NeededAction.RATING:
         return needed_action(status, rated=False)
-    rated = dossier.rated
+    rated = getattr(dossier, RATED, None)
     if rated is None:
         condition = _rated()
         rated = condition is not None and Dossier.objects.filter(condition, pk=dossier.pk).exists()

@@ -53,9 +53,11 @@ def test_buttons_only_for_allowed_actions(client, dossier):
 def test_action_errors_are_shown(client, dossier):
     log_in_official(client, "hoankiem.motcua")
     client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
-    client.post(f"/backoffice/ho-so/{dossier.code}/apologize/", {"reason": "Cần xác minh", "new_date": "2020-01-01"})
-    page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
-    assert "Ngày hẹn mới phải sau ngày hẹn hiện tại" in page
+    refused = client.post(f"/backoffice/ho-so/{dossier.code}/apologize/",
+                          {"reason": "Cần xác minh", "new_date": "2020-01-01"})
+    page = refused.content.decode()
+    assert refused.status_code == 422 and '<details open data-action="apologize">' in page
+    assert '<p class="field-error" role="alert" id="error-apologize">Ngày hẹn mới phải sau ngày hẹn hiện tại' in page
 
 
 def test_pdfs(client, dossier):

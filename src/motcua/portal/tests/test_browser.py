@@ -106,7 +106,8 @@ def act(page, base, code, action, username=None):
     """The official takes ``action``; one who signs (``username`` given) types their authenticator's code."""
     page.goto(f"{base}/backoffice/ho-so/{code}/")
     page.eval_on_selector(f"details[data-action={action}]", "d => { d.open = true; }")
-    if username is not None:
+    if username is not None:  # having reviewed what they sign
+        page.check(f"details[data-action={action}] input[name=reviewed]")
         page.fill(f"details[data-action={action}] input[name=confirmation]", fresh_code(username))
     page.click(f"details[data-action={action}] button[type=submit]")
     page.wait_for_load_state()
