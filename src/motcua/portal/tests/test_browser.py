@@ -170,6 +170,12 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     assert code in receiver.content()
     shot(receiver, "06-queue")
     assert_accessible(receiver)
+    receiver.fill("#f-q", "nguyen van an")  # the applicant's name typed without accents
+    receiver.click("form[data-testid=queue-search] button[type=submit]")
+    receiver.wait_for_load_state()
+    assert "q=nguyen+van+an" in receiver.url and code in receiver.inner_text("table")
+    shot(receiver, "06a-queue-search")
+    assert_accessible(receiver)
     act(receiver, base, code, "receive")
     assert "Được tiếp nhận" in receiver.inner_text("[data-testid=status]")
     shot(receiver, "07-received")
@@ -178,12 +184,18 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
 
     specialist = official_page(browser, base, "hoankiem.chuyenvien")
     specialist.goto(f"{base}/backoffice/ho-so/{code}/")
-    assert "family" in specialist.inner_text("[data-testid=provenance]")
+    assert "Quan hệ gia đình" in specialist.inner_text("[data-testid=provenance]")  # the registry's name
     specialist.click("text=Kiểm tra lại với cơ sở dữ liệu")
     specialist.wait_for_load_state()
     shot(specialist, "07b-provenance-rechecked")
     act(specialist, base, code, "forward")
     leader = official_page(browser, base, "hoankiem.lanhdao")
+    leader.goto(f"{base}/backoffice/ho-so/{code}/")  # the leader reviews the result before signing it
+    preview = leader.request.get(base + leader.get_attribute("[data-testid=result-preview]", "href"))
+    assert preview.headers["content-type"] == "application/pdf" and "BẢN XEM TRƯỚC" in pdf_text(preview.body())
+    assert leader.eval_on_selector("#reviewed-complete", "box => box.required && box.validity.valueMissing")
+    shot(leader, "07c-leader-previews-and-confirms")
+    assert_accessible(leader)
     act(leader, base, code, "complete", "hoankiem.lanhdao")
     assert "Đã xử lý xong" in leader.inner_text("[data-testid=status]")
     shot(leader, "08-decided")
@@ -193,6 +205,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
 
     citizen.goto(f"{base}/ho-so/{code}/")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
+    assert "Đánh giá việc giải quyết hồ sơ" in citizen.inner_text("[data-testid=needed-action]")
     shot(citizen, "10-citizen-sees-result")
     assert_accessible(citizen)
     # the birth is live in the registries: the child has a personal ID number, printed on the certificate
@@ -202,6 +215,13 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     certificate = citizen.request.get(base + citizen.get_attribute("[data-testid=download-result]", "href")).body()
     text = pdf_text(certificate)
     assert child.id_number in text and "Trần Thị Bình" in text and "Quyển số" in text
+    citizen.goto(f"{base}/ho-so/")
+    citizen.click("[data-testid=following] >> text=Cần tôi thực hiện")
+    citizen.wait_for_load_state()
+    assert "following=needs_action" in citizen.url
+    assert "Đánh giá" in citizen.inner_text(f"[data-testid='needed-{code}']")
+    shot(citizen, "10a-my-dossiers-needing-me")
+    assert_accessible(citizen)
     citizen.goto(f"{base}/ai-da-xem-du-lieu/")
     reads = citizen.inner_text("table")
     assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose
