@@ -933,10 +933,10 @@ def following_counts(actor: Actor) -> dict[str, int]:
 class QueueSearch:
     """What an official looks for in the agency's queue; each part left empty narrows nothing.
 
-    ``text``: a dossier code or its beginning (any case), an ID number (the applicant's or the filer's, exactly),
-    or words of the applicant's name (accents and case ignored, in any order). ``flag``: "overdue", or "nearing":
-    due within ``days`` working days. ``due_from``/``due_to``: the statutory due date in that range.
-    ``procedure``: its code."""
+    ``text``: digits only, an ID number (the applicant's or the filer's, exactly); else, with a digit, a dossier
+    code or its beginning (any case); else words of the applicant's name (accents and case ignored, any order).
+    ``flag``: "overdue", or "nearing": due within ``days`` working days. ``due_from``/``due_to``: the statutory
+    due date in that range. ``procedure``: its code."""
 
     text: str = ""
     flag: str = ""
@@ -947,9 +947,13 @@ class QueueSearch:
 
 
 def _found_by(text: str) -> Q:
-    words = fold_text(text).split()
-    by_name = reduce(operator.and_, (Q(applicant_name_folded__contains=word) for word in words))
-    return Q(code__startswith=text.upper()) | Q(applicant_id_number=text) | Q(filer_id_number=text) | by_name
+    """One kind of match for each kind of text, so a code or an ID number is found through its index (names hold
+    no digits, codes hold some, ID numbers nothing else)."""
+    if text.isdigit():
+        return Q(applicant_id_number=text) | Q(filer_id_number=text)
+    if any(c.isdigit() for c in text):
+        return Q(code__startswith=text.upper())
+    return reduce(operator.and_, (Q(applicant_name_folded__contains=word) for word in fold_text(text).split()))
 
 
 @dataclass(frozen=True)
@@ -995,10 +999,11 @@ class AgencyQueue:
         return found
 
     def procedures(self) -> list[tuple[str, str, str]]:
-        """(code, name in Vietnamese, in English) of the procedures the queue holds, to narrow it by."""
-        procedure = "procedure_version__procedure__"
-        return list(self.dossiers.order_by(f"{procedure}name_vi").values_list(
-            f"{procedure}code", f"{procedure}name_vi", f"{procedure}name_en").distinct())
+        """(code, name in Vietnamese, in English) of the procedures the queue holds, to narrow it by: the versions
+        held first (no join per dossier), then their procedures."""
+        held = self.dossiers.order_by().values("procedure_version").distinct()
+        return list(Procedure.objects.filter(versions__in=held).order_by("name_vi").values_list(
+            "code", "name_vi", "name_en").distinct())
 
 
 def agency_queue(agency_code: str, statuses: Iterable[int] | None = None, today: date | None = None) -> AgencyQueue:
