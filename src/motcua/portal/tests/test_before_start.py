@@ -109,6 +109,14 @@ def test_a_level_1_account_is_told_before_the_form_which_is_not_offered(client, 
     assert not Dossier.objects.exists()
 
 
+def test_a_level_1_account_is_told_before_an_interlinked_group_too(client, seeded):
+    log_in_citizen(client, LEVEL_1)
+    reads = AccessLog.objects.count()
+    page = client.get("/lien-thong/LT.KHAISINH/")
+    assert page.status_code == 403 and "Tài khoản bạn đang dùng ở mức 1" in text_of(page)
+    assert 'name="idempotency_key"' not in page.content.decode() and AccessLog.objects.count() == reads
+
+
 def test_a_level_1_account_fills_a_level_1_procedure(client, seeded):
     log_in_citizen(client, LEVEL_1)
     form = client.get("/thu-tuc/2.000635/nop/")
