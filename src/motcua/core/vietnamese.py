@@ -11,6 +11,7 @@ hỏi, ngã, sắc, nặng: a à ả ã á ạ), then lower case before upper ca
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 LETTERS = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # The letters written with a mark of their own (NFD: base letter + breve, circumflex or horn).
@@ -30,22 +31,22 @@ def collation_key(text: str) -> Key:
     """The sort key of ``text`` in Vietnamese order: letters, then tones, then case; NFC and NFD spellings of a
     text have the same key, and two different texts never do (the text itself settles the last tie)."""
     text = unicodedata.normalize("NFC", text)
-    primary: list[int] = []
-    secondary: list[int] = []
-    tertiary: list[int] = []
-    for char in text:
-        decomposed = unicodedata.normalize("NFD", char)  # "ặ": a, dot below, breve (canonical order)
-        base, marks = decomposed[0], list(decomposed[1:])
-        letter = lower = base.lower()
-        for mark in marks:
-            if (lower, mark) in MARKED_LETTERS:
-                letter = MARKED_LETTERS[lower, mark]
-                marks.remove(mark)
-                break
-        primary.append(_primary(letter))
-        secondary.append(max((TONES.get(m, _OTHER_MARK) for m in marks), default=0))
-        tertiary.append(int(base != lower))
-    return tuple(primary), tuple(secondary), tuple(tertiary), text
+    weights = [_weights(char) for char in text]
+    return tuple(w[0] for w in weights), tuple(w[1] for w in weights), tuple(w[2] for w in weights), text
+
+
+@lru_cache(maxsize=4096)  # names use a few hundred characters: each is weighed once
+def _weights(char: str) -> tuple[int, int, int]:
+    """A character's letter, tone and case weights."""
+    decomposed = unicodedata.normalize("NFD", char)  # "ặ": a, dot below, breve (canonical order)
+    base, marks = decomposed[0], list(decomposed[1:])
+    letter = lower = base.lower()
+    for mark in marks:
+        if (lower, mark) in MARKED_LETTERS:
+            letter = MARKED_LETTERS[lower, mark]
+            marks.remove(mark)
+            break
+    return _primary(letter), max((TONES.get(m, _OTHER_MARK) for m in marks), default=0), int(base != lower)
 
 
 def _primary(char: str) -> int:
