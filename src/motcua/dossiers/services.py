@@ -43,7 +43,7 @@ from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
 from motcua.dossiers.scanners import scanner
 from motcua.identity import id_number, second_factor
-from motcua.identity.actors import Actor, Role
+from motcua.identity.actors import EID_LEVEL_2_HOW, Actor, Role, eid_level_missing
 
 CHANNELS = ("online", "counter", "post")
 ENTERPRISE_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")  # the enterprise (tax) code, a branch's with its suffix
@@ -275,13 +275,13 @@ def _validate(sub: Submission, actor: Actor, now: datetime
     if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
-    if actor.kind == "citizen" and (actor.eid_level or 0) < spec.eid_level:
+    if eid_level_missing(actor, spec.eid_level):
         raise SubmissionError([_err(
             "eid_level", "eid_level_too_low",
             f"Thủ tục này yêu cầu tài khoản định danh điện tử mức {spec.eid_level}; tài khoản của bạn ở mức "
-            f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[0]}",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
-            f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[1]}")], 403)
     if sub.applicant_kind in filing.APPLICANT_KINDS and sub.applicant_kind not in spec.applicants:
         raise SubmissionError([_err(
             "applicant.kind", "applicant_kind_not_accepted",
