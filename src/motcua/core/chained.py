@@ -56,6 +56,20 @@ class ChainedManager(models.Manager[_Entry]):
             return super().bulk_create(objs, *args, **kwargs)
 
 
+    def load(self, objs: Iterable[_Entry]) -> None:
+        """Append many entries as ``bulk_create`` does, but in one ``executemany`` that reads no ids back: for
+        bulk loads (the demo's year of journals), where Django's work per row is most of an insert's time."""
+        objs = list(objs)
+        connection = connections[self.db]
+        fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
+        sql = (f"INSERT INTO {connection.ops.quote_name(self.model._meta.db_table)} "
+               f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        with appending(self.model, objs, self.db), connection.cursor() as cursor:
+            cursor.executemany(sql, [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+                                     for obj in objs])
+
+
 class ChainedEntry(models.Model):
     """An entry of an append-only table, chained to the entry before it in its stream. A subclass adds the
     unique (stream, seq) constraint (``unique=True`` on ``seq`` when the table is one stream)."""
