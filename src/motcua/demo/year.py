@@ -652,7 +652,8 @@ def _insert(batch: list[Filed], scan: StoredScan, counted: rollup.Deltas) -> Non
     """One batch of the year's dossiers and the records beside them, in bulk; their figures added to ``counted``
     as the outbox consumer computes them (``rollup.fact_of``, on the state the journal folds to)."""
     Dossier.objects.bulk_create([f.dossier for f in batch])
-    DossierAction.objects.load(services.journal_entry(f.dossier, action) for f in batch for action in f.actions)
+    DossierAction.objects.load((services.journal_entry(f.dossier, action) for f in batch for action in f.actions),
+                               new_streams=True)
     evidence = {id(f): [code for code in f.dossier.evidence if code not in _filled_online(f.dossier)]
                 if f.evidence_origin else [] for f in batch}
     with _stamped_as_made(Attachment, "added_at"):
