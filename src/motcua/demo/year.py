@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import DateTimeField, Min, Model
+from django.db.models import DateTimeField, Max, Min, Model
 from django.utils import timezone
 from faker.providers.person.vi_VN import Provider as VietnameseNames
 
@@ -193,8 +194,7 @@ class Year:
             (s.agency_code, s.day): s.last for s in DailySequence.objects.filter(day__gte=(now - timedelta(
                 days=400)).date())}
         self.serials: dict[str, int] = {}
-        self.transaction_no = int(max(SandboxTransaction.objects.values_list("transaction_no", flat=True),
-                                      default="14000000"))
+        self.transaction_no = int(SandboxTransaction.objects.aggregate(n=Max("transaction_no"))["n"] or "14000000")
         self.schedules: dict[str, fee_schedules.FeeSchedule | None] = {}
         self.first_import = FeeSchedule.objects.aggregate(first=Min("imported_at"))["first"] or datetime.max.replace(
             tzinfo=UTC)
@@ -255,7 +255,7 @@ class Year:
             trend = ((day - first).days / 365 - 0.5) * 0.12
             share = (self.profiles[province].online + trend) * (1 if spec.online_level == "full" else 0.5)
             if r.random() < share:
-                at = datetime.combine(day, time(r.randint(6, 22), r.randint(0, 59)), LOCAL_TZ)
+                at = self._citizen_moment(datetime.combine(day, time.min, LOCAL_TZ))
                 channel = "online"
             else:
                 day = r.choices(working, cum_weights=counter_days)[0]
@@ -302,6 +302,11 @@ class Year:
         if not self.cal.is_working_day(day):
             return self._office_moment(self.cal.next_working_day(day))
         return self._office_moment(day, after=moment)
+
+    def _citizen_moment(self, moment: datetime, days: int = 0) -> datetime:
+        """When a citizen acts, online, ``days`` days after ``moment``: any day, in waking hours."""
+        day = local_date(moment) + timedelta(days=days)
+        return datetime.combine(day, time(self.rng.randint(6, 22), self.rng.randint(0, 59)), LOCAL_TZ)
 
     def _on(self, day: date, after: datetime) -> datetime:
         """An office moment of ``day``, or of the first working day after ``after`` when ``day`` is not later."""
@@ -360,12 +365,11 @@ class Year:
         applicant_id, name, born = self._person(province)
         phone = f"09{r.randint(10_000_000, 99_999_999)}"
         form = self._form(spec, commune, applicant_id, born, phone, at)
-        receiver = self.official(agency, Role.RECEIVER)
-        filer = citizen_actor(applicant_id, name, 2) if channel == "online" else receiver
-        asked = [e for e in spec.evidence if e.source is None and e.required]
-        evidence = sorted(e.code for e in asked if channel == "counter" or not e.filled_online)
-        if channel == "online":
-            evidence = sorted({*evidence, *(e.code for e in spec.evidence if e.filled_online)})
+        citizen, receiver = citizen_actor(applicant_id, name, 2), self.official(agency, Role.RECEIVER)
+        filer = citizen if channel == "online" else receiver
+        # the papers asked for, seen at the counter or attached online, where the form itself is the declaration
+        asked = {e.code for e in spec.evidence if e.source is None and e.required}
+        evidence = sorted(asked | {e.code for e in spec.evidence if e.filled_online and channel == "online"})
         submission = services.Submission(
             procedure_code=code, channel=channel, applicant_id_number=applicant_id, applicant_name=name,
             applicant_phone=phone, commune_code=commune.code if spec.level == "commune" else "",
@@ -388,7 +392,7 @@ class Year:
         journal.add("submit", at, filer, data={"applicant_id": applicant_id, "agency_code": agency.code,
                                                "competent_agency": agency.code, "channel": channel})
         with contextlib.suppress(YearEnded):
-            self._handle(filed, journal, agency, profile, citizen_actor(applicant_id, name, 2))
+            self._handle(filed, journal, agency, profile, citizen)
         filed.actions, filed.state = journal.actions, journal.current
         services.project(dossier, filed.state)
         return filed
@@ -406,7 +410,8 @@ class Year:
                     else journal.last_at + timedelta(minutes=r.randint(3, 15)), receiver)
         self._fee(filed, journal, receiver, profile)
         if r.random() < 0.008:
-            journal.add("withdraw", journal.last_at + timedelta(days=r.randint(1, 5)), citizen, r.choice(WITHDRAWALS))
+            journal.add("withdraw", self._citizen_moment(journal.last_at, r.randint(1, 5)), citizen,
+                        r.choice(WITHDRAWALS))
             journal.add("stop", self._after(journal.last_at, r.choice((0, 1, 2))), receiver)
             return
         steps = spec.workflow.steps
@@ -417,8 +422,8 @@ class Year:
                         r.choice(SUPPLEMENT_REASONS))
             if r.random() > 0.92:
                 return  # never answered: the dossier waits, paused
-            answered = journal.last_at + timedelta(days=r.randint(1, 8), hours=r.randint(0, 10))
-            journal.add("supplement", answered, citizen, SUPPLEMENT_ANSWER, {"files": [], "changed": {}})
+            journal.add("supplement", self._citizen_moment(journal.last_at, r.randint(1, 8)), citizen,
+                        SUPPLEMENT_ANSWER, {"files": [], "changed": {}})
         state = journal.current
         assert state.due_date is not None, "received"
         begun = local_date(journal.last_at)
@@ -465,7 +470,7 @@ class Year:
             bank = self.rng.choice(GATEWAY_BANKS)
             filed.payment = Payment(
                 reference=reference, dossier=dossier, request_seq=state.fee_request, amount=state.fee_due,
-                method="online", gateway="vnpay", status="paid", created_at=paid - timedelta(minutes=3),
+                method="online", gateway=settings.PAYMENTS["GATEWAY"], status="paid", created_at=paid - timedelta(minutes=3),
                 paid_at=paid, gateway_transaction_no=str(self.transaction_no), bank_code=bank, response_code="00",
                 applied=True)
             filed.gateway_record = SandboxTransaction(
@@ -494,7 +499,7 @@ class Year:
         return fee_schedules.quote_for(spec, schedule, dossier.channel, local_date(dossier.submitted_at))
 
     def _rate(self, filed: Filed, journal: Journal, profile: Profile, disappointed: bool) -> None:
-        at = journal.last_at + timedelta(days=self.rng.randint(0, 6), hours=self.rng.randint(1, 12))
+        at = self._citizen_moment(journal.last_at, self.rng.randint(1, 6))
         if at > self.now:
             return
         mood = profile.mood - (0.35 if disappointed else 0)
