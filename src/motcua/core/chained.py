@@ -2,8 +2,8 @@
 
 A model that subclasses :class:`ChainedEntry` names its stream (a column: one chain per dossier, per person…;
 None: one chain for the table) in ``chain`` and has a ``seq`` column unique within the stream. Every insert —
-``save()``, ``objects.create()`` or ``objects.bulk_create()`` — takes the stream's lock, reads its head and
-sets ``seq``, ``prev_digest`` and ``digest`` before the row is written; the row is never changed or deleted
+``save()``, ``objects.create()``, ``objects.bulk_create()`` or ``objects.load()`` — takes the stream's lock, reads
+its head and sets ``seq``, ``prev_digest`` and ``digest`` before the row is written; the row is never changed or deleted
 afterwards (and the database refuses it: :func:`append_only`). The audit app seals and verifies every such
 model (:func:`chained_models`), so a new append-only table (an inter-agency message log…) only subclasses it.
 
