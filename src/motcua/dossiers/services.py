@@ -505,7 +505,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
             )
-            _project(dossier, state)
+            project(dossier, state)
             dossier.save(force_insert=True)
             _record(dossier, action)
             _after(Recorded(dossier, action, state, tuple(sub.files)))
@@ -531,18 +531,27 @@ def json_safe(data: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
 
 
-def _record(dossier: Dossier, action: Action) -> DossierAction:
-    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
-    and links it to the entry before."""
+def journal_entry(dossier: Dossier, action: Action) -> DossierAction:
+    """The journal row of an action, not yet written (bulk loads insert many at once; the chain numbers them
+    all the same)."""
     a = action.actor
-    return DossierAction.objects.create(
+    return DossierAction(
         dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
         actor_organisation=a.organisation, reason=action.reason, data=json_safe(dict(action.data)),
     )
 
 
-def _project(dossier: Dossier, state: DossierState) -> None:
+def _record(dossier: Dossier, action: Action) -> DossierAction:
+    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
+    and links it to the entry before."""
+    entry = journal_entry(dossier, action)
+    entry.save(force_insert=True)
+    return entry
+
+
+def project(dossier: Dossier, state: DossierState) -> None:
+    """Write the folded state into the dossier's derived columns (the caller saves it)."""
     dossier.status = int(state.status)
     if dossier.agency.code != state.agency_code:
         dossier.agency = Agency.objects.get(code=state.agency_code)
@@ -627,7 +636,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         _record(dossier, action)
         if kind == "supplement":
             _correct(dossier, spec, answer.changed)
-        _project(dossier, new_state)
+        project(dossier, new_state)
         dossier.save()
         _after(Recorded(dossier, action, new_state, files))
     return dossier, new_state
