@@ -13,6 +13,7 @@ from fpdf.fonts import FontFace
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency
 from motcua.catalog.services import spec_of
+from motcua.core.vietnamese import processing_time
 from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printable import FONT_FILES
@@ -134,7 +135,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
         pdf.multi_cell(0, 5.8, f"{i}. {item.label_vi} — {note}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.field("Số lượng hồ sơ:", "01 (bộ)")
-    pdf.field("Thời gian giải quyết theo quy định:", f"{spec.statutory_days} ngày làm việc")
+    pdf.field("Thời gian giải quyết theo quy định:", processing_time(spec.statutory_days)[0])
     pdf.field("Thời gian nhận hồ sơ:", _when(state.received_at))
     pdf.field("Thời gian trả kết quả giải quyết hồ sơ:", f"ngày {_day(state.appointment_date)}", bold=True)
     pdf.field("Nhận kết quả tại:", f"{dossier.competent_agency.name_vi} hoặc trực tuyến trên Cổng dịch vụ công")

@@ -49,7 +49,7 @@ from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
 from motcua.dossiers.scanners import scanner
 from motcua.identity import id_number, second_factor
-from motcua.identity.actors import Actor, Role
+from motcua.identity.actors import EID_LEVEL_2_HOW, Actor, Role, eid_level_missing
 
 CHANNELS = ("online", "counter", "post")
 ENTERPRISE_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")  # the enterprise (tax) code, a branch's with its suffix
@@ -281,13 +281,13 @@ def _validate(sub: Submission, actor: Actor, now: datetime
     if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
-    if actor.kind == "citizen" and (actor.eid_level or 0) < spec.eid_level:
+    if eid_level_missing(actor, spec.eid_level):
         raise SubmissionError([_err(
             "eid_level", "eid_level_too_low",
             f"Thủ tục này yêu cầu tài khoản định danh điện tử mức {spec.eid_level}; tài khoản của bạn ở mức "
-            f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[0]}",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
-            f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[1]}")], 403)
     if sub.applicant_kind in filing.APPLICANT_KINDS and sub.applicant_kind not in spec.applicants:
         raise SubmissionError([_err(
             "applicant.kind", "applicant_kind_not_accepted",
@@ -512,7 +512,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
             )
-            _project(dossier, state)
+            project(dossier, state)
             dossier.save(force_insert=True)
             _record(dossier, action)
             _after(Recorded(dossier, action, state, tuple(sub.files)))
@@ -538,18 +538,27 @@ def json_safe(data: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
 
 
-def _record(dossier: Dossier, action: Action) -> DossierAction:
-    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
-    and links it to the entry before."""
+def journal_entry(dossier: Dossier, action: Action) -> DossierAction:
+    """The journal row of an action, not yet written (bulk loads insert many at once; the chain numbers them
+    all the same)."""
     a = action.actor
-    return DossierAction.objects.create(
+    return DossierAction(
         dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
         actor_organisation=a.organisation, reason=action.reason, data=json_safe(dict(action.data)),
     )
 
 
-def _project(dossier: Dossier, state: DossierState) -> None:
+def _record(dossier: Dossier, action: Action) -> DossierAction:
+    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
+    and links it to the entry before."""
+    entry = journal_entry(dossier, action)
+    entry.save(force_insert=True)
+    return entry
+
+
+def project(dossier: Dossier, state: DossierState) -> None:
+    """Write the folded state into the dossier's derived columns (the caller saves it)."""
     dossier.status = int(state.status)
     if dossier.agency.code != state.agency_code:
         dossier.agency = Agency.objects.get(code=state.agency_code)
@@ -647,7 +656,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         _record(dossier, action)
         if kind == "supplement":
             _correct(dossier, spec, answer.changed)
-        _project(dossier, new_state)
+        project(dossier, new_state)
         dossier.save()
         _after(Recorded(dossier, action, new_state, files))
     return dossier, new_state

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.catalog import divisions
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import fold_text, procedure_groups, search_procedures, spec_of
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
@@ -31,6 +32,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc, sessions
+from motcua.identity.actors import EID_LEVEL_2_HOW, eid_level_missing
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session, citizen_login
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
@@ -40,7 +42,7 @@ from motcua.payments import services as payments
 from motcua.proactive import services as proactive
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
 from motcua.registries.corrections import open_correction, reports_of_person
-from motcua.registries.prefill import Prefill, prefill
+from motcua.registries.prefill import Prefill, held_by_state, prefill
 from motcua.registries.sources import SOURCES, source
 from motcua.representation import services as representation
 
@@ -90,11 +92,28 @@ def _procedure_or_404(code: str) -> Procedure:
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
+    spec = spec_of(procedure.current_version)
+    province = _chosen_province(request)
     return render(request, "portal/procedure.html", {
-        "procedure": procedure, "spec": (spec := spec_of(procedure.current_version)),
-        "level": LEVEL_LABELS[procedure.level], "citizen": current_citizen(request),
-        "local_rates": fee_schedules.procedure_rates(spec),
+        "procedure": procedure, "spec": spec, "level": LEVEL_LABELS[procedure.level],
+        "citizen": current_citizen(request), "provinces": divisions.provinces_in_order(), "province": province,
+        **before_start(request, spec, province, held_by_state(spec)),
     })
+
+
+def _chosen_province(request: HttpRequest) -> str:
+    """The province the citizen chose to see the fee of (``?tinh=``), if it is one."""
+    code = request.GET.get("tinh", "")
+    return code if code in divisions.provinces() else ""
+
+
+def before_start(request: HttpRequest, spec, province_code: str, held: list) -> dict:
+    """What the procedure page and the top of its form tell before anything is filled: the e-ID level it needs
+    (and, to a citizen logged in below it, how to reach it), the time it takes, the fee online and at the
+    counter with the rule it comes from (where the dossier is decided, when that is known), and what the state
+    already holds."""
+    return {"eid_missing": eid_level_missing(session_actor(request), spec.eid_level), "eid_how": EID_LEVEL_2_HOW,
+            "fees": fee_schedules.fee_outlook(spec, province_code), "held": held}
 
 
 # What the registries pre-filled into a form, kept in the session until it is submitted so the dossier can
@@ -129,6 +148,10 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     spec = spec_of(procedure.current_version)
     citizen = current_citizen(request)
     actor = session_actor(request)
+    if eid_level_missing(actor, spec.eid_level):  # told before filling anything; the form is not offered
+        return render(request, "portal/submit.html", {
+            "procedure": procedure, "spec": spec, "citizen": citizen, **before_start(request, spec, "", [])},
+            status=403)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, "claims": fee_schedules.claim_choices(spec)}
     # ``?to-chuc=<enterprise code>``: filed for an organisation, by its legal representative or delegated staff.
@@ -166,7 +189,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         except services.SubmissionError as exc:
             context = intake.with_errors(context, sub, exc)
             context.update(prefill=filled, prefill_rows=_prefill_rows(spec, filled))
-            return render(request, "portal/submit.html", context, status=422)
+            return render(request, "portal/submit.html", _told_before(request, spec, context, filled), status=422)
         drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
@@ -184,7 +207,17 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                if name in {f.name for f in spec.fields}}
     context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled), offer=offer)
-    return render(request, "portal/submit.html", context)
+    if province := _chosen_province(request):  # chosen on the procedure page, to see the fee there
+        context.update(place=(place := intake.place_of("", province)), communes=place["communes"])
+    return render(request, "portal/submit.html", _told_before(request, spec, context, filled))
+
+
+def _told_before(request: HttpRequest, spec, context: dict, filled: Prefill) -> dict:
+    """The form's context with what is told before it (fees where the place chosen decides). What the state
+    holds is listed there only when the pre-fill preview, which shows the values themselves, is not shown."""
+    previewed = bool(context["prefill_rows"] or filled.evidence)
+    return {**context, **before_start(request, spec, context["place"]["province_code"],
+                                      [] if previewed else held_by_state(spec))}
 
 
 # The form's "file for" choice: how each way of acting for someone is offered.

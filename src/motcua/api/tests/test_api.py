@@ -81,6 +81,9 @@ def test_divisions(client, seeded):
     assert len(client.get("/api/divisions/provinces").json()) == 34
     communes = client.get("/api/divisions/provinces/01/communes").json()
     assert any(c["code"] == DEMO_COMMUNE for c in communes)
+    names = [c["name"] for c in communes]  # Vietnamese order of the names after the kind: Đ after D, Ă after A
+    assert names.index("Phường Ba Đình") < names.index("Xã Ba Vì") < names.index("Phường Dương Nội") \
+        < names.index("Phường Đống Đa") < names.index("Phường Hoàn Kiếm")
 
 
 # --- submission ----------------------------------------------------------------------------------

@@ -614,3 +614,83 @@ def test_a_parent_files_for_a_child(live_server, seeded, settings, browser):
     filer = receiver.inner_text("[data-testid=filer]")
     assert "Nguyễn Văn An" in filer and "Cha, mẹ nộp thay" in filer
     shot(receiver, "22-official-sees-who-filed")
+
+
+def options_of(page, selector):
+    return page.eval_on_selector(selector, "s => Array.from(s.options).slice(1).map(o => [o.value, o.text])")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(live_server, seeded, settings,
+                                                                              browser):
+    """The marital-status certificate: before anything is filled the page tells the e-ID level, the time and
+    the fee in each province with its rule; the citizen types the province to see its fee, a level-1 account is
+    told how to get level 2 instead of a form, and a level-2 account's form starts in the province chosen, its
+    lists in Vietnamese order and narrowed by typing."""
+    from motcua.catalog import divisions
+
+    settings.DEMO_MODE = True
+    base = live_server.url
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    visitor.goto(f"{base}/thu-tuc/1.004873/")
+    told = visitor.inner_text("[data-testid=before-start]")
+    assert "Mức 2" in told and "3 ngày làm việc" in told and "Cơ sở dữ liệu hộ tịch điện tử" in told
+    by_place = visitor.inner_text("[data-testid=fees-by-place]")
+    assert by_place.index("Đà Nẵng") < by_place.index("Hà Nội") < by_place.index("Các nơi khác")
+    shot(visitor, "30-before-start-procedure")
+    assert_accessible(visitor)
+
+    search = visitor.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
+    search.fill("da nang")  # accents optional
+    assert options_of(visitor, "#fee-province") == [["48", "Đà Nẵng"]]
+    search.press("Enter")  # picks the first, and does not send the form by itself
+    assert visitor.input_value("#fee-province") == "48" and visitor.url == f"{base}/thu-tuc/1.004873/"
+    visitor.click("[data-testid=fee-place] button")
+    visitor.wait_for_url(f"{base}/thu-tuc/1.004873/?tinh=48")
+    assert "15.000 ₫" in visitor.inner_text("[data-testid=fee-counter]")
+    assert "13/2025/NQ-HĐND" in visitor.inner_text("[data-testid=fee-online]")  # the zero-fee online rule
+    shot(visitor, "31-fee-in-da-nang")
+    assert_accessible(visitor)
+
+    visitor.click("text=Nộp hồ sơ trực tuyến")  # a level-1 account: told before any form
+    visitor.wait_for_selector("#id_username")
+    visitor.fill("#id_username", "079078001122")
+    visitor.fill("#id_password", "motcua-demo")
+    visitor.click("button[type=submit]")
+    visitor.wait_for_url(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    needed = visitor.inner_text("[data-testid=eid-level-needed]")
+    assert "mức 1" in needed and "Công an cấp xã" in needed and "VNeID" in needed
+    assert visitor.locator("form[enctype]").count() == 0
+    shot(visitor, "32-level-1-told-before-the-form")
+    assert_accessible(visitor)
+
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    citizen.goto(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    citizen.wait_for_selector("#id_username")
+    citizen.fill("#id_username", "001090012345")
+    citizen.fill("#id_password", "motcua-demo")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_url(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    assert "15.000 ₫" in citizen.inner_text("[data-testid=fee-counter]")
+    assert citizen.input_value("#place-province") == "48"
+    provinces = [name for _code, name in options_of(citizen, "#place-province")]
+    assert provinces[:6] == ["An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng"]
+    assert provinces.index("Hà Nội") < provinces.index("Hải Phòng") < provinces.index("Hồ Chí Minh")
+    assert [code for code, _name in options_of(citizen, "#place-commune")] == [
+        c.code for c in divisions.communes_of("48")]
+    shot(citizen, "33-form-starts-in-da-nang")
+    assert_accessible(citizen)
+
+    province_search = citizen.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
+    province_search.fill("ha noi")
+    province_search.press("Enter")  # Hà Nội chosen: its communes are loaded in order
+    citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 100")
+    hanoi = [code for code, _name in options_of(citizen, "#place-commune")]
+    assert hanoi == [c.code for c in divisions.communes_of("01")]
+    commune_search = citizen.get_by_role("searchbox", name="Gõ để tìm xã, phường")
+    commune_search.fill("hoan kiem")
+    assert options_of(citizen, "#place-commune") == [["00070", "Phường Hoàn Kiếm"]]
+    commune_search.press("Enter")
+    assert citizen.input_value("#place-commune") == "00070"
+    shot(citizen, "34-commune-found-by-typing")
+    assert_accessible(citizen)
