@@ -89,8 +89,8 @@ def generate(total: int, seed: int = 7) -> None:
     now = datetime.now(UTC)
     span = (now - year_start).total_seconds()
     table = "dossiers_dossier"
-    columns = ("code", "procedure_version_id", "channel", "applicant_id_number", "applicant_name", "applicant_phone",
-               "applicant_email", "commune_code", "province_code", "form_data", "evidence", "provenance",
+    columns = ("code", "procedure_version_id", "channel", "applicant_id_number", "applicant_name",
+               "applicant_name_folded", "applicant_phone", "applicant_email", "commune_code", "province_code", "form_data", "evidence", "provenance",
                "competent_agency_id", "submitted_at", "request_digest", "status", "agency_id", "step", "due_date",
                "appointment_date", "received_at", "finished_at", "paused", "version", "applicant_kind",
                "filer_id_number", "filer_name", "filed_as", "mandate")
@@ -128,7 +128,7 @@ def generate(total: int, seed: int = 7) -> None:
                     online = rng.random() < 0.6
                     copy.write_row((
                         f"B{i:09d}", versions[code].id, "online" if online else "counter",
-                        "001090012345", "Nguyễn Văn An", "", "", commune.code if spec.level == "commune" else "",
+                        "001090012345", "Nguyễn Văn An", "nguyen van an", "", "", commune.code if spec.level == "commune" else "",
                         commune.province_code, "{}", "[]", "{}", agency, submitted, "", status, agency, 1, due, due,
                         received, finished, status == 5, 2, "person", "001090012345" if online else "officer",
                         "Nguyễn Văn An" if online else "", "self" if online else "assisted", ""))
