@@ -215,9 +215,10 @@ def readable_dossier_view(reading: str):
 def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
     view = dossier_detail(dossier, state, actor)
     agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
-    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", "name_vi"))
+    name = in_language(request.LANGUAGE_CODE, "name_vi", "name_en")
+    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", name))
     transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
-        code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
+        code=dossier.agency.code).order_by("level", name)[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
     claim = fee_schedules.claimed_relief(dossier)  # pre-selected: the fee asked applies it unless refused
     quote = payments.fee_quote(dossier, claim) if "request_payment" in view["allowed_actions"] else None
@@ -390,7 +391,7 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
     """Reports of wrong registry data routed to the official's agency, as keeper of that registry: open ones due
     first, each beside what the registry holds now, with the answer forms (accept and correct, or reject)."""
     status = request.GET.get("status", "open")
-    status = status if status in dict(CorrectionReport.STATUSES) or status == "" else "open"
+    status = status if status in CorrectionReport.STATUS_LABELS or status == "" else "open"
     reports = corrections.reports_for_keeper(actor, status)
     today = timezone.localdate()
     rows = [{"report": r, "overdue": corrections.is_overdue(r, today), "registry": source(r.registry),
@@ -398,7 +399,7 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
              "history": corrections.field_history(r)}
             for r in reports]
     return render(request, "backoffice/correction_reports.html", {
-        "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUSES,
+        "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUS_LABELS,
     })
 
 

@@ -56,6 +56,14 @@ def scrolling_table(parser, token) -> ScrollingTableNode:
 
 
 @register.filter
+def choice(obj, field: str) -> str:
+    """``{{ petition|choice:"kind" }}``: the label of a field's value in the page's language, from the model's
+    ``KIND_LABELS`` (value → (Vietnamese, English)), whose Vietnamese are the field's choices."""
+    vi, en = getattr(obj, f"{field.upper()}_LABELS")[getattr(obj, field)]
+    return in_language(_lang(), vi, en)
+
+
+@register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
