@@ -374,7 +374,7 @@ def test_live_dashboard_and_drill_down(live_server, seeded, browser):
     page.goto(f"{base}/chi-so/")
     received = int(page.inner_text("[data-testid=received]"))
     assert received == 10  # seven dossiers and a birth group of three
-    check_page(page, "30-index-national")
+    shot(page, "30-index-national")
     page.evaluate("window.notReloaded = true")
     an = DEMO_CITIZENS[0]
     spec = spec_of(Procedure.objects.get(code="1.001193").current_version)
