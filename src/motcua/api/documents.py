@@ -11,15 +11,17 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from motcua.api.auth import ActorAuth
-from motcua.api.common import ERRORS, ErrorOut, Named, caller, citizen_caller
+from motcua.api.common import ERRORS, ErrorOut, Named, caller, citizen_caller, official_caller
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
+from motcua.core.web import pdf_response
 from motcua.documents.issuing import verification_url
 from motcua.documents.models import IssuedDocument
+from motcua.documents.results import preview_result
 from motcua.documents.services import readable_document, wallet_of
 from motcua.documents.views import document_file as document_file_response
 from motcua.documents.views import verification_context
-from motcua.dossiers.services import READING_DOSSIER, readable_dossier
+from motcua.dossiers.services import READING_DOSSIER, READING_PREVIEW, readable_dossier, record_read
 from motcua.eid.scopes import DOCUMENTS_READ
 
 router = Router(tags=["documents"])
@@ -58,6 +60,20 @@ def _document_out(document) -> dict:
 def dossier_documents(request: HttpRequest, code: str):
     dossier, _state = readable_dossier(caller(request), code, READING_DOSSIER)
     return [_document_out(d) for d in dossier.issued_documents.select_related("issuer_agency").order_by("issued_at")]
+
+
+@router.get("/dossiers/{code}/result-preview", response={200: None, **ERRORS}, auth=ActorAuth(),
+            summary="The result as the deciding official would sign it now: an unsigned PDF marked as a preview",
+            description="For the official who may complete the dossier at its current step (403 otherwise), to "
+                        "review before approving (`reviewed: true`). The registries' effects are tried and undone: "
+                        "what they would refuse is refused here (409). Numbers drawn at signing are printed as "
+                        "such; nothing is stored.")
+def result_preview(request: HttpRequest, code: str):
+    actor = official_caller(request)
+    dossier, state = readable_dossier(actor, code, "")
+    data = preview_result(dossier, state, actor)
+    record_read(actor, dossier, READING_PREVIEW)
+    return pdf_response(data, f"xem-truoc-{dossier.code}.pdf")
 
 
 @router.get("/wallet", response={200: list[IssuedDocumentOut], **ERRORS}, auth=ActorAuth(DOCUMENTS_READ),

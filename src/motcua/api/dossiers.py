@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,7 @@ from motcua.api.fees import QuoteOut, quote_out
 from motcua.core import ratelimit
 from motcua.core.errors import FieldError
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import RULES
+from motcua.dossiers.lifecycle import RULES, NeededAction
 from motcua.dossiers.presenters import dossier_detail, dossier_summary, public_status_of, queue_item
 from motcua.eid.scopes import DOSSIERS_READ, DOSSIERS_SUBMIT
 from motcua.payments import fee_schedules
@@ -46,6 +47,19 @@ def _base64(value: object) -> bytes:
 
 
 Base64File = Annotated[bytes, BeforeValidator(_base64), WithJsonSchema({"type": "string", "format": "byte"})]
+
+
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A day as the schema says it (YYYY-MM-DD), not a number of seconds since 1970, which pydantic would take."""
+    if not (isinstance(value, str) and ISO_DATE_RE.fullmatch(value)):
+        raise PydanticCustomError("date_format", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class EvidenceFileIn(Schema):
@@ -137,6 +151,9 @@ class DossierOut(Schema):
     flag: str | None = Field(None, description="overdue | nearing | null")
     step: StepOut
     allowed_actions: list[str]
+    needed_action: NeededAction | None = Field(None, description=(
+        "what the applicant is asked to do now: supplement the dossier (status 5), pay the fee (status 6), rate "
+        "the service (status 10, not yet rated); null: nothing"))
 
 
 class ActorOut(Schema):
@@ -300,9 +317,16 @@ class DossierPage(Schema):
             summary="The calling citizen's dossiers, newest first",
             description="Those about the caller (or the organisation their login acts for) and those the caller "
                         "filed for someone else: `applicant` and `filer` say which.")
-def my_dossiers(request: HttpRequest, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=1_000_000)):
+def my_dossiers(
+    request: HttpRequest,
+    following: Literal["in_progress", "needs_action", "finished"] | None = Query(None, description=(
+        "in_progress: not finished; needs_action: the applicant is asked to do something (`needed_action`); "
+        "finished: decided, returned, refused or stopped")),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
     actor = citizen_caller(request)
-    found = services.dossiers_of(actor).select_related("competent_agency", "procedure_version")
+    found = services.dossiers_of(actor, following or "").select_related("competent_agency", "procedure_version")
     return {"count": found.count(),
             "items": [dossier_summary(d, services.state_of(d), actor) for d in found[offset: offset + limit]]}
 
@@ -352,13 +376,22 @@ class QueuePage(Schema):
 def agency_queue(
     request: HttpRequest,
     status: list[Annotated[int, Field(ge=1, le=10)]] = Query(None, description="status codes; default: all unfinished"),
-    flag: Literal["overdue", "nearing"] | None = None,
+    flag: Literal["overdue", "nearing"] | None = Query(None, description=(
+        "overdue: past the statutory due date; nearing: due within `days` working days (the clock running)")),
+    days: int = Query(1, ge=1, le=60, description="nearing: working days from today"),
+    q: str = Query("", max_length=100, description=(
+        "a dossier code or its beginning, an ID number (the applicant's or the filer's, exactly), or words of the "
+        "applicant's name (accents and case ignored)")),
+    procedure: str = Query("", max_length=40, description="a procedure's code"),
+    due_from: IsoDate | None = Query(None, description="statutory due date from"),
+    due_to: IsoDate | None = Query(None, description="statutory due date to"),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
     actor = official_caller(request)
-    found = services.agency_queue(actor.agency_code, status).flagged(flag)
-    items = [queue_item(dossier, actor) for dossier in found[offset: offset + limit]]
+    found = services.agency_queue(actor.agency_code, status).matching(
+        services.QueueSearch(text=q, flag=flag or "", days=days, due_from=due_from, due_to=due_to, procedure=procedure))
+    items = [queue_item(dossier, actor) for dossier in found.prefetch_related("actions")[offset: offset + limit]]
     return {"count": found.count(), "items": items}
 
 
@@ -378,6 +411,8 @@ class ActionIn(Schema):
     confirmation: str = Field("", max_length=128, description="complete: the official confirms the decision "
                               "that is signed in their name with a fresh one-time code from their authenticator "
                               "app, or their password where none is enrolled")
+    reviewed: bool = Field(False, description="complete: the official says they reviewed what they sign (the "
+                           "result's preview: `GET /api/dossiers/{code}/result-preview`); refused without it")
 
 
 def _action_endpoint(kind: str):
@@ -385,9 +420,9 @@ def _action_endpoint(kind: str):
 
     def take_action(request: HttpRequest, code: str, payload: ActionIn):
         actor = caller(request)
-        services.confirm_step_up(actor, code, kind, payload.confirmation)
+        services.confirm_step_up(actor, code, kind, payload.confirmation, payload.reviewed)
         data = {k: v for k, v in payload.dict().items()
-                if k not in ("reason", "confirmation") and v not in (None, "", [])}
+                if k not in ("reason", "confirmation", "reviewed") and v not in (None, "", [])}
         if kind == "request_payment" and payload.exemption is not None:  # "" refuses the applicant's claim
             data["exemption"] = payload.exemption
         dossier, state = services.act(code, kind, actor, payload.reason, data)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("trao-doi-du-lieu/quyen/", exchange.grant, name="exchange_grant"),
     path("tiep-nhan/<str:code>/", views.intake, name="intake"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("ho-so/<str:code>/xem-truoc-ket-qua.pdf", views.result_preview, name="result_preview"),
     path("ho-so/<str:code>/<str:which>.pdf", views.document, name="document"),
     path("ho-so/<str:code>/kiem-tra-lai/", views.recheck, name="recheck"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment, name="attachment"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from functools import wraps
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -13,6 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from motcua.backoffice import accounts
+from motcua.backoffice import accounts, labels
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import search_procedures, spec_of
-from motcua.core.errors import Forbidden, Invalid, MotcuaError, NotFound, in_language
+from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound, in_language
 from motcua.core.security_log import security_event
 from motcua.core.web import CLEAR_SITE_DATA, pdf_response, uploaded_file_response
+from motcua.documents.results import preview_result
 from motcua.documents.services import RevocationRefused, opened_attachment, revoke
 from motcua.documents.views import document_file
 from motcua.dossiers import groups, pdf, services
@@ -49,7 +53,7 @@ from motcua.registries.recheck import recheck as recheck_registries
 from motcua.registries.sources import source
 from motcua.representation import services as representation
 
-QUEUE_PAGE = 300
+QUEUE_PAGE = 50
 # Offered in this order: the action that moves the dossier on comes first.
 OFFICIAL_ACTIONS = ("receive", "forward", "complete", "return_result", "stop", "request_supplement",
                     "request_payment", "pay", "transfer", "apologize", "refuse")
@@ -165,20 +169,59 @@ def _safe_next(request: HttpRequest, url: str) -> str:
 
 @official_required
 def queue(request: HttpRequest, actor) -> HttpResponse:
-    status = request.GET.get("status", "")
-    flag = request.GET.get("flag", "")
-    found = services.agency_queue(actor.agency_code, [int(status)] if status.isdigit() else None)
+    """The agency's queue, searched by code, name or ID number and narrowed by status, due date and procedure
+    (GET parameters: the page works without scripts and its address can be kept)."""
+    statuses, search, errors = _queue_search(request.GET)
+    found = services.agency_queue(actor.agency_code, statuses)
     counts = {"total": found.dossiers.count(), "overdue": found.overdue.count(), "nearing": found.nearing.count()}
+    listed = found.matching(search) if not errors else found.dossiers.none()
+    page = Paginator(listed.prefetch_related("actions"), QUEUE_PAGE).get_page(request.GET.get("page"))
     rows = []
-    for dossier in found.flagged(flag).prefetch_related("actions")[:QUEUE_PAGE]:
+    for dossier in page.object_list:
         view = queue_item(dossier, actor)
         view["mine"] = _is_my_task(view, actor)
         rows.append(view)
     counts["mine"] = sum(r["mine"] for r in rows)
     return render(request, "backoffice/queue.html", {
-        "rows": rows, "counts": counts, "status": status, "flag": flag, "statuses": list(Status),
+        "rows": rows, "page": page, "counts": counts, "search": search, "status": request.GET.get("status", ""),
+        "statuses": list(Status), "procedures": found.procedures(), "errors": errors,
+        "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
         "official": request.official,
-    })
+    }, status=400 if errors else 200)
+
+
+QUEUE_SEARCH_DAYS = 60  # "due within N working days": about three months at most
+
+
+def _queue_search(params) -> tuple[list[int], services.QueueSearch, dict[str, list[FieldError]]]:
+    """The queue's filters from the page's parameters, and each problem by its field."""
+    errors: dict[str, list[FieldError]] = {}
+
+    def refuse(name: str, vi: str, en: str) -> None:
+        errors.setdefault(name, []).append(FieldError(name, "invalid", vi, en))
+
+    status = params.get("status", "")
+    if status and not (status.isdigit() and int(status) in set(Status)):
+        refuse("status", "Chọn một trạng thái trong danh sách.", "Choose a status from the list.")
+    flag = params.get("flag", "")
+    if flag not in ("", "overdue", "nearing"):
+        refuse("flag", "Chọn một hạn trong danh sách.", "Choose a deadline from the list.")
+    days = params.get("days", "") or "1"
+    if not (days.isdigit() and 1 <= int(days) <= QUEUE_SEARCH_DAYS):
+        refuse("days", f"Số ngày làm việc từ 1 đến {QUEUE_SEARCH_DAYS}.",
+               f"A number of working days from 1 to {QUEUE_SEARCH_DAYS}.")
+    dates = {}
+    for name in ("due_from", "due_to"):
+        try:
+            dates[name] = date.fromisoformat(params[name]) if params.get(name) else None
+        except ValueError:
+            refuse(name, "Ngày không hợp lệ (năm-tháng-ngày).", "Not a valid date (year-month-day).")
+    if dates.get("due_from") and dates.get("due_to") and dates["due_from"] > dates["due_to"]:
+        refuse("due_to", "Ngày cuối phải từ ngày đầu trở đi.", "The last day must not be before the first.")
+    search = services.QueueSearch(
+        text=params.get("q", "")[:100], flag=flag, days=int(days) if "days" not in errors else 1,
+        due_from=dates.get("due_from"), due_to=dates.get("due_to"), procedure=params.get("procedure", "")[:40])
+    return ([int(status)] if status and "status" not in errors else []), search, errors
 
 
 def _is_my_task(view: dict, actor) -> bool:
@@ -213,12 +256,19 @@ def readable_dossier_view(reading: str):
 
 @readable_dossier_view(services.READING_DOSSIER)
 def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
+    return _detail_page(request, actor, dossier, state)
+
+
+def _detail_page(request: HttpRequest, actor, dossier, state, errors: dict | None = None,
+                 status: int = 200) -> HttpResponse:
+    """The dossier with the actions open to the official; ``errors``: why an action was just refused, by kind."""
     view = dossier_detail(dossier, state, actor)
-    agencies = {h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
-    name = in_language(request.LANGUAGE_CODE, "name_vi", "name_en")
-    names = dict(Agency.objects.filter(code__in=agencies).values_list("code", name))
+    agencies = ({h["from_agency"] for h in view["handoffs"]} | {h["to_agency"] for h in view["handoffs"]}
+                | {e["actor"]["agency"] for e in view["journal"]} | {e["data"].get("to_agency") for e in view["journal"]})
+    names = {code: {"vi": vi, "en": en} for code, vi, en
+             in Agency.objects.filter(code__in=agencies - {None}).values_list("code", "name_vi", "name_en")}
     transfer_targets = Agency.objects.filter(province_code=dossier.agency.province_code).exclude(
-        code=dossier.agency.code).order_by("level", name)[:60] if "transfer" in view["allowed_actions"] else []
+        code=dossier.agency.code).order_by("level", "name_vi")[:60] if "transfer" in view["allowed_actions"] else []
     today = timezone.localdate()
     claim = fee_schedules.claimed_relief(dossier)  # pre-selected: the fee asked applies it unless refused
     quote = payments.fee_quote(dossier, claim) if "request_payment" in view["allowed_actions"] else None
@@ -231,7 +281,7 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
                 f["url"] = reverse("backoffice:attachment", args=[dossier.code, brought[f["sha256"]].id])
     spec = spec_of(dossier.procedure_version)
     return render(request, "backoffice/detail.html", {
-        "evidence_choices": spec.evidence, "field_choices": spec.fields,
+        "evidence_choices": spec.evidence, "field_choices": spec.fields, "evidence_names": labels.evidence_labels(spec),
         "fee_quote": quote, "reliefs": fee_schedules.dossier_reliefs(dossier) if quote else [],
         "fee_claim": claim, "fee_claim_proofs": [a for a in attachments if a.evidence_code == services.FEE_CLAIM_PROOF],
         "fee_due": state.fee_due, "attachments": attachments,
@@ -243,8 +293,8 @@ def detail(request: HttpRequest, actor, dossier, state) -> HttpResponse:
         "actions": [a for a in OFFICIAL_ACTIONS if a in view["allowed_actions"]], "rules": RULES,
         "transfer_targets": transfer_targets, "group": groups.group_of(dossier),
         "earliest_new_date": default_calendar().next_working_day(max(today, state.appointment_date or today)),
-        "errors": request.session.pop("action_errors", {}),
-    })
+        "errors": errors or {},
+    }, status=status)
 
 
 @require_POST
@@ -260,18 +310,42 @@ def act(request: HttpRequest, actor, code: str, kind: str) -> HttpResponse:
         if request.POST.getlist(listed):
             data[listed] = request.POST.getlist(listed)
     try:
-        services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""))
+        services.confirm_step_up(actor, code, kind, request.POST.get(second_factor.CONFIRMATION_FIELD, ""),
+                                 reviewed=request.POST.get(services.REVIEWED_FIELD) == "1")
         services.act(code, kind, actor, request.POST.get("reason", ""), data)
-        messages.success(request, _("Done: %(action)s") % {
-            "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
     except NotFound:
         raise Http404(code) from None
     except (MotcuaError, ValueError) as exc:
         if not isinstance(exc, MotcuaError):  # e.g. a malformed date typed by hand
             exc = Invalid("invalid", "Giá trị không hợp lệ.", "Invalid value.", "new_date")
-        messages.error(request, exc.message(request.LANGUAGE_CODE))
-        request.session["action_errors"] = {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}}
+        return _refused(request, actor, code, kind, exc)
+    messages.success(request, _("Done: %(action)s") % {
+        "action": in_language(request.LANGUAGE_CODE, RULES[kind].vi, RULES[kind].en)})
     return redirect("backoffice:detail", code=code)
+
+
+def _refused(request: HttpRequest, actor, code: str, kind: str, exc: MotcuaError) -> HttpResponse:
+    """The dossier again with the refused action's form open, saying why by its field, under the refusal's status."""
+    try:
+        dossier, state = services.readable_dossier(actor, code, services.READING_DOSSIER)
+    except Forbidden:
+        return render(request, "backoffice/forbidden.html", status=403)
+    messages.error(request, exc.message(request.LANGUAGE_CODE))
+    return _detail_page(request, actor, dossier, state, {kind: {"field": exc.field, "vi": exc.vi, "en": exc.en}},
+                        status=exc.status)
+
+
+@readable_dossier_view("")
+def result_preview(request: HttpRequest, actor, dossier, state) -> HttpResponse:
+    """The result as the deciding official would sign it now, to review before signing: unsigned, marked as a
+    preview, stored nowhere; a read of the applicant's data once shown."""
+    try:
+        data = preview_result(dossier, state, actor)
+    except MotcuaError as exc:  # not theirs to decide now, or the registries refuse what it would record
+        return render(request, "backoffice/preview_refused.html", {
+            "official": request.official, "code": dossier.code, "error": exc}, status=exc.status)
+    services.record_read(actor, dossier, services.READING_PREVIEW)
+    return pdf_response(data, f"xem-truoc-{dossier.code}.pdf")
 
 
 @require_POST

@@ -8,12 +8,12 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from motcua.catalog.models import Agency
-        from motcua.catalog.services import agency_of
+        from motcua.catalog.services import forget_agencies
 
-        def forget_agencies(**kwargs):
-            agency_of.cache_clear()
+        def forget(**kwargs):
+            forget_agencies()
 
         # post_migrate also follows a database flush (as between transactional tests).
-        post_migrate.connect(forget_agencies, dispatch_uid="catalog-agencies-migrate")
-        post_save.connect(forget_agencies, sender=Agency, dispatch_uid="catalog-agencies-save")
-        post_delete.connect(forget_agencies, sender=Agency, dispatch_uid="catalog-agencies-delete")
+        post_migrate.connect(forget, dispatch_uid="catalog-agencies-migrate")
+        post_save.connect(forget, sender=Agency, dispatch_uid="catalog-agencies-save")
+        post_delete.connect(forget, sender=Agency, dispatch_uid="catalog-agencies-delete")

@@ -7,6 +7,12 @@ from functools import cache
 
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
+from motcua.core.vietnamese import Key, collation_key
+
+# The words that open a division's name and say what kind it is ("Thành phố Hà Nội", "Phường Hoàn Kiếm"): a list
+# is ordered by the name that follows them, so Hà Nội is found under H.
+KIND_WORDS = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+
 
 @dataclass(frozen=True)
 class Division:
@@ -21,8 +27,17 @@ class Division:
         "Thành phố Hà Nội")."""
         if not self.kind:
             return self.name
-        bare = self.name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
-        return f"{self.kind} {bare}"
+        return f"{self.kind} {self.bare}"
+
+    @property
+    def bare(self) -> str:
+        """The name without the word of its kind: "Hà Nội", "Hoàn Kiếm"."""
+        return next((self.name.removeprefix(word) for word in KIND_WORDS if self.name.startswith(word)), self.name)
+
+    @property
+    def order(self) -> tuple[Key, Key]:
+        """Where the division stands in a list: Vietnamese order of its bare name, then of its full name."""
+        return collation_key(self.bare), collation_key(self.name)
 
 
 @cache
@@ -43,5 +58,19 @@ def communes() -> dict[str, Division]:
     }
 
 
-def communes_of(province_code: str) -> list[Division]:
-    return [c for c in communes().values() if c.province_code == province_code]
+@cache
+def provinces_in_order() -> tuple[Division, ...]:
+    return tuple(sorted(provinces().values(), key=lambda d: d.order))
+
+
+@cache
+def _communes_in_order() -> dict[str, tuple[Division, ...]]:
+    by_province: dict[str, list[Division]] = {code: [] for code in provinces()}
+    for commune in sorted(communes().values(), key=lambda d: d.order):
+        by_province.setdefault(commune.province_code, []).append(commune)
+    return {code: tuple(found) for code, found in by_province.items()}
+
+
+def communes_of(province_code: str) -> tuple[Division, ...]:
+    """A province's communes in Vietnamese order (none for an unknown province)."""
+    return _communes_in_order().get(province_code, ())

@@ -7,7 +7,7 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -274,17 +274,30 @@ def seed_agencies() -> int:
     existing = set(Agency.objects.values_list("code", flat=True))
     new = [a for a in rows if a.code not in existing]
     Agency.objects.bulk_create(new, batch_size=2000)  # sends no post_save: forget cached lookups here
-    agency_of.cache_clear()
+    forget_agencies()
     return len(new)
 
 
-@lru_cache(maxsize=32768)
+@cache
+def _agencies_by_place() -> dict[tuple[str, str, str, str], Agency]:
+    """Every agency under (level, type, province, commune) and under the shorter keys lookups use (province or
+    commune left empty: any), each key to the first agency by id. Agencies are reference data: read in one query
+    once per process (forgotten when they change), where a lookup per place cost a query each."""
+    index: dict[tuple[str, str, str, str], Agency] = {}
+    for a in Agency.objects.order_by("pk"):
+        for province in ("", a.province_code):
+            for commune in ("", a.commune_code):
+                index.setdefault((a.level, a.agency_type, province, commune), a)
+    return index
+
+
 def agency_of(level: str, agency_type: str, province_code: str = "", commune_code: str = "") -> Agency | None:
-    """Agencies are reference data: looked up once per process (cleared when agencies change)."""
-    filters = {"province_code": province_code} if province_code else {}
-    if commune_code:
-        filters["commune_code"] = commune_code
-    return Agency.objects.filter(level=level, agency_type=agency_type, **filters).first()
+    """The first agency of that level and type in the province and commune given (either may be empty: any)."""
+    return _agencies_by_place().get((level, agency_type, province_code, commune_code))
+
+
+def forget_agencies() -> None:
+    _agencies_by_place.cache_clear()
 
 
 class RoutingError(Invalid):

@@ -303,6 +303,14 @@ def _evidence(r: _Reader, items: list[Any], sources: tuple[str, ...]) -> tuple[E
         ))
         if out[-1].source and out[-1].filled_online:
             r.fail(f"{p}.filled_online", "a document the state supplies is not filled in by the applicant")
+        elif out[-1].filled_online and not out[-1].required:
+            r.fail(f"{p}.required", "the declaration filled online is the form itself, always given: required")
+    # The form is one declaration: online it is never asked again as an attachment, so no other document may
+    # pass for it.
+    declarations = [i for i, e in enumerate(out) if e.filled_online]
+    for i in declarations[1:]:
+        r.fail(f"evidence[{i}].filled_online", f"only one document is the form filled online "
+                                               f"(evidence[{declarations[0]}] is)")
     return tuple(out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -439,9 +440,12 @@ def seed_demo_delegations() -> int:
     return 1
 
 
-def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str, int]:
+def seed_all(with_dossiers: bool = True, demo_people: bool = False, year_dossiers: int = 0,
+             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Agencies and the bundled catalog; with ``demo_people`` (the demo and the tests only) also the demo's
-    officials and e-ID accounts, whose password is published, the synthetic registries and sample dossiers."""
+    officials and e-ID accounts, whose password is published, the synthetic registries and sample dossiers, and
+    with ``year_dossiers`` that many dossiers of the last twelve months across the country (``year.seed_year``,
+    its ``progress`` reported)."""
     agencies = seed_agencies()
     report = import_procedures([PROCEDURES_DIR])
     if not report.ok:
@@ -459,4 +463,8 @@ def seed_all(with_dossiers: bool = True, demo_people: bool = False) -> dict[str,
         counts["offers"] = seed_demo_offers() if with_dossiers else 0
         counts["petitions"] = seed_petitions() if with_dossiers else 0
         counts["staff delegations"] = seed_demo_delegations() if with_dossiers else 0
+        if with_dossiers and year_dossiers:
+            from motcua.demo.year import seed_year  # it takes the demo's sample scan from here
+
+            counts["dossiers of the year"] = seed_year(year_dossiers, progress=progress)
     return counts

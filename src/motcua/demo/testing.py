@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
 from motcua.demo.seeding import DEMO_CITIZENS, DEMO_PASSWORD, sample_scan
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier
 from motcua.identity import sessions
-from motcua.identity.actors import Actor, actor_for_official
+from motcua.identity.actors import Actor, Role, actor_for_official, citizen_actor
 from motcua.identity.callers import CITIZEN_SESSION_KEY
+from motcua.metrics.models import Rating
 
 SAMPLE_COMMUNE, SAMPLE_PROVINCE = "00070", "01"  # Phường Hoàn Kiếm, Hà Nội
 
@@ -124,3 +127,34 @@ def walk(code: str, until: Status = Status.RETURNED, start: datetime | None = No
         actor = official_actor(state.agency_code, role)
         services.act(code, kind, actor, now=at + timedelta(minutes=minute))
     raise AssertionError(f"{code} did not reach {until}")
+
+
+def submitted(procedure_code: str, citizen=DEMO_CITIZENS[0], **form) -> Dossier:
+    """A sample dossier filed online by the citizen, with the form's values changed as given."""
+    spec = spec_of(Procedure.objects.get(code=procedure_code).current_version)
+    sub = sample_submission(spec, citizen)
+    sub.form.update(form)
+    return services.submit(sub, citizen_actor(citizen.id_number, citizen.name, citizen.eid_level))[0]
+
+
+def dossiers_at_each_need(citizen=DEMO_CITIZENS[0], other=DEMO_CITIZENS[1]) -> dict[str, str]:
+    """The codes of a citizen's dossiers at each point "my dossiers" tells apart: new, asked for a supplement,
+    owing a fee, returned and not rated, returned and rated; and one dossier of ``other``."""
+    new = submitted("1.001193", citizen)
+    asked = submitted("1.001193", citizen)
+    receiver = official_actor(asked.agency.code, Role.RECEIVER)
+    services.act(asked.code, "receive", receiver)
+    services.act(asked.code, "request_supplement", receiver, "Thiếu giấy chứng sinh")
+    owing = submitted("3.000333", citizen)  # the judicial record certificate has a fee
+    receiver = official_actor(owing.agency.code, Role.RECEIVER)
+    services.act(owing.code, "receive", receiver)
+    services.act(owing.code, "forward", receiver)
+    services.act(owing.code, "request_payment", official_actor(owing.agency.code, Role.SPECIALIST))
+    returned = submitted("1.001193", citizen)
+    rated = submitted("1.001193", citizen, child_full_name="Nguyễn Minh Khang")  # another child
+    for dossier in (returned, rated):
+        walk(dossier.code)
+    Rating.objects.create(dossier=rated, score=5)
+    submitted("1.001193", other)
+    return {"new": new.code, "asked": asked.code, "owing": owing.code, "returned": returned.code,
+            "rated": rated.code}

@@ -25,12 +25,14 @@ NUMBER_SUFFIX = {"result": "KQ", "receipt": "BL"}
 
 @dataclass(frozen=True)
 class Draft:
-    """What the renderer needs to print on the document besides the dossier's own data."""
+    """What the renderer needs to print on the document besides the dossier's own data. A preview is shown to
+    the deciding official before signing: unsigned, unnumbered, stored nowhere."""
 
     id: uuid.UUID
     number: str
     issued_at: datetime
     verify_url: str
+    preview: bool = False
 
 
 def verification_url(document_id: uuid.UUID | str) -> str:

@@ -4,26 +4,31 @@ result when the deciding official approves (signature of the official, then the 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date
 
 import segno
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 
 from motcua.catalog import divisions
 from motcua.catalog.groups import RESULT_DOCUMENT
 from motcua.catalog.services import spec_of
+from motcua.core.errors import Forbidden
 from motcua.documents.issuing import Draft, issue
 from motcua.documents.legal_forms import SignerTitle, date_in_words, office_of
 from motcua.documents.models import Attachment, IssuedDocument, Signatory
 from motcua.documents.signers import SignerIdentity
 from motcua.documents.signing import Signature, agency_seal
 from motcua.dossiers import groups
-from motcua.dossiers.lifecycle import LOCAL_TZ, Action
+from motcua.dossiers.lifecycle import LOCAL_TZ, Action, DossierState, can
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.pdf import OfficialForm
 from motcua.dossiers.presenters import display_value
 from motcua.dossiers.services import Recorded, on_action
+from motcua.identity.actors import Actor
 from motcua.registries import effects
 from motcua.registries.access import held_document_for_dossier
 from motcua.registries.models import Person
@@ -73,12 +78,17 @@ def signer_title(dossier: Dossier, action: Action) -> SignerTitle:
     return SignerTitle(office_of(dossier.agency.agency_type), deputy)
 
 
+def result_title(dossier: Dossier) -> tuple[str, str]:
+    spec = spec_of(dossier.procedure_version)
+    return _short_title(spec.result_vi), _short_title(spec.result_en)
+
+
 def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     spec = spec_of(dossier.procedure_version)
     agency = dossier.agency
     signer_name = action.actor.name or action.actor.id  # an official's actor carries their full name
     signer = signer_title(dossier, action)
-    title = (_short_title(spec.result_vi), _short_title(spec.result_en))
+    title = result_title(dossier)
     signatures = [
         Signature(SignerIdentity("official", action.actor.id, signer_name, agency.name_vi), "ChuKyNguoiKy",
                   f"Phê duyệt hồ sơ {dossier.code}", agency.name_vi),
@@ -95,6 +105,36 @@ def issue_result(dossier: Dossier, action: Action) -> IssuedDocument:
     return document
 
 
+# A preview's mark across each of its pages, and what it prints for the numbers the registries draw when the
+# result is signed (a new personal ID number, a register's entry), which the preview cannot know.
+PREVIEW_MARK = "BẢN XEM TRƯỚC · PREVIEW"
+DRAWN_AT_SIGNING = "(cấp khi ký)"
+DRAWN_NUMBERS = frozenset({"child_id_number", "register_number", "registration_number"})
+
+
+class PreviewRefused(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("not_deciding", "Chỉ người phê duyệt hồ sơ ở bước này được xem trước văn bản kết quả.",
+                         "Only the official who decides the dossier at this step may preview its result.")
+
+
+def preview_result(dossier: Dossier, state: DossierState, actor: Actor) -> bytes:
+    """The result the deciding official would sign now, rendered by the same renderer after the registries'
+    effects (applied, then undone: the transaction is rolled back, so what they refuse is said now, not at
+    signing); unsigned, marked as a preview on every page, stored nowhere."""
+    if not can(state, "complete", actor, spec_of(dossier.procedure_version).workflow):
+        raise PreviewRefused()
+    action = Action("complete", timezone.now(), actor, data={"outcome": "approved"})
+    draft = Draft(uuid.uuid4(), DRAWN_AT_SIGNING, action.at, verify_url="", preview=True)
+    with transaction.atomic():
+        registered = effects.apply(dossier, action)
+        shown = {key: DRAWN_AT_SIGNING if key in DRAWN_NUMBERS else value for key, value in registered.items()}
+        rendered = render_result(dossier, draft, result_title(dossier), action.actor.name or action.actor.id,
+                                 signer_title(dossier, action), shown)
+        transaction.set_rollback(True)
+    return rendered
+
+
 def place_and_date(dossier: Dossier, draft: Draft) -> str:
     local = draft.issued_at.astimezone(LOCAL_TZ)
     place = divisions.provinces().get(dossier.agency.province_code)
@@ -103,9 +143,17 @@ def place_and_date(dossier: Dossier, draft: Draft) -> str:
 
 
 def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
-    """QR code to the public verification page, with the address printed for people without a phone."""
+    """QR code to the public verification page, with the address printed for people without a phone. A preview
+    has no page to verify yet: an empty frame keeps the place the code will take."""
     size = 30
     x = pdf.l_margin
+    if draft.preview:
+        pdf.rect(x, top, size, size)
+        pdf.set_xy(x + size + 3, top + 4)
+        pdf.font(8.5, "I")
+        pdf.multi_cell(120, 4.2, "Bản xem trước, chưa ký số, chưa có giá trị. Số văn bản, mã QR và địa chỉ kiểm tra "
+                                "được cấp khi người có thẩm quyền ký.", new_x="LMARGIN", new_y="NEXT")
+        return
     pdf.image(segno.make(draft.verify_url, error="m").png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
     pdf.set_xy(x + size + 3, top + 4)
     pdf.font(8.5, "I")
@@ -116,9 +164,9 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
     pdf.cell(120, 4, f"Mã văn bản điện tử: {draft.number}", new_x="LMARGIN", new_y="NEXT")
 
 
-def signature_block(pdf: OfficialForm, heading: list[str], signer_name: str, top: float) -> None:
+def signature_block(pdf: OfficialForm, draft: Draft, heading: list[str], signer_name: str, top: float) -> None:
     """The heading lines of the block ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), the mark of the
-    digital signature, and the signer's name."""
+    digital signature (of its absence, on a preview), and the signer's name."""
     width = 80
     x = pdf.w - pdf.r_margin - width
     pdf.set_xy(x, top)
@@ -126,7 +174,8 @@ def signature_block(pdf: OfficialForm, heading: list[str], signer_name: str, top
     pdf.multi_cell(width, 5.5, "\n".join(heading), align="C", new_x="LEFT", new_y="NEXT")
     pdf.font(9, "I")
     pdf.set_text_color(160, 0, 0)
-    pdf.cell(width, 8, "(Đã ký số)", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.cell(width, 8, "(Chưa ký: bản xem trước)" if draft.preview else "(Đã ký số)", align="C", new_x="LEFT",
+             new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.font(10.5, "B")
     pdf.cell(width, 6, signer_name, align="C")
@@ -136,7 +185,7 @@ def issued_form(dossier: Dossier, draft: Draft, title: str) -> OfficialForm:
     """A new page under the issuing agency's national header; the document's id goes in the PDF's metadata,
     where the verification page finds it again in an uploaded copy. PDF/A-2b: the archival profile that allows
     the signatures' incremental updates."""
-    pdf = OfficialForm(compliance="PDF/A-2B")
+    pdf = OfficialForm(compliance="PDF/A-2B", watermark=PREVIEW_MARK if draft.preview else "")
     pdf.set_subject(f"motcua:{draft.id}")
     pdf.set_title(f"{title} số {draft.number}")
     pdf.add_page()
@@ -246,6 +295,6 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
     if pdf.get_y() > pdf.h - 82:  # the signature and the QR code stay together on one page
         pdf.add_page()
     top = pdf.get_y()
-    signature_block(pdf, signer.lines(), signer_name, top)
+    signature_block(pdf, draft, signer.lines(), signer_name, top)
     qr_block(pdf, draft, top + 36)
     return bytes(pdf.output())

@@ -29,7 +29,7 @@ from motcua.dossiers.lifecycle import FINAL_STATUSES, LOCAL_TZ, Status, local_da
 from motcua.dossiers.models import Dossier, DossierGroup, GroupMember
 from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import EVIDENCE_PREFIX, Origin, Provenance
-from motcua.identity.actors import Actor, citizen_actor
+from motcua.identity.actors import EID_LEVEL_2_HOW, Actor, citizen_actor, eid_level_missing
 
 GROUP_CHANGED = "group.changed"  # the outbox topic: filed, a member filed later, blocked or cancelled
 
@@ -79,11 +79,11 @@ def _check(app: GroupApplication, actor: Actor, spec: GroupSpec) -> tuple[list[s
     chosen = spec.check_choice(app.members)
     specs = member_specs(spec, chosen)
     needed = max(s.eid_level for s in specs.values())
-    if (actor.eid_level or 0) < needed:
+    if eid_level_missing(actor, needed):
         raise services.SubmissionError([_err(
             "eid_level", "eid_level_too_low",
-            f"Nhóm thủ tục này yêu cầu tài khoản định danh điện tử mức {needed}.",
-            f"This group needs an e-ID account of level {needed}.")], 403)
+            f"Nhóm thủ tục này yêu cầu tài khoản định danh điện tử mức {needed}. {EID_LEVEL_2_HOW[0]}",
+            f"This group needs an e-ID account of level {needed}. {EID_LEVEL_2_HOW[1]}")], 403)
     fields = tuple(spec.form_fields(specs, chosen))
     clean, errors = validate_form(fields, app.form, known_communes=divisions.communes(),
                                   printable=printable_characters())

@@ -14,7 +14,7 @@ from motcua.dossiers import services
 def blank_context(procedure, spec) -> dict:
     return {
         "procedure": procedure, "spec": spec, "errors": {}, "values": {}, "evidence": [],
-        "provinces": sorted(divisions.provinces().values(), key=lambda d: d.name),
+        "provinces": divisions.provinces_in_order(),
         "idempotency_key": str(uuid.uuid4()), "applicant": {"phone": "", "email": "", "id_number": "", "name": ""},
         "place": {"commune_code": "", "province_code": ""}, "channel": "counter",
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -85,4 +85,4 @@ def place_of(commune_code: str, province_code: str) -> dict:
     if commune_code in divisions.communes():
         province_code = divisions.communes()[commune_code].province_code
     return {"commune_code": commune_code, "province_code": province_code,
-            "communes": sorted(divisions.communes_of(province_code), key=lambda d: d.name)}
+            "communes": divisions.communes_of(province_code)}

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,40 @@ STATUS_LABELS = {
 }
 
 FINAL_STATUSES = frozenset({Status.NOT_RECEIVED, Status.STOPPED, Status.PROCESSED, Status.RETURNED})
+
+
+class NeededAction(StrEnum):
+    """What the applicant is asked to do now, for the dossier to go on or the service to be judged."""
+
+    SUPPLEMENT = "supplement"
+    PAYMENT = "payment"
+    RATING = "rating"
+
+    @property
+    def label_vi(self) -> str:
+        return NEEDED_ACTION_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return NEEDED_ACTION_LABELS[self][1]
+
+
+NEEDED_ACTION_LABELS = {
+    NeededAction.SUPPLEMENT: ("Bổ sung hồ sơ theo yêu cầu", "Supplement the dossier as asked"),
+    NeededAction.PAYMENT: ("Nộp phí, lệ phí", "Pay the fee"),
+    NeededAction.RATING: ("Đánh giá việc giải quyết hồ sơ", "Rate how the dossier was handled"),
+}
+
+# The status at which the applicant is asked each; a rating only while they have not given one.
+ASKED_AT = {Status.SUPPLEMENT_REQUESTED: NeededAction.SUPPLEMENT, Status.FINANCIAL_OBLIGATION: NeededAction.PAYMENT,
+            Status.RETURNED: NeededAction.RATING}
+
+
+def needed_action(status: Status, rated: bool) -> NeededAction | None:
+    """The applicant's needed action at a derived status; ``rated``: they have rated the service (a rating is
+    kept outside the journal)."""
+    asked = ASKED_AT.get(status)
+    return None if asked is NeededAction.RATING and rated else asked
 
 
 class LifecycleError(MotcuaError):
@@ -124,6 +158,15 @@ class DossierState:
     # acting on the dossier beside the applicant; empty when the applicants filed themselves or at the counter.
     filer_id: str = ""
 
+    def but(self, **changes: Any) -> DossierState:
+        """This state with ``changes``, as ``dataclasses.replace`` makes it but without running the frozen
+        class's ``__init__`` field by field again: folding journals makes one or two per action."""
+        if unknown := changes.keys() - _STATE_FIELDS:
+            raise TypeError(f"DossierState has no field {', '.join(sorted(unknown))}")
+        new = object.__new__(DossierState)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
     def acts_for_applicant(self, actor: Actor) -> bool:
         """A citizen who may act on this dossier: the applicant, the login of the applicant organisation, or
         the person who filed it for them."""
@@ -145,6 +188,8 @@ class DossierState:
             return None
         return local_date(self.finished_at) <= self.due_date
 
+
+_STATE_FIELDS = frozenset(f.name for f in dataclasses.fields(DossierState))
 
 ANY_ROLE = frozenset(Role)
 STEP_ROLE = None  # the role the workflow gives the current step
@@ -278,20 +323,18 @@ def _precheck(state: DossierState, kind: str, workflow: Workflow) -> None:
 
 def _pause(state: DossierState, action: Action, status: Status) -> DossierState:
     running = state.clock_start is not None
-    return dataclasses.replace(
-        state, status=status, resume_status=state.status,
-        paused_since=local_date(action.at) if running else None,
-    )
+    return state.but(status=status, resume_status=state.status,
+                     paused_since=local_date(action.at) if running else None)
 
 
 def _resume(state: DossierState, action: Action, cal: WorkingCalendar) -> DossierState:
     assert state.resume_status is not None, "only a dossier paused by _pause resumes"
     if state.paused_since is None:
-        return dataclasses.replace(state, status=state.resume_status, resume_status=None)
+        return state.but(status=state.resume_status, resume_status=None)
     assert state.due_date is not None and state.appointment_date is not None, "paused on a running clock"
     shift = cal.working_days_between(state.paused_since, cal.counting_start(_local(action.at)))
-    return dataclasses.replace(
-        state, status=state.resume_status, resume_status=None, paused_since=None,
+    return state.but(
+        status=state.resume_status, resume_status=None, paused_since=None,
         shift_days=state.shift_days + shift,
         due_date=cal.add_working_days(state.due_date, shift),
         appointment_date=cal.add_working_days(state.appointment_date, shift),
@@ -365,9 +408,9 @@ def apply(state: DossierState, action: Action, workflow: Workflow, cal: WorkingC
     if rule.needs_reason and not action.reason.strip():
         raise _fail("reason_required", "Cần ghi rõ lý do.", "A reason is required.", "reason")
     new = _HANDLERS[action.kind](state, action, workflow, cal)
-    if rule.to_status is not None:
-        new = dataclasses.replace(new, status=rule.to_status)
-    return dataclasses.replace(new, version=state.version + 1)
+    if rule.to_status is None:
+        return new.but(version=state.version + 1)
+    return new.but(status=rule.to_status, version=state.version + 1)
 
 
 def fold(actions: Iterable[Action], workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -383,13 +426,12 @@ def fold(actions: Iterable[Action], workflow: Workflow, cal: WorkingCalendar) ->
 def _receive(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     clock_start = cal.counting_start(_local(action.at))
     due = cal.add_working_days(clock_start, timed(workflow, state).statutory_days)
-    return dataclasses.replace(state, received_at=action.at, clock_start=clock_start,
-                               due_date=due, appointment_date=due)
+    return state.but(received_at=action.at, clock_start=clock_start, due_date=due, appointment_date=due)
 
 
 def _finish(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar,
             outcome: str | None = None) -> DossierState:
-    return dataclasses.replace(state, finished_at=action.at, outcome=outcome)
+    return state.but(finished_at=action.at, outcome=outcome)
 
 
 def _refuse(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -398,7 +440,7 @@ def _refuse(state: DossierState, action: Action, workflow: Workflow, cal: Workin
 
 def _request_supplement(state: DossierState, action: Action, workflow: Workflow,
                         cal: WorkingCalendar) -> DossierState:
-    return dataclasses.replace(_pause(state, action, Status.SUPPLEMENT_REQUESTED), supplements=1)
+    return _pause(state, action, Status.SUPPLEMENT_REQUESTED).but(supplements=1)
 
 
 def _supplement(state: DossierState, action: Action, workflow: Workflow,
@@ -408,8 +450,7 @@ def _supplement(state: DossierState, action: Action, workflow: Workflow,
 
 def _forward(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
     nxt = state.step + 1
-    return dataclasses.replace(state, step=nxt,
-                               handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
+    return state.but(step=nxt, handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
 
 
 def _transfer(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -418,8 +459,7 @@ def _transfer(state: DossierState, action: Action, workflow: Workflow, cal: Work
         raise _fail("same_agency", "Cơ quan nhận phải khác cơ quan hiện tại.",
                     "The receiving agency must differ from the current one.", "to_agency")
     nxt = max(state.step, 1)
-    return dataclasses.replace(state, agency_code=target, step=nxt,
-                               handoffs=_handoff(state, action, target, nxt, workflow, cal))
+    return state.but(agency_code=target, step=nxt, handoffs=_handoff(state, action, target, nxt, workflow, cal))
 
 
 def _amount(data: Mapping[str, Any]) -> int | None:
@@ -437,8 +477,7 @@ def _request_payment(state: DossierState, action: Action, workflow: Workflow,
     if amount is None or amount <= 0:
         raise _fail("amount_required", "Số tiền phải nộp phải là số nguyên dương (đồng).",
                     "The amount due must be a positive whole number of đồng.", "amount")
-    return dataclasses.replace(_pause(state, action, Status.FINANCIAL_OBLIGATION), fee_due=amount,
-                               fee_request=state.version + 1)
+    return _pause(state, action, Status.FINANCIAL_OBLIGATION).but(fee_due=amount, fee_request=state.version + 1)
 
 
 def _pay(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -446,8 +485,8 @@ def _pay(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCa
         raise _fail("amount_mismatch", f"Số tiền nộp phải đúng {state.fee_due} đồng.",
                     f"The amount paid must be exactly {state.fee_due} đồng.", "amount")
     online = action.actor.kind == "system"  # confirmed by the gateway; cash is recorded by an official
-    return dataclasses.replace(_resume(state, action, cal), fee_paid=state.fee_paid + state.fee_due,
-                               fee_paid_online=state.fee_paid_online + (state.fee_due if online else 0))
+    return _resume(state, action, cal).but(fee_paid=state.fee_paid + state.fee_due,
+                                           fee_paid_online=state.fee_paid_online + (state.fee_due if online else 0))
 
 
 # An apology moves the appointment, not the statutory deadline; a year is far beyond any procedure's time, and
@@ -472,7 +511,7 @@ def _apologize(state: DossierState, action: Action, workflow: Workflow, cal: Wor
     if not cal.is_working_day(new_date):
         raise _fail("not_working_day", "Ngày hẹn mới phải là ngày làm việc.",
                     "The new date must be a working day.", "new_date")
-    return dataclasses.replace(state, appointment_date=new_date, apologies=1)
+    return state.but(appointment_date=new_date, apologies=1)
 
 
 def _withdraw(state: DossierState, action: Action, workflow: Workflow, cal: WorkingCalendar) -> DossierState:
@@ -492,8 +531,7 @@ def _complete(state: DossierState, action: Action, workflow: Workflow, cal: Work
         raise _fail("reason_required", "Cần ghi rõ lý do từ chối.", "A refusal needs a reason.", "reason")
     nxt = state.step + 1
     done = _finish(state, action, workflow, cal, outcome)
-    return dataclasses.replace(done, step=nxt,
-                               handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
+    return done.but(step=nxt, handoffs=_handoff(state, action, state.agency_code, nxt, workflow, cal))
 
 
 def _return_result(state: DossierState, action: Action, workflow: Workflow,

@@ -29,6 +29,9 @@ class Dossier(models.Model):
     applicant_kind = models.CharField(max_length=12, choices=APPLICANT_KINDS, default="person")
     applicant_id_number = models.CharField(max_length=20, db_index=True)
     applicant_name = models.CharField(max_length=255)
+    # The name lower-cased without accents (đ as d), written with it: the back office finds "Nguyen Van An" and
+    # "nguyễn văn an" alike on SQLite and PostgreSQL, which fold accents differently or not at all.
+    applicant_name_folded = models.CharField(max_length=255, blank=True)
     applicant_phone = models.CharField(max_length=20, blank=True)
     applicant_email = models.CharField(max_length=255, blank=True)
     # The filer is who acted: the applicant, someone acting for them online (``filed_as`` says as what, ``mandate``

@@ -13,6 +13,7 @@ from fpdf.fonts import FontFace
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency
 from motcua.catalog.services import spec_of
+from motcua.core.vietnamese import processing_time
 from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printable import FONT_FILES
@@ -30,16 +31,27 @@ def _day(d: date | None) -> str:
 
 
 class OfficialForm(FPDF):
-    def __init__(self, compliance: str | None = None) -> None:
+    def __init__(self, compliance: str | None = None, watermark: str = "") -> None:
         """``compliance``: a PDF/A profile ("PDF/A-2B") fpdf2 enforces and declares (XMP identification and the
-        sRGB output intent)."""
+        sRGB output intent). ``watermark``: printed across every page, under its text (a draft's mark)."""
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=compliance)
+        self.watermark = watermark
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(True, margin=15)
         for style, path in FONT_FILES.items():
             self.add_font("Serif", style, path)
         self.set_title("motcua")
         self.set_creator("motcua")
+
+    def header(self) -> None:
+        """fpdf2 calls this first on each new page: the watermark goes under whatever the page then prints."""
+        if not self.watermark:
+            return
+        with self.local_context(text_color=(238, 190, 190)):
+            self.font(46, "B")
+            centre_x, centre_y = self.w / 2, self.h / 2
+            with self.rotation(50, centre_x, centre_y):
+                self.text(centre_x - self.get_string_width(self.watermark) / 2, centre_y, self.watermark)
 
     def font(self, size: float = 11, style: str = "") -> None:
         self.set_font("Serif", style, size)
@@ -123,7 +135,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
         pdf.multi_cell(0, 5.8, f"{i}. {item.label_vi} — {note}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.field("Số lượng hồ sơ:", "01 (bộ)")
-    pdf.field("Thời gian giải quyết theo quy định:", f"{spec.statutory_days} ngày làm việc")
+    pdf.field("Thời gian giải quyết theo quy định:", processing_time(spec.statutory_days)[0])
     pdf.field("Thời gian nhận hồ sơ:", _when(state.received_at))
     pdf.field("Thời gian trả kết quả giải quyết hồ sơ:", f"ngày {_day(state.appointment_date)}", bold=True)
     pdf.field("Nhận kết quả tại:", f"{dossier.competent_agency.name_vi} hoặc trực tuyến trên Cổng dịch vụ công")

@@ -11,7 +11,7 @@ from motcua.catalog.services import spec_of
 from motcua.core.errors import NotFound
 from motcua.dossiers.lifecycle import RULES, DossierState, Status, can, deadline_flag, local_date, step_due
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import state_of
+from motcua.dossiers.services import needed_action_of, state_of
 from motcua.identity.actors import ROLE_LABELS, Actor, Role
 
 CITIZEN_ACTIONS = ("supplement", "withdraw")
@@ -60,6 +60,7 @@ def dossier_summary(dossier: Dossier, state: DossierState, actor: Actor | None =
                  "role_vi": ROLE_LABELS[step.role][0], "role_en": ROLE_LABELS[step.role][1],
                  "due_date": step_due(state, state.step, workflow, cal)},
         "allowed_actions": allowed_actions(state, actor, workflow),
+        "needed_action": needed_action_of(dossier, state),
     }
 
 

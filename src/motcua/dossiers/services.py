@@ -5,23 +5,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from motcua.calendar import default_calendar
 from motcua.catalog import divisions
 from motcua.catalog.forms import EMAIL_RE, PHONE_RE, validate_form
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import RoutingError, competent_agency, spec_of
+from motcua.catalog.services import RoutingError, competent_agency, fold_text, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core import outbox
 from motcua.core.errors import FieldError, Forbidden, Invalid, MotcuaError, NotFound
@@ -29,13 +30,18 @@ from motcua.core.security_log import security_event
 from motcua.core.text import normalize, text_problem
 from motcua.dossiers import filing
 from motcua.dossiers.lifecycle import (
+    ASKED_AT,
+    FINAL_STATUSES,
     RULES,
     Action,
     DossierState,
     LifecycleError,
+    NeededAction,
+    Status,
     apply,
     fold,
     local_date,
+    needed_action,
     start,
 )
 from motcua.dossiers.models import DailySequence, Dossier, DossierAction
@@ -43,7 +49,7 @@ from motcua.dossiers.printable import printable_characters
 from motcua.dossiers.provenance import Provenance
 from motcua.dossiers.scanners import scanner
 from motcua.identity import id_number, second_factor
-from motcua.identity.actors import Actor, Role
+from motcua.identity.actors import EID_LEVEL_2_HOW, Actor, Role, eid_level_missing
 
 CHANNELS = ("online", "counter", "post")
 ENTERPRISE_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")  # the enterprise (tax) code, a branch's with its suffix
@@ -275,13 +281,13 @@ def _validate(sub: Submission, actor: Actor, now: datetime
     if procedure is None or procedure.current_version is None:  # a published procedure has a version
         raise SubmissionError(errors)
     spec = spec_of(procedure.current_version)
-    if actor.kind == "citizen" and (actor.eid_level or 0) < spec.eid_level:
+    if eid_level_missing(actor, spec.eid_level):
         raise SubmissionError([_err(
             "eid_level", "eid_level_too_low",
             f"Thủ tục này yêu cầu tài khoản định danh điện tử mức {spec.eid_level}; tài khoản của bạn ở mức "
-            f"{actor.eid_level or 0}. Hãy nâng mức tài khoản tại cơ quan Công an rồi nộp lại.",
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[0]}",
             f"This procedure needs an e-ID account of level {spec.eid_level}; yours is level "
-            f"{actor.eid_level or 0}. Upgrade it at a police office, then submit again.")], 403)
+            f"{actor.eid_level or 0}. {EID_LEVEL_2_HOW[1]}")], 403)
     if sub.applicant_kind in filing.APPLICANT_KINDS and sub.applicant_kind not in spec.applicants:
         raise SubmissionError([_err(
             "applicant.kind", "applicant_kind_not_accepted",
@@ -489,6 +495,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
         **({"group": sub.in_group, "statutory_days": sub.statutory_days} if sub.in_group else {}), **recorded,
     })
     state = start(action, spec.workflow)
+    name = normalize(sub.applicant_name)
     try:
         with transaction.atomic():
             dossier = Dossier(
@@ -496,7 +503,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 channel=sub.channel, applicant_kind=sub.applicant_kind, applicant_id_number=sub.applicant_id_number,
                 filer_id_number=actor.id, filer_name=actor.name, filed_as=mandate.filed_as,
                 mandate=mandate.reference,
-                applicant_name=normalize(sub.applicant_name), applicant_phone=sub.applicant_phone,
+                applicant_name=name, applicant_name_folded=fold_text(name), applicant_phone=sub.applicant_phone,
                 applicant_email=sub.applicant_email, commune_code=sub.commune_code,
                 province_code=sub.province_code or (divisions.communes()[sub.commune_code].province_code
                                                     if sub.commune_code else ""),
@@ -505,7 +512,7 @@ def submit(sub: Submission, actor: Actor, now: datetime | None = None) -> tuple[
                 submitted_at=now, idempotency_key=sub.idempotency_key or None, request_digest=sub.digest(),
                 status=state.status, agency=holder,
             )
-            _project(dossier, state)
+            project(dossier, state)
             dossier.save(force_insert=True)
             _record(dossier, action)
             _after(Recorded(dossier, action, state, tuple(sub.files)))
@@ -531,18 +538,27 @@ def json_safe(data: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in data.items()}
 
 
-def _record(dossier: Dossier, action: Action) -> DossierAction:
-    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
-    and links it to the entry before."""
+def journal_entry(dossier: Dossier, action: Action) -> DossierAction:
+    """The journal row of an action, not yet written (bulk loads insert many at once; the chain numbers them
+    all the same)."""
     a = action.actor
-    return DossierAction.objects.create(
+    return DossierAction(
         dossier=dossier, kind=action.kind, at=action.at, actor_kind=a.kind, actor_id=a.id,
         actor_name=a.name, actor_agency=a.agency_code or "", actor_role=a.role.value if a.role else "",
         actor_organisation=a.organisation, reason=action.reason, data=json_safe(dict(action.data)),
     )
 
 
-def _project(dossier: Dossier, state: DossierState) -> None:
+def _record(dossier: Dossier, action: Action) -> DossierAction:
+    """Append the action to the dossier's journal: the chain numbers it (its number is the state's version)
+    and links it to the entry before."""
+    entry = journal_entry(dossier, action)
+    entry.save(force_insert=True)
+    return entry
+
+
+def project(dossier: Dossier, state: DossierState) -> None:
+    """Write the folded state into the dossier's derived columns (the caller saves it)."""
     dossier.status = int(state.status)
     if dossier.agency.code != state.agency_code:
         dossier.agency = Agency.objects.get(code=state.agency_code)
@@ -582,12 +598,25 @@ def get_dossier(code: str, for_update: bool = False) -> Dossier:
         raise NotFound(code) from None
 
 
-def confirm_step_up(actor: Actor, code: str, kind: str, proof: str) -> None:
-    """Where the action's rule asks for it (the decision that is signed), the official's fresh second factor,
-    checked before anything is done; pages and the API call this with what the official typed. An outsider is
-    told only that the dossier is not theirs, as by ``act``."""
+REVIEWED_FIELD = "reviewed"
+
+
+class NotReviewed(Invalid):
+    def __init__(self) -> None:
+        super().__init__("not_reviewed", "Hãy xem văn bản sẽ ký rồi đánh dấu «Tôi đã xem và xác nhận ký».",
+                         "Review what you are signing, then tick “I have reviewed and confirm the signature”.",
+                         REVIEWED_FIELD)
+
+
+def confirm_step_up(actor: Actor, code: str, kind: str, proof: str, reviewed: bool) -> None:
+    """Where the action's rule asks for it (the decision signed in the official's name), the official says
+    explicitly that they reviewed what they sign (the result's preview, when approving) and proves with a fresh
+    second factor that it is them, before anything is done; pages and the API call this with what the official
+    ticked and typed. An outsider is told only that the dossier is not theirs, as by ``act``."""
     if RULES[kind].needs_confirmation and actor.kind == "official":
         readable_dossier(actor, code, "")
+        if not reviewed:  # before the second factor: an unticked box costs no attempt
+            raise NotReviewed()
         second_factor.confirm_fresh(actor.id, proof, kind)
 
 
@@ -627,7 +656,7 @@ def act(code: str, kind: str, actor: Actor, reason: str = "", data: dict | None 
         _record(dossier, action)
         if kind == "supplement":
             _correct(dossier, spec, answer.changed)
-        _project(dossier, new_state)
+        project(dossier, new_state)
         dossier.save()
         _after(Recorded(dossier, action, new_state, files))
     return dossier, new_state
@@ -777,6 +806,7 @@ READING_DOSSIER = "Xem hồ sơ khi giải quyết"
 READING_FILE = "Mở giấy tờ đính kèm của hồ sơ"
 READING_RESULT = "Mở văn bản đã cấp cho hồ sơ"
 READING_SLIP = "In phiếu tiếp nhận, phiếu kiểm soát của hồ sơ"
+READING_PREVIEW = "Xem trước văn bản kết quả trước khi ký"
 ReadHook = Callable[[Actor, Dossier, str], None]
 READ_HOOKS: list[ReadHook] = []
 
@@ -831,15 +861,108 @@ def can_read(actor: Actor, dossier: Dossier, state: DossierState | None = None) 
     return False
 
 
-def dossiers_of(actor: Actor) -> QuerySet[Dossier]:
+# Whether the applicant has rated a dossier is kept by the capability that keeps ratings, which names the rated
+# dossiers here (a condition on Dossier rows) for the needed-action rule; with none named, none is rated.
+RatedCondition = Callable[[], Q]
+RATED_CONDITIONS: list[RatedCondition] = []
+
+
+def rated_dossiers(condition: RatedCondition) -> RatedCondition:
+    RATED_CONDITIONS.append(condition)
+    return condition
+
+
+def _rated() -> Q | None:
+    conditions = [condition() for condition in RATED_CONDITIONS]
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def needing_action() -> Q:
+    """The dossiers whose applicant is asked to do something (``lifecycle.needed_action``, as a query)."""
+    rated = _rated()
+    asked = [Q(status=status) & ~rated if needed is NeededAction.RATING and rated is not None else Q(status=status)
+             for status, needed in ASKED_AT.items()]
+    return reduce(operator.or_, asked)
+
+
+RATED = "rated"  # the attribute a list's rows get from ``with_needed_action``'s query
+
+
+def with_needed_action(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """A list whose rows know whether they were rated, so each row's needed action costs no query."""
+    rated = _rated()
+    return dossiers.annotate(**{RATED: ExpressionWrapper(rated if rated is not None else Value(False),
+                                                         output_field=BooleanField())})
+
+
+def needed_action_of(dossier: Dossier, state: DossierState | None = None) -> NeededAction | None:
+    """What the applicant is asked to do now; whether they rated it is read only when it matters and the row
+    (``with_needed_action``) does not say."""
+    status = state.status if state is not None else Status(dossier.status)
+    if ASKED_AT.get(status) is not NeededAction.RATING:
+        return needed_action(status, rated=False)
+    rated = getattr(dossier, RATED, None)
+    if rated is None:
+        condition = _rated()
+        rated = condition is not None and Dossier.objects.filter(condition, pk=dossier.pk).exists()
+    return needed_action(status, rated)
+
+
+# How a citizen's list is narrowed ("in progress" includes those waiting for the citizen; a returned result not
+# yet rated is both finished and waiting).
+FOLLOWING = ("in_progress", "needs_action", "finished")
+
+
+def _following(which: str) -> Q:
+    return {"in_progress": ~Q(status__in=sorted(FINAL_STATUSES)), "finished": Q(status__in=sorted(FINAL_STATUSES)),
+            "needs_action": needing_action()}[which]
+
+
+def dossiers_of(actor: Actor, following: str = "") -> QuerySet[Dossier]:
     """A citizen's dossier list: those about them, those they filed for others, and those a filing authority
-    shows them (the organisation their login acts for); newest first."""
+    shows them (the organisation their login acts for); newest first, each row knowing its needed action.
+    ``following`` (one of FOLLOWING) narrows it; anything else lists all."""
     mine = Q(applicant_id_number=actor.id) | Q(filer_id_number=actor.id, applicant_kind=filing.PERSON)
     for authority in FILING_AUTHORITIES:
         if (more := authority.dossiers(actor)) is not None:
             mine |= more
-    return (Dossier.objects.select_related("procedure_version__procedure", "agency")
-            .filter(mine).order_by("-submitted_at"))
+    found = Dossier.objects.select_related("procedure_version__procedure", "agency").filter(mine)
+    if following in FOLLOWING:
+        found = found.filter(_following(following))
+    return with_needed_action(found).order_by("-submitted_at")
+
+
+def following_counts(actor: Actor) -> dict[str, int]:
+    """How many of the citizen's dossiers each narrowing lists, and all of them: one query."""
+    return dossiers_of(actor).order_by().aggregate(
+        all=Count("pk"), **{which: Count("pk", filter=_following(which)) for which in FOLLOWING})
+
+
+@dataclass(frozen=True)
+class QueueSearch:
+    """What an official looks for in the agency's queue; each part left empty narrows nothing.
+
+    ``text``: digits only, an ID number (the applicant's or the filer's, exactly); else, with a digit, a dossier
+    code or its beginning (any case); else words of the applicant's name (accents and case ignored, any order).
+    ``flag``: "overdue", or "nearing": due within ``days`` working days. ``due_from``/``due_to``: the statutory
+    due date in that range. ``procedure``: its code."""
+
+    text: str = ""
+    flag: str = ""
+    days: int = 1
+    due_from: date | None = None
+    due_to: date | None = None
+    procedure: str = ""
+
+
+def _found_by(text: str) -> Q:
+    """One kind of match for each kind of text, so a code or an ID number is found through its index (names hold
+    no digits, codes hold some, ID numbers nothing else)."""
+    if text.isdigit():
+        return Q(applicant_id_number=text) | Q(filer_id_number=text)
+    if any(c.isdigit() for c in text):
+        return Q(code__startswith=text.upper())
+    return reduce(operator.and_, (Q(applicant_name_folded__contains=word) for word in fold_text(text).split()))
 
 
 @dataclass(frozen=True)
@@ -860,17 +983,43 @@ class AgencyQueue:
     @property
     def nearing(self) -> QuerySet[Dossier]:
         """Due today or on the next working day."""
-        horizon = default_calendar().add_working_days(self.today, 1)
+        return self.due_within(1)
+
+    def due_within(self, days: int) -> QuerySet[Dossier]:
+        """Running, and due from today to ``days`` working days from today."""
+        horizon = default_calendar().add_working_days(self.today, days)
         return self._running().filter(due_date__gte=self.today, due_date__lte=horizon)
 
-    def flagged(self, flag: str | None) -> QuerySet[Dossier]:
-        return {"overdue": self.overdue, "nearing": self.nearing}.get(flag or "", self.dossiers)
+    def flagged(self, flag: str | None, days: int = 1) -> QuerySet[Dossier]:
+        if flag == "overdue":
+            return self.overdue
+        return self.due_within(days) if flag == "nearing" else self.dossiers
+
+    def matching(self, search: QueueSearch) -> QuerySet[Dossier]:
+        found = self.flagged(search.flag, search.days)
+        if search.due_from:
+            found = found.filter(due_date__gte=search.due_from)
+        if search.due_to:
+            found = found.filter(due_date__lte=search.due_to)
+        if search.procedure:
+            found = found.filter(procedure_version__procedure__code=search.procedure)
+        if search.text.strip():
+            found = found.filter(_found_by(search.text.strip()))
+        return found
+
+    def procedures(self) -> list[tuple[str, str, str]]:
+        """(code, name in Vietnamese, in English) of the procedures the queue holds, to narrow it by: the versions
+        held first (no join per dossier), then their procedures."""
+        held = self.dossiers.order_by().values("procedure_version").distinct()
+        return list(Procedure.objects.filter(versions__in=held).order_by("name_vi").values_list(
+            "code", "name_vi", "name_en").distinct())
 
 
 def agency_queue(agency_code: str, statuses: Iterable[int] | None = None, today: date | None = None) -> AgencyQueue:
+    """The one way officials list dossiers: only those their agency holds."""
     found = (Dossier.objects.select_related("procedure_version__procedure", "agency", "competent_agency")
              .filter(agency__code=agency_code))
     statuses = list(statuses or [])
     found = found.filter(status__in=statuses) if statuses else found.filter(finished_at__isnull=True)
-    ordered = found.order_by(F("due_date").asc(nulls_first=True), "submitted_at")
-    return AgencyQueue(ordered, today or timezone.localdate())
+    ordered = found.order_by(F("due_date").asc(nulls_first=True), "submitted_at", "pk")
+    return AgencyQueue(with_needed_action(ordered), today or timezone.localdate())

@@ -35,6 +35,24 @@ class Actor:
     organisation: str | None = None
 
 
+# How a citizen's e-ID account reaches level 2 (Nghị định 69/2024/NĐ-CP): in person, at a police office.
+EID_LEVEL_2_HOW = (
+    "Để có tài khoản định danh điện tử mức 2, hãy đến Công an cấp xã (xã, phường, đặc khu) bất kỳ, mang thẻ căn "
+    "cước gắn chíp và điện thoại có số thuê bao đứng tên mình: cán bộ đối chiếu khuôn mặt, vân tay và kích hoạt "
+    "mức 2 trên ứng dụng VNeID, thường trong 3 ngày làm việc. Nếu bạn chưa có hoặc thẻ căn cước đã hết hạn, làm "
+    "cùng lúc với việc cấp thẻ (khoảng 7 ngày làm việc).",
+    "To get a level-2 e-ID account, go to any commune or ward police office with your chip ID card and a phone "
+    "whose number is registered in your name: the officer checks your face and fingerprints and activates level 2 "
+    "in the VNeID app, usually within 3 working days. Without a valid ID card, it is done when the card is issued "
+    "(about 7 working days).")
+
+
+def eid_level_missing(actor: Actor | None, needed: int) -> bool:
+    """A citizen logged in with an e-ID account below the level a procedure needs (no one logged in: not yet
+    known)."""
+    return actor is not None and actor.kind == "citizen" and (actor.eid_level or 0) < needed
+
+
 def actor_for_official(official: Official) -> Actor:
     """The Actor of an ``identity.models.Official``."""
     return Actor("official", official.user.username, official.full_name, official.agency.code, Role(official.role))

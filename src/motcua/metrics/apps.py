@@ -7,5 +7,6 @@ class MetricsConfig(AppConfig):
     verbose_name = "Service index (Decision 766), roll-ups and satisfaction ratings"
 
     def ready(self) -> None:
-        # the outbox consumers: dossier changes into the roll-ups, group and member changes into the group figures
-        from motcua.metrics import interlinked, rollup  # noqa: F401
+        # the outbox consumers: dossier changes into the roll-ups, group and member changes into the group figures;
+        # the rated dossiers, for the applicant's needed action
+        from motcua.metrics import interlinked, ratings, rollup  # noqa: F401

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 
 
 def _counter(meaning: str) -> int:
@@ -100,26 +99,23 @@ class Metric:
 
 @dataclass(frozen=True)
 class Group:
-    """One group of the index; its figures are computed once (rankings sort on them, pages show them often)."""
+    """One group of the index; its figures are computed once, when it is made (rankings sort on them, pages
+    show them often)."""
 
     code: str
     label_vi: str
     label_en: str
     points: float  # what the decision gives the group when every metric is measured
     metrics: tuple[Metric, ...] = field(default_factory=tuple)
+    measured: bool = field(init=False)
+    score: float = field(init=False)
+    max_score: float = field(init=False)  # the points at stake: the sum over the measured metrics
 
-    @cached_property
-    def measured(self) -> bool:
-        return any(m.measured for m in self.metrics)
-
-    @cached_property
-    def score(self) -> float:
-        return round(sum(m.score for m in self.metrics if m.measured), 2)
-
-    @cached_property
-    def max_score(self) -> float:
-        """The points at stake: the sum over the measured metrics."""
-        return round(sum(m.max_score for m in self.metrics if m.measured), 2)
+    def __post_init__(self) -> None:
+        measured = [m for m in self.metrics if m.measured]
+        object.__setattr__(self, "measured", bool(measured))
+        object.__setattr__(self, "score", round(sum(m.score for m in measured), 2))
+        object.__setattr__(self, "max_score", round(sum(m.max_score for m in measured), 2))
 
 
 def _metric(code: str, vi: str, en: str, numerator: int, denominator: int, points: float,
@@ -231,25 +227,22 @@ def transparency(c: Counts) -> Group:
 @dataclass(frozen=True)
 class Index:
     groups: tuple[Group, ...]
+    score: float = field(init=False)
+    max_score: float = field(init=False)  # the points at stake: the sum over the measured metrics (100 when all are)
+    # The score as a share of the points at stake, scaled to 100: what rankings compare, so that units measured
+    # on different metrics stand side by side fairly.
+    share: float | None = field(init=False)
 
-    @cached_property
-    def score(self) -> float:
-        return round(sum(g.score for g in self.groups), 2)
+    def __post_init__(self) -> None:
+        score = round(sum(g.score for g in self.groups), 2)
+        max_score = round(sum(g.max_score for g in self.groups), 2)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "max_score", max_score)
+        object.__setattr__(self, "share", round(100 * score / max_score, 2) if max_score else None)
 
-    @cached_property
-    def max_score(self) -> float:
-        """The points at stake: the sum over the measured metrics (100 when everything is measured)."""
-        return round(sum(g.max_score for g in self.groups), 2)
-
-    @cached_property
+    @property
     def measured(self) -> bool:
         return self.max_score > 0
-
-    @cached_property
-    def share(self) -> float | None:
-        """The score as a share of the points at stake, scaled to 100: what rankings compare, so that units
-        measured on different metrics stand side by side fairly."""
-        return round(100 * self.score / self.max_score, 2) if self.max_score else None
 
     def group(self, code: str) -> Group:
         return next(g for g in self.groups if g.code == code)

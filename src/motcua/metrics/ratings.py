@@ -4,6 +4,7 @@ written with the rating goes to the competent agency as a petition to answer (sa
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from motcua.core.errors import MotcuaError
 from motcua.dossiers import services as dossier_services
@@ -21,8 +22,9 @@ class RatingError(MotcuaError):
         super().__init__(code, vi, en, field, status=status)
 
 
-def can_rate(dossier: Dossier, state: DossierState) -> bool:
-    return state.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists()
+@dossier_services.rated_dossiers
+def _rated() -> Q:
+    return Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
 
 
 def rate(dossier: Dossier, state: DossierState, actor: Actor, score, complaint: str = "") -> Rating:

@@ -13,10 +13,12 @@ import yaml
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua.catalog.divisions import provinces
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.services import FEES_DIR, spec_of
+from motcua.catalog.services import FEES_DIR, RoutingError, competent_agency, spec_of
 from motcua.catalog.spec import ProcedureSpec
 from motcua.core.errors import NotFound
+from motcua.core.vietnamese import Key, collation_key
 from motcua.dossiers.lifecycle import LOCAL_TZ
 from motcua.dossiers.models import Dossier
 from motcua.payments import fees
@@ -311,21 +313,55 @@ def procedure_reliefs(spec: ProcedureSpec, day: date | None = None) -> list[Loca
 
 @dataclass(frozen=True)
 class LocalRates:
-    """A procedure's rates in one schedule on one day, both channels, as a procedure page shows them."""
+    """A procedure's rates on one day, both channels: under one schedule's rule, or (``schedule`` None) the
+    catalog's national rates, which apply wherever no schedule has a rule for the procedure."""
 
-    schedule: FeeSchedule
+    schedule: FeeSchedule | None
     counter: fees.FeeQuote
     online: fees.FeeQuote
 
 
-def procedure_rates(spec: ProcedureSpec, day: date | None = None) -> list[LocalRates]:
+def rates_under(spec: ProcedureSpec, schedule: FeeSchedule | None, day: date) -> LocalRates:
+    ruled = schedule if schedule and schedule.rule_in_force(spec.code, day) else None
+    return LocalRates(ruled, quote_for(spec, ruled, "counter", day), quote_for(spec, ruled, "online", day))
+
+
+def _listed(schedule: FeeSchedule) -> tuple[bool, Key]:
+    """Ministries first, then provinces in Vietnamese order of their names (Hà Nội under H)."""
+    province = provinces().get(schedule.authority) if schedule.kind == "province" else None
+    return province is not None, collation_key(province.bare if province else schedule.name_vi)
+
+
+@dataclass(frozen=True)
+class FeeOutlook:
+    """What filing a procedure costs, as the citizen is told before filing. Where the fee is known — a ministry
+    decides the procedure, the citizen chose the province, or no schedule has a rule for it (the national rate
+    applies everywhere) — ``here`` holds the rates and the rule they come from; otherwise ``local`` lists each
+    schedule with a rule for the procedure today, and ``national`` the rates everywhere else."""
+
+    here: LocalRates | None
+    local: list[LocalRates]
+    national: LocalRates
+    place: str = ""  # the province ``here`` applies to, when the citizen chose it
+    varies: bool = False  # the fee depends on the province that decides the dossier
+
+
+def fee_outlook(spec: ProcedureSpec, province_code: str = "", day: date | None = None) -> FeeOutlook:
     day = day or timezone.localdate()
-    out = []
-    for schedule in current_schedules():
-        if schedule.rule_in_force(spec.code, day):
-            out.append(LocalRates(schedule, quote_for(spec, schedule, "counter", day),
-                                  quote_for(spec, schedule, "online", day)))
-    return out
+    national = rates_under(spec, None, day)
+    if spec.level == "ministry":
+        try:
+            authority = authority_of(competent_agency(spec))
+        except RoutingError:  # no agency seeded for it yet: the catalog's rates
+            return FeeOutlook(national, [], national)
+        return FeeOutlook(rates_under(spec, current_schedule(authority), day), [], national)
+    ruled = sorted((s for s in current_schedules() if s.rule_in_force(spec.code, day)), key=_listed)
+    if province_code in provinces():
+        return FeeOutlook(rates_under(spec, current_schedule(province_code), day), [], national,
+                          provinces()[province_code].bare, varies=bool(ruled))
+    if not ruled:
+        return FeeOutlook(national, [], national)
+    return FeeOutlook(None, [rates_under(spec, s, day) for s in ruled], national, varies=True)
 
 
 @dataclass(frozen=True)

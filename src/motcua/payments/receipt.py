@@ -42,6 +42,6 @@ def render_receipt(dossier: Dossier, payment, draft: Draft) -> bytes:
     pdf.cell(0, 5, place_and_date(dossier, draft), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     top = pdf.get_y()
-    signature_block(pdf, [f"TM. {dossier.agency.name_vi.upper()}", "ĐƠN VỊ THU"], dossier.agency.name_vi, top)
+    signature_block(pdf, draft, [f"TM. {dossier.agency.name_vi.upper()}", "ĐƠN VỊ THU"], dossier.agency.name_vi, top)
     qr_block(pdf, draft, top + 36)
     return bytes(pdf.output())

@@ -42,10 +42,13 @@ def fee_quote(dossier: Dossier, exemption: str = "") -> fees.FeeQuote:
     return fee_schedules.dossier_quote(dossier, exemption)
 
 
-def _reference(dossier: Dossier, method: str) -> str:
+def payment_reference(code: str, method: str, attempt: int) -> str:
     """``<dossier code without punctuation><T online | C cash><attempt>``: unique, readable, gateway-safe."""
-    attempt = Payment.objects.filter(dossier=dossier).count() + 1
-    return f"{dossier.code.replace('.', '').replace('-', '')}{'T' if method == 'online' else 'C'}{attempt:02d}"
+    return f"{code.replace('.', '').replace('-', '')}{'T' if method == 'online' else 'C'}{attempt:02d}"
+
+
+def _reference(dossier: Dossier, method: str) -> str:
+    return payment_reference(dossier.code, method, Payment.objects.filter(dossier=dossier).count() + 1)
 
 
 def start_online_payment(dossier: Dossier, state: DossierState, citizen: Actor) -> Payment:
@@ -168,6 +171,12 @@ def _fee_from_the_rules(dossier: Dossier, state: DossierState, actor: Actor, dat
     if not quote.owed:
         raise LifecycleError("nothing_owed", "Hồ sơ này không phải nộp phí, lệ phí.",
                              "Nothing is owed for this dossier.", "exemption", status=409)
+    return payment_request(quote, claim)
+
+
+def payment_request(quote: fees.FeeQuote, claim: str = "") -> dict:
+    """What a payment request records: the amount the rules set and why (the relief applied, whose schedule,
+    the applicant's claim the official refused)."""
     return {"amount": quote.amount, "fee_basis": quote.basis, **({"exemption": quote.exemption} if quote.exemption
                                                                  else {}),
             **({"fee_authority": quote.authority} if quote.authority else {}),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Forbidden, Invalid, NotFound
 from motcua.dossiers import groups, intake
+from motcua.identity.actors import EID_LEVEL_2_HOW, eid_level_missing
 from motcua.portal import views
 from motcua.registries.prefill import group_form, prefill_group
 
@@ -31,6 +32,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if citizen is None:
         return render(request, "portal/group.html", context)
     actor = views.session_actor(request)
+    if eid_level_missing(actor, max(s.eid_level for s in context["member_specs"].values())):
+        context.update(eid_missing=True, eid_how=EID_LEVEL_2_HOW)  # told before anything is filled or read
+        return render(request, "portal/group.html", context, status=403)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         filled = views.kept_prefill(request, code, key)

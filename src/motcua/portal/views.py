@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.catalog import divisions
 from motcua.catalog.models import LEVEL_LABELS, Procedure
 from motcua.catalog.services import fold_text, procedure_groups, search_procedures, spec_of
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
@@ -30,6 +32,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.presenters import CITIZEN_ACTIONS, dossier_detail, progress_stages
 from motcua.eid.inprocess import BundledProvider
 from motcua.identity import oidc, sessions
+from motcua.identity.actors import EID_LEVEL_2_HOW, eid_level_missing
 from motcua.identity.callers import CITIZEN_SESSION_KEY, citizen_from_session, citizen_login
 from motcua.metrics import ratings
 from motcua.metrics.models import Rating
@@ -39,7 +42,7 @@ from motcua.payments import services as payments
 from motcua.proactive import services as proactive
 from motcua.registries.access import DOSSIER_LABEL, DOSSIER_READS, Purpose, access_log_for
 from motcua.registries.corrections import open_correction, reports_of_person
-from motcua.registries.prefill import Prefill, prefill
+from motcua.registries.prefill import Prefill, held_by_state, prefill
 from motcua.registries.sources import SOURCES, source
 from motcua.representation import services as representation
 
@@ -86,11 +89,28 @@ def _procedure_or_404(code: str) -> Procedure:
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure_or_404(code)
+    spec = spec_of(procedure.current_version)
+    province = _chosen_province(request)
     return render(request, "portal/procedure.html", {
-        "procedure": procedure, "spec": (spec := spec_of(procedure.current_version)),
-        "level": LEVEL_LABELS[procedure.level], "citizen": current_citizen(request),
-        "local_rates": fee_schedules.procedure_rates(spec),
+        "procedure": procedure, "spec": spec, "level": LEVEL_LABELS[procedure.level],
+        "citizen": current_citizen(request), "provinces": divisions.provinces_in_order(), "province": province,
+        **before_start(request, spec, province, held_by_state(spec)),
     })
+
+
+def _chosen_province(request: HttpRequest) -> str:
+    """The province the citizen chose to see the fee of (``?tinh=``), if it is one."""
+    code = request.GET.get("tinh", "")
+    return code if code in divisions.provinces() else ""
+
+
+def before_start(request: HttpRequest, spec, province_code: str, held: list) -> dict:
+    """What the procedure page and the top of its form tell before anything is filled: the e-ID level it needs
+    (and, to a citizen logged in below it, how to reach it), the time it takes, the fee online and at the
+    counter with the rule it comes from (where the dossier is decided, when that is known), and what the state
+    already holds."""
+    return {"eid_missing": eid_level_missing(session_actor(request), spec.eid_level), "eid_how": EID_LEVEL_2_HOW,
+            "fees": fee_schedules.fee_outlook(spec, province_code), "held": held}
 
 
 # What the registries pre-filled into a form, kept in the session until it is submitted so the dossier can
@@ -125,6 +145,10 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     spec = spec_of(procedure.current_version)
     citizen = current_citizen(request)
     actor = session_actor(request)
+    if eid_level_missing(actor, spec.eid_level):  # told before filling anything; the form is not offered
+        return render(request, "portal/submit.html", {
+            "procedure": procedure, "spec": spec, "citizen": citizen, **before_start(request, spec, "", [])},
+            status=403)
     context = {**intake.blank_context(procedure, spec), "citizen": citizen,
                "registries": {key: source(key) for key in SOURCES}, "claims": fee_schedules.claim_choices(spec)}
     # ``?to-chuc=<enterprise code>``: filed for an organisation, by its legal representative or delegated staff.
@@ -162,7 +186,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         except services.SubmissionError as exc:
             context = intake.with_errors(context, sub, exc)
             context.update(prefill=filled, prefill_rows=_prefill_rows(spec, filled))
-            return render(request, "portal/submit.html", context, status=422)
+            return render(request, "portal/submit.html", _told_before(request, spec, context, filled), status=422)
         drop_prefill(request, code)
         messages.success(request, _("Your dossier has been submitted. Code: %(code)s") % {"code": dossier.code})
         return redirect("portal:dossier", code=dossier.code)
@@ -180,7 +204,17 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                if name in {f.name for f in spec.fields}}
     context.update(values={**offered, **{k: v.value for k, v in filled.values.items()}}, prefill=filled,
                    prefill_rows=_prefill_rows(spec, filled), offer=offer)
-    return render(request, "portal/submit.html", context)
+    if province := _chosen_province(request):  # chosen on the procedure page, to see the fee there
+        context.update(place=(place := intake.place_of("", province)), communes=place["communes"])
+    return render(request, "portal/submit.html", _told_before(request, spec, context, filled))
+
+
+def _told_before(request: HttpRequest, spec, context: dict, filled: Prefill) -> dict:
+    """The form's context with what is told before it (fees where the place chosen decides). What the state
+    holds is listed there only when the pre-fill preview, which shows the values themselves, is not shown."""
+    previewed = bool(context["prefill_rows"] or filled.evidence)
+    return {**context, **before_start(request, spec, context["place"]["province_code"],
+                                      [] if previewed else held_by_state(spec))}
 
 
 # The form's "file for" choice: how each way of acting for someone is offered.
@@ -322,14 +356,31 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         "current": request.session.session_key})
 
 
+MY_DOSSIERS_PAGE = 30
+# The narrowings of "my dossiers", in the order offered ("" lists them all).
+FOLLOWING_LABELS = {"": ("Tất cả", "All"), "needs_action": ("Cần tôi thực hiện", "Needs my action"),
+                    "in_progress": ("Đang giải quyết", "In progress"), "finished": ("Đã xong", "Finished")}
+
+
 def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """The citizen's dossiers, narrowed to those in progress, needing their action or finished; each row says
+    what it needs of them."""
     if (redirect_to_login := require_citizen(request)) is not None:
         return redirect_to_login
     citizen = current_citizen(request)
-    dossiers = services.dossiers_of(session_actor(request))[:100]
+    actor = session_actor(request)
+    following = request.GET.get("following", "")
+    following = following if following in services.FOLLOWING else ""
+    page = Paginator(services.dossiers_of(actor, following), MY_DOSSIERS_PAGE).get_page(request.GET.get("page"))
+    counts = services.following_counts(actor)
     applications = [groups.view(g) for g in groups.groups_of(citizen["id_number"])[:20]]
-    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "citizen": citizen,
-                                                       "groups": applications})
+    return render(request, "portal/my_dossiers.html", {
+        "page": page, "citizen": citizen, "groups": applications, "following": following,
+        "query": urlencode({"following": following}) if following else "",
+        "filters": [(key, vi, en, counts[key or "all"]) for key, (vi, en) in FOLLOWING_LABELS.items()],
+        "rows": [{"dossier": d, "status": Status(d.status), "needed": services.needed_action_of(d)}
+                 for d in page.object_list],
+    })
 
 
 def my_data_reads(request: HttpRequest) -> HttpResponse:
@@ -388,8 +439,7 @@ def _dossier_page(request: HttpRequest, actor, found, state, errors: dict | None
         "issued": found.issued_documents.order_by("issued_at"),
         "payments": found.payments.order_by("-created_at"),
         "attachments": found.attachments.select_related("from_document").order_by("evidence_code"),
-        "rating": Rating.objects.filter(dossier=found).first(),
-        "can_rate": ratings.can_rate(found, state), "rating_scores": RATING_SCORES,
+        "rating": Rating.objects.filter(dossier=found).first(), "rating_scores": RATING_SCORES,
         "errors": errors or {}, "max_upload_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
     }, status=status)
 

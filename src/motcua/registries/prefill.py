@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.catalog.groups import GroupSpec
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import spec_of
-from motcua.catalog.spec import ProcedureSpec
+from motcua.catalog.spec import Evidence, FormField, ProcedureSpec
 from motcua.dossiers.filing import PERSON, Mandate
 from motcua.dossiers.groups import GroupApplication, group_spec, member_specs
 from motcua.dossiers.provenance import CITIZEN, EVIDENCE_PREFIX, Origin, Provenance
@@ -74,9 +74,39 @@ class Prefill:
         return Provenance(origins)
 
 
+def registries_of(spec: ProcedureSpec) -> list[str]:
+    """The registries a procedure fills its form or documents from (their keys, in order)."""
+    return sorted({f.registry for f in spec.fields if f.registry} | {e.source for e in spec.evidence if e.source})
+
+
+@dataclass(frozen=True)
+class StateHolds:
+    """What one registry holds that the citizen need neither bring nor type: the procedure's documents it supplies
+    and the form's values it fills in. A document from the wallet (``asked_when_missing``) is asked for only when
+    the citizen's wallet turns out not to hold it."""
+
+    registry: str
+    label_vi: str
+    label_en: str
+    documents: tuple[Evidence, ...]
+    fields: tuple[FormField, ...]
+
+
+def held_by_state(spec: ProcedureSpec) -> list[StateHolds]:
+    """What the state already holds for a procedure, registry by registry, as the citizen is told before filing
+    (nothing is read: it is what the procedure declares)."""
+    out = []
+    for key in registries_of(spec):
+        registry = source(key)
+        out.append(StateHolds(key, registry.label_vi, registry.label_en,
+                              tuple(e for e in spec.evidence if e.source == key),
+                              tuple(f for f in spec.fields if f.registry == key)))
+    return out
+
+
 def prefill(spec: ProcedureSpec, person_id: str, reader: Actor, purpose: Purpose) -> Prefill:
     """Read each registry the procedure needs once (each read is logged) and fill what they hold."""
-    needed = sorted({f.registry for f in spec.fields if f.source} | {e.source for e in spec.evidence if e.source})
+    needed = registries_of(spec)
     with transaction.atomic():  # one commit for all the access-log rows of this pre-fill
         records = {registry: read_person(registry, person_id, reader, purpose) for registry in needed}
     result = Prefill(registries=needed)

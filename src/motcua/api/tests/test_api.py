@@ -81,6 +81,9 @@ def test_divisions(client, seeded):
     assert len(client.get("/api/divisions/provinces").json()) == 34
     communes = client.get("/api/divisions/provinces/01/communes").json()
     assert any(c["code"] == DEMO_COMMUNE for c in communes)
+    names = [c["name"] for c in communes]  # Vietnamese order of the names after the kind: Đ after D, Ă after A
+    assert names.index("Phường Ba Đình") < names.index("Xã Ba Vì") < names.index("Phường Dương Nội") \
+        < names.index("Phường Đống Đa") < names.index("Phường Hoàn Kiếm")
 
 
 # --- submission ----------------------------------------------------------------------------------
@@ -255,7 +258,7 @@ def test_detail_for_applicant_and_agency_only(client, submitted):
 def test_full_lifecycle_through_the_api(client, submitted):
     receiver, specialist, leader = (bearer(f"hoankiem.{r}") for r in ("motcua", "chuyenvien", "lanhdao"))
     steps = [("receive", receiver, {}), ("forward", receiver, {}), ("forward", specialist, {}),
-             ("complete", leader, {"outcome": "approved", "confirmation": DEMO_PASSWORD}), ("return-result", receiver, {})]
+             ("complete", leader, {"outcome": "approved", "confirmation": DEMO_PASSWORD, "reviewed": True}), ("return-result", receiver, {})]
     for kind, who, body in steps:
         response = post(client, f"/api/dossiers/{submitted}/{kind}", body, **who)
         assert response.status_code == 200, (kind, response.json())
@@ -270,7 +273,7 @@ def test_full_lifecycle_through_the_api(client, submitted):
 
 
 def test_illegal_transition_is_409_bilingual(client, submitted):
-    response = post(client, f"/api/dossiers/{submitted}/complete", {"confirmation": DEMO_PASSWORD},
+    response = post(client, f"/api/dossiers/{submitted}/complete", {"confirmation": DEMO_PASSWORD, "reviewed": True},
                     **bearer("hoankiem.lanhdao"))
     assert response.status_code == 409
     body = response.json()
@@ -427,16 +430,17 @@ def test_a_signed_decision_needs_a_fresh_second_factor(client, submitted):
     for kind, who in (("receive", receiver), ("forward", receiver), ("forward", specialist)):
         assert post(client, f"/api/dossiers/{submitted}/{kind}", {}, **who).status_code == 200
     url = f"/api/dossiers/{submitted}/complete"
-    refused = post(client, url, {"outcome": "approved"}, **leader)
+    refused = post(client, url, {"outcome": "approved", "reviewed": True}, **leader)
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["field"] == "confirmation" and "mật khẩu" in refused.json()["detail"]["vi"]
     Authenticator.objects.create(user=Official.objects.get(user__username="hoankiem.lanhdao").user,
                                  name="authenticator", confirmed=True)
-    assert post(client, url, {"outcome": "approved", "confirmation": DEMO_PASSWORD}, **leader).status_code == 403
-    done = post(client, url, {"outcome": "approved", "confirmation": fresh_code("hoankiem.lanhdao")}, **leader)
+    signed = {"outcome": "approved", "reviewed": True}
+    assert post(client, url, {**signed, "confirmation": DEMO_PASSWORD}, **leader).status_code == 403
+    done = post(client, url, {**signed, "confirmation": fresh_code("hoankiem.lanhdao")}, **leader)
     assert done.status_code == 200, done.json()
     stored = DossierAction.objects.filter(dossier__code=submitted, kind="complete").get()
-    assert "confirmation" not in stored.data and DEMO_PASSWORD not in str(stored.data)
+    assert not {"confirmation", "reviewed"} & set(stored.data) and DEMO_PASSWORD not in str(stored.data)
 
 
 def test_confirmations_cannot_be_guessed(client, submitted, settings):
@@ -447,8 +451,9 @@ def test_confirmations_cannot_be_guessed(client, submitted, settings):
         assert post(client, f"/api/dossiers/{submitted}/{kind}", {}, **who).status_code == 200
     url = f"/api/dossiers/{submitted}/complete"
     for guess in range(settings.AXES_FAILURE_LIMIT):
-        assert post(client, url, {"outcome": "approved", "confirmation": f"doan-{guess}"}, **leader).status_code == 403
-    throttled = post(client, url, {"outcome": "approved", "confirmation": DEMO_PASSWORD}, **leader)
+        guessed = {"outcome": "approved", "reviewed": True, "confirmation": f"doan-{guess}"}
+        assert post(client, url, guessed, **leader).status_code == 403
+    throttled = post(client, url, {"outcome": "approved", "reviewed": True, "confirmation": DEMO_PASSWORD}, **leader)
     assert throttled.status_code == 429 and throttled.json()["code"] == "confirmation_throttled"
     assert throttled.json()["errors"][0]["field"] == "confirmation"
     assert not DossierAction.objects.filter(dossier__code=submitted, kind="complete").exists()

@@ -53,9 +53,11 @@ def test_buttons_only_for_allowed_actions(client, dossier):
 def test_action_errors_are_shown(client, dossier):
     log_in_official(client, "hoankiem.motcua")
     client.post(f"/backoffice/ho-so/{dossier.code}/receive/")
-    client.post(f"/backoffice/ho-so/{dossier.code}/apologize/", {"reason": "Cần xác minh", "new_date": "2020-01-01"})
-    page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
-    assert "Ngày hẹn mới phải sau ngày hẹn hiện tại" in page
+    refused = client.post(f"/backoffice/ho-so/{dossier.code}/apologize/",
+                          {"reason": "Cần xác minh", "new_date": "2020-01-01"})
+    page = refused.content.decode()
+    assert refused.status_code == 422 and '<details open data-action="apologize">' in page
+    assert '<p class="field-error" role="alert" id="error-apologize">Ngày hẹn mới phải sau ngày hẹn hiện tại' in page
 
 
 def test_pdfs(client, dossier):
@@ -113,7 +115,7 @@ def test_official_sees_provenance_and_rechecks_within_the_dossier_only(client, d
     dossier.save(update_fields=["provenance"])
     log_in_official(client, "hoankiem.chuyenvien")
     page = client.get(f"/backoffice/ho-so/{dossier.code}/").content.decode()
-    assert 'data-testid="provenance"' in page and "family" in page
+    assert 'data-testid="provenance"' in page and "Quan hệ gia đình" in page
     response = client.post(f"/backoffice/ho-so/{dossier.code}/kiem-tra-lai/", follow=True)
     assert "không thay đổi" in response.content.decode() or "no change" in response.content.decode()
     entry = AccessLog.objects.filter(dossier_code=dossier.code, person_id_number=dossier.applicant_id_number,

@@ -55,9 +55,11 @@ def test_fee_request_uses_the_catalog_amount_and_cash_issues_a_receipt(client, j
 def test_unknown_exemption_is_refused_with_a_message(client, judicial):
     step(client, "hanoi.ca.motcua", judicial.code, "receive")
     step(client, "hanoi.ca.motcua", judicial.code, "forward")
-    state = step(client, "hanoi.ca.chuyenvien", judicial.code, "request_payment", exemption="invented")
-    assert state.status == Status.PROCESSING
-    assert "miễn" in client.get(f"/backoffice/ho-so/{judicial.code}/").content.decode()
+    client.logout()
+    log_in_official(client, "hanoi.ca.chuyenvien")
+    refused = client.post(f"/backoffice/ho-so/{judicial.code}/request_payment/", {"exemption": "invented"})
+    assert refused.status_code == 422 and "miễn" in refused.content.decode()
+    assert services.state_of(services.get_dossier(judicial.code)).status == Status.PROCESSING
 
 
 def test_approval_signs_and_the_leader_can_revoke(client, seeded):
@@ -65,7 +67,7 @@ def test_approval_signs_and_the_leader_can_revoke(client, seeded):
     for username, action in (("hoankiem.motcua", "receive"), ("hoankiem.motcua", "forward"),
                              ("hoankiem.chuyenvien", "forward")):
         step(client, username, code, action)
-    state = step(client, "hoankiem.lanhdao", code, "complete", outcome="approved",
+    state = step(client, "hoankiem.lanhdao", code, "complete", outcome="approved", reviewed="1",
                  confirmation=lambda: fresh_code("hoankiem.lanhdao"))
     assert state.status == Status.PROCESSED
     result = IssuedDocument.objects.get(dossier__code=code, kind="result")

@@ -106,6 +106,17 @@ def test_fields_and_evidence(path, spec):
     assert all(e.source is None or e.source in SOURCES for e in spec.evidence)
 
 
+# The documents that are the applicant's declaration: online, the form filled in is that document.
+DECLARATION = re.compile(r"^(Tờ khai|Đơn (đề nghị|đăng ký)|Giấy đề nghị|Phiếu đề nghị)")
+
+
+@pytest.mark.parametrize(("path", "spec"), BUNDLED, ids=IDS)
+def test_the_declaration_is_the_form_never_an_attachment_online(path, spec):
+    declarations = [e for e in spec.evidence if DECLARATION.match(e.label_vi)]
+    assert [e.code for e in declarations] == [e.code for e in spec.evidence if e.filled_online]
+    assert all(e.required and e.source is None for e in declarations)
+
+
 def test_once_only_every_procedure_uses_a_registry():
     """Each procedure reuses at least one registry instead of asking the citizen again."""
     for _path, spec in BUNDLED:

@@ -83,6 +83,10 @@ def broken_folder(tmp_path):
         {"name": "copies", "type": "integer", "min": 5, "max": 2, "label": {"vi": "Số bản", "en": "Copies"}}]})
     write(tmp_path, "filing.yaml", {**good, "code": "9.000009", "own_filing_only": True, "for_deceased": True})
     write(tmp_path, "filing_type.yaml", {**good, "code": "9.000010", "own_filing_only": "yes"})
+    declaration = {"code": "to_khai", "label": {"vi": "Tờ khai", "en": "Declaration"}, "filled_online": True}
+    write(tmp_path, "declarations.yaml", {**good, "code": "9.000012", "evidence": [
+        {**declaration, "required": False}, {**declaration, "code": "to_khai_2"},
+        {**declaration, "code": "giay_chung_sinh", "source": "documents"}]})
     return tmp_path
 
 
@@ -104,6 +108,8 @@ def test_import_reports_every_error_with_file_and_path_and_writes_nothing(seeded
         ("fees.yaml", "fees.counter"), ("fees.yaml", "fees"),
         ("counts.yaml", "fields[0].min"), ("counts.yaml", "fields[1].max"),
         ("filing.yaml", "own_filing_only"), ("filing_type.yaml", "own_filing_only"),
+        ("declarations.yaml", "evidence[0].required"), ("declarations.yaml", "evidence[1].filled_online"),
+        ("declarations.yaml", "evidence[2].filled_online"),
     }
     assert expected <= where, sorted(expected - where)
     assert {name for name, _path in where} == {p.name for p in broken_folder.iterdir()} - {"a_good.yaml"}

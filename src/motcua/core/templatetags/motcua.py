@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from motcua.core import vietnamese
 from motcua.core.errors import in_language
 
 register = template.Library()
@@ -75,3 +76,15 @@ def vnd(amount) -> str:
         return f"{int(amount):,} ₫".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def processing_time(days) -> str:
+    """``{{ procedure.statutory_days|processing_time }}`` → "7 ngày làm việc", "Trong ngày" for 0."""
+    return in_language(_lang(), *vietnamese.processing_time(int(days)))
+
+
+@register.filter
+def fee_amount(amount) -> str:
+    """A fee as the citizen reads it: "Miễn phí" / "Free" for nothing owed, else the amount in đồng."""
+    return vnd(amount) if amount else in_language(_lang(), "Miễn phí", "Free")

@@ -103,8 +103,8 @@ def test_a_ministry_procedure_is_quoted_by_the_shipped_schedule_of_its_ministry(
     quote = fee_schedules.dossier_quote(unsaved_dossier(agency, timezone.now(), "online", procedure))
     assert (quote.authority, quote.amount) == (ministry, rate)
     assert basis in quote.reasons[0].vi and not quote.verified
-    assert [x.schedule.authority for x in fee_schedules.procedure_rates(
-        spec_of(Procedure.objects.get(code=procedure).current_version))] == [ministry]
+    outlook = fee_schedules.fee_outlook(spec_of(Procedure.objects.get(code=procedure).current_version))
+    assert outlook.here.schedule.authority == ministry and outlook.here.online.authority == ministry
 
 
 def test_a_department_has_no_schedule_of_its_own(seeded, tmp_path):
@@ -198,7 +198,7 @@ def test_the_back_office_shows_the_schedule_of_the_officials_province(client, se
 
 def test_the_procedure_page_shows_each_provinces_rates(client, seeded):
     page = client.get(f"/thu-tuc/{MARITAL_STATUS}/").content.decode()
-    assert 'data-testid="local-fees"' in page and "Thành phố Đà Nẵng" in page and "15.000 ₫" in page
+    assert 'data-testid="fees-by-place"' in page and "Thành phố Đà Nẵng" in page and "15.000 ₫" in page
 
 
 def test_api_reads_schedules_and_quotes(client, seeded):

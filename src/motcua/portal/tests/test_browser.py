@@ -166,7 +166,8 @@ def act(page, base, code, action, username=None):
     """The official takes ``action``; one who signs (``username`` given) types their authenticator's code."""
     page.goto(f"{base}/backoffice/ho-so/{code}/")
     page.eval_on_selector(f"details[data-action={action}]", "d => { d.open = true; }")
-    if username is not None:
+    if username is not None:  # having reviewed what they sign
+        page.check(f"details[data-action={action}] input[name=reviewed]")
         page.fill(f"details[data-action={action}] input[name=confirmation]", fresh_code(username))
     page.click(f"details[data-action={action}] button[type=submit]")
     page.wait_for_load_state()
@@ -224,6 +225,11 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     receiver = official_page(browser, base, "hoankiem.motcua")
     assert code in receiver.content()
     check_page(receiver, "06-queue")
+    receiver.fill("#f-q", "nguyen van an")  # the applicant's name typed without accents
+    receiver.click("form[data-testid=queue-search] button[type=submit]")
+    receiver.wait_for_load_state()
+    assert "q=nguyen+van+an" in receiver.url and code in receiver.inner_text("table")
+    check_page(receiver, "06a-queue-search")
     act(receiver, base, code, "receive")
     assert "Được tiếp nhận" in receiver.inner_text("[data-testid=status]")
     check_page(receiver, "07-received")
@@ -232,12 +238,18 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
 
     specialist = official_page(browser, base, "hoankiem.chuyenvien")
     specialist.goto(f"{base}/backoffice/ho-so/{code}/")
-    assert "family" in specialist.inner_text("[data-testid=provenance]")
+    assert "Quan hệ gia đình" in specialist.inner_text("[data-testid=provenance]")  # the registry's name
     specialist.click("text=Kiểm tra lại với cơ sở dữ liệu")
     specialist.wait_for_load_state()
     shot(specialist, "07b-provenance-rechecked")
     act(specialist, base, code, "forward")
     leader = official_page(browser, base, "hoankiem.lanhdao")
+    leader.goto(f"{base}/backoffice/ho-so/{code}/")  # the leader reviews the result before signing it
+    preview = leader.request.get(base + leader.get_attribute("[data-testid=result-preview]", "href"))
+    assert preview.headers["content-type"] == "application/pdf" and "BẢN XEM TRƯỚC" in pdf_text(preview.body())
+    assert leader.eval_on_selector("#reviewed-complete", "box => box.required && box.validity.valueMissing")
+    shot(leader, "07c-leader-previews-and-confirms")
+    assert_accessible(leader)
     act(leader, base, code, "complete", "hoankiem.lanhdao")
     assert "Đã xử lý xong" in leader.inner_text("[data-testid=status]")
     shot(leader, "08-decided")
@@ -247,6 +259,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
 
     citizen.goto(f"{base}/ho-so/{code}/")
     assert "Đã trả kết quả" in citizen.inner_text("[data-testid=status]")
+    assert "Đánh giá việc giải quyết hồ sơ" in citizen.inner_text("[data-testid=needed-action]")
     check_page(citizen, "10-citizen-sees-result")
     # the birth is live in the registries: the child has a personal ID number, printed on the certificate
     from motcua.registries.models import Person
@@ -255,6 +268,13 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     certificate = citizen.request.get(base + citizen.get_attribute("[data-testid=download-result]", "href")).body()
     text = pdf_text(certificate)
     assert child.id_number in text and "Trần Thị Bình" in text and "Quyển số" in text
+    citizen.goto(f"{base}/ho-so/")
+    citizen.click("[data-testid=following] >> text=Cần tôi thực hiện")
+    citizen.wait_for_load_state()
+    assert "following=needs_action" in citizen.url
+    assert "Đánh giá" in citizen.inner_text(f"[data-testid='needed-{code}']")
+    shot(citizen, "10a-my-dossiers-needing-me")
+    assert_accessible(citizen)
     citizen.goto(f"{base}/ai-da-xem-du-lieu/")
     reads = citizen.inner_text("table")
     assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose
@@ -640,3 +660,83 @@ def test_a_parent_files_for_a_child(live_server, seeded, settings, browser):
     filer = receiver.inner_text("[data-testid=filer]")
     assert "Nguyễn Văn An" in filer and "Cha, mẹ nộp thay" in filer
     shot(receiver, "22-official-sees-who-filed")
+
+
+def options_of(page, selector):
+    return page.eval_on_selector(selector, "s => Array.from(s.options).slice(1).map(o => [o.value, o.text])")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(live_server, seeded, settings,
+                                                                              browser):
+    """The marital-status certificate: before anything is filled the page tells the e-ID level, the time and
+    the fee in each province with its rule; the citizen types the province to see its fee, a level-1 account is
+    told how to get level 2 instead of a form, and a level-2 account's form starts in the province chosen, its
+    lists in Vietnamese order and narrowed by typing."""
+    from motcua.catalog import divisions
+
+    settings.DEMO_MODE = True
+    base = live_server.url
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    visitor.goto(f"{base}/thu-tuc/1.004873/")
+    told = visitor.inner_text("[data-testid=before-start]")
+    assert "Mức 2" in told and "3 ngày làm việc" in told and "Cơ sở dữ liệu hộ tịch điện tử" in told
+    by_place = visitor.inner_text("[data-testid=fees-by-place]")
+    assert by_place.index("Đà Nẵng") < by_place.index("Hà Nội") < by_place.index("Các nơi khác")
+    shot(visitor, "30-before-start-procedure")
+    assert_accessible(visitor)
+
+    search = visitor.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
+    search.fill("da nang")  # accents optional
+    assert options_of(visitor, "#fee-province") == [["48", "Đà Nẵng"]]
+    search.press("Enter")  # picks the first, and does not send the form by itself
+    assert visitor.input_value("#fee-province") == "48" and visitor.url == f"{base}/thu-tuc/1.004873/"
+    visitor.click("[data-testid=fee-place] button")
+    visitor.wait_for_url(f"{base}/thu-tuc/1.004873/?tinh=48")
+    assert "15.000 ₫" in visitor.inner_text("[data-testid=fee-counter]")
+    assert "13/2025/NQ-HĐND" in visitor.inner_text("[data-testid=fee-online]")  # the zero-fee online rule
+    shot(visitor, "31-fee-in-da-nang")
+    assert_accessible(visitor)
+
+    visitor.click("text=Nộp hồ sơ trực tuyến")  # a level-1 account: told before any form
+    visitor.wait_for_selector("#id_username")
+    visitor.fill("#id_username", "079078001122")
+    visitor.fill("#id_password", "motcua-demo")
+    visitor.click("button[type=submit]")
+    visitor.wait_for_url(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    needed = visitor.inner_text("[data-testid=eid-level-needed]")
+    assert "mức 1" in needed and "Công an cấp xã" in needed and "VNeID" in needed
+    assert visitor.locator("form[enctype]").count() == 0
+    shot(visitor, "32-level-1-told-before-the-form")
+    assert_accessible(visitor)
+
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    citizen.goto(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    citizen.wait_for_selector("#id_username")
+    citizen.fill("#id_username", "001090012345")
+    citizen.fill("#id_password", "motcua-demo")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_url(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
+    assert "15.000 ₫" in citizen.inner_text("[data-testid=fee-counter]")
+    assert citizen.input_value("#place-province") == "48"
+    provinces = [name for _code, name in options_of(citizen, "#place-province")]
+    assert provinces[:6] == ["An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng"]
+    assert provinces.index("Hà Nội") < provinces.index("Hải Phòng") < provinces.index("Hồ Chí Minh")
+    assert [code for code, _name in options_of(citizen, "#place-commune")] == [
+        c.code for c in divisions.communes_of("48")]
+    shot(citizen, "33-form-starts-in-da-nang")
+    assert_accessible(citizen)
+
+    province_search = citizen.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
+    province_search.fill("ha noi")
+    province_search.press("Enter")  # Hà Nội chosen: its communes are loaded in order
+    citizen.wait_for_function("() => document.querySelector('#place-commune').options.length > 100")
+    hanoi = [code for code, _name in options_of(citizen, "#place-commune")]
+    assert hanoi == [c.code for c in divisions.communes_of("01")]
+    commune_search = citizen.get_by_role("searchbox", name="Gõ để tìm xã, phường")
+    commune_search.fill("hoan kiem")
+    assert options_of(citizen, "#place-commune") == [["00070", "Phường Hoàn Kiếm"]]
+    commune_search.press("Enter")
+    assert citizen.input_value("#place-commune") == "00070"
+    shot(citizen, "34-commune-found-by-typing")
+    assert_accessible(citizen)
