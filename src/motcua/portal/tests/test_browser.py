@@ -248,8 +248,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     preview = leader.request.get(base + leader.get_attribute("[data-testid=result-preview]", "href"))
     assert preview.headers["content-type"] == "application/pdf" and "BẢN XEM TRƯỚC" in pdf_text(preview.body())
     assert leader.eval_on_selector("#reviewed-complete", "box => box.required && box.validity.valueMissing")
-    shot(leader, "07c-leader-previews-and-confirms")
-    assert_accessible(leader)
+    check_page(leader, "07c-leader-previews-and-confirms")
     act(leader, base, code, "complete", "hoankiem.lanhdao")
     assert "Đã xử lý xong" in leader.inner_text("[data-testid=status]")
     shot(leader, "08-decided")
@@ -273,8 +272,7 @@ def test_submit_receive_process_return(live_server, seeded, settings, browser):
     citizen.wait_for_load_state()
     assert "following=needs_action" in citizen.url
     assert "Đánh giá" in citizen.inner_text(f"[data-testid='needed-{code}']")
-    shot(citizen, "10a-my-dossiers-needing-me")
-    assert_accessible(citizen)
+    check_page(citizen, "10a-my-dossiers-needing-me")
     citizen.goto(f"{base}/ai-da-xem-du-lieu/")
     reads = citizen.inner_text("table")
     assert "Lê Văn Minh" in reads and code in reads  # the specialist's re-check, with the dossier as purpose
@@ -683,8 +681,7 @@ def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(li
     assert "Mức 2" in told and "3 ngày làm việc" in told and "Cơ sở dữ liệu hộ tịch điện tử" in told
     by_place = visitor.inner_text("[data-testid=fees-by-place]")
     assert by_place.index("Đà Nẵng") < by_place.index("Hà Nội") < by_place.index("Các nơi khác")
-    shot(visitor, "30-before-start-procedure")
-    assert_accessible(visitor)
+    check_page(visitor, "30-before-start-procedure")
 
     search = visitor.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
     search.fill("da nang")  # accents optional
@@ -695,8 +692,7 @@ def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(li
     visitor.wait_for_url(f"{base}/thu-tuc/1.004873/?tinh=48")
     assert "15.000 ₫" in visitor.inner_text("[data-testid=fee-counter]")
     assert "13/2025/NQ-HĐND" in visitor.inner_text("[data-testid=fee-online]")  # the zero-fee online rule
-    shot(visitor, "31-fee-in-da-nang")
-    assert_accessible(visitor)
+    check_page(visitor, "31-fee-in-da-nang")
 
     visitor.click("text=Nộp hồ sơ trực tuyến")  # a level-1 account: told before any form
     visitor.wait_for_selector("#id_username")
@@ -707,8 +703,7 @@ def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(li
     needed = visitor.inner_text("[data-testid=eid-level-needed]")
     assert "mức 1" in needed and "Công an cấp xã" in needed and "VNeID" in needed
     assert visitor.locator("form[enctype]").count() == 0
-    shot(visitor, "32-level-1-told-before-the-form")
-    assert_accessible(visitor)
+    check_page(visitor, "32-level-1-told-before-the-form")
 
     citizen = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     citizen.goto(f"{base}/thu-tuc/1.004873/nop/?tinh=48")
@@ -724,8 +719,7 @@ def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(li
     assert provinces.index("Hà Nội") < provinces.index("Hải Phòng") < provinces.index("Hồ Chí Minh")
     assert [code for code, _name in options_of(citizen, "#place-commune")] == [
         c.code for c in divisions.communes_of("48")]
-    shot(citizen, "33-form-starts-in-da-nang")
-    assert_accessible(citizen)
+    check_page(citizen, "33-form-starts-in-da-nang")
 
     province_search = citizen.get_by_role("searchbox", name="Gõ để tìm tỉnh, thành phố")
     province_search.fill("ha noi")
@@ -738,5 +732,4 @@ def test_before_starting_the_fee_the_e_id_level_and_the_place_found_by_typing(li
     assert options_of(citizen, "#place-commune") == [["00070", "Phường Hoàn Kiếm"]]
     commune_search.press("Enter")
     assert citizen.input_value("#place-commune") == "00070"
-    shot(citizen, "34-commune-found-by-typing")
-    assert_accessible(citizen)
+    check_page(citizen, "34-commune-found-by-typing")
