@@ -13,13 +13,11 @@ from motcua.catalog.spec import ProcedureSpec
 from motcua.dossiers.lifecycle import RULES
 from motcua.dossiers.services import FEE_CLAIM_PROOF
 from motcua.notifications.channels import CHANNELS
+from motcua.payments.models import Payment
 from motcua.registries.sources import SOURCES
 
 Label = tuple[str, str]  # Vietnamese, English
 
-PAYMENT_METHODS = {"online": ("Trực tuyến", "Online"), "cash": ("Tiền mặt tại bộ phận một cửa", "Cash at the counter")}
-PAYMENT_STATUSES = {"pending": ("Chờ thanh toán", "Waiting for payment"), "paid": ("Đã thanh toán", "Paid"),
-                    "failed": ("Không thành công", "Not completed")}
 # The fields of a person's record that reports of wrong data name.
 PERSON_FIELDS = {
     "full_name": ("Họ, chữ đệm và tên", "Full name"), "birth_date": ("Ngày sinh", "Date of birth"),
@@ -48,7 +46,7 @@ def _notification_channel(key: str) -> Label | None:
 
 KINDS: dict[str, Callable[[str], Label | None]] = {
     "registry": _registry, "action": _action, "notification_channel": _notification_channel,
-    "payment_method": PAYMENT_METHODS.get, "payment_status": PAYMENT_STATUSES.get,
+    "payment_method": Payment.METHOD_LABELS.get, "payment_status": Payment.STATUS_LABELS.get,
     "person_field": PERSON_FIELDS.get, "actor_kind": ACTOR_KINDS.get,
 }
 

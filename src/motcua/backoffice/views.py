@@ -465,7 +465,7 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
     """Reports of wrong registry data routed to the official's agency, as keeper of that registry: open ones due
     first, each beside what the registry holds now, with the answer forms (accept and correct, or reject)."""
     status = request.GET.get("status", "open")
-    status = status if status in dict(CorrectionReport.STATUSES) or status == "" else "open"
+    status = status if status in CorrectionReport.STATUS_LABELS or status == "" else "open"
     reports = corrections.reports_for_keeper(actor, status)
     today = timezone.localdate()
     rows = [{"report": r, "overdue": corrections.is_overdue(r, today), "registry": source(r.registry),
@@ -473,7 +473,7 @@ def correction_reports(request: HttpRequest, actor) -> HttpResponse:
              "history": corrections.field_history(r)}
             for r in reports]
     return render(request, "backoffice/correction_reports.html", {
-        "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUSES,
+        "official": request.official, "rows": rows, "status": status, "statuses": CorrectionReport.STATUS_LABELS,
     })
 
 

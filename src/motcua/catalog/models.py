@@ -1,10 +1,13 @@
 from django.db import models
 
+LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
+                "commune": ("Cấp xã", "Commune")}
+
 
 class Agency(models.Model):
     """A competent or receiving agency: one per (type, province) or (type, commune), or a ministry."""
 
-    LEVELS = [("ministry", "Bộ, ngành"), ("province", "Cấp tỉnh"), ("commune", "Cấp xã")]
+    LEVELS = [(k, v[0]) for k, v in LEVEL_LABELS.items()]
 
     code = models.CharField(max_length=35, unique=True)  # e-ID code shape of Decision 20/2020: [0-9A-Z.]
     name_vi = models.CharField(max_length=255)
@@ -24,6 +27,7 @@ class Agency(models.Model):
 class Procedure(models.Model):
     """The current definition of a procedure; every published definition is kept as a version."""
 
+    LEVEL_LABELS = LEVEL_LABELS
     code = models.CharField(max_length=40, unique=True)
     name_vi = models.CharField(max_length=255)
     name_en = models.CharField(max_length=255)

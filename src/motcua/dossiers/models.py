@@ -19,6 +19,7 @@ class Dossier(models.Model):
     so queues and lookups need no replay."""
 
     CHANNELS = [("online", "Trực tuyến"), ("counter", "Trực tiếp"), ("post", "Bưu chính")]
+    STATUS_LABELS = STATUS_LABELS
 
     code = models.CharField(max_length=60, unique=True)
     procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT)

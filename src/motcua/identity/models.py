@@ -13,6 +13,7 @@ from motcua.identity.actors import ROLE_LABELS, Role
 class Official(models.Model):
     """A civil servant acting for one agency in one role."""
 
+    ROLE_LABELS = ROLE_LABELS
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official")
     agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="officials")
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r][0]) for r in Role])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from motcua.catalog import divisions, publication
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import ministries, ministries_of, spec_of
+from motcua.core.errors import in_language
 from motcua.metrics.index766 import COUNTERS, Counts, Index, index
 from motcua.metrics.models import CENTRAL, KpiCounter, KpiOpenDue
 from motcua.petitions.services import counts_by_scope as petition_counts
@@ -299,39 +300,41 @@ def trend(level: str, scope: str, year: int, today: date | None = None) -> list[
     return points
 
 
-def names_for(level: str, codes) -> dict[str, str]:
+def names_for(level: str, codes, language: str = "vi") -> dict[str, str]:
+    """The names of ``codes`` at ``level`` in ``language`` ("vi" or "en"; places have their Vietnamese names)."""
+    name = f"name_{language}"
     if level == "P":
         return {c: d.name for c, d in divisions.provinces().items()}
     if level == "C":
         communes = divisions.communes()
         return {c: communes[c].name for c in codes if c in communes}
     if level == "A":
-        return dict(Agency.objects.filter(code__in=list(codes)).values_list("code", "name_vi"))
+        return dict(Agency.objects.filter(code__in=list(codes)).values_list("code", name))
     if level in ("F", "PF", "CF", "AF"):
-        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        titles = dict(Procedure.objects.values_list("code", name))
         return {c: titles.get(c.split("|")[-1], c) for c in codes}
     if level == "M":
-        return {c: ministries()[c]["vi"] for c in codes if c in ministries()}
+        return {c: ministries()[c][language] for c in codes if c in ministries()}
     if level == "MS":
-        sectors = dict(Procedure.objects.values_list("sector_code", "sector_vi"))
+        sectors = dict(Procedure.objects.values_list("sector_code", f"sector_{language}"))
         return {c: sectors[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in sectors}
     if level == "MF":
-        titles = dict(Procedure.objects.values_list("code", "name_vi"))
+        titles = dict(Procedure.objects.values_list("code", name))
         return {c: titles[c.split("|")[1]] for c in codes if c.count("|") == 1 and c.split("|")[1] in titles}
     if level == "MP":
-        titles = dict(Procedure.objects.values_list("code", "name_vi"))
-        return {c: province_name(c.split("|")[2]) for c in codes
+        titles = dict(Procedure.objects.values_list("code", name))
+        return {c: province_name(c.split("|")[2], language) for c in codes
                 if c.count("|") == 2 and c.split("|")[0] in ministries() and c.split("|")[1] in titles
                 and province_name(c.split("|")[2])}
     if level == "MA":
-        agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", "name_vi"))
+        agencies = dict(Agency.objects.filter(code__in=[c.split("|")[-1] for c in codes]).values_list("code", name))
         return {c: agencies[c.split("|")[-1]] for c in codes if c.split("|")[-1] in agencies}
     return {}
 
 
-def province_name(code: str) -> str:
+def province_name(code: str, language: str = "vi") -> str:
     """A province's name; for a ministry's own departments, which have none, "central agencies"."""
     if code == CENTRAL:
-        return "Cơ quan trung ương"
+        return in_language(language, "Cơ quan trung ương", "central agencies")
     province = divisions.provinces().get(code)
     return province.name if province else ""

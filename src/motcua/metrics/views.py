@@ -18,8 +18,8 @@ from motcua.catalog import divisions
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.services import ministries
 from motcua.core import outbox
+from motcua.core.errors import in_language
 from motcua.metrics import charts, interlinked, live, queries
-from motcua.metrics.models import CENTRAL
 from motcua.metrics.queries import CHILDREN, Period
 
 LEVEL_URLS = {"P": "metrics:province", "C": "metrics:commune", "A": "metrics:agency", "M": "metrics:ministry",
@@ -69,16 +69,16 @@ def _scope_name(level: str, code: str) -> tuple[str, str]:
                 return procedure.name_vi, procedure.name_en
             place = queries.province_name(province)
             if place:
-                where_en = "central agencies" if province == CENTRAL else place
-                return f"{procedure.name_vi} — {place}", f"{procedure.name_en or procedure.name_vi} — {where_en}"
+                return (f"{procedure.name_vi} — {place}",
+                        f"{procedure.name_en or procedure.name_vi} — {queries.province_name(province, 'en')}")
     raise Http404(code)
 
 
-def _tables(level: str, code: str, period: Period) -> list[dict]:
+def _tables(level: str, code: str, period: Period, language: str) -> list[dict]:
     tables = []
     for child, vi, en in CHILDREN[level]:
         rows = queries.ranking(child, period, parent=code if level != "N" else None)
-        names = queries.names_for(child, [r.code for r in rows])
+        names = queries.names_for(child, [r.code for r in rows], language)
         for row in rows:
             row.name = names.get(row.code, row.code)
             row.link = _link(child, row.code, period)
@@ -86,7 +86,8 @@ def _tables(level: str, code: str, period: Period) -> list[dict]:
         tables.append({"level": child, "heading_vi": vi, "heading_en": en, "rows": rows,
                        "min_dossiers": settings.INDEX_MIN_DOSSIERS,
                        "chart": charts.bar_chart([(r.name, r.index.share or 0.0, r.link) for r in ranked[:40]],
-                                                 f"{vi} — chỉ số 766 (điểm quy đổi / 100)")
+                                                 in_language(language, f"{vi} — chỉ số 766 (điểm quy đổi / 100)",
+                                                             f"{en} — index 766 (scaled score / 100)"))
                        if child in ("P", "C", "M") and ranked else None})
     return tables
 
@@ -109,7 +110,8 @@ def ministry_page(request: HttpRequest, ministry: str, sector: str = "", procedu
 def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpResponse:
     period = _period(request)
     name_vi, name_en = _scope_name(level, code)
-    tables = _tables(level, code, period)
+    language = request.LANGUAGE_CODE
+    tables = _tables(level, code, period, language)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _export(export, tables[0]["rows"], f"chi-so-766-{level}{code}-{period.label.replace('/', '-')}")
@@ -118,9 +120,9 @@ def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpRe
     context = {
         "level": level, "code": code, "name_vi": name_vi, "name_en": name_en, "period": period,
         "query": _query(period), "head": head, "tables": tables,
-        "trend": charts.line_chart(points, [("on_time", "Đúng hạn / on time", charts.GOOD),
-                                            ("online", "Trực tuyến / online", charts.BLUE)],
-                                   f"{name_vi} {period.year}") if points else None,
+        "trend": charts.line_chart(points, [("on_time", in_language(language, "Đúng hạn", "On time"), charts.GOOD),
+                                            ("online", in_language(language, "Trực tuyến", "Online"), charts.BLUE)],
+                                   f"{in_language(language, name_vi, name_en)} {period.year}") if points else None,
         "years": range(2024, period.year + 2), "months": range(1, 13), "quarters": range(1, 5),
         "breadcrumbs": _breadcrumbs(level, code, period),
         # interlinked group applications, by the place they were filed from (not by agency): beside the index
@@ -131,23 +133,18 @@ def scope_page(request: HttpRequest, level: str = "N", code: str = "") -> HttpRe
     return render(request, template, context)
 
 
-def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str]]:
-    q = _query(period)
-    crumbs = [("Toàn quốc", f"{reverse('metrics:national')}?{q}")]
-    if level == "C" and code in divisions.communes():
-        province = divisions.communes()[code].province_code
-        crumbs.append((divisions.provinces()[province].name, f"{reverse('metrics:province', args=[province])}?{q}"))
+def _breadcrumbs(level: str, code: str, period: Period) -> list[tuple[str, str, str]]:
+    """The scopes above this one: (Vietnamese name, English name, address)."""
+    above = [("P", divisions.communes()[code].province_code)] if level == "C" and code in divisions.communes() else []
     if level in ("MS", "MF", "MP"):
         ministry, procedure = code.split("|")[:2]
-        crumbs.append((ministries()[ministry]["vi"], _link("M", ministry, period)))
+        above.append(("M", ministry))
         if level in ("MF", "MP"):
-            found = Procedure.objects.get(code=procedure)
-            sector = f"{ministry}|{found.sector_code}"
-            crumbs.append((queries.names_for("MS", [sector]).get(sector, found.sector_code),
-                           _link("MS", sector, period)))
+            above.append(("MS", f"{ministry}|{Procedure.objects.get(code=procedure).sector_code}"))
             if level == "MP":
-                crumbs.append((found.name_vi, _link("MF", f"{ministry}|{procedure}", period)))
-    return crumbs
+                above.append(("MF", f"{ministry}|{procedure}"))
+    return [(*_scope_name("N", ""), f"{reverse('metrics:national')}?{_query(period)}"),
+            *((*_scope_name(scope, at), _link(scope, at, period)) for scope, at in above)]
 
 
 NOT_MEASURED = "chưa đo / not measured"

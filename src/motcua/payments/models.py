@@ -11,17 +11,18 @@ from motcua.payments import vnpay
 class Payment(models.Model):
     """One attempt to pay what a dossier owes: online through a gateway, or cash at the counter."""
 
-    STATUSES = [("pending", "Chờ thanh toán"), ("paid", "Đã thanh toán"), ("failed", "Không thành công")]
-    METHODS = [("online", "Trực tuyến"), ("cash", "Tiền mặt tại bộ phận một cửa")]
+    STATUS_LABELS = {"pending": ("Chờ thanh toán", "Waiting for payment"), "paid": ("Đã thanh toán", "Paid"),
+                     "failed": ("Không thành công", "Not completed")}
+    METHOD_LABELS = {"online": ("Trực tuyến", "Online"), "cash": ("Tiền mặt tại bộ phận một cửa", "Cash at the counter")}
 
     reference = models.CharField(max_length=40, unique=True)  # vnp_TxnRef
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="payments")
     # The payment request it pays: that request's entry (seq) in the dossier's journal.
     request_seq = models.PositiveIntegerField(null=True, blank=True)
     amount = models.PositiveBigIntegerField()
-    method = models.CharField(max_length=10, choices=METHODS)
+    method = models.CharField(max_length=10, choices=[(k, v[0]) for k, v in METHOD_LABELS.items()])
     gateway = models.CharField(max_length=20, blank=True)
-    status = models.CharField(max_length=10, choices=STATUSES, default="pending")
+    status = models.CharField(max_length=10, choices=[(k, v[0]) for k, v in STATUS_LABELS.items()], default="pending")
     created_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     gateway_transaction_no = models.CharField(max_length=40, blank=True)

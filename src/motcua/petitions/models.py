@@ -7,11 +7,12 @@ from django.db.models import Q
 
 
 class Petition(models.Model):
-    KINDS = [("feedback", "Phản ánh"), ("petition", "Kiến nghị"), ("complaint", "Góp ý khi đánh giá hồ sơ")]
+    KIND_LABELS = {"feedback": ("Phản ánh", "Feedback"), "petition": ("Kiến nghị", "Petition"),
+                   "complaint": ("Góp ý khi đánh giá hồ sơ", "Comment with a dossier's rating")}
     ABOUT = [("procedure", "Thủ tục hành chính"), ("agency", "Cơ quan"), ("dossier", "Hồ sơ")]
 
     code = models.CharField(max_length=30, unique=True)  # PAKN-YYMMDD-NNNN, gap-free per day
-    kind = models.CharField(max_length=10, choices=KINDS)
+    kind = models.CharField(max_length=10, choices=[(k, v[0]) for k, v in KIND_LABELS.items()])
     about = models.CharField(max_length=10, choices=ABOUT)
     procedure = models.ForeignKey("catalog.Procedure", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="petitions")

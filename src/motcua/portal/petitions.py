@@ -65,7 +65,8 @@ def send(request: HttpRequest) -> HttpResponse:
             return redirect("portal:petition", code=petition.code)
     return render(request, "portal/petition_send.html", {
         "citizen": citizen, "errors": errors, "values": values,
-        "procedures": Procedure.objects.order_by("name_vi").values_list("code", "name_vi"),
+        "procedures": Procedure.objects.order_by(name := in_language(request.LANGUAGE_CODE, "name_vi", "name_en"))
+                                       .values_list("code", name),
         "provinces": divisions.provinces_in_order(),
         "place": place_of(values.get("commune_code", ""), values.get("province_code", "")),
         "dossiers": dossiers_of(session_actor(request)).values_list("code", flat=True)[:100], "max_files": services.MAX_FILES}, status=status)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import divisions
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import LEVEL_LABELS, Procedure
 from motcua.catalog.services import fold_text, procedure_groups, search_procedures, spec_of
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, in_language
 from motcua.core.ratelimit import rate_limited
@@ -45,9 +45,6 @@ from motcua.registries.corrections import open_correction, reports_of_person
 from motcua.registries.prefill import Prefill, held_by_state, prefill
 from motcua.registries.sources import SOURCES, source
 from motcua.representation import services as representation
-
-LEVEL_LABELS = {"ministry": ("Bộ, ngành", "Ministry"), "province": ("Cấp tỉnh", "Province"),
-                "commune": ("Cấp xã", "Commune")}
 
 
 def current_citizen(request: HttpRequest) -> dict | None:
@@ -560,7 +557,6 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     stages = progress_stages(services.state_of(found)) if found else None
     return render(request, "portal/track.html", {
         "code": code, "dossier": found, "stages": stages, "citizen": current_citizen(request),
-        "status_en": Status(found.status).label_en if found else "",
     })
 
 

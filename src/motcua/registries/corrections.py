@@ -45,7 +45,7 @@ def open_correction(person_id_number: str, registry: str, field: str, recorded_v
     if registry not in SOURCES:
         raise Invalid("unknown_registry", f"Không có cơ sở dữ liệu '{registry}'.", f"No registry '{registry}'.",
                       "registry")
-    if origin not in dict(CorrectionReport.ORIGINS):
+    if origin not in CorrectionReport.ORIGIN_LABELS:
         raise Invalid("unknown_origin", "Nguồn báo sai không hợp lệ.", "Unknown origin of the report.", "origin")
     return CorrectionReport.objects.create(
         person_id_number=person_id_number, registry=registry, owner_agency=keeper_of(registry, person_id_number),

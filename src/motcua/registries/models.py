@@ -85,8 +85,11 @@ class CorrectionReport(models.Model):
     keeper, who answers by a due date: accepted (the registry changes, with its history) or rejected, with the
     reason. ``registry_value`` is what the registry held; ``proposed_value`` what it should hold, if known."""
 
-    ORIGINS = [("citizen", "Người dân báo"), ("reconciliation", "Đối soát dữ liệu"), ("digitization", "Số hóa sổ")]
-    STATUSES = [("open", "Đang xử lý"), ("accepted", "Đã chấp nhận, đã sửa"), ("rejected", "Không chấp nhận")]
+    ORIGIN_LABELS = {"citizen": ("Người dân báo", "Reported by the person"),
+                     "reconciliation": ("Đối soát dữ liệu", "Dataset reconciliation"),
+                     "digitization": ("Số hóa sổ", "Digitized registers")}
+    STATUS_LABELS = {"open": ("Đang xử lý", "Being handled"), "accepted": ("Đã chấp nhận, đã sửa", "Accepted, corrected"),
+                     "rejected": ("Không chấp nhận", "Not accepted")}
 
     person_id_number = models.CharField(max_length=12, db_index=True)
     registry = models.CharField(max_length=20)
@@ -95,9 +98,9 @@ class CorrectionReport(models.Model):
     recorded_value = models.CharField(max_length=255, blank=True)
     proposed_value = models.CharField(max_length=255, blank=True)
     note = models.TextField(blank=True)
-    origin = models.CharField(max_length=20, choices=ORIGINS, default="citizen")
+    origin = models.CharField(max_length=20, choices=[(k, v[0]) for k, v in ORIGIN_LABELS.items()], default="citizen")
     reference = models.CharField(max_length=100, blank=True)  # the finding or register entry behind it
-    status = models.CharField(max_length=10, choices=STATUSES, default="open")
+    status = models.CharField(max_length=10, choices=[(k, v[0]) for k, v in STATUS_LABELS.items()], default="open")
     created_at = models.DateTimeField(auto_now_add=True)
     due_on = models.DateField(null=True, blank=True)  # the keeper answers by then (working days)
     answered_at = models.DateTimeField(null=True, blank=True)

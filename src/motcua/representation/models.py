@@ -17,9 +17,10 @@ class Authorisation(models.Model):
     scan the grantee uploaded, which the reception officer checks against the original. The row is the current
     state; what happened to it is its :class:`AuthorisationEntry` log."""
 
-    KINDS = [("signed", "Ký trên cổng bằng tài khoản định danh điện tử"), ("paper", "Văn bản giấy, kiểm tra khi tiếp nhận")]
+    KIND_LABELS = {"signed": ("Ký trên cổng bằng tài khoản định danh điện tử", "Signed on the portal with the e-ID account"),
+                   "paper": ("Văn bản giấy, kiểm tra khi tiếp nhận", "On paper, checked at reception")}
 
-    kind = models.CharField(max_length=10, choices=KINDS)
+    kind = models.CharField(max_length=10, choices=[(k, v[0]) for k, v in KIND_LABELS.items()])
     grantor_id_number = models.CharField(max_length=12, db_index=True)
     grantor_name = models.CharField(max_length=255)
     grantee_id_number = models.CharField(max_length=12, db_index=True)

@@ -1,6 +1,7 @@
 """Template helpers for bilingual data (fields ending in _vi/_en, or {"vi", "en"} dicts)."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from motcua.core import vietnamese
@@ -28,6 +29,38 @@ def tr(obj, name: str = ""):
 @register.simple_tag(name="in_language")
 def in_language_tag(vi, en) -> str:
     """``{% in_language vi_text en_text %}``: the text in the page's language."""
+    return in_language(_lang(), vi, en)
+
+
+class ScrollingTableNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, label: list[template.base.FilterExpression]) -> None:
+        self.nodelist, self.label = nodelist, label
+
+    def render(self, context) -> str:
+        texts = [part.resolve(context) for part in self.label]
+        label = in_language(_lang(), *texts) if len(texts) == 2 else texts[0]
+        return format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
+                           label, self.nodelist.render(context))
+
+
+@register.tag
+def scrolling_table(parser, token) -> ScrollingTableNode:
+    """``{% scrolling_table vi_label en_label %}<table>…</table>{% endscrolling_table %}`` (or one label already in
+    the page's language, such as ``_("Payments")``): a wide table scrolls sideways inside its box instead of
+    widening a phone's page. The box is a named region that takes the focus, so the keyboard can scroll it too."""
+    label = token.split_contents()[1:]
+    if len(label) not in (1, 2):
+        raise template.TemplateSyntaxError("scrolling_table takes a label, or its Vietnamese and English texts")
+    nodelist = parser.parse(("endscrolling_table",))
+    parser.delete_first_token()
+    return ScrollingTableNode(nodelist, [parser.compile_filter(part) for part in label])
+
+
+@register.filter
+def choice(obj, field: str) -> str:
+    """``{{ petition|choice:"kind" }}``: the label of a field's value in the page's language, from the model's
+    ``KIND_LABELS`` (value → (Vietnamese, English)), whose Vietnamese are the field's choices."""
+    vi, en = getattr(obj, f"{field.upper()}_LABELS")[getattr(obj, field)]
     return in_language(_lang(), vi, en)
 
 

@@ -165,7 +165,7 @@ def test_end_session_returns_only_to_a_registered_address(logged_in, post_logout
 
 def test_end_session_without_a_hint_asks_first(logged_in):
     page = logged_in.get("/eid/logout/", {"client_id": settings.OIDC["CLIENT_ID"]})
-    assert page.status_code == 200 and "Log out of your e-ID account?" in page.content.decode()
+    assert page.status_code == 200 and "Đăng xuất khỏi tài khoản định danh điện tử?" in page.content.decode()
     assert "_auth_user_id" in logged_in.session
     logged_in.post("/eid/logout/", {"client_id": settings.OIDC["CLIENT_ID"], "allow": "on"})
     assert "_auth_user_id" not in logged_in.session
