@@ -1,6 +1,9 @@
 """Template helpers for bilingual data (fields ending in _vi/_en, or {"vi", "en"} dicts)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -76,6 +79,19 @@ def vnd(amount) -> str:
         return f"{int(amount):,} ₫".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def points(value, digits: str = "1") -> str:
+    """Index points as ``floatformat`` shows them (half up; "-2": up to 2 decimals, none when whole; the
+    language's decimal separator) at a fraction of its cost: a ranking page shows hundreds."""
+    if value is None or value == "":
+        return ""
+    places = int(digits)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-abs(places)), ROUND_HALF_UP)
+    if places < 0 and rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal(1))
+    return f"{rounded:f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

@@ -2,6 +2,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from motcua.core.progress import ProgressBar
 from motcua.demo.local_site import bundled_timestamps
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             counts = seed_all(with_dossiers=not options["no_dossiers"], demo_people=settings.DEMO_MODE,
                               year_dossiers=options["year_dossiers"], progress=bar)
         bar.close()
+        if connection.vendor == "sqlite":
+            # Statistics for SQLite's planner, which has none until asked (PostgreSQL's autovacuum gathers its
+            # own): without them a drill-down of the index walks the whole level instead of its province's rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(", ".join(f"{k}: {v} new" for k, v in counts.items()))
         if not settings.DEMO_MODE:
             self.stdout.write("Demo officials, e-ID accounts, registries and dossiers are made in the demo only "
