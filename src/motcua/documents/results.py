@@ -112,7 +112,7 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
     pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "
                             "chữ ký, số và ngày ban hành:", new_x="LEFT", new_y="NEXT")
     pdf.font(8)
-    pdf.multi_cell(120, 4, draft.verify_url, new_x="LEFT", new_y="NEXT")
+    pdf.lines(120, 4, draft.verify_url, new_x="LEFT")
     pdf.cell(120, 4, f"Mã văn bản điện tử: {draft.number}", new_x="LMARGIN", new_y="NEXT")
 
 
@@ -123,7 +123,8 @@ def signature_block(pdf: OfficialForm, heading: list[str], signer_name: str, top
     x = pdf.w - pdf.r_margin - width
     pdf.set_xy(x, top)
     pdf.font(10.5, "B")
-    pdf.multi_cell(width, 5.5, "\n".join(heading), align="C", new_x="LEFT", new_y="NEXT")
+    for line in heading:
+        pdf.lines(width, 5.5, line, align="C", new_x="LEFT")
     pdf.font(9, "I")
     pdf.set_text_color(160, 0, 0)
     pdf.cell(width, 8, "(Đã ký số)", align="C", new_x="LEFT", new_y="NEXT")
@@ -208,7 +209,7 @@ def _generic_result(pdf: OfficialForm, dossier: Dossier, draft: Draft, registere
     pdf.ln(3)
     if spec.legal_basis:
         pdf.font(9.5, "I")
-        pdf.multi_cell(0, 5, "Căn cứ " + "; ".join(spec.legal_basis[:2]) + ";", new_x="LMARGIN", new_y="NEXT")
+        pdf.lines(0, 5, "Căn cứ " + "; ".join(spec.legal_basis[:2]) + ";")
         pdf.ln(2)
     pdf.field("Cấp cho:", dossier.applicant_name, bold=True)
     pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
@@ -240,8 +241,7 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
     FORMS.get(spec.result_type, _generic_result)(pdf, dossier, draft, registered)
     pdf.ln(2)
     pdf.font(9.5)
-    pdf.multi_cell(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.lines(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).")
     pdf.ln(6)
     if pdf.get_y() > pdf.h - 82:  # the signature and the QR code stay together on one page
         pdf.add_page()

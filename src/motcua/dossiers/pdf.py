@@ -14,12 +14,13 @@ from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency
 from motcua.catalog.services import spec_of
 from motcua.core.vietnamese import processing_time
+from motcua.dossiers.form_fonts import FAMILY, FormOutput, add_faces
 from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.printable import FONT_FILES
 
 CHANNELS_VI = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Qua bưu chính"}
 TRACKING_PATH = "/tra-cuu/{code}"
+ONE_LINE_TOLERANCE = 0.01  # mm: text this close to the width is left to fpdf2's line breaking, to decide as before
 
 
 def _when(at: datetime | None) -> str:
@@ -37,13 +38,16 @@ class OfficialForm(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=compliance)
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(True, margin=15)
-        for style, path in FONT_FILES.items():
-            self.add_font("Serif", style, path)
+        add_faces(self)  # the bundled faces, parsed once per process
         self.set_title("motcua")
         self.set_creator("motcua")
 
+    def output(self, *args, **kwargs):
+        """The PDF, with the bundled faces embedded by :class:`FormOutput`."""
+        return super().output(*args, output_producer_class=FormOutput, **kwargs)
+
     def font(self, size: float = 11, style: str = "") -> None:
-        self.set_font("Serif", style, size)
+        self.set_font(FAMILY, style, size)
 
     def national_header(self, agency_name: str) -> None:
         width = self.w - self.l_margin - self.r_margin
@@ -76,7 +80,17 @@ class OfficialForm(FPDF):
         else:
             self.cell(width, 6.5, label)
         self.font(11, "B" if bold else "")
-        self.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+        self.lines(0, 6.5, value)
+
+    def lines(self, w: float, h: float, text: str, align: str = "J", new_x: str = "LMARGIN") -> None:
+        """``multi_cell`` ending on the next line, without fpdf2's line breaking when the text fits on one line:
+        that measures the line again for every character it adds (most of a form's layout time), to give the line
+        that ``cell`` writes (a paragraph's last line is never justified)."""
+        room = (w or self.w - self.r_margin - self.x) - 2 * self.c_margin
+        if text and "\n" not in text and self.get_string_width(text) < room - ONE_LINE_TOLERANCE:
+            self.cell(w, h, text, align="L" if align == "J" else align, new_x=new_x, new_y="NEXT")
+        else:
+            self.multi_cell(w, h, text, align=align, new_x=new_x, new_y="NEXT")
 
 
 def _received_by(dossier: Dossier) -> str:
@@ -121,7 +135,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
         else:
             continue
         pdf.font(10.5)
-        pdf.multi_cell(0, 5.8, f"{i}. {item.label_vi} — {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.lines(0, 5.8, f"{i}. {item.label_vi} — {note}")
     pdf.ln(2)
     pdf.field("Số lượng hồ sơ:", "01 (bộ)")
     pdf.field("Thời gian giải quyết theo quy định:", processing_time(spec.statutory_days)[0])
