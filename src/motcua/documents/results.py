@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-import segno
 from django.core.files.base import ContentFile
 
 from motcua.catalog import divisions
@@ -106,7 +105,7 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
     """QR code to the public verification page, with the address printed for people without a phone."""
     size = 30
     x = pdf.l_margin
-    pdf.image(segno.make(draft.verify_url, error="m").png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.qr_code(draft.verify_url, x, top, size)
     pdf.set_xy(x + size + 3, top + 4)
     pdf.font(8.5, "I")
     pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "

@@ -9,6 +9,7 @@ import segno
 from django.conf import settings
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from PIL import Image
 
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency
@@ -20,6 +21,7 @@ from motcua.dossiers.models import Dossier
 
 CHANNELS_VI = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Qua bưu chính"}
 TRACKING_PATH = "/tra-cuu/{code}"
+DARK_MODULES_AS_BLACK = bytes([255]) + bytes(255)  # bytes.translate table: light (0) → white (255), dark → black
 ONE_LINE_TOLERANCE = 0.01  # mm: text this close to the width is left to fpdf2's line breaking, to decide as before
 
 
@@ -45,6 +47,18 @@ class OfficialForm(FPDF):
     def output(self, *args, **kwargs):
         """The PDF, with the bundled faces embedded by :class:`FormOutput`."""
         return super().output(*args, output_producer_class=FormOutput, **kwargs)
+
+    def qr_code(self, data: str, x: float, y: float, size: float) -> None:
+        """A QR code of ``data`` (error correction M), ``size`` mm square, drawn 4 pixels a module inside a
+        one-module margin: segno's modules handed to fpdf2 as an image, without writing a PNG and reading it back
+        (a third of the QR code's cost)."""
+        modules = segno.make(data, error="m").matrix
+        side = len(modules) + 2
+        pixels = bytearray(side * side)  # as segno's modules: 0 light (the margin too), 1 dark
+        for row, line in enumerate(modules, 1):
+            pixels[row * side + 1:row * side + 1 + len(line)] = line
+        image = Image.frombytes("L", (side, side), bytes(pixels.translate(DARK_MODULES_AS_BLACK)))
+        self.image(image.resize((4 * side, 4 * side), Image.Resampling.NEAREST).convert("1"), x=x, y=y, w=size, h=size)
 
     def font(self, size: float = 11, style: str = "") -> None:
         self.set_font(FAMILY, style, size)
@@ -158,8 +172,7 @@ def _qr(pdf: OfficialForm, code: str, top: float) -> None:
     fields_bottom = pdf.get_y()
     size = 26
     x = pdf.w - pdf.r_margin - size
-    qr = segno.make(settings.PUBLIC_URL + TRACKING_PATH.format(code=code), error="m")  # a phone needs the host
-    pdf.image(qr.png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.qr_code(settings.PUBLIC_URL + TRACKING_PATH.format(code=code), x, top, size)  # a phone needs the host
     pdf.font(7)
     pdf.set_xy(x - 4, top + size)
     pdf.cell(size + 8, 4, "Quét để tra cứu", align="C")
