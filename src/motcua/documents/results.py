@@ -180,8 +180,10 @@ def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, regist
     pdf.field("Giới tính:", f"{SEX_VI.get(str(data.get('child_sex')), '')}{SPACING}Quốc tịch: Việt Nam")
     pdf.field("Nơi sinh:", str(data.get("birth_place") or ""))
     pdf.field("Số định danh cá nhân:", registered["child_id_number"], bold=True)
+    parents = Person.objects.in_bulk([str(data.get(f"{parent}_id_number") or "") for parent in ("mother", "father")],
+                                     field_name="id_number")
     for role, number in (("mẹ", data.get("mother_id_number")), ("cha", data.get("father_id_number"))):
-        parent = Person.objects.filter(id_number=str(number or "")).first()
+        parent = parents.get(str(number or ""))
         if parent is None:
             continue  # a father the form does not name is left out, as the form allows
         pdf.ln(1)

@@ -23,12 +23,12 @@ import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from fontTools import subset as ftsubset
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.sfnt import SFNTWriter
-from fontTools.ttLib.ttFont import sortedTagList
+from fontTools.ttLib import TTFont, getSearchRange
+from fontTools.ttLib.sfnt import calcChecksum
 from fpdf import FPDF
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.output import (
@@ -45,6 +45,8 @@ from motcua.dossiers.printable import FONT_FILES
 
 log = logging.getLogger(__name__)
 FAMILY = "Serif"
+SFNT_HEADER, SFNT_ENTRY = struct.Struct(">IHHHH"), struct.Struct(">4sIII")  # the font's table directory
+TRUETYPE = 0x00010000
 # The tables fpdf2 drops from the fonts it embeds (fpdf.output.OutputProducer._add_fonts): layout tables the PDF does
 # not use.
 DROPPED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC",
@@ -57,28 +59,36 @@ class Face:
     pieces: its tables but the glyph data, each glyph's outline and the glyphs each one is drawn from."""
 
     parsed: TTFFont
-    tables: dict[str, bytes]
+    tables: dict[str, bytes]  # head with its checkSumAdjustment at 0
+    checksums: dict[str, int]
     outlines: tuple[bytes, ...]
     drawn_from: tuple[frozenset[int], ...]  # per glyph: itself and the glyphs its composite outline uses
     glyph_index: dict[str, int]
     short_offsets: bool  # the head table's indexToLocFormat
 
     def program(self, glyphs: Iterable[int]) -> bytes:
-        """The TrueType font with the outlines of ``glyphs`` (and of .notdef); the others empty."""
+        """The TrueType font with the outlines of ``glyphs`` (and of .notdef); the others empty. Written here
+        rather than by fontTools' SFNTWriter, which computes every table's checksum again: only the glyph data,
+        its offsets and the whole font's checksum change from one document to the next."""
         kept = frozenset({0}).union(*(self.drawn_from[g] for g in glyphs))
         outlines = [outline if g in kept else b"" for g, outline in enumerate(self.outlines)]
-        offsets = [0]
-        for outline in outlines:
-            offsets.append(offsets[-1] + len(outline))
+        offsets = list(accumulate(map(len, outlines), initial=0))
         loca = struct.pack(f">{len(offsets)}H", *(o // 2 for o in offsets)) if self.short_offsets \
             else struct.pack(f">{len(offsets)}I", *offsets)
-        tables = {**self.tables, "glyf": b"".join(outlines), "loca": loca}
-        out = io.BytesIO()
-        writer = SFNTWriter(out, len(tables))
-        for tag in sortedTagList(list(tables)):
-            writer[tag] = tables[tag]
-        writer.close()
-        return out.getvalue()
+        glyf = b"".join(outlines)
+        tables = {**self.tables, "glyf": glyf, "loca": loca}
+        checksums = {**self.checksums, "glyf": calcChecksum(glyf), "loca": calcChecksum(loca)}
+        directory = [SFNT_HEADER.pack(TRUETYPE, len(tables), *getSearchRange(len(tables), 16))]
+        body, at = [], {"": SFNT_HEADER.size + SFNT_ENTRY.size * len(tables)}
+        for tag in sorted(tables):  # the directory in tag order, and the tables in the same order, 4-byte aligned
+            at[tag] = at[""]
+            directory.append(SFNT_ENTRY.pack(tag.encode("latin-1"), checksums[tag], at[tag], len(tables[tag])))
+            body.append(tables[tag] + b"\0" * (-len(tables[tag]) % 4))
+            at[""] += len(body[-1])
+        font = bytearray(b"".join(directory + body))
+        whole = calcChecksum(b"".join(directory)) + sum(checksums.values())
+        struct.pack_into(">I", font, at["head"] + 8, (0xB1B0AFBA - whole) & 0xFFFFFFFF)  # head.checkSumAdjustment
+        return bytes(font)
 
 
 def _read(path: Path, style: str) -> Face:
@@ -102,9 +112,10 @@ def _read(path: Path, style: str) -> Face:
     def closure(gid: int) -> frozenset[int]:
         return frozenset({gid}).union(*(closure(c) for c in components[gid]))
 
+    tables = {tag: font.getTableData(tag) for tag in font.reader.tables if tag not in ("glyf", "loca")}
+    tables["head"] = tables["head"][:8] + bytes(4) + tables["head"][12:]
     return Face(
-        parsed=parsed,
-        tables={tag: font.getTableData(tag) for tag in font.reader.tables if tag not in ("glyf", "loca")},
+        parsed=parsed, tables=tables, checksums={tag: calcChecksum(data) for tag, data in tables.items()},
         outlines=tuple(raw[offsets[g]:offsets[g + 1]] for g in range(len(order))),
         drawn_from=tuple(closure(g) for g in range(len(order))),
         glyph_index={name: g for g, name in enumerate(order)}, short_offsets=font["head"].indexToLocFormat == 0)
