@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-import segno
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -154,13 +153,13 @@ def qr_block(pdf: OfficialForm, draft: Draft, top: float) -> None:
         pdf.multi_cell(120, 4.2, "Bản xem trước, chưa ký số, chưa có giá trị. Số văn bản, mã QR và địa chỉ kiểm tra "
                                 "được cấp khi người có thẩm quyền ký.", new_x="LMARGIN", new_y="NEXT")
         return
-    pdf.image(segno.make(draft.verify_url, error="m").png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.qr_code(draft.verify_url, x, top, size)
     pdf.set_xy(x + size + 3, top + 4)
     pdf.font(8.5, "I")
     pdf.multi_cell(120, 4.2, "Văn bản điện tử đã được ký số. Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra "
                             "chữ ký, số và ngày ban hành:", new_x="LEFT", new_y="NEXT")
     pdf.font(8)
-    pdf.multi_cell(120, 4, draft.verify_url, new_x="LEFT", new_y="NEXT")
+    pdf.lines(120, 4, draft.verify_url, new_x="LEFT")
     pdf.cell(120, 4, f"Mã văn bản điện tử: {draft.number}", new_x="LMARGIN", new_y="NEXT")
 
 
@@ -171,7 +170,8 @@ def signature_block(pdf: OfficialForm, draft: Draft, heading: list[str], signer_
     x = pdf.w - pdf.r_margin - width
     pdf.set_xy(x, top)
     pdf.font(10.5, "B")
-    pdf.multi_cell(width, 5.5, "\n".join(heading), align="C", new_x="LEFT", new_y="NEXT")
+    for line in heading:
+        pdf.lines(width, 5.5, line, align="C", new_x="LEFT")
     pdf.font(9, "I")
     pdf.set_text_color(160, 0, 0)
     pdf.cell(width, 8, "(Chưa ký: bản xem trước)" if draft.preview else "(Đã ký số)", align="C", new_x="LEFT",
@@ -229,8 +229,10 @@ def _birth_certificate(pdf: OfficialForm, dossier: Dossier, draft: Draft, regist
     pdf.field("Giới tính:", f"{SEX_VI.get(str(data.get('child_sex')), '')}{SPACING}Quốc tịch: Việt Nam")
     pdf.field("Nơi sinh:", str(data.get("birth_place") or ""))
     pdf.field("Số định danh cá nhân:", registered["child_id_number"], bold=True)
+    parents = Person.objects.in_bulk([str(data.get(f"{parent}_id_number") or "") for parent in ("mother", "father")],
+                                     field_name="id_number")
     for role, number in (("mẹ", data.get("mother_id_number")), ("cha", data.get("father_id_number"))):
-        parent = Person.objects.filter(id_number=str(number or "")).first()
+        parent = parents.get(str(number or ""))
         if parent is None:
             continue  # a father the form does not name is left out, as the form allows
         pdf.ln(1)
@@ -257,7 +259,7 @@ def _generic_result(pdf: OfficialForm, dossier: Dossier, draft: Draft, registere
     pdf.ln(3)
     if spec.legal_basis:
         pdf.font(9.5, "I")
-        pdf.multi_cell(0, 5, "Căn cứ " + "; ".join(spec.legal_basis[:2]) + ";", new_x="LMARGIN", new_y="NEXT")
+        pdf.lines(0, 5, "Căn cứ " + "; ".join(spec.legal_basis[:2]) + ";")
         pdf.ln(2)
     pdf.field("Cấp cho:", dossier.applicant_name, bold=True)
     pdf.field("Số định danh cá nhân:", dossier.applicant_id_number)
@@ -289,8 +291,7 @@ def render_result(dossier: Dossier, draft: Draft, title: tuple[str, str], signer
     FORMS.get(spec.result_type, _generic_result)(pdf, dossier, draft, registered)
     pdf.ln(2)
     pdf.font(9.5)
-    pdf.multi_cell(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.lines(0, 5, f"Giải quyết theo hồ sơ số {dossier.code}, thủ tục {spec.name_vi} (mã {spec.code}).")
     pdf.ln(6)
     if pdf.get_y() > pdf.h - 82:  # the signature and the QR code stay together on one page
         pdf.add_page()

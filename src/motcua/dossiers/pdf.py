@@ -9,17 +9,20 @@ import segno
 from django.conf import settings
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from PIL import Image
 
 from motcua.calendar import default_calendar
 from motcua.catalog.models import Agency
 from motcua.catalog.services import spec_of
 from motcua.core.vietnamese import processing_time
+from motcua.dossiers.form_fonts import FAMILY, FormOutput, add_faces
 from motcua.dossiers.lifecycle import LOCAL_TZ, RULES, DossierState, Status, step_due
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.printable import FONT_FILES
 
 CHANNELS_VI = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Qua bưu chính"}
 TRACKING_PATH = "/tra-cuu/{code}"
+DARK_MODULES_AS_BLACK = bytes([255]) + bytes(255)  # bytes.translate table: light (0) → white (255), dark → black
+ONE_LINE_TOLERANCE = 0.01  # mm: text this close to the width is left to fpdf2's line breaking, to decide as before
 
 
 def _when(at: datetime | None) -> str:
@@ -38,8 +41,7 @@ class OfficialForm(FPDF):
         self.watermark = watermark
         self.set_margins(20, 15, 15)
         self.set_auto_page_break(True, margin=15)
-        for style, path in FONT_FILES.items():
-            self.add_font("Serif", style, path)
+        add_faces(self)  # the bundled faces, parsed once per process
         self.set_title("motcua")
         self.set_creator("motcua")
 
@@ -53,8 +55,24 @@ class OfficialForm(FPDF):
             with self.rotation(50, centre_x, centre_y):
                 self.text(centre_x - self.get_string_width(self.watermark) / 2, centre_y, self.watermark)
 
+    def output(self, *args, **kwargs):
+        """The PDF, with the bundled faces embedded by :class:`FormOutput`."""
+        return super().output(*args, output_producer_class=FormOutput, **kwargs)
+
+    def qr_code(self, data: str, x: float, y: float, size: float) -> None:
+        """A QR code of ``data`` (error correction M), ``size`` mm square, drawn 4 pixels a module inside a
+        one-module margin: segno's modules handed to fpdf2 as an image, without writing a PNG and reading it back
+        (a third of the QR code's cost)."""
+        modules = segno.make(data, error="m").matrix
+        side = len(modules) + 2
+        pixels = bytearray(side * side)  # as segno's modules: 0 light (the margin too), 1 dark
+        for row, line in enumerate(modules, 1):
+            pixels[row * side + 1:row * side + 1 + len(line)] = line
+        image = Image.frombytes("L", (side, side), bytes(pixels.translate(DARK_MODULES_AS_BLACK)))
+        self.image(image.resize((4 * side, 4 * side), Image.Resampling.NEAREST).convert("1"), x=x, y=y, w=size, h=size)
+
     def font(self, size: float = 11, style: str = "") -> None:
-        self.set_font("Serif", style, size)
+        self.set_font(FAMILY, style, size)
 
     def national_header(self, agency_name: str) -> None:
         width = self.w - self.l_margin - self.r_margin
@@ -87,7 +105,17 @@ class OfficialForm(FPDF):
         else:
             self.cell(width, 6.5, label)
         self.font(11, "B" if bold else "")
-        self.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+        self.lines(0, 6.5, value)
+
+    def lines(self, w: float, h: float, text: str, align: str = "J", new_x: str = "LMARGIN") -> None:
+        """``multi_cell`` ending on the next line, without fpdf2's line breaking when the text fits on one line:
+        that measures the line again for every character it adds (most of a form's layout time), to give the line
+        that ``cell`` writes (a paragraph's last line is never justified)."""
+        room = (w or self.w - self.r_margin - self.x) - 2 * self.c_margin
+        if text and "\n" not in text and self.get_string_width(text) < room - ONE_LINE_TOLERANCE:
+            self.cell(w, h, text, align="L" if align == "J" else align, new_x=new_x, new_y="NEXT")
+        else:
+            self.multi_cell(w, h, text, align=align, new_x=new_x, new_y="NEXT")
 
 
 def _received_by(dossier: Dossier) -> str:
@@ -132,7 +160,7 @@ def receipt_slip(dossier: Dossier, state: DossierState) -> bytes:
         else:
             continue
         pdf.font(10.5)
-        pdf.multi_cell(0, 5.8, f"{i}. {item.label_vi} — {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.lines(0, 5.8, f"{i}. {item.label_vi} — {note}")
     pdf.ln(2)
     pdf.field("Số lượng hồ sơ:", "01 (bộ)")
     pdf.field("Thời gian giải quyết theo quy định:", processing_time(spec.statutory_days)[0])
@@ -155,8 +183,7 @@ def _qr(pdf: OfficialForm, code: str, top: float) -> None:
     fields_bottom = pdf.get_y()
     size = 26
     x = pdf.w - pdf.r_margin - size
-    qr = segno.make(settings.PUBLIC_URL + TRACKING_PATH.format(code=code), error="m")  # a phone needs the host
-    pdf.image(qr.png_data_uri(scale=4, border=1), x=x, y=top, w=size, h=size)
+    pdf.qr_code(settings.PUBLIC_URL + TRACKING_PATH.format(code=code), x, top, size)  # a phone needs the host
     pdf.font(7)
     pdf.set_xy(x - 4, top + size)
     pdf.cell(size + 8, 4, "Quét để tra cứu", align="C")

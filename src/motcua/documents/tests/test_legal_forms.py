@@ -17,6 +17,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
@@ -146,6 +147,14 @@ def test_document_signing_certificates_are_for_documents_not_email(birth_certifi
 def test_results_are_pdf_a(birth_certificate):
     data = birth_certificate.file.read()
     assert b"pdfaid:part" in data and b"/OutputIntents" in data and b"GTS_PDFA1" in data
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    assert len(fonts) == 3
+    for font in fonts.values():  # each face embedded with the glyphs it draws, and the text they stand for
+        font = font.get_object()
+        cid_font = font["/DescendantFonts"][0].get_object()
+        program = TTFont(io.BytesIO(cid_font["/FontDescriptor"]["/FontFile2"].get_data()), checkChecksums=2)
+        assert program["glyf"] and cid_font["/CIDToGIDMap"].get_data() and font["/ToUnicode"].get_data()
+        assert str(font["/BaseFont"]).startswith("/MPDFAA+DejaVuSerif")
 
 
 @pytest.mark.skipif(not shutil.which("pdfsig"), reason="poppler-utils (pdfsig) is not installed")
