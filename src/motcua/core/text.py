@@ -52,6 +52,10 @@ def text_problem(value: str, printable: Container[str] | None = None, *,
     if any(char in BIDI_CONTROLS for char in value):
         return ("bidi_control", "Không được chứa ký tự điều khiển chiều viết (bidi).",
                 "Must not contain bidirectional control characters.")
+    if any(line[:1] and unicodedata.category(line[0]).startswith("M") for line in value.split("\n")):
+        # a line of nothing but a mark has no width, and the printed form drops it
+        return ("stray_mark", "Có dấu (thanh, phụ) đứng đầu dòng, không gắn với chữ nào; vui lòng gõ lại chữ có dấu.",
+                "A line starts with an accent mark attached to no letter; please type the accented letter again.")
     refused = dict.fromkeys(  # in order of appearance, each once
         char for char in value
         if not (multiline and char == "\n")

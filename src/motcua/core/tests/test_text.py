@@ -44,3 +44,9 @@ def test_what_is_printable_is_accepted():
     assert text_problem("Nguyễn Văn An, số 12 Đường Láng", LATIN_AND_VIETNAMESE) is None
     assert text_problem("Müller", LATIN_AND_VIETNAMESE)[0] == "unprintable_character"
     assert text_problem("Müller") is None  # without a font to print with, any letter is text
+
+
+def test_a_line_starting_with_a_stray_mark_is_refused():
+    assert text_problem(normalize("0\n\u0300", multiline=True), multiline=True)[0] == "stray_mark"
+    assert text_problem(normalize("\u0301a"))[0] == "stray_mark"
+    assert text_problem(normalize("a\u0301")) is None  # the mark joins its letter (NFC: á)
