@@ -18,7 +18,7 @@ def fold_names(apps, schema_editor):
     with connection.cursor() as cursor:
         while rows := list(Dossier.objects.filter(pk__gt=last).order_by("pk")
                            .values_list("pk", "applicant_name")[:BATCH]):
-            folded = {name: fold_text(name) for _, name in rows}  # names repeat: each folded once
+            folded = {name: fold_text(name) for name in {name for _, name in rows}}  # names repeat: each folded once
             cursor.execute(
                 f"UPDATE {table} SET applicant_name_folded = v.column2 "
                 f"FROM (VALUES {', '.join(['(%s, %s)'] * len(rows))}) AS v WHERE {table}.id = v.column1",
