@@ -173,6 +173,18 @@ def act(page, base, code, action, username=None):
     page.wait_for_load_state()
 
 
+def asking_for_the_fee(browser, base, code, office):
+    """The dossier received and forwarded by ``office``'s one-stop desk; its specialist's page, the fee request
+    open."""
+    receiver = official_page(browser, base, f"{office}.motcua")
+    act(receiver, base, code, "receive")
+    act(receiver, base, code, "forward")
+    specialist = official_page(browser, base, f"{office}.chuyenvien")
+    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
+    specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
+    return specialist
+
+
 @pytest.mark.django_db(transaction=True)
 def test_submit_receive_process_return(live_server, seeded, settings, browser):
     settings.DEMO_MODE = True
@@ -313,12 +325,7 @@ def test_pay_sign_download_and_verify(live_server, seeded, settings, browser):
     spec = spec_of(Procedure.objects.get(code="3.000333").current_version)
     code = services.submit(sample_submission(spec), citizen_actor(an.id_number, an.name, 2))[0].code
 
-    receiver = official_page(browser, base, "hanoi.ca.motcua")
-    act(receiver, base, code, "receive")
-    act(receiver, base, code, "forward")
-    specialist = official_page(browser, base, "hanoi.ca.chuyenvien")
-    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
-    specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
+    specialist = asking_for_the_fee(browser, base, code, "hanoi.ca")
     assert "200.000" in specialist.inner_text("[data-testid=fee-quote]")
     check_page(specialist, "20-fee-from-catalog")
     specialist.click("details[data-action=request_payment] button[type=submit]")
@@ -588,12 +595,7 @@ def test_claim_an_exemption_or_a_reduction_online_with_its_proof(live_server, se
     code = file_claiming("giam_mot_nua")
     assert citizen.inner_text("[data-testid=claimed-quote]") == "1.500 ₫"
     shot(citizen, "32-reduction-claimed")
-    receiver = official_page(browser, base, "hoankiem.motcua")
-    act(receiver, base, code, "receive")
-    act(receiver, base, code, "forward")
-    specialist = official_page(browser, base, "hoankiem.chuyenvien")
-    specialist.goto(f"{base}/backoffice/ho-so/{code}/")
-    specialist.eval_on_selector("details[data-action=request_payment]", "d => { d.open = true; }")
+    specialist = asking_for_the_fee(browser, base, code, "hoankiem")
     assert "Trường hợp được giảm 50%" in specialist.inner_text("[data-testid=fee-claim]")
     assert specialist.input_value("#exemption") == "giam_mot_nua"  # the claim, pre-selected
     shot(specialist, "33-claim-checked")
